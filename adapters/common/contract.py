@@ -1,0 +1,226 @@
+"""The one interface every marketplace adapter implements, and the plain values that cross it.
+
+The engine hands an adapter pydantic values built from the catalog and gets pydantic values back.
+An adapter knows one marketplace's wire contract and nothing about our database.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from adapters.common.errors import ErrorInfo
+
+
+class Capabilities(BaseModel):
+    """What one marketplace allows, as the engine needs to know it to plan and batch."""
+
+    model_config = ConfigDict(frozen=True)
+
+    marketplace: str
+    price_batch_size: int = Field(gt=0, description="most SKUs in one price-update call")
+    stock_batch_size: int = Field(gt=0, description="most SKUs in one stock-update call")
+    requests_per_second: float = Field(gt=0, description="documented per-shop call rate")
+    content_update_in_place: bool = True
+    name_length: tuple[int, int] = (10, 120)
+    description_max_length: int = 3000
+    max_images: int = 9
+    has_api: bool = True
+
+
+class ShopCredentials(BaseModel):
+    """Everything needed to call one shop. Secret fields never print."""
+
+    shop_id: str
+    app_key: str = Field(description="partner_id on Shopee, app_key on Lazada, api key on the floors")
+    app_secret: SecretStr
+    access_token: SecretStr | None = None
+    refresh_token: SecretStr | None = None
+    access_expires_at: datetime | None = None
+    refresh_expires_at: datetime | None = None
+    extra: dict[str, str] = Field(default_factory=dict)
+
+
+class ListingDraft(BaseModel):
+    """One SKU as the catalog wants it on a marketplace, before the marketplace's own mapping."""
+
+    seller_sku: str
+    product_code: str
+    name: str
+    description: str = ""
+    category_code: str | None = None
+    category_name: str | None = None
+    variant: str = ""
+    price: int = Field(gt=0, description="whole đồng, after the channel's price rule")
+    stock: int = Field(ge=0)
+    weight_g: int = Field(gt=0)
+    length_cm: int | None = None
+    width_cm: int | None = None
+    height_cm: int | None = None
+    gtin: str | None = None
+    images: list[str] = Field(default_factory=list)
+    ocop_stars: int | None = None
+    ocop_valid_to: date | None = None
+    certifications: list[str] = Field(default_factory=list)
+    origin_commune: str | None = None
+    origin_province: str = "Thái Nguyên"
+    shelf_life_days: int | None = None
+    trace_url: str | None = None
+    coop_name: str = ""
+    category_mapping: dict[str, Any] = Field(
+        default_factory=dict, description="the channel account's editable category/attribute mapping"
+    )
+
+
+class ItemRef(BaseModel):
+    """Where one of our SKUs lives on a marketplace."""
+
+    seller_sku: str
+    item_id: str
+    sku_id: str | None = None
+    name: str | None = None
+    price: int | None = None
+    stock: int | None = None
+    status: str | None = None
+
+
+class PriceUpdate(BaseModel):
+    ref: ItemRef
+    price: int = Field(gt=0)
+
+
+class StockUpdate(BaseModel):
+    ref: ItemRef
+    stock: int = Field(ge=0)
+
+
+class ItemResult(BaseModel):
+    """What happened to one SKU in a call."""
+
+    seller_sku: str
+    ok: bool
+    ref: ItemRef | None = None
+    error: ErrorInfo | None = None
+
+
+class ItemsPage(BaseModel):
+    items: list[ItemRef]
+    next_cursor: str | None = None
+
+
+OrderStatus = Literal["open", "completed", "cancelled", "returned"]
+
+
+class OrderLineRecord(BaseModel):
+    line_ref: str
+    seller_sku: str
+    quantity: int = Field(gt=0)
+    unit_price: int = 0
+
+
+class OrderRecord(BaseModel):
+    order_id: str
+    status: OrderStatus
+    marketplace_status: str
+    placed_at: datetime
+    updated_at: datetime
+    total: int = 0
+    lines: list[OrderLineRecord]
+
+
+CredentialsListener = Callable[[ShopCredentials], Awaitable[None] | None]
+
+
+class Adapter(abc.ABC):
+    """One marketplace's wire protocol for one shop."""
+
+    capabilities: Capabilities
+
+    @abc.abstractmethod
+    async def authorize(self, code: str) -> ShopCredentials:
+        """Exchange a one-time authorisation code for tokens."""
+
+    @abc.abstractmethod
+    async def refresh_credentials(self) -> ShopCredentials:
+        """Refresh the access token; the listener is told of the new credentials."""
+
+    @abc.abstractmethod
+    async def create_listing(self, draft: ListingDraft) -> ItemResult: ...
+
+    @abc.abstractmethod
+    async def update_content(self, ref: ItemRef, draft: ListingDraft) -> ItemResult: ...
+
+    @abc.abstractmethod
+    async def update_prices(self, updates: list[PriceUpdate]) -> list[ItemResult]:
+        """At most ``capabilities.price_batch_size`` updates; one result per update, in order."""
+
+    @abc.abstractmethod
+    async def update_stock(self, updates: list[StockUpdate]) -> list[ItemResult]:
+        """At most ``capabilities.stock_batch_size`` updates; one result per update, in order."""
+
+    @abc.abstractmethod
+    async def find_by_seller_sku(self, seller_sku: str) -> ItemRef | None: ...
+
+    @abc.abstractmethod
+    async def list_items(self, cursor: str | None = None) -> ItemsPage: ...
+
+    @abc.abstractmethod
+    async def orders_since(self, watermark: datetime) -> list[OrderRecord]:
+        """Every order created or changed at or after ``watermark`` (the engine adds the overlap)."""
+
+    @abc.abstractmethod
+    async def delist(self, ref: ItemRef) -> ItemResult: ...
+
+    async def aclose(self) -> None:
+        """Release connections."""
+
+    async def __aenter__(self) -> Adapter:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+
+class AdapterFactory(abc.ABC):
+    """How the engine builds an adapter; every marketplace's adapter class satisfies this signature."""
+
+    @abc.abstractmethod
+    def __call__(
+        self,
+        base_url: str,
+        credentials: ShopCredentials,
+        *,
+        on_credentials: CredentialsListener | None = None,
+        http: Any = None,
+        transport: Any = None,
+    ) -> Adapter: ...
+
+
+class SandboxShopGrant(BaseModel):
+    """What opening a shop on a sandbox hands the seller: app credentials and, where the marketplace
+    authorises by code, a one-time code for ``Adapter.authorize``."""
+
+    credentials: ShopCredentials
+    code: str | None = None
+
+
+class MarketplaceSpec(BaseModel):
+    """Everything the engine and the CLI need to know about one marketplace, by name.
+
+    ``adapter`` and ``sandbox`` are import paths (``module:attribute``) so nothing heavy loads early.
+    ``open_sandbox_shop`` calls the sandbox's ``POST /_sandbox/shops`` and reads its answer.
+    """
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    name: str
+    display_name: str
+    adapter: str
+    sandbox: str
+    default_port: int
+    capabilities: Capabilities
+    open_sandbox_shop: Callable[[str, str], Awaitable[SandboxShopGrant]]

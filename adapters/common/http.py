@@ -1,0 +1,169 @@
+"""The HTTP layer every marketplace client shares, written once.
+
+httpx with connect/read timeouts; tenacity retries with exponential backoff and jitter for transient
+failures and rate-limit answers only; an aiolimiter bucket per shop; one refresh-and-retry on an
+expired token; secrets (keys, tokens, signatures) kept out of logs, exceptions and reprs.
+
+A client builds each attempt's request afresh (signatures carry a timestamp) and interprets the
+answer itself (each marketplace has its own envelope); this module does everything around that.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import httpx
+from aiolimiter import AsyncLimiter
+from pydantic import BaseModel
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+from tenacity.wait import wait_exponential_jitter
+
+from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
+
+log = logging.getLogger("syndicator.http")
+
+T = TypeVar("T")
+
+SENSITIVE_PARAMS = (
+    "sign",
+    "signature",
+    "access_token",
+    "refresh_token",
+    "app_secret",
+    "partner_key",
+    "code",
+    "api_key",
+    "x-signature",
+)
+_SENSITIVE_RE = re.compile(r"(?i)\b(" + "|".join(re.escape(p) for p in SENSITIVE_PARAMS) + r")=([^&\s\"']+)")
+
+
+def redact(text: str) -> str:
+    """Blank the value of every sensitive query or form parameter in ``text``."""
+    return _SENSITIVE_RE.sub(lambda m: f"{m.group(1)}=***", text)
+
+
+class _RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+for _name in ("httpx", "httpcore", "syndicator"):
+    logging.getLogger(_name).addFilter(_RedactingFilter())
+
+
+class HttpSettings(BaseModel):
+    connect_timeout_s: float = 5.0
+    read_timeout_s: float = 20.0
+    max_attempts: int = 4
+    backoff_initial_s: float = 0.5
+    backoff_max_s: float = 8.0
+    backoff_jitter_s: float = 0.5
+
+
+class MarketplaceHttp:
+    """One shop's connection to one marketplace: timeouts, rate limit, retries, auth refresh."""
+
+    def __init__(
+        self,
+        marketplace: str,
+        base_url: str,
+        *,
+        requests_per_second: float,
+        settings: HttpSettings | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ):
+        self.marketplace = marketplace
+        self.settings = settings or HttpSettings()
+        timeout = httpx.Timeout(self.settings.read_timeout_s, connect=self.settings.connect_timeout_s)
+        self.client = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport)
+        if requests_per_second >= 1:
+            self.limiter = AsyncLimiter(requests_per_second, 1.0)
+        else:
+            self.limiter = AsyncLimiter(1, 1.0 / requests_per_second)
+
+    def __repr__(self) -> str:
+        return f"MarketplaceHttp({self.marketplace!r}, {str(self.client.base_url)!r})"
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    def transport_error(self, exc: httpx.HTTPError) -> MarketplaceError:
+        return MarketplaceError(
+            ErrorInfo(kind=ErrorKind.transient, marketplace=self.marketplace, message=type(exc).__name__)
+        )
+
+    async def send_once(
+        self, build: Callable[[], httpx.Request], interpret: Callable[[httpx.Response], T]
+    ) -> T:
+        """One attempt: wait for the shop's rate limit, send, interpret (which raises on failure)."""
+        async with self.limiter:
+            request = build()
+            try:
+                response = await self.client.send(request)
+            except httpx.HTTPError as exc:
+                log.info("%s %s %s -> %s", self.marketplace, request.method, request.url.path, type(exc).__name__)
+                raise self.transport_error(exc) from None
+        log.debug("%s %s %s -> %s", self.marketplace, request.method, request.url.path, response.status_code)
+        return interpret(response)
+
+    async def call(
+        self,
+        build: Callable[[], httpx.Request],
+        interpret: Callable[[httpx.Response], T],
+        *,
+        refresh: Callable[[], Awaitable[object]] | None = None,
+    ) -> T:
+        """Send with retries on transient and rate-limited failures; refresh once on an expired token."""
+        try:
+            return await self._with_retries(build, interpret)
+        except MarketplaceError as exc:
+            if exc.kind is not ErrorKind.auth_expired or refresh is None:
+                raise
+            log.info("%s: access token refused (%s); refreshing once", self.marketplace, exc.info.code)
+            await refresh()
+            return await self._with_retries(build, interpret)
+
+    async def _with_retries(self, build: Callable[[], httpx.Request], interpret: Callable[[httpx.Response], T]) -> T:
+        retrying = AsyncRetrying(
+            retry=retry_if_exception(lambda e: isinstance(e, MarketplaceError) and e.retryable),
+            stop=stop_after_attempt(self.settings.max_attempts),
+            wait=self._wait,
+            before_sleep=self._log_retry,
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    return await self.send_once(build, interpret)
+        except MarketplaceError as exc:
+            if not exc.retryable:
+                raise
+            attempts = self.settings.max_attempts
+            info = exc.info.model_copy(update={"message": f"gave up after {attempts} attempts: {exc.info.message}"})
+            raise MarketplaceError(info) from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _wait(self, state: RetryCallState) -> float:
+        backoff = wait_exponential_jitter(
+            initial=self.settings.backoff_initial_s,
+            max=self.settings.backoff_max_s,
+            jitter=self.settings.backoff_jitter_s,
+        )(state)
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, MarketplaceError) and exc.info.retry_after_s:
+            return max(backoff, min(exc.info.retry_after_s, self.settings.backoff_max_s))
+        return backoff
+
+    def _log_retry(self, state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        log.warning(
+            "%s: attempt %d failed (%s); retrying", self.marketplace, state.attempt_number, exc
+        )

@@ -1,0 +1,502 @@
+"""What every marketplace sandbox shares: shops, items, orders, tokens, faults, stats, control API.
+
+A marketplace's sandbox (``adapters/<name>/sandbox.py``) subclasses :class:`MarketplaceSandbox` and adds
+its own API routes at its own paths, its own envelope and error codes, its rate-limit answer and its
+public product page. This module holds no marketplace's knowledge.
+
+Control API (DESIGN.md, *Sandbox control API*), under ``/_sandbox/``:
+``POST shops``, ``GET items``, ``PATCH items/{item_id}`` (a seller's hand edit or a moderator's hiding),
+``POST orders``, ``POST orders/{id}/cancel``, ``POST faults``, ``GET stats``, ``POST reset``,
+``POST robots`` (what robots.txt disallows); public pages under ``/shop/{shop_id}/{item_id}``.
+"""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+import random
+import secrets
+import socket
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class SandboxItem:
+    shop_id: str
+    item_id: str
+    seller_sku: str
+    name: str
+    price: int
+    stock: int
+    sku_id: str | None = None
+    description: str = ""
+    status: str = "live"  # live, hidden, unlisted, deleted
+    sold: int = 0
+    images: list[str] = field(default_factory=list)
+    payload: dict[str, Any] = field(default_factory=dict)
+    created_at: datetime = field(default_factory=now)
+    updated_at: datetime = field(default_factory=now)
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "shop_id": self.shop_id,
+            "item_id": self.item_id,
+            "sku_id": self.sku_id,
+            "seller_sku": self.seller_sku,
+            "name": self.name,
+            "price": self.price,
+            "stock": self.stock,
+            "status": self.status,
+            "sold": self.sold,
+        }
+
+
+@dataclass
+class SandboxOrderLine:
+    line_ref: str
+    item_id: str
+    sku_id: str | None
+    seller_sku: str
+    name: str
+    quantity: int
+    unit_price: int
+
+
+@dataclass
+class SandboxOrder:
+    order_id: str
+    shop_id: str
+    lines: list[SandboxOrderLine]
+    status: str = "open"  # open, cancelled
+    created_at: datetime = field(default_factory=now)
+    updated_at: datetime = field(default_factory=now)
+
+    @property
+    def total(self) -> int:
+        return sum(line.quantity * line.unit_price for line in self.lines)
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "order_id": self.order_id,
+            "shop_id": self.shop_id,
+            "status": self.status,
+            "total": self.total,
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+            "lines": [{"seller_sku": li.seller_sku, "quantity": li.quantity} for li in self.lines],
+        }
+
+
+@dataclass
+class SandboxShop:
+    shop_id: str
+    name: str
+    app_key: str
+    app_secret: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Token:
+    shop_id: str
+    value: str
+    expires_at: float
+
+
+@dataclass
+class Faults:
+    latency_ms: int = 0
+    error_rate: float = 0.0
+    rate_limit_rate: float = 0.0
+    timeout_rate: float = 0.0
+    timeout_s: float = 30.0
+
+
+class SandboxState:
+    """Everything one marketplace sandbox remembers; forgotten on reset."""
+
+    def __init__(self) -> None:
+        self.shops: dict[str, SandboxShop] = {}
+        self.items: dict[str, SandboxItem] = {}
+        self.orders: dict[str, SandboxOrder] = {}
+        self.access_tokens: dict[str, Token] = {}
+        self.refresh_tokens: dict[str, Token] = {}
+        self.auth_codes: dict[str, str] = {}  # one-time code -> shop_id
+        self.faults = Faults()
+        self.writes = 0
+        self.requests: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.disallowed_paths: list[str] = []
+        self._counter = 100000
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    def next_id(self) -> int:
+        self._counter += 1
+        return self._counter
+
+    # --- items -------------------------------------------------------------------------------
+    def shop_items(self, shop_id: str, include_deleted: bool = False) -> list[SandboxItem]:
+        return [
+            item
+            for item in self.items.values()
+            if item.shop_id == shop_id and (include_deleted or item.status != "deleted")
+        ]
+
+    def find_by_seller_sku(self, shop_id: str, seller_sku: str) -> SandboxItem | None:
+        for item in self.shop_items(shop_id):
+            if item.seller_sku == seller_sku:
+                return item
+        return None
+
+    # --- tokens ------------------------------------------------------------------------------
+    def issue_code(self, shop_id: str) -> str:
+        code = secrets.token_hex(16)
+        self.auth_codes[code] = shop_id
+        return code
+
+    def redeem_code(self, code: str) -> str | None:
+        """The shop a one-time code was issued for; ``None`` if unknown or already used."""
+        return self.auth_codes.pop(code, None)
+
+    def issue_tokens(self, shop_id: str, access_ttl_s: int, refresh_ttl_s: int) -> tuple[Token, Token]:
+        access = Token(shop_id, secrets.token_hex(16), time.time() + access_ttl_s)
+        refresh = Token(shop_id, secrets.token_hex(16), time.time() + refresh_ttl_s)
+        self.access_tokens[access.value] = access
+        self.refresh_tokens[refresh.value] = refresh
+        return access, refresh
+
+    def check_access_token(self, value: str | None) -> tuple[str | None, str]:
+        """``(shop_id, "ok")`` or ``(None, "unknown" | "expired")``."""
+        token = self.access_tokens.get(value or "")
+        if token is None:
+            return None, "unknown"
+        if token.expires_at <= time.time():
+            return None, "expired"
+        return token.shop_id, "ok"
+
+    def use_refresh_token(self, value: str) -> str | None:
+        """The shop of a valid refresh token, which is spent (a refresh issues a new one)."""
+        token = self.refresh_tokens.pop(value, None)
+        if token is None or token.expires_at <= time.time():
+            return None
+        return token.shop_id
+
+    def expire_access_tokens(self) -> None:
+        for token in self.access_tokens.values():
+            token.expires_at = 0
+
+    # --- rate limit --------------------------------------------------------------------------
+    def take_token(self, key: str, rate_per_s: float) -> bool:
+        """A token bucket per key holding one second's worth of calls."""
+        stamp = time.monotonic()
+        tokens, last = self._buckets.get(key, (rate_per_s, stamp))
+        tokens = min(rate_per_s, tokens + (stamp - last) * rate_per_s)
+        if tokens < 1:
+            self._buckets[key] = (tokens, stamp)
+            return False
+        self._buckets[key] = (tokens - 1, stamp)
+        return True
+
+    # --- shoppers ----------------------------------------------------------------------------
+    def place_order(self, shop_id: str, lines: list[dict[str, Any]]) -> SandboxOrder:
+        """A shopper buys; raises ``ValueError`` when an item is unknown, not on sale or short."""
+        picked: list[tuple[SandboxItem, int]] = []
+        for line in lines:
+            item = self.find_by_seller_sku(shop_id, str(line["seller_sku"]))
+            quantity = int(line["quantity"])
+            if item is None or item.status != "live":
+                raise ValueError(f"item {line['seller_sku']} is not on sale")
+            if quantity <= 0 or quantity > item.stock:
+                raise ValueError(f"only {item.stock} of {item.seller_sku} left")
+            picked.append((item, quantity))
+        order_id = str(self.next_id())
+        order_lines = []
+        for index, (item, quantity) in enumerate(picked, start=1):
+            item.stock -= quantity
+            item.sold += quantity
+            order_lines.append(
+                SandboxOrderLine(
+                    line_ref=f"{order_id}-{index}",
+                    item_id=item.item_id,
+                    sku_id=item.sku_id,
+                    seller_sku=item.seller_sku,
+                    name=item.name,
+                    quantity=quantity,
+                    unit_price=item.price,
+                )
+            )
+        order = SandboxOrder(order_id=order_id, shop_id=shop_id, lines=order_lines)
+        self.orders[order_id] = order
+        return order
+
+    def cancel_order(self, order_id: str) -> SandboxOrder:
+        order = self.orders.get(order_id)
+        if order is None:
+            raise KeyError(order_id)
+        if order.status == "open":
+            order.status = "cancelled"
+            order.updated_at = now()
+            for line in order.lines:
+                item = self.items.get(line.item_id)
+                if item is not None:
+                    item.stock += line.quantity
+                    item.sold -= line.quantity
+        return order
+
+
+def _json_error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+class MarketplaceSandbox(abc.ABC):
+    """A local stand-in for one marketplace. Subclasses add the marketplace's own API."""
+
+    marketplace: str
+    default_port: int
+    default_rate_limit_per_s: float
+
+    def __init__(self, *, rate_limit_per_s: float | None = None, seed: int | None = None):
+        self.state = SandboxState()
+        self.rate_limit_per_s = rate_limit_per_s or self.default_rate_limit_per_s
+        self.random = random.Random(seed)
+        self.app = Starlette(
+            routes=[*self.api_routes(), *self._control_routes(), *self._public_routes()],
+            middleware=[Middleware(BaseHTTPMiddleware, dispatch=self._dispatch)],
+        )
+
+    # --- what a marketplace supplies ----------------------------------------------------------
+    @abc.abstractmethod
+    def api_routes(self) -> list[BaseRoute]:
+        """The marketplace's own API, at its own paths."""
+
+    @abc.abstractmethod
+    def open_shop(self, name: str) -> dict[str, Any]:
+        """Open a seller shop in ``self.state``; return what the marketplace would hand the seller."""
+
+    @abc.abstractmethod
+    def rate_limited_response(self) -> Response:
+        """The marketplace's own answer to a caller over its rate limit."""
+
+    @abc.abstractmethod
+    def server_error_response(self) -> Response:
+        """What the marketplace answers when it fails internally."""
+
+    @abc.abstractmethod
+    def rate_limit_key(self, request: Request) -> str | None:
+        """Whose bucket a call draws on (app and shop), or ``None`` for calls that are not limited."""
+
+    @abc.abstractmethod
+    def product_page(self, item: SandboxItem, shop: SandboxShop) -> str:
+        """The public page a shopper sees, shaped like the marketplace's own."""
+
+    def is_api_path(self, path: str) -> bool:
+        return not (path.startswith("/_sandbox") or path.startswith("/shop/") or path == "/robots.txt")
+
+    def count_write(self) -> None:
+        """Every write call received (create, update, price, stock, delist), changed or not."""
+        self.state.writes += 1
+
+    @staticmethod
+    def set_outcome(request: Request, outcome: str) -> None:
+        """Record the marketplace's own error code as this request's outcome in the stats."""
+        request.state.outcome = outcome
+
+    # --- middleware: faults, rate limit, stats --------------------------------------------------
+    async def _dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        path = request.url.path
+        if not self.is_api_path(path):
+            return await call_next(request)
+        faults = self.state.faults
+        if faults.latency_ms:
+            await asyncio.sleep(faults.latency_ms / 1000)
+        response = self._injected_fault(request)
+        if response is None:
+            key = self.rate_limit_key(request)
+            if key is not None and not self.state.take_token(key, self.rate_limit_per_s):
+                response = self.rate_limited_response()
+                request.state.outcome = "rate_limited"
+        if response is None:
+            response = await call_next(request)
+            if faults.timeout_rate and self.random.random() < faults.timeout_rate:
+                request.state.outcome = "timeout"
+                await asyncio.sleep(faults.timeout_s)  # the work is done; the answer is lost
+        outcome = getattr(request.state, "outcome", None) or str(response.status_code)
+        self.state.requests[path][outcome] += 1
+        return response
+
+    def _injected_fault(self, request: Request) -> Response | None:
+        faults = self.state.faults
+        if faults.error_rate and self.random.random() < faults.error_rate:
+            request.state.outcome = "injected_5xx"
+            return self.server_error_response()
+        if faults.rate_limit_rate and self.random.random() < faults.rate_limit_rate:
+            request.state.outcome = "rate_limited"
+            return self.rate_limited_response()
+        return None
+
+    # --- control API ------------------------------------------------------------------------------
+    def _control_routes(self) -> list[BaseRoute]:
+        return [
+            Route("/_sandbox/shops", self._shops, methods=["POST"]),
+            Route("/_sandbox/items", self._items, methods=["GET"]),
+            Route("/_sandbox/items/{item_id}", self._edit_item, methods=["PATCH"]),
+            Route("/_sandbox/orders", self._orders, methods=["GET", "POST"]),
+            Route("/_sandbox/orders/{order_id}/cancel", self._cancel, methods=["POST"]),
+            Route("/_sandbox/faults", self._faults, methods=["GET", "POST"]),
+            Route("/_sandbox/stats", self._stats, methods=["GET"]),
+            Route("/_sandbox/reset", self._reset, methods=["POST"]),
+            Route("/_sandbox/robots", self._robots, methods=["POST"]),
+        ]
+
+    async def _body(self, request: Request) -> dict[str, Any]:
+        raw = await request.body()
+        if not raw:
+            return {}
+        import json
+
+        return json.loads(raw)
+
+    async def _shops(self, request: Request) -> Response:
+        body = await self._body(request)
+        return JSONResponse(self.open_shop(str(body.get("name") or "Gian hàng thử nghiệm")))
+
+    async def _items(self, request: Request) -> Response:
+        shop_id = request.query_params.get("shop_id")
+        items = [
+            item.public()
+            for item in self.state.items.values()
+            if item.status != "deleted" and (shop_id is None or item.shop_id == shop_id)
+        ]
+        return JSONResponse({"items": items})
+
+    async def _edit_item(self, request: Request) -> Response:
+        item = self.state.items.get(request.path_params["item_id"])
+        if item is None:
+            return _json_error(404, "no such item")
+        body = await self._body(request)
+        for name in ("price", "stock", "name", "status", "description"):
+            if name in body:
+                setattr(item, name, body[name])
+        item.updated_at = now()
+        return JSONResponse(item.public())
+
+    async def _orders(self, request: Request) -> Response:
+        if request.method == "GET":
+            return JSONResponse({"orders": [order.public() for order in self.state.orders.values()]})
+        body = await self._body(request)
+        shop_id = str(body.get("shop_id", ""))
+        if shop_id not in self.state.shops:
+            return _json_error(404, f"no shop {shop_id}")
+        try:
+            order = self.state.place_order(shop_id, list(body.get("lines") or []))
+        except (ValueError, KeyError) as exc:
+            return _json_error(409, str(exc))
+        return JSONResponse(order.public())
+
+    async def _cancel(self, request: Request) -> Response:
+        try:
+            order = self.state.cancel_order(request.path_params["order_id"])
+        except KeyError:
+            return _json_error(404, "no such order")
+        return JSONResponse(order.public())
+
+    async def _faults(self, request: Request) -> Response:
+        if request.method == "POST":
+            body = await self._body(request)
+            faults = self.state.faults
+            for name in ("latency_ms", "error_rate", "rate_limit_rate", "timeout_rate", "timeout_s"):
+                if name in body:
+                    setattr(faults, name, type(getattr(faults, name))(body[name]))
+            if body.get("expire_tokens"):
+                self.state.expire_access_tokens()
+        return JSONResponse(self.state.faults.__dict__)
+
+    async def _stats(self, request: Request) -> Response:
+        requests = {path: dict(outcomes) for path, outcomes in self.state.requests.items()}
+        return JSONResponse({"writes": self.state.writes, "requests": requests})
+
+    async def _reset(self, request: Request) -> Response:
+        self.state = SandboxState()
+        return JSONResponse({"ok": True})
+
+    async def _robots(self, request: Request) -> Response:
+        body = await self._body(request)
+        self.state.disallowed_paths = list(body.get("disallow") or [])
+        return JSONResponse({"disallow": self.state.disallowed_paths})
+
+    # --- public pages -------------------------------------------------------------------------------
+    def _public_routes(self) -> list[BaseRoute]:
+        return [
+            Route("/robots.txt", self._robots_txt),
+            Route("/shop/{shop_id}/{item_id}", self._product_page),
+        ]
+
+    async def _robots_txt(self, request: Request) -> Response:
+        lines = ["User-agent: *"] + [f"Disallow: {path}" for path in self.state.disallowed_paths]
+        if not self.state.disallowed_paths:
+            lines.append("Allow: /")
+        return PlainTextResponse("\n".join(lines) + "\n")
+
+    async def _product_page(self, request: Request) -> Response:
+        shop = self.state.shops.get(request.path_params["shop_id"])
+        item = self.state.items.get(request.path_params["item_id"])
+        if shop is None or item is None or item.shop_id != shop.shop_id or item.status in ("deleted", "hidden"):
+            return HTMLResponse("<html><body><h1>Sản phẩm không tồn tại</h1></body></html>", status_code=404)
+        return HTMLResponse(self.product_page(item, shop))
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+class SandboxServer:
+    """Serves one sandbox on a real loopback socket in a background thread (tests, demo, benchmarks)."""
+
+    def __init__(self, sandbox: MarketplaceSandbox, host: str = "127.0.0.1", port: int = 0):
+        self.sandbox = sandbox
+        self.host = host
+        self.port = port or free_port(host)
+        config = uvicorn.Config(sandbox.app, host=host, port=self.port, log_level="warning", lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True, name=f"sandbox-{sandbox.marketplace}")
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> SandboxServer:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError(f"sandbox {self.sandbox.marketplace} did not start on {self.base_url}")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+    def __enter__(self) -> SandboxServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,278 @@
+"""The catalog's tables: the one source of truth every marketplace listing is derived from.
+
+Money is an ``int`` number of đồng, text is NFC, times are timezone-aware (stored as UTC).
+SQLModel rows stay inside ``catalog/`` and the engine; adapters see plain pydantic values.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores aware datetimes as UTC and always hands back aware ones (SQLite forgets the zone)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware times")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def _when(nullable: bool = True, **kw: Any) -> Any:
+    return Field(sa_column=sa.Column(UTCDateTime(), nullable=nullable), **kw)
+
+
+def _created() -> Any:
+    return Field(default_factory=utcnow, sa_column=sa.Column(UTCDateTime(), nullable=False))
+
+
+def _json(default: Any) -> Any:
+    return Field(default_factory=default, sa_column=sa.Column(sa.JSON(), nullable=False))
+
+
+class Marketplace(StrEnum):
+    shopee = "shopee"
+    lazada = "lazada"
+    voso = "voso"
+    postmart = "postmart"
+    thainguyentrade = "thainguyentrade"
+
+
+class ListingState(StrEnum):
+    draft = "draft"
+    creating = "creating"  # a create was sent (or is about to be); resolve by seller-SKU look-up
+    awaiting_upload = "awaiting_upload"  # "chờ đăng tải": in a spreadsheet feed, not yet confirmed live
+    live = "live"
+    error = "error"
+    delisted = "delisted"
+
+
+class MovementKind(StrEnum):
+    receipt = "receipt"
+    adjustment = "adjustment"
+    sale = "sale"
+    cancellation = "cancellation"
+    return_ = "return"
+
+
+class Role(StrEnum):
+    coop = "coop"
+    officer = "officer"
+    admin = "admin"
+
+
+class Coop(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True, index=True)
+    name: str = Field(max_length=200)
+    commune_code: str | None = Field(default=None, max_length=20)
+    commune_name: str | None = Field(default=None, max_length=120)
+    province: str = Field(default="Thái Nguyên", max_length=80)
+    created_at: datetime = _created()
+
+
+class Category(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True, index=True)
+    name_vi: str = Field(max_length=120)
+    name_en: str = Field(max_length=120)
+
+
+class Product(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("coop_id", "code", name="uq_product_coop_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    coop_id: int = Field(foreign_key="coop.id", index=True)
+    code: str = Field(max_length=60)
+    name: str = Field(max_length=120)
+    description: str = Field(default="", sa_column=sa.Column(sa.Text(), nullable=False, default=""))
+    category_id: int | None = Field(default=None, foreign_key="category.id", index=True)
+    origin_commune_code: str | None = Field(default=None, max_length=20)
+    origin_commune_name: str | None = Field(default=None, max_length=120)
+    origin_province: str = Field(default="Thái Nguyên", max_length=80)
+    ocop_stars: int | None = None
+    ocop_valid_to: date | None = None
+    certifications: list[str] = _json(list)
+    shelf_life_days: int | None = None
+    trace_url: str | None = Field(default=None, max_length=500)
+    images: list[str] = _json(list)
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class Sku(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    product_id: int = Field(foreign_key="product.id", index=True)
+    sku: str = Field(max_length=40, unique=True, index=True)
+    variant: str = Field(default="", max_length=120)
+    price: int  # whole đồng
+    weight_g: int
+    length_cm: int | None = None
+    width_cm: int | None = None
+    height_cm: int | None = None
+    gtin: str | None = Field(default=None, max_length=14)
+    enabled: bool = True
+    updated_at: datetime = _created()
+
+
+class StockMovement(SQLModel, table=True):
+    """One append-only line of the stock ledger. ``source`` makes replays harmless."""
+
+    __table_args__ = (sa.UniqueConstraint("source", name="uq_stock_movement_source"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    sku_id: int = Field(foreign_key="sku.id", index=True)
+    kind: MovementKind = Field(sa_column=sa.Column(sa.String(20), nullable=False))
+    quantity: int  # signed: + into stock, - out of stock
+    source: str = Field(max_length=200)
+    note: str = Field(default="", max_length=500)
+    created_at: datetime = _created()
+
+
+class ChannelAccount(SQLModel, table=True):
+    """One co-op's shop on one marketplace."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("marketplace", "base_url", "shop_id", name="uq_channel_account_shop"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    coop_id: int = Field(foreign_key="coop.id", index=True)
+    marketplace: Marketplace = Field(sa_column=sa.Column(sa.String(30), nullable=False, index=True))
+    shop_id: str = Field(max_length=80)
+    name: str = Field(default="", max_length=200)
+    base_url: str = Field(default="", max_length=300)
+    credentials_encrypted: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    access_expires_at: datetime | None = _when()
+    refresh_expires_at: datetime | None = _when()
+    state: str = Field(default="connected", max_length=30)
+    enabled: bool = True
+    price_rule: dict[str, Any] = _json(dict)
+    stock_policy: dict[str, Any] = _json(dict)
+    category_mapping: dict[str, Any] = _json(dict)
+    orders_watermark: datetime | None = _when()
+    created_at: datetime = _created()
+
+
+class Listing(SQLModel, table=True):
+    """The binding of one SKU to one channel account: our id ↔ their ids, and what we last pushed."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("sku_id", "channel_account_id", name="uq_listing_sku_account"),
+        sa.UniqueConstraint("channel_account_id", "external_item_id", name="uq_listing_external_item"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    sku_id: int = Field(foreign_key="sku.id", index=True)
+    channel_account_id: int = Field(foreign_key="channelaccount.id", index=True)
+    state: ListingState = Field(
+        default=ListingState.draft, sa_column=sa.Column(sa.String(20), nullable=False, index=True)
+    )
+    enabled: bool = True
+    external_item_id: str | None = Field(default=None, max_length=80)
+    external_sku_id: str | None = Field(default=None, max_length=80)
+    price_override: int | None = None
+    pushed_content_hash: str | None = Field(default=None, max_length=64)
+    pushed_price: int | None = None
+    pushed_stock: int | None = None
+    last_error: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    last_synced_at: datetime | None = _when()
+    created_at: datetime = _created()
+
+
+class Order(SQLModel, table=True):
+    __tablename__ = "marketplace_order"
+    __table_args__ = (
+        sa.UniqueConstraint("channel_account_id", "marketplace_order_id", name="uq_order_account_external"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel_account_id: int = Field(foreign_key="channelaccount.id", index=True)
+    marketplace_order_id: str = Field(max_length=80)
+    status: str = Field(max_length=30)  # normalised: open, cancelled, returned, completed
+    marketplace_status: str = Field(default="", max_length=60)
+    total: int = 0
+    placed_at: datetime | None = _when()
+    updated_at: datetime | None = _when()
+    pulled_at: datetime = _created()
+
+
+class OrderLine(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("order_id", "line_ref", name="uq_order_line_ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="marketplace_order.id", index=True)
+    line_ref: str = Field(max_length=80)
+    seller_sku: str = Field(max_length=40)
+    sku_id: int | None = Field(default=None, foreign_key="sku.id", index=True)
+    quantity: int
+    unit_price: int = 0
+
+
+class SyncRun(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    trigger: str = Field(default="cli", max_length=30)
+    scope: dict[str, Any] = _json(dict)
+    status: str = Field(default="running", max_length=20)  # running, ok, failed, partial
+    started_at: datetime = _created()
+    finished_at: datetime | None = _when()
+    summary: dict[str, Any] = _json(dict)
+
+
+class SyncEvent(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="syncrun.id", index=True)
+    channel_account_id: int | None = Field(default=None, foreign_key="channelaccount.id", index=True)
+    listing_id: int | None = Field(default=None, foreign_key="listing.id", index=True)
+    action: str = Field(max_length=30)
+    outcome: str = Field(max_length=20)  # ok, error, skipped
+    error_kind: str | None = Field(default=None, max_length=30)
+    message: str = Field(default="", sa_column=sa.Column(sa.Text(), nullable=False, default=""))
+    created_at: datetime = _created()
+
+
+class ListingObservation(SQLModel, table=True):
+    """What a shopper saw on a listing's public page, recorded by the monitor."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    listing_id: int = Field(foreign_key="listing.id", index=True)
+    url: str = Field(max_length=500)
+    visible: bool
+    price: int | None = None
+    stock: int | None = None
+    sold_count: int | None = None
+    title: str | None = Field(default=None, max_length=300)
+    seller_sku: str | None = Field(default=None, max_length=40)
+    drift: list[str] = _json(list)
+    observed_at: datetime = _created()
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=80, unique=True, index=True)
+    password_hash: str = Field(max_length=200)
+    role: Role = Field(sa_column=sa.Column(sa.String(20), nullable=False))
+    coop_id: int | None = Field(default=None, foreign_key="coop.id")
+    created_at: datetime = _created()

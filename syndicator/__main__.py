@@ -1,0 +1,3 @@
+from syndicator.cli import app
+
+app(prog_name="syndicator")

@@ -1,0 +1,1 @@
+"""Command groups. Each module defines ``register(app: typer.Typer)``."""

@@ -1,0 +1,68 @@
+"""The schema: migrations apply, and the uniqueness rules the sync relies on hold in the database."""
+
+from datetime import datetime, timezone
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from catalog.db import init_database, session_scope
+from catalog.models import ChannelAccount, Coop, Listing, Marketplace, Product, Sku
+
+
+def _tea_sku(session) -> Sku:
+    coop = Coop(code="HTX-TANCUONG", name="HTX Chè Tân Cương")
+    session.add(coop)
+    session.flush()
+    product = Product(coop_id=coop.id, code="CHE-TC-01", name="Chè búp Tân Cương đặc biệt")
+    session.add(product)
+    session.flush()
+    sku = Sku(product_id=product.id, sku="CHE-TC-01-200G", variant="Gói 200g", price=120000, weight_g=200)
+    session.add(sku)
+    session.flush()
+    return sku
+
+
+def test_init_twice_is_an_upgrade_not_an_error(database_url):
+    init_database(database_url).dispose()
+    engine = init_database(database_url)
+    assert "listing" in sa.inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_a_sku_code_is_unique(engine):
+    with pytest.raises(IntegrityError):
+        with session_scope(engine) as session:
+            sku = _tea_sku(session)
+            session.add(Sku(product_id=sku.product_id, sku=sku.sku, price=1000, weight_g=10))
+            session.flush()
+
+
+def test_a_listing_is_unique_per_sku_and_channel_account(engine):
+    with pytest.raises(IntegrityError):
+        with session_scope(engine) as session:
+            sku = _tea_sku(session)
+            shop = ChannelAccount(coop_id=1, marketplace=Marketplace.shopee, shop_id="22001", base_url="http://x")
+            session.add(shop)
+            session.flush()
+            session.add(Listing(sku_id=sku.id, channel_account_id=shop.id))
+            session.add(Listing(sku_id=sku.id, channel_account_id=shop.id))
+            session.flush()
+
+
+def test_times_come_back_timezone_aware(engine):
+    with session_scope(engine) as session:
+        sku = _tea_sku(session)
+        shop = ChannelAccount(
+            coop_id=1,
+            marketplace=Marketplace.lazada,
+            shop_id="VN1",
+            orders_watermark=datetime(2026, 11, 28, 2, 0, tzinfo=timezone.utc),
+        )
+        session.add(shop)
+        sku_id = sku.id
+    with session_scope(engine) as session:
+        stored = session.get(ChannelAccount, shop.id)
+        assert stored.orders_watermark == datetime(2026, 11, 28, 2, 0, tzinfo=timezone.utc)
+        assert stored.orders_watermark.tzinfo is not None
+        assert session.get(Sku, sku_id).price == 120000
