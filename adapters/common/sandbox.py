@@ -13,6 +13,7 @@ Control API (DESIGN.md, *Sandbox control API*), under ``/_sandbox/``:
 from __future__ import annotations
 
 import abc
+from html import escape
 import asyncio
 import random
 import secrets
@@ -444,8 +445,25 @@ class MarketplaceSandbox(abc.ABC):
     def _public_routes(self) -> list[BaseRoute]:
         return [
             Route("/robots.txt", self._robots_txt),
+            Route("/shop/{shop_id}", self._shop_page),
             Route("/shop/{shop_id}/{item_id}", self._product_page),
         ]
+
+    async def _shop_page(self, request: Request) -> Response:
+        """The shop's storefront: a link to every item on sale, with its seller SKU."""
+        shop = self.state.shops.get(request.path_params["shop_id"])
+        if shop is None:
+            return HTMLResponse("<html><body><h1>Gian hàng không tồn tại</h1></body></html>", status_code=404)
+        links = "".join(
+            f'<li><a href="/shop/{shop.shop_id}/{item.item_id}" data-seller-sku="{escape(item.seller_sku)}">'
+            f"{escape(item.name)}</a></li>"
+            for item in self.state.shop_items(shop.shop_id)
+            if item.status == "live"
+        )
+        return HTMLResponse(
+            f"<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{escape(shop.name)}</title>"
+            f"</head><body><h1>{escape(shop.name)}</h1><ul class=\"products\">{links}</ul></body></html>"
+        )
 
     async def _robots_txt(self, request: Request) -> Response:
         lines = ["User-agent: *"] + [f"Disallow: {path}" for path in self.state.disallowed_paths]
