@@ -1,6 +1,6 @@
 """The schema: migrations apply, and the uniqueness rules the sync relies on hold in the database."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -31,23 +31,21 @@ def test_init_twice_is_an_upgrade_not_an_error(database_url):
 
 
 def test_a_sku_code_is_unique(engine):
-    with pytest.raises(IntegrityError):
-        with session_scope(engine) as session:
-            sku = _tea_sku(session)
-            session.add(Sku(product_id=sku.product_id, sku=sku.sku, price=1000, weight_g=10))
-            session.flush()
+    with pytest.raises(IntegrityError), session_scope(engine) as session:
+        sku = _tea_sku(session)
+        session.add(Sku(product_id=sku.product_id, sku=sku.sku, price=1000, weight_g=10))
+        session.flush()
 
 
 def test_a_listing_is_unique_per_sku_and_channel_account(engine):
-    with pytest.raises(IntegrityError):
-        with session_scope(engine) as session:
-            sku = _tea_sku(session)
-            shop = ChannelAccount(coop_id=1, marketplace=Marketplace.shopee, shop_id="22001", base_url="http://x")
-            session.add(shop)
-            session.flush()
-            session.add(Listing(sku_id=sku.id, channel_account_id=shop.id))
-            session.add(Listing(sku_id=sku.id, channel_account_id=shop.id))
-            session.flush()
+    with pytest.raises(IntegrityError), session_scope(engine) as session:
+        sku = _tea_sku(session)
+        shop = ChannelAccount(coop_id=1, marketplace=Marketplace.shopee, shop_id="22001", base_url="http://x")
+        session.add(shop)
+        session.flush()
+        session.add(Listing(sku_id=sku.id, channel_account_id=shop.id))
+        session.add(Listing(sku_id=sku.id, channel_account_id=shop.id))
+        session.flush()
 
 
 def test_times_come_back_timezone_aware(engine):
@@ -57,12 +55,12 @@ def test_times_come_back_timezone_aware(engine):
             coop_id=1,
             marketplace=Marketplace.lazada,
             shop_id="VN1",
-            orders_watermark=datetime(2026, 11, 28, 2, 0, tzinfo=timezone.utc),
+            orders_watermark=datetime(2026, 11, 28, 2, 0, tzinfo=UTC),
         )
         session.add(shop)
         sku_id = sku.id
     with session_scope(engine) as session:
         stored = session.get(ChannelAccount, shop.id)
-        assert stored.orders_watermark == datetime(2026, 11, 28, 2, 0, tzinfo=timezone.utc)
+        assert stored.orders_watermark == datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
         assert stored.orders_watermark.tzinfo is not None
         assert session.get(Sku, sku_id).price == 120000

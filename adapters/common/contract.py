@@ -9,7 +9,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
@@ -178,7 +178,7 @@ class Adapter(abc.ABC):
     async def aclose(self) -> None:
         """Release connections."""
 
-    async def __aenter__(self) -> Adapter:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:

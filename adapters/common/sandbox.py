@@ -13,7 +13,6 @@ Control API (DESIGN.md, *Sandbox control API*), under ``/_sandbox/``:
 from __future__ import annotations
 
 import abc
-from html import escape
 import asyncio
 import random
 import secrets
@@ -22,8 +21,9 @@ import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any
+from datetime import UTC, datetime
+from html import escape
+from typing import Any, Self
 
 import uvicorn
 from starlette.applications import Starlette
@@ -35,7 +35,7 @@ from starlette.routing import BaseRoute, Route
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -307,7 +307,7 @@ class MarketplaceSandbox(abc.ABC):
         """The public page a shopper sees, shaped like the marketplace's own."""
 
     def is_api_path(self, path: str) -> bool:
-        return not (path.startswith("/_sandbox") or path.startswith("/shop/") or path == "/robots.txt")
+        return not (path.startswith(("/_sandbox", "/shop/")) or path == "/robots.txt")
 
     def count_write(self) -> None:
         """Every write call received (create, update, price, stock, delist), changed or not."""
@@ -513,7 +513,7 @@ class SandboxServer:
         self.server.should_exit = True
         self.thread.join(timeout=10)
 
-    def __enter__(self) -> SandboxServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

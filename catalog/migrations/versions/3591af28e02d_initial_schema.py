@@ -4,11 +4,11 @@ Revision ID: 3591af28e02d
 Revises: 
 Create Date: 2026-11-28 10:22:42.317523
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import catalog.models
+from alembic import op
 
+import catalog.models
 
 revision = '3591af28e02d'
 down_revision = None
