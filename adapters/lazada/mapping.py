@@ -1,0 +1,155 @@
+"""ListingDraft → Lazada product payload (reference lazada.md §4.3, §4.4, §7).
+
+The channel's editable category mapping may give, for the whole account or per catalog category code:
+``primary_category`` (Lazada leaf id), ``brand`` / ``brand_id``, ``attributes`` (extra product
+attributes) and ``sku_attributes`` (extra SKU fields). Every SKU value is sent as a string (code 1001).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import ROUND_HALF_UP, Decimal
+from html import escape
+from typing import Any
+
+from adapters.common.contract import ListingDraft
+from adapters.lazada import categories
+
+NAME_MAX = 255
+DEFAULT_BRAND = "No Brand"
+DEFAULT_PACKAGE_CM = 10
+DEFAULT_SHELF_LIFE = "12 tháng"
+DEFAULT_COUNTRY = "Việt Nam"
+
+
+def channel_mapping(draft: ListingDraft) -> dict[str, Any]:
+    """The mapping entry for the draft's category, else the account-wide mapping."""
+    mapping = draft.category_mapping
+    entry = mapping.get(draft.category_code or "") if draft.category_code else None
+    return entry if isinstance(entry, dict) else mapping
+
+
+def primary_category(draft: ListingDraft) -> str:
+    mapping = channel_mapping(draft)
+    chosen = mapping.get("primary_category") or mapping.get("category_id")
+    if chosen:
+        return str(chosen)
+    return categories.guess(draft.category_code, draft.category_name, draft.name).category_id
+
+
+def listing_name(draft: ListingDraft) -> str:
+    name = draft.name
+    if draft.variant and draft.variant.lower() not in name.lower():
+        name = f"{name} - {draft.variant}"
+    return name[:NAME_MAX]
+
+
+def kilograms(grams: int) -> str:
+    """Grams as kg with at most 2 decimals, never below 0.01 (a 200 g pack is ``"0.2"``)."""
+    kg = max(Decimal(grams) / 1000, Decimal("0.01")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return format(kg.normalize(), "f")
+
+
+def facts(draft: ListingDraft) -> list[str]:
+    """The short facts a Vietnamese shopper looks for: pack, origin, OCOP, certifications, traceability."""
+    lines = []
+    if draft.variant:
+        lines.append(f"Quy cách: {draft.variant}")
+    origin = ", ".join(part for part in (draft.origin_commune, draft.origin_province) if part)
+    if origin:
+        lines.append(f"Xuất xứ: {origin}")
+    if draft.ocop_stars:
+        valid = f" (hiệu lực đến {draft.ocop_valid_to:%d/%m/%Y})" if draft.ocop_valid_to else ""
+        lines.append(f"Sản phẩm OCOP {draft.ocop_stars} sao{valid}")
+    if draft.certifications:
+        lines.append("Chứng nhận: " + ", ".join(draft.certifications))
+    if draft.shelf_life_days:
+        lines.append(f"Hạn sử dụng: {draft.shelf_life_days} ngày")
+    if draft.coop_name:
+        lines.append(f"Sản xuất bởi: {draft.coop_name}")
+    if draft.trace_url:
+        lines.append(f"Truy xuất nguồn gốc: {draft.trace_url}")
+    return lines
+
+
+def html_list(lines: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>" if lines else ""
+
+
+def description_html(draft: ListingDraft) -> str:
+    paragraphs = "".join(f"<p>{escape(p.strip())}</p>" for p in draft.description.split("\n") if p.strip())
+    return paragraphs + html_list(facts(draft))
+
+
+def attributes(draft: ListingDraft) -> dict[str, Any]:
+    mapping = channel_mapping(draft)
+    shelf_life = f"{draft.shelf_life_days} ngày" if draft.shelf_life_days else DEFAULT_SHELF_LIFE
+    values: dict[str, Any] = {
+        "name": listing_name(draft),
+        "description": description_html(draft),
+        "short_description": html_list(facts(draft)),
+        "brand": str(mapping.get("brand") or DEFAULT_BRAND),
+        "shelf_life": shelf_life,
+        "country_origin": DEFAULT_COUNTRY,
+    }
+    if mapping.get("brand_id"):
+        values["brand_id"] = str(mapping["brand_id"])
+    values.update({key: str(value) for key, value in (mapping.get("attributes") or {}).items()})
+    return {key: value for key, value in values.items() if value != ""}
+
+
+def package_fields(draft: ListingDraft) -> dict[str, str]:
+    return {
+        "package_weight": kilograms(draft.weight_g),
+        "package_length": str(draft.length_cm or DEFAULT_PACKAGE_CM),
+        "package_width": str(draft.width_cm or DEFAULT_PACKAGE_CM),
+        "package_height": str(draft.height_cm or DEFAULT_PACKAGE_CM),
+        "package_content": draft.variant or draft.name,
+    }
+
+
+def sku_extras(draft: ListingDraft) -> dict[str, str]:
+    return {key: str(value) for key, value in (channel_mapping(draft).get("sku_attributes") or {}).items()}
+
+
+def product_payload(product: dict[str, Any]) -> str:
+    return json.dumps({"Request": {"Product": product}}, ensure_ascii=False)
+
+
+def create_payload(draft: ListingDraft, image_urls: list[str]) -> str:
+    """The ``payload`` of ``/product/create``: one product, one SKU, Lazada-hosted images only."""
+    sku = {
+        "SellerSku": draft.seller_sku,
+        "quantity": str(draft.stock),
+        "price": str(draft.price),
+        **package_fields(draft),
+        **sku_extras(draft),
+    }
+    return product_payload(
+        {
+            "PrimaryCategory": primary_category(draft),
+            "Images": {"Image": image_urls},
+            "Attributes": attributes(draft),
+            "Skus": {"Sku": [sku]},
+        }
+    )
+
+
+def update_payload(item_id: str, sku_id: str, draft: ListingDraft, image_urls: list[str]) -> str:
+    """The ``payload`` of ``/product/update``: content only (price and stock have their own calls);
+    the SKU is set ``active`` so a delisted item comes back."""
+    sku = {"SkuId": sku_id, "SellerSku": draft.seller_sku, "Status": "active", **package_fields(draft)}
+    product: dict[str, Any] = {
+        "ItemId": item_id,
+        "PrimaryCategory": primary_category(draft),
+        "Attributes": attributes(draft),
+        "Skus": {"Sku": [{**sku, **sku_extras(draft)}]},
+    }
+    if image_urls:
+        product["Images"] = {"Image": image_urls}
+    return product_payload(product)
+
+
+def sku_batch_payload(rows: list[dict[str, str]]) -> str:
+    """The ``payload`` of the price and sellable-stock batch calls (PascalCase fields)."""
+    return product_payload({"Skus": {"Sku": rows}})
