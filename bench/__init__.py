@@ -1,0 +1,1 @@
+"""Benchmarks and the fault soak: figures printed by commands anyone can run (``python -m bench.…``)."""

@@ -1,0 +1,249 @@
+"""What the benchmarks share: marketplace sandboxes in their own processes on loopback, a province-like
+catalog written with bulk inserts, and this process's peak memory.
+
+Each sandbox runs in a process of its own so that its work does not compete with the engine's for one
+interpreter lock: on the machine the figures come from, the engine and five marketplaces share two cores
+the way they would share a network.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from multiprocessing.connection import Connection
+from typing import Any, Self
+
+import httpx
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from adapters.registry import available, load, spec
+from catalog.models import Coop, MovementKind, Product, Sku, StockMovement
+
+START_TIMEOUT_S = 30
+
+
+def peak_rss_mb() -> float:
+    """The most memory this process has held at once, in MiB (Linux reports KiB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def rate_limits(marketplaces: Iterable[str]) -> dict[str, float]:
+    """Each marketplace's documented per-shop call rate, as its adapter declares it."""
+    return {name: spec(name).capabilities.requests_per_second for name in marketplaces}
+
+
+# --- sandboxes --------------------------------------------------------------------------------------
+
+
+def _serve_sandbox(name: str, rate_limit_per_s: float, conn: Connection) -> None:
+    """In a child process: serve one marketplace's sandbox until the parent says stop or goes away."""
+    from adapters.common.sandbox import SandboxServer
+
+    sandbox = load(spec(name).sandbox)(rate_limit_per_s=rate_limit_per_s)
+    server = SandboxServer(sandbox).start()
+    conn.send(server.base_url)
+    try:
+        conn.recv()
+    except EOFError:
+        pass
+    server.stop()
+
+
+@dataclass
+class SandboxFleet:
+    """The sandboxes of ``marketplaces``, each in its own process, with a client for their control API."""
+
+    marketplaces: list[str] = field(default_factory=available)
+    latency_ms: int = 0
+    urls: dict[str, str] = field(default_factory=dict)
+    _children: list[tuple[multiprocessing.process.BaseProcess, Connection]] = field(default_factory=list)
+    _client: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=60))
+
+    def start(self) -> Self:
+        context = multiprocessing.get_context("spawn")
+        limits = rate_limits(self.marketplaces)
+        for name in self.marketplaces:
+            ours, theirs = context.Pipe()
+            process = context.Process(
+                target=_serve_sandbox, args=(name, limits[name], theirs), name=f"sandbox-{name}", daemon=True
+            )
+            process.start()
+            self._children.append((process, ours))
+        for name, (process, conn) in zip(self.marketplaces, self._children, strict=True):
+            if not conn.poll(START_TIMEOUT_S):
+                self.stop()
+                raise RuntimeError(f"the {name} sandbox did not start within {START_TIMEOUT_S} s")
+            self.urls[name] = conn.recv()
+        self.set_faults(latency_ms=self.latency_ms)
+        return self
+
+    def stop(self) -> None:
+        for process, conn in self._children:
+            try:
+                conn.send("stop")
+            except (BrokenPipeError, OSError):
+                pass
+        for process, _ in self._children:
+            process.join(timeout=15)
+            if process.is_alive():
+                process.kill()
+        self._children.clear()
+        self._client.close()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def control(self, name: str, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        """Call ``/_sandbox/<path>`` on one marketplace's sandbox; the decoded JSON answer."""
+        response = self._client.request(method, f"{self.urls[name]}/_sandbox/{path}", json=body)
+        response.raise_for_status()
+        return response.json()
+
+    def set_faults(self, **faults: Any) -> None:
+        for name in self.marketplaces:
+            self.control(name, "POST", "faults", faults)
+
+    def writes(self) -> dict[str, int]:
+        """Write calls each sandbox has received so far."""
+        return {name: self.control(name, "GET", "stats")["writes"] for name in self.marketplaces}
+
+    def total_writes(self) -> int:
+        return sum(self.writes().values())
+
+    def items(self, name: str) -> list[dict[str, Any]]:
+        return self.control(name, "GET", "items")["items"]
+
+
+# --- catalog ----------------------------------------------------------------------------------------
+
+# (product name, variant, base price in đồng, weight in grams): what Thái Nguyên co-ops sell.
+PRODUCT_LINES = (
+    ("Chè búp Tân Cương đặc biệt", "Gói 200g", 120000, 200),
+    ("Chè búp Tân Cương đặc biệt", "Hộp 500g", 280000, 500),
+    ("Mật ong rừng Võ Nhai", "Chai 500ml", 250000, 700),
+    ("Mật ong rừng Võ Nhai", "Chai 1 lít", 450000, 1350),
+    ("Miến dong Na Rì", "Gói 500g", 65000, 500),
+    ("Miến dong Na Rì", "Gói 1kg", 120000, 1000),
+    ("Gạo Bao thai Định Hóa", "Túi 5kg", 110000, 5000),
+    ("Chè móc câu Trại Cài", "Gói 100g", 90000, 100),
+    ("Măng khô Phú Lương", "Gói 300g", 95000, 300),
+    ("Nấm hương rừng Đồng Hỷ", "Hộp 200g", 150000, 200),
+)
+
+
+@dataclass(frozen=True)
+class BenchCatalog:
+    """The co-ops (one shop each per marketplace) and their seller SKUs."""
+
+    coop_codes: list[str]
+    skus_per_coop: int
+
+    @property
+    def sku_count(self) -> int:
+        return len(self.coop_codes) * self.skus_per_coop
+
+
+def coop_code(shop: int) -> str:
+    return f"HTX-BENCH-{shop:04d}"
+
+
+def seller_sku(shop: int, number: int) -> str:
+    return f"BN{shop:04d}-{number:04d}"
+
+
+def build_catalog(engine: Engine, shops: int, skus: int, *, stock: int = 1000) -> BenchCatalog:
+    """``shops`` co-ops with ``skus`` SKUs each (one product per SKU) and ``stock`` units received of each,
+    written with a handful of multi-row inserts."""
+    stamp = datetime.now(UTC)
+    codes = [coop_code(shop) for shop in range(1, shops + 1)]
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(Coop.__table__),
+            [
+                {"code": code, "name": f"Hợp tác xã thử tải số {shop}", "province": "Thái Nguyên",
+                 "created_at": stamp}
+                for shop, code in enumerate(codes, start=1)
+            ],
+        )
+        coop_ids = dict(conn.execute(sa.select(Coop.code, Coop.id).where(Coop.code.in_(codes))).all())
+        conn.execute(sa.insert(Product.__table__), list(_product_rows(coop_ids, skus, stamp)))
+        product_ids = {
+            (coop_id, code): product_id
+            for coop_id, code, product_id in conn.execute(
+                sa.select(Product.coop_id, Product.code, Product.id).where(
+                    Product.coop_id.in_(coop_ids.values())
+                )
+            )
+        }
+        conn.execute(sa.insert(Sku.__table__), list(_sku_rows(coop_ids, product_ids, skus, stamp)))
+        sku_ids = conn.execute(
+            sa.select(Sku.id).join(Product, Product.id == Sku.product_id).where(
+                Product.coop_id.in_(coop_ids.values())
+            )
+        ).scalars()
+        conn.execute(
+            sa.insert(StockMovement.__table__),
+            [
+                {"sku_id": sku_id, "kind": MovementKind.receipt.value, "quantity": stock,
+                 "source": f"bench:receipt:{sku_id}", "note": "Nhập kho thử tải", "created_at": stamp}
+                for sku_id in sku_ids
+            ],
+        )
+    return BenchCatalog(coop_codes=codes, skus_per_coop=skus)
+
+
+def _product_rows(coop_ids: dict[str, int], skus: int, stamp: datetime) -> Iterable[dict[str, Any]]:
+    for code, coop_id in coop_ids.items():
+        for number in range(1, skus + 1):
+            name, variant, _, _ = PRODUCT_LINES[(number - 1) % len(PRODUCT_LINES)]
+            yield {
+                "coop_id": coop_id,
+                "code": f"SP-{number:04d}",
+                "name": f"{name} {variant} lô {number}",
+                "description": f"{name}, sản phẩm của {code}, đóng {variant.lower()}.",
+                "origin_province": "Thái Nguyên",
+                "certifications": ["VietGAP"],
+                "images": [],
+                "created_at": stamp,
+                "updated_at": stamp,
+            }
+
+
+def _sku_rows(
+    coop_ids: dict[str, int], product_ids: dict[tuple[int, str], int], skus: int, stamp: datetime
+) -> Iterable[dict[str, Any]]:
+    for shop, code in enumerate(sorted(coop_ids), start=1):
+        for number in range(1, skus + 1):
+            _, variant, price, weight = PRODUCT_LINES[(number - 1) % len(PRODUCT_LINES)]
+            yield {
+                "product_id": product_ids[(coop_ids[code], f"SP-{number:04d}")],
+                "sku": seller_sku(shop, number),
+                "variant": variant,
+                "price": price,
+                "weight_g": weight,
+                "length_cm": 20,
+                "width_cm": 15,
+                "height_cm": 10,
+                "enabled": True,
+                "updated_at": stamp,
+            }
+
+
+def raise_prices(engine: Engine, coop_codes: list[str], step: int = 5000) -> int:
+    """Raise the base price of every SKU of these co-ops by ``step`` đồng; the number of SKUs changed."""
+    with engine.begin() as conn:
+        coop_ids = sa.select(Coop.id).where(Coop.code.in_(coop_codes))
+        products = sa.select(Product.id).where(Product.coop_id.in_(coop_ids))
+        result = conn.execute(
+            sa.update(Sku.__table__)
+            .where(Sku.product_id.in_(products))
+            .values(price=Sku.price + step, updated_at=datetime.now(UTC))
+        )
+    return result.rowcount
