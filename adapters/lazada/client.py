@@ -12,12 +12,11 @@ import inspect
 import json
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from itertools import batched
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -26,7 +25,6 @@ from pydantic import SecretStr
 
 from adapters.common.contract import (
     Adapter,
-    Capabilities,
     CredentialsListener,
     ItemRef,
     ItemResult,
@@ -41,11 +39,12 @@ from adapters.common.contract import (
 )
 from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
 from adapters.common.http import HttpSettings, MarketplaceHttp
-from adapters.lazada import envelope, mapping
+from adapters.lazada import CAPABILITIES, envelope, mapping
 from adapters.lazada.envelope import LazadaError
 from adapters.lazada.signing import sign, system_params
 
 log = logging.getLogger("syndicator.lazada")
+T = TypeVar("T")
 
 MAX_SKUS_PER_CALL = 50
 LOOKUP_SKUS_PER_CALL = 100
@@ -54,7 +53,7 @@ PRODUCTS_MAX_OFFSET = 10000
 ORDERS_PAGE_LIMIT = 100
 ORDERS_MAX_OFFSET = 5000
 ORDER_IDS_PER_CALL = 50
-MAX_IMAGES = 8
+MAX_IMAGES = CAPABILITIES.max_images
 REFRESH_AHEAD = timedelta(hours=48)
 AUTH_HOST = "https://auth.lazada.com"
 LAZADA_HOST_SUFFIXES = (".lazada.vn", ".lazada.com", ".lazada.sg", ".lazada.co.th", ".lazada.com.my",
@@ -63,16 +62,6 @@ LAZADA_IMAGE_HOST = "slatic.net"
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 ORDER_TIME_FORMAT = "%Y-%m-%d %H:%M:%S %z"
 
-CAPABILITIES = Capabilities(
-    marketplace="lazada",
-    price_batch_size=20,
-    stock_batch_size=20,
-    requests_per_second=5,
-    content_update_in_place=True,
-    name_length=(10, mapping.NAME_MAX),
-    description_max_length=25000,
-    max_images=MAX_IMAGES,
-)
 
 # Lazada order items each carry their own status; an order has none of its own (§5.1, §5.3).
 CANCELLED_STATUSES = frozenset({"canceled", "cancelled", "failed", "failed_delivery", "shipped_back",
@@ -80,6 +69,18 @@ CANCELLED_STATUSES = frozenset({"canceled", "cancelled", "failed", "failed_deliv
                                 "damaged_by_3pl", "package_scrapped"})
 RETURNED_STATUSES = frozenset({"returned"})
 COMPLETED_STATUSES = frozenset({"delivered"})
+
+
+def batched(values: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of at most ``size`` values (``itertools.batched`` arrives in Python 3.12)."""
+    chunk: list[T] = []
+    for value in values:
+        chunk.append(value)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def api_root(base_url: str) -> str:
