@@ -150,6 +150,15 @@ class BenchCatalog:
         return len(self.coop_codes) * self.skus_per_coop
 
 
+def connect_shops(engine: Engine, catalog: BenchCatalog, fleet: SandboxFleet) -> None:
+    """One shop per co-op on every marketplace of the fleet, through each marketplace's own authorisation."""
+    from syndicator.channels import connect_sandbox
+
+    for code in catalog.coop_codes:
+        for name in fleet.marketplaces:
+            connect_sandbox(engine, code, name, fleet.urls[name])
+
+
 def coop_code(shop: int) -> str:
     return f"HTX-BENCH-{shop:04d}"
 

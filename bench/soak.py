@@ -1,0 +1,423 @@
+"""The fault soak: ``python -m bench.soak [--minutes N] [--shops N] [--skus N] [--json]``.
+
+The sandboxes answer a share of calls with server errors, rate-limit answers and timeouts, and expire every
+access token now and then; shoppers buy and cancel on every marketplace at once; ``python -m syndicator
+sync`` runs again and again as a separate process, and now and then is killed with SIGKILL part-way. At the
+end, with the faults off, one more sync runs. Then the books are checked against what the shoppers did:
+every order placed is recorded once, the ledger counts every unit once, no item is listed twice, every
+listing shows the catalog's price and stock, and the worst time from a sale on one marketplace to the stock
+showing it on the others.
+
+Everything runs on loopback and is bounded: the soak's length, each sync's time, the shoppers' pace.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from bench.common import SandboxFleet, build_catalog, connect_shops, peak_rss_mb
+from catalog.db import init_database
+from catalog.models import ChannelAccount, Listing, MovementKind, Order, Sku, StockMovement
+
+FAULTS = {"error_rate": 0.05, "rate_limit_rate": 0.05, "timeout_rate": 0.01}
+NO_FAULTS = {"latency_ms": 0, "error_rate": 0.0, "rate_limit_rate": 0.0, "timeout_rate": 0.0}
+POLL_INTERVAL_S = 0.5
+SYNC_TIMEOUT_S = 300
+KILL_EVERY = 3  # every third sync is killed part-way
+KILL_AFTER_S = (0.5, 4.0)
+ORDER_INTERVAL_S = (0.1, 0.5)  # each shopper's pause between purchases
+CANCEL_SHARE = 0.2
+
+
+@dataclass
+class PlacedOrder:
+    marketplace: str
+    shop_id: str
+    order_id: str
+    seller_sku: str
+    quantity: int
+    placed_at: float
+    cancelled_at: float | None = None
+
+
+@dataclass
+class Shoppers:
+    """One shopper per marketplace, buying and now and then cancelling, until stopped."""
+
+    fleet: SandboxFleet
+    seed: int
+    orders: list[PlacedOrder] = field(default_factory=list)
+    refused: int = 0
+    stop: threading.Event = field(default_factory=threading.Event)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _threads: list[threading.Thread] = field(default_factory=list)
+
+    def start(self) -> None:
+        for index, name in enumerate(self.fleet.marketplaces):
+            thread = threading.Thread(target=self._shop, args=(name, random.Random(self.seed + index)), daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def finish(self) -> None:
+        self.stop.set()
+        for thread in self._threads:
+            thread.join(timeout=30)
+
+    def _shop(self, name: str, rng: random.Random) -> None:
+        base = self.fleet.urls[name]
+        mine: list[PlacedOrder] = []
+        with httpx.Client(base_url=base, timeout=30) as client:
+            while not self.stop.wait(rng.uniform(*ORDER_INTERVAL_S)):
+                if mine and rng.random() < CANCEL_SHARE:
+                    self._cancel(client, mine.pop(rng.randrange(len(mine))))
+                    continue
+                on_sale = [i for i in client.get("/_sandbox/items").json()["items"] if i["status"] == "live"]
+                if on_sale:
+                    placed = self._buy(client, name, rng.choice(on_sale), rng.randint(1, 3))
+                    if placed is not None:
+                        mine.append(placed)
+
+    def _buy(self, client: httpx.Client, name: str, item: dict[str, Any], quantity: int) -> PlacedOrder | None:
+        lines = [{"seller_sku": item["seller_sku"], "quantity": quantity}]
+        response = client.post("/_sandbox/orders", json={"shop_id": item["shop_id"], "lines": lines})
+        if response.status_code == 409:  # not enough stock left on this marketplace: the shopper goes away
+            with self._lock:
+                self.refused += 1
+            return None
+        response.raise_for_status()
+        order = PlacedOrder(name, item["shop_id"], str(response.json()["order_id"]), item["seller_sku"], quantity,
+                            time.monotonic())
+        with self._lock:
+            self.orders.append(order)
+        return order
+
+    @staticmethod
+    def _cancel(client: httpx.Client, order: PlacedOrder) -> None:
+        client.post(f"/_sandbox/orders/{order.order_id}/cancel").raise_for_status()
+        order.cancelled_at = time.monotonic()
+
+
+@dataclass
+class StockWatch:
+    """Samples what every marketplace shows for every seller SKU, every ``POLL_INTERVAL_S``."""
+
+    fleet: SandboxFleet
+    samples: dict[tuple[str, str], list[tuple[float, int]]] = field(default_factory=lambda: defaultdict(list))
+    stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def finish(self) -> None:
+        self.stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        self.sample()
+
+    def _watch(self) -> None:
+        while not self.stop.wait(POLL_INTERVAL_S):
+            self.sample()
+
+    def sample(self) -> None:
+        for name in self.fleet.marketplaces:
+            stamp = time.monotonic()
+            for item in self.fleet.items(name):
+                self.samples[(name, item["seller_sku"])].append((stamp, int(item["stock"])))
+
+
+def worst_sale_lag_s(
+    orders: list[PlacedOrder], samples: dict[tuple[str, str], list[tuple[float, int]]], received: dict[str, int]
+) -> tuple[float | None, int]:
+    """The longest time from a sale to every other marketplace showing no more than was then really left,
+    and how many sales never got there. What was really left of a SKU at a moment is what was received
+    minus what was sold and not cancelled up to that moment."""
+    changes: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    for order in orders:
+        changes[order.seller_sku].append((order.placed_at, -order.quantity))
+        if order.cancelled_at is not None:
+            changes[order.seller_sku].append((order.cancelled_at, order.quantity))
+    left_at: dict[str, tuple[list[float], list[int]]] = {}
+    for sku, events in changes.items():
+        events.sort()
+        running, totals = received.get(sku, 0), []
+        for _, delta in events:
+            running += delta
+            totals.append(running)
+        left_at[sku] = ([stamp for stamp, _ in events], totals)
+
+    def left(sku: str, at: float) -> int:
+        stamps, totals = left_at[sku]
+        index = bisect.bisect_right(stamps, at) - 1
+        return received.get(sku, 0) if index < 0 else totals[index]
+
+    marketplaces = {name for name, _ in samples}
+    stamps = {key: [stamp for stamp, _ in seen] for key, seen in samples.items()}
+    worst, unresolved = None, 0
+    for order in orders:
+        left_after_sale = left(order.seller_sku, order.placed_at)
+        for name in marketplaces - {order.marketplace}:
+            key = (name, order.seller_sku)
+            seen = samples.get(key, [])
+            first = bisect.bisect_right(stamps.get(key, []), order.placed_at)
+            caught_up = next(
+                (stamp for stamp, stock in seen[first:]
+                 if stock <= max(left_after_sale, left(order.seller_sku, stamp))),
+                None,
+            )
+            if caught_up is None:
+                unresolved += 1
+                continue
+            worst = max(worst or 0.0, caught_up - order.placed_at)
+    return (None if worst is None else round(worst, 2)), unresolved
+
+
+@dataclass
+class SyncRunner:
+    """Runs ``python -m syndicator sync`` again and again until told to stop, killing every
+    ``KILL_EVERY``-th run part-way with SIGKILL."""
+
+    env: dict[str, str]
+    log_path: Path
+    seed: int
+    runs: Counter = field(default_factory=Counter)
+    stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+
+    def finish(self) -> None:
+        self.stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=SYNC_TIMEOUT_S + 30)
+
+    def _loop(self) -> None:
+        rng = random.Random(self.seed)
+        number = 0
+        while not self.stop.is_set():
+            number += 1
+            self.run_once(rng.uniform(*KILL_AFTER_S) if number % KILL_EVERY == 0 else None)
+
+    def run_once(self, kill_after_s: float | None = None) -> int | None:
+        """One sync; its exit code, or ``None`` when it was killed."""
+        with self.log_path.open("a", encoding="utf-8") as log:
+            log.write(f"\n=== sync at {time.strftime('%H:%M:%S')} (kill after {kill_after_s}) ===\n")
+            log.flush()
+            process = subprocess.Popen(
+                [sys.executable, "-m", "syndicator", "sync"], env=self.env, stdout=log, stderr=log,
+            )
+            try:
+                code = process.wait(timeout=kill_after_s or SYNC_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                process.send_signal(signal.SIGKILL)
+                process.wait()
+                self.runs["killed" if kill_after_s else "timed_out"] += 1
+                return None
+        self.runs["ok" if code == 0 else "failed"] += 1
+        return code
+
+
+def expire_tokens_now_and_then(fleet: SandboxFleet, every_s: float, stop: threading.Event) -> threading.Thread:
+    def loop() -> None:
+        while not stop.wait(every_s):
+            fleet.set_faults(expire_tokens=True)
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    return thread
+
+
+# --- the books --------------------------------------------------------------------------------------
+
+
+def order_report(engine: Engine, orders: list[PlacedOrder]) -> dict[str, int]:
+    """Orders placed against orders recorded, and units sold against units the ledger took out."""
+    with engine.connect() as conn:
+        recorded = conn.execute(
+            sa.select(ChannelAccount.marketplace, ChannelAccount.shop_id, Order.marketplace_order_id, Order.status)
+            .join(ChannelAccount, ChannelAccount.id == Order.channel_account_id)
+        ).all()
+        ledger = dict(
+            conn.execute(
+                sa.select(Sku.sku, sa.func.sum(StockMovement.quantity))
+                .join(Sku, Sku.id == StockMovement.sku_id)
+                .where(StockMovement.kind != MovementKind.receipt.value)
+                .where(StockMovement.kind != MovementKind.adjustment.value)
+                .group_by(Sku.sku)
+            ).all()
+        )
+    placed = {(o.marketplace, o.shop_id, o.order_id): o for o in orders}
+    seen = Counter((str(m), s, o) for m, s, o, _ in recorded)
+    status = {(str(m), s, o): st for m, s, o, st in recorded}
+    sold: Counter = Counter()
+    for order in orders:
+        if order.cancelled_at is None:
+            sold[order.seller_sku] += order.quantity
+    return {
+        "orders_placed": len(placed),
+        "orders_cancelled": sum(1 for o in orders if o.cancelled_at is not None),
+        "orders_recorded": len(seen),
+        "orders_lost": len(placed.keys() - seen.keys()),
+        "orders_unknown": len(seen.keys() - placed.keys()),
+        "orders_recorded_twice": sum(1 for count in seen.values() if count > 1),
+        "orders_wrong_status": sum(
+            1 for key, o in placed.items()
+            if key in status and (status[key] == "cancelled") != (o.cancelled_at is not None)
+        ),
+        "skus_ledger_mismatch": sum(
+            1 for sku in set(sold) | set(ledger) if -int(ledger.get(sku) or 0) != sold.get(sku, 0)
+        ),
+    }
+
+
+def received_stock(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return dict(
+            conn.execute(
+                sa.select(Sku.sku, sa.func.sum(StockMovement.quantity))
+                .join(Sku, Sku.id == StockMovement.sku_id)
+                .where(StockMovement.kind == MovementKind.receipt.value)
+                .group_by(Sku.sku)
+            ).all()
+        )
+
+
+def oversold_units(orders: list[PlacedOrder], received: dict[str, int]) -> int:
+    sold: Counter = Counter()
+    for order in orders:
+        if order.cancelled_at is None:
+            sold[order.seller_sku] += order.quantity
+    return sum(max(0, units - received.get(sku, 0)) for sku, units in sold.items())
+
+
+def listing_report(engine: Engine, fleet: SandboxFleet) -> dict[str, int]:
+    """Items listed twice, items we hold no binding for, and listings whose marketplace item differs
+    from what the catalog wants (what the engine last pushed, with nothing left to push)."""
+    from syndicator.plan import build_plan
+
+    with engine.connect() as conn:
+        bindings = conn.execute(
+            sa.select(ChannelAccount.marketplace, ChannelAccount.shop_id, Sku.sku, Listing.external_item_id,
+                      Listing.pushed_price, Listing.pushed_stock)
+            .join(ChannelAccount, ChannelAccount.id == Listing.channel_account_id)
+            .join(Sku, Sku.id == Listing.sku_id)
+        ).all()
+    pushed = {(str(m), shop, sku): (item_id, price, stock) for m, shop, sku, item_id, price, stock in bindings}
+    held: Counter = Counter()
+    differing = 0
+    for name in fleet.marketplaces:
+        for item in fleet.items(name):
+            key = (name, item["shop_id"], item["seller_sku"])
+            held[key] += 1
+            binding = pushed.get(key)
+            if binding is not None and (binding[1], binding[2]) != (item["price"], item["stock"]):
+                differing += 1
+    unlisted = sum(1 for key in pushed if key not in held)
+    return {
+        "listings": len(pushed),
+        "duplicate_listings": sum(count - 1 for count in held.values() if count > 1),
+        "unbound_items": sum(1 for key in held if key not in pushed),
+        "drift": differing + unlisted + len(build_plan(engine).actions),
+    }
+
+
+# --- the run ----------------------------------------------------------------------------------------
+
+
+def soak(minutes: float, shops: int, skus: int, stock: int, database_url: str | None, seed: int = 7) -> dict:
+    workdir = Path(tempfile.mkdtemp(prefix="syndicator-soak-"))
+    url = database_url or f"sqlite:///{workdir / 'syndicator.db'}"
+    os.environ.update({"SYNDICATOR_DATABASE_URL": url, "SYNDICATOR_DATA_DIR": str(workdir)})
+    engine = init_database(url)
+    catalog = build_catalog(engine, shops, skus, stock=stock)
+    started = time.monotonic()
+    with SandboxFleet() as fleet:
+        connect_shops(engine, catalog, fleet)
+        fleet.set_faults(**FAULTS)
+        shoppers, watch = Shoppers(fleet, seed), StockWatch(fleet)
+        syncs = SyncRunner(dict(os.environ), workdir / "sync.log", seed)
+        stop_expiring = threading.Event()
+        for part in (syncs, shoppers, watch):
+            part.start()
+        expire_tokens_now_and_then(fleet, max(5.0, minutes * 60 / 4), stop_expiring)
+        time.sleep(minutes * 60)
+        stop_expiring.set()
+        shoppers.finish()
+        syncs.finish()
+        fleet.set_faults(**NO_FAULTS)
+        final_exit = syncs.run_once()
+        watch.finish()
+        received = received_stock(engine)
+        lag, unresolved = worst_sale_lag_s(shoppers.orders, watch.samples, received)
+        requests = sum(
+            count
+            for name in fleet.marketplaces
+            for outcomes in fleet.control(name, "GET", "stats")["requests"].values()
+            for count in outcomes.values()
+        )
+        report = {
+            "minutes": minutes,
+            "marketplaces": fleet.marketplaces,
+            "shops": shops,
+            "skus": skus,
+            "sync_runs": dict(syncs.runs),
+            "final_sync_exit": final_exit,
+            **order_report(engine, shoppers.orders),
+            "orders_refused_short_stock": shoppers.refused,
+            **listing_report(engine, fleet),
+            "oversold_units": oversold_units(shoppers.orders, received),
+            "worst_sale_to_stock_update_s": lag,
+            "sales_never_reflected": unresolved,
+            "marketplace_requests": requests,
+            "wall_s": round(time.monotonic() - started, 1),
+            "peak_rss_mb": peak_rss_mb(),
+            "log": str(workdir / "sync.log"),
+        }
+    engine.dispose()
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.soak", description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=5.0)
+    parser.add_argument("--shops", type=int, default=2)
+    parser.add_argument("--skus", type=int, default=10)
+    parser.add_argument("--stock", type=int, default=40, help="units received of each SKU")
+    parser.add_argument("--database-url", default=None, help="default: a new SQLite file in a temporary folder")
+    parser.add_argument("--json", action="store_true", help="end with one line of JSON")
+    args = parser.parse_args(argv)
+    report = soak(args.minutes, args.shops, args.skus, args.stock, args.database_url)
+    for key, value in report.items():
+        print(f"{key:32} {value}")
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    clean = (
+        report["orders_lost"] == report["orders_recorded_twice"] == report["orders_unknown"] == 0
+        and report["skus_ledger_mismatch"] == report["duplicate_listings"] == report["drift"] == 0
+    )
+    return 0 if clean else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

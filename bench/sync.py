@@ -1,0 +1,175 @@
+"""The sync benchmark: ``python -m bench.sync [--shops N] [--skus N] [--latency-ms N] [--json]``.
+
+Starts every available marketplace's sandbox on loopback with the given latency and the marketplace's own
+rate limit, builds a catalog of N co-ops × N SKUs with one shop per co-op on every marketplace, and measures
+one phase after another: the first push; a price change on every SKU; a sync with nothing changed. For the
+price change it also works out the fewest write calls the marketplaces' batch limits allow and the time
+their rate limits impose, and times a naive client making the same change one SKU at a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from adapters.common.contract import ItemRef, PriceUpdate
+from adapters.registry import spec
+from bench.common import SandboxFleet, build_catalog, connect_shops, peak_rss_mb, raise_prices
+from catalog.db import init_database
+from catalog.models import ChannelAccount, Listing, Sku
+
+PRICE_STEP = 5000  # đồng added to every SKU's base price in the price-change phase
+
+
+def update_write_calls_min(marketplaces: list[str], shops: int, skus: int) -> int:
+    """The fewest price-update calls that change ``skus`` SKUs in each of ``shops`` shops on every
+    marketplace, given each marketplace's price batch size."""
+    return sum(shops * math.ceil(skus / spec(name).capabilities.price_batch_size) for name in marketplaces)
+
+
+def update_bound_s(marketplaces: list[str], skus: int, latency_ms: int) -> float:
+    """The least time the price change can take under the rate limits: shops are independent, so the
+    slowest shop decides. A shop's bucket holds one second's calls; the rest wait for it to refill; the
+    last answer takes one round trip."""
+    slowest = 0.0
+    for name in marketplaces:
+        capabilities = spec(name).capabilities
+        calls = math.ceil(skus / capabilities.price_batch_size)
+        rate = capabilities.requests_per_second
+        burst = max(1, math.floor(rate))
+        slowest = max(slowest, max(0, calls - burst) / rate + latency_ms / 1000)
+    return round(slowest, 3)
+
+
+@dataclass
+class Phase:
+    wall_s: float
+    write_calls: int
+    ok: bool
+
+
+def timed_sync(engine: Engine, fleet: SandboxFleet) -> Phase:
+    """One engine sync over every shop, with the write calls the sandboxes counted during it."""
+    from syndicator.engine import run_sync
+
+    before = fleet.total_writes()
+    started = time.perf_counter()
+    result = run_sync(engine, trigger="bench")
+    wall = time.perf_counter() - started
+    return Phase(round(wall, 3), fleet.total_writes() - before, _succeeded(result))
+
+
+def _succeeded(result: object) -> bool:
+    ok = getattr(result, "ok", None)
+    return bool(ok) if ok is not None else getattr(result, "status", "ok") == "ok"
+
+
+async def naive_price_push(engine: Engine) -> int:
+    """What a hand-written script would do: for every listing, one price call for one SKU, waiting for
+    each answer before the next. Goes through the same adapters; the number of calls made."""
+    from catalog.pricing import channel_price
+    from syndicator.channels import adapter_for
+
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(Listing.channel_account_id, Sku.sku, Sku.price, Listing.external_item_id,
+                      Listing.external_sku_id)
+            .join(Sku, Sku.id == Listing.sku_id)
+            .where(Listing.external_item_id.is_not(None))
+            .order_by(Listing.channel_account_id, Sku.sku)
+        ).all()
+        accounts = {
+            account.id: account
+            for account in conn.execute(sa.select(ChannelAccount)).scalars()
+        }
+    calls = 0
+    adapters = {}
+    try:
+        for account_id, seller_sku, base_price, item_id, sku_id in rows:
+            account = accounts[account_id]
+            if account_id not in adapters:
+                adapters[account_id] = adapter_for(engine, account)
+            update = PriceUpdate(
+                ref=ItemRef(seller_sku=seller_sku, item_id=item_id, sku_id=sku_id),
+                price=channel_price(base_price, account.price_rule),
+            )
+            await adapters[account_id].update_prices([update])
+            calls += 1
+    finally:
+        for adapter in adapters.values():
+            await adapter.aclose()
+    return calls
+
+
+def benchmark(shops: int, skus: int, latency_ms: int, database_url: str | None = None) -> dict:
+    workdir = Path(tempfile.mkdtemp(prefix="syndicator-bench-"))
+    engine = init_database(database_url or f"sqlite:///{workdir / 'syndicator.db'}")
+    catalog = build_catalog(engine, shops, skus)
+    with SandboxFleet(latency_ms=latency_ms) as fleet:
+        marketplaces = fleet.marketplaces
+        connect_shops(engine, catalog, fleet)
+        first = timed_sync(engine, fleet)
+        raise_prices(engine, catalog.coop_codes, PRICE_STEP)
+        update = timed_sync(engine, fleet)
+        noop = timed_sync(engine, fleet)
+        before = fleet.total_writes()
+        started = time.perf_counter()
+        naive_calls = asyncio.run(naive_price_push(engine))
+        baseline = time.perf_counter() - started
+        baseline_writes = fleet.total_writes() - before
+    engine.dispose()
+    bound = update_bound_s(marketplaces, skus, latency_ms)
+    return {
+        "marketplaces": marketplaces,
+        "shops": shops,
+        "skus_per_shop": skus,
+        "listings": shops * skus * len(marketplaces),
+        "latency_ms": latency_ms,
+        "first_push_wall_s": first.wall_s,
+        "first_push_write_calls": first.write_calls,
+        "first_push_ok": first.ok,
+        "update_write_calls": update.write_calls,
+        "update_write_calls_min": update_write_calls_min(marketplaces, shops, skus),
+        "update_wall_s": update.wall_s,
+        "update_bound_s": bound,
+        "update_ok": update.ok,
+        "update_vs_bound": round(update.wall_s / bound, 2) if bound else None,
+        "baseline_wall_s": round(baseline, 3),
+        "baseline_write_calls": baseline_writes,
+        "baseline_calls": naive_calls,
+        "speedup_vs_baseline": round(baseline / update.wall_s, 1) if update.wall_s else None,
+        "noop_write_calls": noop.write_calls,
+        "noop_wall_s": noop.wall_s,
+        "noop_ok": noop.ok,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.sync", description=__doc__.splitlines()[0])
+    parser.add_argument("--shops", type=int, default=10)
+    parser.add_argument("--skus", type=int, default=40, help="SKUs per shop")
+    parser.add_argument("--latency-ms", type=int, default=40)
+    parser.add_argument("--database-url", default=None, help="default: a new SQLite file in a temporary folder")
+    parser.add_argument("--json", action="store_true", help="end with one line of JSON")
+    args = parser.parse_args(argv)
+    report = benchmark(args.shops, args.skus, args.latency_ms, args.database_url)
+    for key, value in report.items():
+        print(f"{key:28} {value}")
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
