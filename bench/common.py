@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import multiprocessing
 import resource
-from collections.abc import Iterable
+import tempfile
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any, Self
 
 import httpx
@@ -29,6 +33,26 @@ START_TIMEOUT_S = 30
 def peak_rss_mb() -> float:
     """The most memory this process has held at once, in MiB (Linux reports KiB)."""
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+@contextmanager
+def scratch_database(server_url: str | None) -> Iterator[str]:
+    """A URL to a new, empty database, removed afterwards: a SQLite file in a temporary folder, or a new
+    database on the PostgreSQL server of ``server_url`` (the database named there is left alone)."""
+    if server_url is None or server_url.startswith("sqlite"):
+        yield f"sqlite:///{Path(tempfile.mkdtemp(prefix='syndicator-bench-')) / 'syndicator.db'}"
+        return
+    base = sa.engine.make_url(server_url)
+    name = f"syndicator_bench_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def rate_limits(marketplaces: Iterable[str]) -> dict[str, float]:
