@@ -9,6 +9,7 @@ the way they would share a network.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import resource
 import tempfile
 import uuid
@@ -33,6 +34,14 @@ START_TIMEOUT_S = 30
 def peak_rss_mb() -> float:
     """The most memory this process has held at once, in MiB (Linux reports KiB)."""
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def use_scratch_data_dir() -> Path:
+    """Point ``SYNDICATOR_DATA_DIR`` (keys, feeds) of this process and its children at a new temporary
+    folder, so a benchmark never touches the operator's own data."""
+    folder = Path(tempfile.mkdtemp(prefix="syndicator-bench-"))
+    os.environ["SYNDICATOR_DATA_DIR"] = str(folder)
+    return folder
 
 
 @contextmanager

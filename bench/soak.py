@@ -21,7 +21,6 @@ import random
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
@@ -33,7 +32,15 @@ import httpx
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bench.common import SandboxFleet, build_catalog, connect_shops, peak_rss_mb
+from bench.common import (
+    BenchCatalog,
+    SandboxFleet,
+    build_catalog,
+    connect_shops,
+    peak_rss_mb,
+    scratch_database,
+    use_scratch_data_dir,
+)
 from catalog.db import init_database
 from catalog.models import ChannelAccount, Listing, MovementKind, Order, Sku, StockMovement
 
@@ -346,56 +353,64 @@ def listing_report(engine: Engine, fleet: SandboxFleet) -> dict[str, int]:
 
 
 def soak(minutes: float, shops: int, skus: int, stock: int, database_url: str | None, seed: int = 7) -> dict:
-    workdir = Path(tempfile.mkdtemp(prefix="syndicator-soak-"))
-    url = database_url or f"sqlite:///{workdir / 'syndicator.db'}"
-    os.environ.update({"SYNDICATOR_DATABASE_URL": url, "SYNDICATOR_DATA_DIR": str(workdir)})
-    engine = init_database(url)
-    catalog = build_catalog(engine, shops, skus, stock=stock)
+    workdir = use_scratch_data_dir()
+    with scratch_database(database_url) as url, SandboxFleet() as fleet:
+        os.environ["SYNDICATOR_DATABASE_URL"] = url
+        engine = init_database(url)
+        try:
+            return run_soak(engine, fleet, build_catalog(engine, shops, skus, stock=stock), minutes, workdir, seed)
+        finally:
+            engine.dispose()
+
+
+def run_soak(engine: Engine, fleet: SandboxFleet, catalog: BenchCatalog, minutes: float, workdir: Path,
+             seed: int) -> dict:
     started = time.monotonic()
-    with SandboxFleet() as fleet:
-        connect_shops(engine, catalog, fleet)
-        fleet.set_faults(**FAULTS)
-        shoppers, watch = Shoppers(fleet, seed), StockWatch(fleet)
-        syncs = SyncRunner(dict(os.environ), workdir / "sync.log", seed)
-        stop_expiring = threading.Event()
-        for part in (syncs, shoppers, watch):
-            part.start()
-        expire_tokens_now_and_then(fleet, max(5.0, minutes * 60 / 4), stop_expiring)
-        time.sleep(minutes * 60)
-        stop_expiring.set()
-        shoppers.finish()
-        syncs.finish()
-        fleet.set_faults(**NO_FAULTS)
-        final_exit = syncs.run_once()
-        watch.finish()
-        received = received_stock(engine)
-        lag, unresolved = worst_sale_lag_s(shoppers.orders, watch.samples, received)
-        requests = sum(
-            count
-            for name in fleet.marketplaces
-            for outcomes in fleet.control(name, "GET", "stats")["requests"].values()
-            for count in outcomes.values()
-        )
-        report = {
-            "minutes": minutes,
-            "marketplaces": fleet.marketplaces,
-            "shops": shops,
-            "skus": skus,
-            "sync_runs": dict(syncs.runs),
-            "final_sync_exit": final_exit,
-            **order_report(engine, shoppers.orders),
-            "orders_refused_short_stock": shoppers.refused,
-            **listing_report(engine, fleet),
-            "oversold_units": oversold_units(shoppers.orders, received),
-            "worst_sale_to_stock_update_s": lag,
-            "sales_never_reflected": unresolved,
-            "marketplace_requests": requests,
-            "wall_s": round(time.monotonic() - started, 1),
-            "peak_rss_mb": peak_rss_mb(),
-            "log": str(workdir / "sync.log"),
-        }
-    engine.dispose()
-    return report
+    connect_shops(engine, catalog, fleet)
+    fleet.set_faults(**FAULTS)
+    shoppers, watch = Shoppers(fleet, seed), StockWatch(fleet)
+    syncs = SyncRunner(dict(os.environ), workdir / "sync.log", seed)
+    stop_expiring = threading.Event()
+    for part in (syncs, shoppers, watch):
+        part.start()
+    expire_tokens_now_and_then(fleet, max(5.0, minutes * 60 / 4), stop_expiring)
+    time.sleep(minutes * 60)
+    stop_expiring.set()
+    shoppers.finish()
+    syncs.finish()
+    fleet.set_faults(**NO_FAULTS)
+    final_exit = syncs.run_once()
+    watch.finish()
+    received = received_stock(engine)
+    lag, unresolved = worst_sale_lag_s(shoppers.orders, watch.samples, received)
+    return {
+        "minutes": minutes,
+        "marketplaces": fleet.marketplaces,
+        "shops": len(catalog.coop_codes),
+        "skus": catalog.skus_per_coop,
+        "sync_runs": dict(syncs.runs),
+        "final_sync_exit": final_exit,
+        **order_report(engine, shoppers.orders),
+        "orders_refused_short_stock": shoppers.refused,
+        **listing_report(engine, fleet),
+        "oversold_units": oversold_units(shoppers.orders, received),
+        "worst_sale_to_stock_update_s": lag,
+        "sales_never_reflected": unresolved,
+        "marketplace_requests": marketplace_requests(fleet),
+        "wall_s": round(time.monotonic() - started, 1),
+        "peak_rss_mb": peak_rss_mb(),
+        "log": str(workdir / "sync.log"),
+    }
+
+
+def marketplace_requests(fleet: SandboxFleet) -> int:
+    """Every call the marketplaces' own APIs received, whatever its outcome."""
+    return sum(
+        count
+        for name in fleet.marketplaces
+        for outcomes in fleet.control(name, "GET", "stats")["requests"].values()
+        for count in outcomes.values()
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

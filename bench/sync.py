@@ -14,17 +14,23 @@ import asyncio
 import json
 import math
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from adapters.common.contract import ItemRef, PriceUpdate
 from adapters.registry import spec
-from bench.common import SandboxFleet, build_catalog, connect_shops, peak_rss_mb, raise_prices
+from bench.common import (
+    SandboxFleet,
+    build_catalog,
+    connect_shops,
+    peak_rss_mb,
+    raise_prices,
+    scratch_database,
+    use_scratch_data_dir,
+)
 from catalog.db import init_database
 from catalog.models import ChannelAccount, Listing, Sku
 
@@ -112,10 +118,10 @@ async def naive_price_push(engine: Engine) -> int:
 
 
 def benchmark(shops: int, skus: int, latency_ms: int, database_url: str | None = None) -> dict:
-    workdir = Path(tempfile.mkdtemp(prefix="syndicator-bench-"))
-    engine = init_database(database_url or f"sqlite:///{workdir / 'syndicator.db'}")
-    catalog = build_catalog(engine, shops, skus)
-    with SandboxFleet(latency_ms=latency_ms) as fleet:
+    use_scratch_data_dir()
+    with scratch_database(database_url) as url, SandboxFleet(latency_ms=latency_ms) as fleet:
+        engine = init_database(url)
+        catalog = build_catalog(engine, shops, skus)
         marketplaces = fleet.marketplaces
         connect_shops(engine, catalog, fleet)
         first = timed_sync(engine, fleet)
@@ -127,7 +133,7 @@ def benchmark(shops: int, skus: int, latency_ms: int, database_url: str | None =
         naive_calls = asyncio.run(naive_price_push(engine))
         baseline = time.perf_counter() - started
         baseline_writes = fleet.total_writes() - before
-    engine.dispose()
+        engine.dispose()
     bound = update_bound_s(marketplaces, skus, latency_ms)
     return {
         "marketplaces": marketplaces,
