@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -31,10 +32,12 @@ def register(app: typer.Typer) -> None:
 
     @users.command("add")
     def add(
-        name: str = typer.Argument(..., help="tên đăng nhập / username"),
-        role: Role = typer.Option(..., "--role", help="coop | officer | admin"),
-        coop: str | None = typer.Option(None, "--coop", help="mã HTX (bắt buộc với role coop)"),
-        password: str | None = typer.Option(None, "--password", help="bỏ trống để được hỏi / prompted when omitted"),
+        name: Annotated[str, typer.Argument(help="tên đăng nhập / username")],
+        role: Annotated[Role, typer.Option("--role", help="coop | officer | admin")],
+        coop: Annotated[str | None, typer.Option("--coop", help="mã HTX (bắt buộc với role coop)")] = None,
+        password: Annotated[
+            str | None, typer.Option("--password", help="bỏ trống để được hỏi / prompted when omitted")
+        ] = None,
     ) -> None:
         """Tạo tài khoản. Create a login."""
         if password is None:
@@ -55,7 +58,7 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"{user['username']}\t{user['role']}\t{user['coop_code'] or '-'}")
 
     @app.command()
-    def ui(port: int = typer.Option(8501, "--port", help="cổng / port")) -> None:
+    def ui(port: Annotated[int, typer.Option("--port", help="cổng / port")] = 8501) -> None:
         """Mở ứng dụng web (Streamlit). Start the web app."""
         init_database(database_url())
         typer.echo(f"Ứng dụng / app: http://localhost:{port}")
