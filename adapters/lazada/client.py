@@ -352,35 +352,31 @@ class LazadaAdapter(Adapter):
                 raise
             return failure(draft.seller_sku, exc.info.model_copy(update={"field": "images"}))
         params = {"payload": mapping.create_payload(draft, images)}
-        lost: MarketplaceError | None = None
-        for attempt in range(self.http.settings.max_attempts):
-            if attempt:
-                await asyncio.sleep(self._backoff(attempt))
-                if (found := await self.find_by_seller_sku(draft.seller_sku)) is not None:
-                    return ItemResult(seller_sku=draft.seller_sku, ok=True, ref=found)
+        attempts = self.http.settings.max_attempts
+        for attempt in range(1, attempts + 1):
             try:
-                body = await self._call_once("POST", "/product/create", params)
-            except LazadaError as exc:
+                return self._created(draft, await self._call_once("POST", "/product/create", params))
+            except MarketplaceError as exc:
                 duplicate = exc.info.code in envelope.DUPLICATE_SELLER_SKU_CODES
                 if duplicate and (found := await self.find_by_seller_sku(draft.seller_sku)) is not None:
                     return ItemResult(seller_sku=draft.seller_sku, ok=True, ref=found)
-                if not exc.retryable:
+                if exc.kind is ErrorKind.rejected:
                     return failure(draft.seller_sku, exc.info)
-                lost = exc
-            except MarketplaceError as exc:
-                if not exc.retryable:
+                if not exc.retryable or attempt == attempts:
                     raise
-                lost = exc
-                log.info("lazada: create of %s got no answer (%s); checking before retrying",
-                         draft.seller_sku, exc.info.message)
-            else:
-                return self._created(draft, body)
-        assert lost is not None
-        raise lost
+                await asyncio.sleep(self._pause(attempt, exc))
+                if exc.kind is ErrorKind.transient:
+                    log.info("lazada: create of %s got no answer (%s); looking it up before retrying",
+                             draft.seller_sku, exc.info.message)
+                    if (found := await self.find_by_seller_sku(draft.seller_sku)) is not None:
+                        return ItemResult(seller_sku=draft.seller_sku, ok=True, ref=found)
+        raise AssertionError("unreachable")  # pragma: no cover
 
-    def _backoff(self, attempt: int) -> float:
+    def _pause(self, attempt: int, exc: MarketplaceError) -> float:
+        """Exponential backoff, and at least the ban Lazada announced (``ApiCallLimit``: 1 s)."""
         settings = self.http.settings
-        return min(settings.backoff_initial_s * 2 ** (attempt - 1), settings.backoff_max_s)
+        backoff = min(settings.backoff_initial_s * 2 ** (attempt - 1), settings.backoff_max_s)
+        return max(backoff, min(exc.info.retry_after_s or 0, settings.backoff_max_s))
 
     @staticmethod
     def _created(draft: ListingDraft, body: dict[str, Any]) -> ItemResult:

@@ -245,22 +245,28 @@ class LazadaSandbox(MarketplaceSandbox):
             shop = self.check_signature(path, params)
             if path in TOKEN_PATHS:
                 body = self.token_create(params, shop) if path == TOKEN_PATHS[0] else self.token_refresh(params)
-                return JSONResponse({**body, "code": envelope.SUCCESS, "request_id": request_id()})
-            handler = self.handlers.get(path)
-            if handler is None:
-                raise Refusal("InvalidApiPath", f"The specified API path {path} is invalid")
-            self.check_access_token(params, shop)
-            if path in self.writes:
-                self.count_write()
-            data = handler(params, shop, files)
-            if not isinstance(data, dict):
-                data = await data
+            else:
+                body = await self.seller_call(path, params, shop, files)
         except Refusal as refusal:
             self.set_outcome(request, refusal.code)
             return envelope_error(refusal.code, refusal.message, refusal.detail, refusal.kind)
         self.set_outcome(request, "ok")
-        top = data.pop("_top", {})
-        return JSONResponse({"code": envelope.SUCCESS, "data": data, **top, "request_id": request_id()})
+        return JSONResponse({**body, "code": envelope.SUCCESS, "request_id": request_id()})
+
+    async def seller_call(self, path: str, params: dict[str, str], shop: SandboxShop,
+                          files: dict[str, Any]) -> dict[str, Any]:
+        """A seller API call: its answer under ``data`` (or at the top level where Lazada puts it)."""
+        handler = self.handlers.get(path)
+        if handler is None:
+            raise Refusal("InvalidApiPath", f"The specified API path {path} is invalid")
+        self.check_access_token(params, shop)
+        if path in self.writes:
+            self.count_write()
+        data = handler(params, shop, files)
+        if not isinstance(data, dict):
+            data = await data
+        top = data.pop("_top", None)
+        return top if top is not None else {"data": data}
 
     @staticmethod
     async def read_params(request: Request) -> tuple[dict[str, str], dict[str, Any]]:
@@ -598,8 +604,10 @@ class LazadaSandbox(MarketplaceSandbox):
     # --- images -------------------------------------------------------------------------------
     def migrate_image(self, params: dict[str, str], shop: SandboxShop, files: dict[str, Any]) -> dict[str, Any]:
         request, _ = parse_request(params.get("payload"))
-        urls = (request.get("Image") or {}).get("Url") if isinstance(request.get("Image"), dict) else None
-        url = str((urls or [""])[0])
+        image = request.get("Image")
+        image = image[0] if isinstance(image, list) and image else image
+        urls = image.get("Url") if isinstance(image, dict) else image
+        url = str((urls if isinstance(urls, list) else [urls or ""])[0])
         parts = urlsplit(url)
         host = parts.hostname or ""
         try:

@@ -109,10 +109,12 @@ def open_seller(server: SandboxServer, name: str = "HTX Chè Tân Cương") -> S
 
 
 async def connected(server: SandboxServer, *, http: HttpSettings = FAST, on_credentials: Any = None,
+                    transport: httpx.AsyncBaseTransport | None = None,
                     name: str = "HTX Chè Tân Cương") -> LazadaAdapter:
     """A client for a new shop, authorised through the sandbox's own code flow."""
     grant = await SPEC.open_sandbox_shop(server.base_url, name)
-    adapter = LazadaAdapter(server.base_url, grant.credentials, http=http, on_credentials=on_credentials)
+    adapter = LazadaAdapter(server.base_url, grant.credentials, http=http, on_credentials=on_credentials,
+                            transport=transport)
     await adapter.authorize(grant.code or "")
     return adapter
 
