@@ -1,0 +1,32 @@
+"""A floor's ``MarketplaceSpec`` from its profile, and opening a shop on a partner sandbox."""
+
+from __future__ import annotations
+
+import httpx
+
+from adapters.common.contract import MarketplaceSpec, SandboxShopGrant, ShopCredentials
+from adapters.partner.profile import FloorProfile
+
+
+async def open_sandbox_shop(base_url: str, name: str) -> SandboxShopGrant:
+    """``POST /_sandbox/shops``: the floor hands the new shop its id, API key and secret (no code)."""
+    async with httpx.AsyncClient(base_url=base_url, timeout=10) as client:
+        response = await client.post("/_sandbox/shops", json={"name": name})
+        response.raise_for_status()
+        shop = response.json()
+    credentials = ShopCredentials(
+        shop_id=str(shop["shop_id"]), app_key=shop["api_key"], app_secret=shop["api_secret"]
+    )
+    return SandboxShopGrant(credentials=credentials)
+
+
+def floor_spec(profile: FloorProfile, *, adapter: str, sandbox: str) -> MarketplaceSpec:
+    return MarketplaceSpec(
+        name=profile.name,
+        display_name=profile.display_name,
+        adapter=adapter,
+        sandbox=sandbox,
+        default_port=profile.default_port,
+        capabilities=profile.capabilities(),
+        open_sandbox_shop=open_sandbox_shop,
+    )
