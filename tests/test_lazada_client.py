@@ -12,10 +12,10 @@ import pytest
 from PIL import Image
 from pydantic import SecretStr
 
-from adapters.common.contract import ItemRef, PriceUpdate, StockUpdate
+from adapters.common.contract import ItemRef, PriceUpdate, ShopCredentials, StockUpdate
 from adapters.common.errors import ErrorKind, MarketplaceError
 from adapters.common.http import HttpSettings
-from adapters.lazada.client import LazadaAdapter
+from adapters.lazada.client import LazadaAdapter, auth_root, normalised_status
 from tests.support.lazada import (  # noqa: F401 (fixtures)
     FAST,
     buy,
@@ -63,8 +63,6 @@ async def test_reused_authorisation_code_is_rejected(lazada):
 
 
 def _credentials(seller):
-    from adapters.common.contract import ShopCredentials
-
     return ShopCredentials(shop_id=seller.shop_id, app_key=seller.app_key, app_secret=seller.app_secret)
 
 
@@ -372,8 +370,6 @@ async def test_internal_errors_are_retried(lazada_servers):
 async def test_unreachable_lazada_is_a_transient_failure():
     settings = HttpSettings(connect_timeout_s=0.2, read_timeout_s=0.2, max_attempts=2, backoff_initial_s=0.01,
                             backoff_max_s=0.01, backoff_jitter_s=0)
-    from adapters.common.contract import ShopCredentials
-
     credentials = ShopCredentials(shop_id="1", app_key="100001", app_secret="bí-mật", access_token="t")
     async with LazadaAdapter("http://127.0.0.1:9", credentials, http=settings) as adapter:
         with pytest.raises(MarketplaceError) as failed:
@@ -394,3 +390,34 @@ async def test_no_secret_reaches_the_logs(lazada, caplog):
     assert "IllegalAccessToken" in caplog.text
     assert not [secret for secret in secrets if secret in caplog.text]
     assert "sign=" not in caplog.text.replace("sign=***", "")
+
+
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [
+        (["unpaid"], "open"),
+        (["pending", "ready_to_ship"], "open"),
+        (["shipped", "delivered"], "open"),
+        (["delivered"], "completed"),
+        (["delivered", "canceled"], "completed"),
+        (["canceled"], "cancelled"),
+        (["failed_delivery", "shipped_back_success"], "cancelled"),
+        (["returned"], "returned"),
+        (["returned", "canceled"], "returned"),
+    ],
+)
+def test_order_status_is_normalised_from_its_item_statuses(statuses, expected):
+    assert normalised_status(statuses) == expected
+
+
+@pytest.mark.parametrize(
+    ("base_url", "auth"),
+    [
+        ("https://api.lazada.vn/rest", "https://auth.lazada.com"),
+        ("https://api.lazada.vn", "https://auth.lazada.com"),
+        ("http://127.0.0.1:8702", "http://127.0.0.1:8702"),
+    ],
+)
+def test_token_calls_go_to_the_auth_host_of_real_lazada_only(base_url, auth):
+    credentials = ShopCredentials(shop_id="1", app_key="100132", app_secret="bí-mật")
+    assert auth_root(base_url, credentials) == auth
