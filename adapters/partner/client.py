@@ -34,6 +34,9 @@ from adapters.common.http import HttpSettings, MarketplaceHttp
 from adapters.partner import signing, wire
 from adapters.partner.profile import Endpoint, FloorProfile
 
+# The floor counts calls by its own clock, after network delay: keep under its limit by a margin.
+PACE_MARGIN = 0.8
+
 
 class PartnerAdapter(Adapter):
     """One shop on one partner floor. Per-floor subclasses only set ``default_profile``."""
@@ -65,7 +68,7 @@ class PartnerAdapter(Adapter):
         self.http = MarketplaceHttp(
             chosen.name,
             base_url,
-            requests_per_second=chosen.limits.requests_per_second,
+            requests_per_second=chosen.limits.requests_per_second * PACE_MARGIN,
             settings=http,
             transport=transport,
         )

@@ -103,6 +103,9 @@ class Floor:
             auth.signature_header: signing.sign(auth, secret or credentials.app_secret.get_secret_value(), text),
             "Content-Type": "application/json",
         }
+        return self.send(method, path, content, headers)
+
+    def send(self, method: str, path: str, content: bytes, headers: dict[str, str]) -> httpx.Response:
         return httpx.request(method, f"{self.base_url}{path}", content=content, headers=headers, timeout=10)
 
     def error_code(self, response: httpx.Response) -> str | None:
