@@ -421,3 +421,23 @@ def test_order_status_is_normalised_from_its_item_statuses(statuses, expected):
 def test_token_calls_go_to_the_auth_host_of_real_lazada_only(base_url, auth):
     credentials = ShopCredentials(shop_id="1", app_key="100132", app_secret="bí-mật")
     assert auth_root(base_url, credentials) == auth
+
+
+async def test_concurrent_refusals_refresh_the_token_once(lazada):
+    async with await connected(lazada) as adapter:
+        control(lazada, "POST", "faults", {"expire_tokens": True})
+        found = await asyncio.gather(*(adapter.find_by_seller_sku(f"TN-TRA-{n}") for n in range(3)))
+    assert found == [None, None, None]
+    assert stats(lazada)["requests"]["/rest/auth/token/refresh"] == {"ok": 1}
+
+
+async def test_create_failing_with_server_errors_is_sent_again_and_made_once(lazada_servers):
+    lazada = lazada_servers(seed=7)
+    patient = FAST.model_copy(update={"max_attempts": 6})
+    async with await connected(lazada, http=patient) as adapter:
+        control(lazada, "POST", "faults", {"error_rate": 0.5})
+        result = await adapter.create_listing(honey())
+        control(lazada, "POST", "faults", {"error_rate": 0})
+        shop_items = items(lazada, adapter.credentials.shop_id)
+    assert result.ok and [item["item_id"] for item in shop_items] == [result.ref.item_id]
+    assert stats(lazada)["requests"]["/rest/product/create"].get("injected_5xx", 0) >= 1
