@@ -1,0 +1,211 @@
+"""A fourth floor, Chợ phiên Bắc Kạn, added from a profile alone: no new code, end to end over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from openpyxl import load_workbook
+
+from adapters.common.contract import PriceUpdate, StockUpdate
+from adapters.common.errors import MarketplaceError
+from adapters.partner.feed import HEADERS_VI, write_feed
+from adapters.partner.profile import FloorProfile, load_profile
+from tests.support.partner import Floor, feed_row, honey, tea
+
+pytestmark = pytest.mark.anyio
+
+CHO_PHIEN_BAC_KAN = """
+name = "cho_phien_bac_kan"
+display_name = "Chợ phiên Bắc Kạn"
+public_page = "jsonld"
+time_format = "unix"
+weight_unit = "kg"
+feed_columns = ["sku", "name_vi", "price_vnd", "stock", "weight_g", "ocop_stars", "cooperative_name"]
+
+[auth]
+key_header = "X-BK-Khoa"
+timestamp_header = "X-BK-Thoi-Gian"
+signature_header = "X-BK-Chu-Ky"
+timestamp_unit = "ms"
+timestamp_window_s = 120
+signature_encoding = "base64"
+
+[endpoints]
+shop = "GET /v3/gian-hang"
+create = "POST /v3/hang-hoa"
+update = "PATCH /v3/hang-hoa/{item_id}"
+delist = "POST /v3/hang-hoa/{item_id}/ngung-ban"
+batch_price = "POST /v3/hang-hoa/gia"
+batch_stock = "POST /v3/hang-hoa/so-luong"
+lookup = "GET /v3/hang-hoa/theo-ma/{seller_sku}"
+items = "GET /v3/hang-hoa"
+orders = "GET /v3/don"
+
+[fields]
+item_id = "maHang"
+seller_sku = "maNguoiBan"
+name = "tenHang"
+price = "donGia"
+stock = "soLuong"
+weight_g = "canNangKg"
+is_ocop = "ocop"
+ocop_stars = "saoOcop"
+status = "tinhTrang"
+sold = "daBan"
+
+[batches]
+price_limit = 4
+stock_limit = 4
+request_key = "hang"
+results_key = "ketQua"
+
+[paging]
+style = "page"
+first_page = 0
+page_param = "trang"
+size_param = "soDong"
+page_size = 2
+max_page_size = 20
+items_key = "hang"
+total_key = "tongSo"
+
+[orders]
+since_param = "tu"
+list_key = "don"
+[orders.fields]
+order_id = "maDon"
+status = "tinhTrang"
+created_at = "luc"
+updated_at = "capNhat"
+total = "tongTien"
+lines = "dong"
+line_ref = "stt"
+line_sku = "maNguoiBan"
+line_quantity = "sl"
+line_price = "gia"
+[orders.statuses]
+cho_xu_ly = "open"
+huy = "cancelled"
+xong = "completed"
+
+[errors]
+data_path = "ketQua.duLieu"
+code_path = "ketQua.loi.ma"
+message_path = "ketQua.loi.noiDung"
+field_path = "ketQua.loi.truong"
+server_time_path = "ketQua.gioMay"
+[errors.codes]
+bad_signature = "CHU_KY_SAI"
+timestamp_expired = "HET_HAN"
+unknown_key = "KHOA_SAI"
+rate_limited = "QUA_NHIEU"
+invalid_field = "DU_LIEU_SAI"
+batch_too_large = "QUA_LON"
+not_found = "KHONG_THAY"
+duplicate_sku = "TRUNG_MA"
+server_error = "LOI_MAY"
+
+[limits]
+requests_per_second = 200
+name_length = [8, 80]
+max_images = 3
+"""
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def profile(tmp_path: Path) -> FloorProfile:
+    path = tmp_path / "profile.toml"
+    path.write_text(CHO_PHIEN_BAC_KAN, encoding="utf-8")
+    return load_profile(path)
+
+
+@pytest.fixture
+async def floor(profile: FloorProfile) -> AsyncIterator[Floor]:
+    started = Floor.start(profile)
+    yield started
+    await started.close()
+
+
+async def test_every_operation_works_against_a_sandbox_from_the_same_profile(floor: Floor):
+    adapter = await floor.connected("HTX Miến dong Côn Minh")
+    shop = adapter.credentials.shop_id
+    watermark = datetime.now(UTC) - timedelta(minutes=1)
+
+    created = [await adapter.create_listing(tea(f"BK-CHE-{n}")) for n in range(5)]
+    updated = await adapter.update_content(created[0].ref, tea("BK-CHE-0", name="Chè Shan tuyết Bắc Kạn"))
+    prices = await adapter.update_prices([PriceUpdate(ref=r.ref, price=99000 + n) for n, r in enumerate(created)])
+    stock = await adapter.update_stock([StockUpdate(ref=r.ref, stock=10 + n) for n, r in enumerate(created)])
+    found = await adapter.find_by_seller_sku("BK-CHE-3")
+    floor.buy(shop, ("BK-CHE-1", 2))
+    orders = await adapter.orders_since(watermark)
+    delisted = await adapter.delist(created[4].ref)
+    listed, cursor = [], None
+    while True:
+        page = await adapter.list_items(cursor)
+        listed += [ref.seller_sku for ref in page.items]
+        if (cursor := page.next_cursor) is None:
+            break
+
+    assert all(r.ok for r in [*created, updated, *prices, *stock, delisted])
+    assert found.item_id == created[3].ref.item_id and found.price == 99003 and found.stock == 13
+    assert [(o.status, [(li.seller_sku, li.quantity, li.unit_price) for li in o.lines]) for o in orders] == [
+        ("open", [("BK-CHE-1", 2, 99001)])
+    ]
+    assert listed == ["BK-CHE-0", "BK-CHE-1", "BK-CHE-2", "BK-CHE-3"]
+    assert floor.outcomes("/v3/hang-hoa/gia") == {"200": 2}  # five prices, four to a batch
+    record = floor.sandbox.state.items[created[0].ref.item_id].payload
+    named_by_the_profile = {"maNguoiBan", "tenHang", "donGia", "soLuong", "canNangKg", "ocop", "saoOcop"}
+    assert {key: record[key] for key in named_by_the_profile} == {
+        "maNguoiBan": "BK-CHE-0", "tenHang": "Chè Shan tuyết Bắc Kạn", "donGia": 120000, "soLuong": 40,
+        "canNangKg": 0.2, "ocop": True, "saoOcop": 4,
+    }
+
+
+async def test_its_signature_and_error_shape_come_from_the_profile(floor: Floor):
+    credentials = await floor.open_shop()
+    wrong = floor.signed(credentials, "GET", "/v3/gian-hang", secret="sai")
+    adapter = floor.client(credentials)
+
+    refused = await adapter.create_listing(honey(name="Mật ong"[:6]))
+    with pytest.raises(MarketplaceError) as failed:
+        await floor.client(credentials.model_copy(update={"app_key": "khoa-la"})).find_by_seller_sku("BK-1")
+
+    assert wrong.status_code == 401 and wrong.json()["ketQua"]["loi"]["ma"] == "CHU_KY_SAI"
+    assert refused.error.code == "DU_LIEU_SAI" and refused.error.field == "name"
+    assert failed.value.kind == "auth_expired" and failed.value.info.code == "KHOA_SAI"
+
+
+async def test_its_public_page_is_json_ld(floor: Floor):
+    adapter = await floor.connected()
+    ref = (await adapter.create_listing(tea("BK-CHE-1"))).ref
+
+    async with httpx.AsyncClient(base_url=floor.base_url) as client:
+        html = (await client.get(f"/shop/{adapter.credentials.shop_id}/{ref.item_id}")).text
+
+    assert '"@type": "Product"' in html and "120.000 ₫" in html and "Còn 40 sản phẩm" in html
+
+
+def test_its_feed_carries_only_its_columns(profile: FloorProfile, tmp_path: Path):
+    files = write_feed(profile, "HTX Miến dong Côn Minh", [feed_row("BK-MIEN-500")], [], tmp_path)
+
+    header = [cell.value for cell in load_workbook(files.full_path).active[1]]
+
+    assert header == [HEADERS_VI[column] for column in profile.feed_columns]
+    assert files.full_path.name.startswith("cho_phien_bac_kan-htx-mien-dong-con-minh-")
+
+
+def test_a_profile_with_a_mistake_is_refused_naming_the_file(tmp_path: Path):
+    path = tmp_path / "profile.toml"
+    path.write_text(CHO_PHIEN_BAC_KAN.replace('create = "POST /v3/hang-hoa"', 'create = "SEND /v3/hang-hoa"'))
+
+    with pytest.raises(ValueError, match="(?s)profile.toml.*SEND"):
+        load_profile(path)
