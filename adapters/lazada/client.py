@@ -342,8 +342,7 @@ class LazadaAdapter(Adapter):
     async def create_listing(self, draft: ListingDraft) -> ItemResult:
         """Create one product, unless the seller SKU is already on Lazada: a create is not idempotent,
         so the SKU is looked up first and again after any answer that was lost (§4.3)."""
-        existing = await self.find_by_seller_sku(draft.seller_sku)
-        if existing is not None:
+        if (existing := await self.find_by_seller_sku(draft.seller_sku)) is not None:
             return ItemResult(seller_sku=draft.seller_sku, ok=True, ref=existing)
         try:
             images = await self._images(draft.images)
@@ -351,7 +350,11 @@ class LazadaAdapter(Adapter):
             if exc.retryable:
                 raise
             return failure(draft.seller_sku, exc.info.model_copy(update={"field": "images"}))
-        params = {"payload": mapping.create_payload(draft, images)}
+        return await self._create_once(draft, {"payload": mapping.create_payload(draft, images)})
+
+    async def _create_once(self, draft: ListingDraft, params: dict[str, str]) -> ItemResult:
+        """Send the create until it is answered; before re-sending after a lost answer, or on a
+        duplicate-SKU refusal, bind to the item the earlier attempt made if it exists."""
         attempts = self.http.settings.max_attempts
         for attempt in range(1, attempts + 1):
             try:
@@ -366,7 +369,7 @@ class LazadaAdapter(Adapter):
                     raise
                 await asyncio.sleep(self._pause(attempt, exc))
                 if exc.kind is ErrorKind.transient:
-                    log.info("lazada: create of %s got no answer (%s); looking it up before retrying",
+                    log.info("lazada: create of %s got no answer (%s); looking it up before re-sending",
                              draft.seller_sku, exc.info.message)
                     if (found := await self.find_by_seller_sku(draft.seller_sku)) is not None:
                         return ItemResult(seller_sku=draft.seller_sku, ok=True, ref=found)
