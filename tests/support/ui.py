@@ -1,0 +1,104 @@
+"""Fixtures data for the app's tests: two co-ops of Thái Nguyên with products, shops, listings and sales."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.engine import Engine
+
+from catalog.db import session_scope
+from catalog.models import (
+    ChannelAccount,
+    Coop,
+    Listing,
+    ListingObservation,
+    ListingState,
+    Marketplace,
+    MovementKind,
+    Order,
+    OrderLine,
+    Product,
+    Sku,
+    StockMovement,
+    SyncEvent,
+    SyncRun,
+)
+from syndicator.users import add_user
+
+PASSWORD = "mat-khau-2026"
+
+TAN_CUONG = "HTX-TANCUONG"
+VO_NHAI = "HTX-VONHAI"
+
+
+def seed_two_coops(engine: Engine) -> None:
+    """Chè Tân Cương sells on Shopee and Voso; Mật ong Võ Nhai on Shopee only, with a listing in error."""
+    now = datetime.now(UTC)
+    with session_scope(engine) as session:
+        tea = Coop(code=TAN_CUONG, name="HTX Chè Tân Cương", commune_name="Tân Cương")
+        honey = Coop(code=VO_NHAI, name="HTX Mật ong Võ Nhai", commune_name="Võ Nhai")
+        session.add_all([tea, honey])
+        session.flush()
+        products = [
+            (tea, "CHE-DB", "Chè búp Tân Cương đặc biệt", "CHE-DB-200", "Gói 200g", 120000, 200, 40),
+            (tea, "CHE-NT", "Chè nõn tôm Tân Cương", "CHE-NT-100", "Hộp 100g", 185000, 100, 12),
+            (honey, "MO-VN", "Mật ong rừng Võ Nhai", "MO-VN-500", "Chai 500ml", 250000, 700, 30),
+        ]
+        skus = {}
+        for coop, code, name, sku_code, variant, price, weight, stock in products:
+            product = Product(coop_id=coop.id, code=code, name=name)
+            session.add(product)
+            session.flush()
+            sku = Sku(product_id=product.id, sku=sku_code, variant=variant, price=price, weight_g=weight)
+            session.add(sku)
+            session.flush()
+            session.add(StockMovement(sku_id=sku.id, kind=MovementKind.receipt, quantity=stock,
+                                      source=f"receipt:{sku_code}"))
+            skus[sku_code] = sku
+        tea_shopee = ChannelAccount(coop_id=tea.id, marketplace=Marketplace.shopee, shop_id="100001",
+                                    name="Chè Tân Cương Official", base_url="http://127.0.0.1:1",
+                                    access_expires_at=now + timedelta(hours=4))
+        tea_voso = ChannelAccount(coop_id=tea.id, marketplace=Marketplace.voso, shop_id="V-77",
+                                  name="Chè Tân Cương trên Voso", base_url="http://127.0.0.1:1")
+        honey_shopee = ChannelAccount(coop_id=honey.id, marketplace=Marketplace.shopee, shop_id="100002",
+                                      name="Mật ong Võ Nhai", base_url="http://127.0.0.1:1")
+        session.add_all([tea_shopee, tea_voso, honey_shopee])
+        session.flush()
+        listings = {
+            "tea-shopee": Listing(sku_id=skus["CHE-DB-200"].id, channel_account_id=tea_shopee.id,
+                                  state=ListingState.live, external_item_id="9001", pushed_price=120000),
+            "tea-voso": Listing(sku_id=skus["CHE-DB-200"].id, channel_account_id=tea_voso.id,
+                                state=ListingState.live, external_item_id="V-1"),
+            "honey-shopee": Listing(sku_id=skus["MO-VN-500"].id, channel_account_id=honey_shopee.id,
+                                    state=ListingState.error, last_error="Tên sản phẩm quá ngắn (tối thiểu 20 ký tự)"),
+        }
+        session.add_all(listings.values())
+        session.flush()
+        tea_order = Order(channel_account_id=tea_shopee.id, marketplace_order_id="SP-240001", status="open",
+                          total=240000, placed_at=now - timedelta(minutes=30))
+        honey_order = Order(channel_account_id=honey_shopee.id, marketplace_order_id="SP-240002", status="open",
+                            total=750000, placed_at=now - timedelta(minutes=20))
+        session.add_all([tea_order, honey_order])
+        session.flush()
+        session.add_all([
+            OrderLine(order_id=tea_order.id, line_ref="1", seller_sku="CHE-DB-200",
+                      sku_id=skus["CHE-DB-200"].id, quantity=2, unit_price=120000),
+            OrderLine(order_id=honey_order.id, line_ref="1", seller_sku="MO-VN-500",
+                      sku_id=skus["MO-VN-500"].id, quantity=3, unit_price=250000),
+        ])
+        run = SyncRun(trigger="cli", status="partial", finished_at=now, summary={"ok": 2, "error": 1})
+        session.add(run)
+        session.flush()
+        session.add_all([
+            SyncEvent(run_id=run.id, channel_account_id=tea_shopee.id, listing_id=listings["tea-shopee"].id,
+                      action="create", outcome="ok"),
+            SyncEvent(run_id=run.id, channel_account_id=honey_shopee.id, listing_id=listings["honey-shopee"].id,
+                      action="create", outcome="error", error_kind="rejected",
+                      message="Tên sản phẩm quá ngắn (tối thiểu 20 ký tự)"),
+        ])
+        session.add(ListingObservation(listing_id=listings["tea-shopee"].id, url="http://127.0.0.1:1/shop/100001/9001",
+                                       visible=True, price=115000, stock=40, drift=["price"]))
+    add_user(engine, "tancuong", PASSWORD, "coop", coop_code=TAN_CUONG)
+    add_user(engine, "vonhai", PASSWORD, "coop", coop_code=VO_NHAI)
+    add_user(engine, "canbo", PASSWORD, "officer")
+    add_user(engine, "quantri", PASSWORD, "admin")

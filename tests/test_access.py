@@ -1,0 +1,153 @@
+"""The app's data layer enforces the roles itself, and aggregates in the database."""
+
+from __future__ import annotations
+
+import pytest
+
+from catalog.db import session_scope
+from catalog.models import Listing, Role
+from syndicator import access
+from syndicator.access import AccessDenied
+from syndicator.users import Viewer, authenticate
+from tests.support.ui import PASSWORD, TAN_CUONG, VO_NHAI, seed_two_coops
+
+
+@pytest.fixture
+def seeded(engine):
+    seed_two_coops(engine)
+    return engine
+
+
+def login(engine, name: str) -> Viewer:
+    who = authenticate(engine, name, PASSWORD)
+    assert who is not None
+    return who
+
+
+def test_a_coop_user_sees_only_its_own_coop(seeded):
+    tea = login(seeded, "tancuong")
+    assert [c["code"] for c in access.coops(seeded, tea)] == [TAN_CUONG]
+
+
+def test_a_coop_user_cannot_ask_for_another_coop(seeded):
+    tea = login(seeded, "tancuong")
+    for call in (
+        lambda: access.overview(seeded, tea, VO_NHAI),
+        lambda: access.channels(seeded, tea, VO_NHAI),
+        lambda: access.sales(seeded, tea, "product", coop_code=VO_NHAI),
+    ):
+        with pytest.raises(AccessDenied):
+            call()
+
+
+def test_a_coop_users_overview_counts_only_its_listings_and_orders(seeded):
+    overview = access.overview(seeded, login(seeded, "tancuong"))
+    assert {(r["marketplace"], r["state"], r["count"]) for r in overview.listings} == {
+        ("shopee", "live", 1), ("voso", "live", 1),
+    }
+    assert (overview.orders_today, overview.sales_today) == (1, 240000)
+
+
+def test_an_officer_overview_covers_every_coop(seeded):
+    overview = access.overview(seeded, login(seeded, "canbo"))
+    assert ("shopee", "error", 1) in {(r["marketplace"], r["state"], r["count"]) for r in overview.listings}
+    assert (overview.orders_today, overview.sales_today, overview.coops) == (2, 990000, 2)
+
+
+def test_sales_by_coop_are_summed_in_the_database_per_coop(seeded):
+    rows = access.sales(seeded, login(seeded, "canbo"), "coop")
+    assert rows == [
+        {"coop": "HTX Mật ong Võ Nhai", "revenue": 750000, "units": 3, "orders": 1},
+        {"coop": "HTX Chè Tân Cương", "revenue": 240000, "units": 2, "orders": 1},
+    ]
+
+
+def test_a_coop_user_sees_only_its_own_sales(seeded):
+    rows = access.sales(seeded, login(seeded, "vonhai"), "product")
+    assert rows == [{"product": "Mật ong rừng Võ Nhai", "revenue": 750000, "units": 3, "orders": 1}]
+
+
+def test_sales_by_month_are_keyed_by_vietnam_month(seeded):
+    rows = access.sales(seeded, login(seeded, "canbo"), "month")
+    assert len(rows) == 1 and len(rows[0]["month"]) == 7 and rows[0]["revenue"] == 990000
+
+
+def test_cancelled_orders_do_not_count_as_sales(seeded):
+    from catalog.models import Order
+
+    with session_scope(seeded) as session:
+        for order in session.exec(Order.__table__.select()).all():
+            session.get(Order, order.id).status = "cancelled"
+    assert access.sales(seeded, login(seeded, "canbo"), "coop") == []
+
+
+def test_shops_of_a_coop_user_are_its_own(seeded):
+    shops = access.channels(seeded, login(seeded, "tancuong"))
+    assert sorted(s["marketplace"] for s in shops) == ["shopee", "voso"]
+    assert {s["coop_code"] for s in shops} == {TAN_CUONG}
+
+
+def test_an_officer_cannot_publish_delist_or_sync(seeded):
+    officer = login(seeded, "canbo")
+    with session_scope(seeded) as session:
+        listing_id = session.exec(Listing.__table__.select()).first().id
+    with pytest.raises(AccessDenied):
+        access.delist(seeded, officer, [listing_id])
+    with pytest.raises(AccessDenied):
+        access.sync_scope(officer, None)
+    with session_scope(seeded) as session:
+        assert session.get(Listing, listing_id).enabled
+
+
+def test_a_coop_user_cannot_delist_another_coops_listing(seeded):
+    with session_scope(seeded) as session:
+        honey = session.exec(Listing.__table__.select().where(Listing.state == "error")).first()
+    with pytest.raises(AccessDenied):
+        access.delist(seeded, login(seeded, "tancuong"), [honey.id])
+    with session_scope(seeded) as session:
+        assert session.get(Listing, honey.id).enabled
+
+
+def test_a_coop_user_delists_its_own_listing(seeded):
+    with session_scope(seeded) as session:
+        tea = session.exec(Listing.__table__.select().where(Listing.external_item_id == "9001")).first()
+    assert access.delist(seeded, login(seeded, "tancuong"), [tea.id]) == 1
+    with session_scope(seeded) as session:
+        assert not session.get(Listing, tea.id).enabled
+
+
+def test_a_coop_sync_is_limited_to_its_own_coop(seeded):
+    tea = login(seeded, "tancuong")
+    assert access.sync_scope(tea, None) == TAN_CUONG
+    with pytest.raises(AccessDenied):
+        access.sync_scope(tea, VO_NHAI)
+
+
+def test_sync_history_and_errors_of_a_coop_exclude_other_coops(seeded):
+    tea, honey = login(seeded, "tancuong"), login(seeded, "vonhai")
+    assert access.sync_errors(seeded, tea).rows == []
+    errors = access.sync_errors(seeded, honey).rows
+    assert [(e["sku"], e["message"]) for e in errors] == [
+        ("MO-VN-500", "Tên sản phẩm quá ngắn (tối thiểu 20 ký tự)")
+    ]
+    assert access.sync_runs(seeded, tea).total == 1
+
+
+def test_monitor_results_of_a_coop_exclude_other_coops(seeded):
+    assert access.observations(seeded, login(seeded, "vonhai")).rows == []
+    seen = access.observations(seeded, login(seeded, "tancuong"), drift_only=True).rows
+    assert [(o["sku"], o["price"], o["pushed_price"], o["drift"]) for o in seen] == [
+        ("CHE-DB-200", 115000, 120000, ["price"])
+    ]
+
+
+def test_only_an_admin_manages_coops_and_logins(seeded):
+    for name in ("tancuong", "canbo"):
+        with pytest.raises(AccessDenied):
+            access.add_coop(seeded, login(seeded, name), "HTX-NARI", "HTX Miến dong Na Rì")
+        with pytest.raises(AccessDenied):
+            access.logins(seeded, login(seeded, name))
+    admin = login(seeded, "quantri")
+    access.add_coop(seeded, admin, "HTX-NARI", "HTX Miến dong Na Rì")
+    access.create_login(seeded, admin, "nari", "mien-dong-na-ri", Role.coop, "HTX-NARI")
+    assert {"username": "nari", "role": "coop", "coop_code": "HTX-NARI"} in access.logins(seeded, admin)

@@ -1,0 +1,87 @@
+"""Gian hàng: each co-op's shop on each marketplace, token expiry, price rule and stock policy."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+from pydantic import ValidationError
+
+from adapters.registry import MARKETPLACES
+from catalog.models import Role
+from syndicator.access import channels, products, set_price_rule, set_stock_policy
+from ui.common import coop_picker, engine, guarded, money, tr, viewer, when
+
+
+def shops_table(shops: list[dict]) -> None:
+    connected = {s["marketplace"] for s in shops}
+    rows = [
+        {
+            tr("marketplace"): s["marketplace"], tr("coop"): s["coop_code"], tr("shop"): f"{s['name']} ({s['shop_id']})",
+            tr("state"): tr("connected") if s["enabled"] else s["state"], tr("token_expiry"): when(s["access_expires_at"]),
+            tr("live_count"): s["live_listings"],
+            tr("price_rule"): json.dumps(s["price_rule"], ensure_ascii=False),
+            tr("stock_policy"): json.dumps(s["stock_policy"], ensure_ascii=False),
+        }
+        for s in shops
+    ]
+    rows += [{tr("marketplace"): m, tr("state"): tr("not_connected")} for m in MARKETPLACES if m not in connected]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+
+
+def edit_shop(shops: list[dict]) -> None:
+    st.subheader(tr("edit_shop"))
+    labels = {s["id"]: f"{s['marketplace']} · {s['coop_code']} · {s['name']}" for s in shops}
+    shop_id = st.selectbox(tr("shop"), list(labels), format_func=labels.get, key="edit_shop_id")
+    shop = next(s for s in shops if s["id"] == shop_id)
+    rule_text = st.text_area(tr("price_rule"), json.dumps(shop["price_rule"], ensure_ascii=False, indent=2),
+                             key=f"rule_{shop_id}", disabled=who.role is not Role.admin)
+    policy_text = st.text_area(tr("stock_policy"), json.dumps(shop["stock_policy"], ensure_ascii=False, indent=2),
+                               key=f"policy_{shop_id}")
+    preview(shop, rule_text)
+    if st.button(tr("save"), key="save_shop"):
+        try:
+            if who.role is Role.admin:
+                set_price_rule(engine(), who, shop_id, json.loads(rule_text))
+            guarded(lambda: set_stock_policy(engine(), who, shop_id, json.loads(policy_text)))
+        except (ValueError, ValidationError) as error:
+            st.error(tr("invalid", error=error))
+        else:
+            st.success(tr("saved", sku=labels[shop_id]))
+
+
+def preview(shop: dict, rule_text: str) -> None:
+    """What the co-op's first SKUs would cost on this marketplace under the rule being edited."""
+    from catalog.pricing import PriceRule, channel_price
+
+    try:
+        rule = PriceRule.model_validate(json.loads(rule_text))
+    except (ValueError, ValidationError) as error:
+        st.error(tr("invalid", error=error))
+        return
+    page = products(engine(), who, coop_code=shop["coop_code"], limit=10)
+    st.caption(tr("price_preview"))
+    st.dataframe(
+        pd.DataFrame({
+            "SKU": [r["sku"] for r in page.rows],
+            tr("col_product"): [r["name"] for r in page.rows],
+            tr("base_price"): [money(r["price"]) for r in page.rows],
+            tr("channel_price"): [money(channel_price(r["price"], rule)) for r in page.rows],
+        }),
+        hide_index=True, use_container_width=True,
+    )
+
+
+who = viewer()
+st.header(tr("page_channels"))
+scope = coop_picker(who, key="channels_coop")
+found = guarded(lambda: channels(engine(), who, scope))
+if found is not None:
+    shops_table(found)
+    if not found:
+        st.info(tr("no_shops"))
+    elif who.role is Role.officer:
+        st.caption(tr("read_only"))
+    else:
+        edit_shop(found)

@@ -1,0 +1,101 @@
+"""Đăng bán: a product × marketplace matrix; publish or delist the selected rows; preview the plan."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from adapters.registry import MARKETPLACES
+from syndicator.access import can_edit, delist, listing_matrix, plan_preview, publish
+from ui.common import coop_picker, engine, guarded, page_footer, pager, tr, viewer
+
+SELECT = "select"
+
+
+def state_label(listing: dict | None) -> str:
+    if listing is None:
+        return tr("state_none")
+    label = tr(f"state_{listing['state']}")
+    return label if listing["enabled"] else f"{label} ({tr('state_delisted')})"
+
+
+def matrix_frame(rows: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame({
+        SELECT: [False] * len(rows),
+        "SKU": [r["sku"] for r in rows],
+        tr("col_product"): [r["name"] for r in rows],
+        tr("col_variant"): [r["variant"] for r in rows],
+    })
+    for marketplace in MARKETPLACES:
+        frame[marketplace] = [state_label(r["listings"].get(marketplace)) for r in rows]
+    return frame
+
+
+def errors_table(rows: list[dict]) -> None:
+    failed = [
+        {"SKU": r["sku"], tr("marketplace"): m, tr("last_error"): listing["last_error"]}
+        for r in rows for m, listing in r["listings"].items() if listing["last_error"]
+    ]
+    if failed:
+        st.subheader(tr("last_error"))
+        st.dataframe(pd.DataFrame(failed), hide_index=True, use_container_width=True)
+
+
+def actions(rows: list[dict], chosen: list[bool]) -> None:
+    selected = [row for row, pick in zip(rows, chosen, strict=True) if pick]
+    targets = st.multiselect(tr("publish_to"), MARKETPLACES, default=list(MARKETPLACES), key="publish_targets")
+    left, right = st.columns(2)
+    if left.button(tr("publish_selected"), key="publish", disabled=not selected):
+        count = guarded(lambda: publish(engine(), who, [r["sku_id"] for r in selected], targets))
+        if count is not None:
+            st.success(tr("published", n=count))
+    if right.button(tr("delist_selected"), key="delist", disabled=not selected):
+        ids = [r["listings"][m]["listing_id"] for r in selected for m in targets if m in r["listings"]]
+        count = guarded(lambda: delist(engine(), who, ids))
+        if count is not None:
+            st.success(tr("delisted", n=count))
+
+
+def plan(coop_code: str | None) -> None:
+    if not st.button(tr("show_plan"), key="show_plan"):
+        return
+    try:
+        found = guarded(lambda: plan_preview(engine(), who, coop_code=coop_code))
+    except ImportError:
+        st.info(tr("not_available", what="syndicator.plan"))
+        return
+    if found is None:
+        return
+    rows = [action.model_dump(mode="json") if hasattr(action, "model_dump") else dict(action)
+            for action in found.actions]
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+    else:
+        st.info(tr("plan_empty"))
+
+
+who = viewer()
+st.header(tr("page_listings"))
+scope = coop_picker(who, key="listings_coop")
+query = st.text_input(tr("search"), key="listings_query")
+page = guarded(lambda: listing_matrix(engine(), who, query=query, coop_code=scope, offset=pager("listings_page")))
+if page is not None:
+    if not page.rows:
+        st.info(tr("nothing_found"))
+    else:
+        frame = matrix_frame(page.rows)
+        if can_edit(who):
+            shown = st.data_editor(
+                frame, hide_index=True, use_container_width=True, key="matrix",
+                disabled=[c for c in frame.columns if c != SELECT],
+                column_config={SELECT: st.column_config.CheckboxColumn(tr("select"))},
+            )
+        else:
+            st.dataframe(frame.drop(columns=[SELECT]), hide_index=True, use_container_width=True)
+        page_footer(page, "listings_page")
+        errors_table(page.rows)
+        if can_edit(who):
+            actions(page.rows, list(shown[SELECT]))
+            plan(scope)
+        else:
+            st.caption(tr("read_only"))

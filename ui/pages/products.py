@@ -1,0 +1,135 @@
+"""Sản phẩm: browse and search, add or edit one SKU (validated as an import is), import, export."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from syndicator.access import (
+    can_edit,
+    export_catalog,
+    import_catalog,
+    product_row,
+    products,
+    save_product_row,
+)
+from ui.common import (
+    coop_picker,
+    engine,
+    guarded,
+    money,
+    page_footer,
+    pager,
+    tr,
+    viewer,
+)
+
+EDIT_FIELDS = (
+    "product_code", "name", "description", "category", "sku", "variant", "price", "stock", "weight_g",
+    "gtin", "ocop_stars", "ocop_valid_to", "certifications", "origin_commune", "shelf_life_days", "trace_url",
+)
+
+
+def browse(coop_code: str | None) -> None:
+    query = st.text_input(tr("search"), key="products_query")
+    page = guarded(lambda: products(engine(), who, query=query, coop_code=coop_code, offset=pager("products_page"),
+                                    limit=50))
+    if page is None:
+        return
+    if not page.rows:
+        st.info(tr("nothing_found"))
+        return
+    frame = pd.DataFrame(
+        {
+            tr("coop"): [r["coop_code"] for r in page.rows],
+            tr("col_product_code"): [r["product_code"] for r in page.rows],
+            tr("col_product"): [r["name"] for r in page.rows],
+            "SKU": [r["sku"] for r in page.rows],
+            tr("col_variant"): [r["variant"] for r in page.rows],
+            tr("col_price"): [money(r["price"]) for r in page.rows],
+            tr("col_stock"): [r["stock"] for r in page.rows],
+            tr("col_category"): [r["category"] or "" for r in page.rows],
+        }
+    )
+    st.dataframe(frame, hide_index=True, use_container_width=True)
+    page_footer(page, "products_page")
+
+
+def edit(coop_code: str | None) -> None:
+    sku = st.text_input(tr("edit_which"), key="edit_sku").strip()
+    current = guarded(lambda: product_row(engine(), who, sku)) if sku else {}
+    if current is None:
+        return
+    with st.form("product_form"):
+        values = {field: st.text_input(field, value=str(current.get(field) or ""), key=f"field_{field}")
+                  for field in EDIT_FIELDS}
+        submitted = st.form_submit_button(tr("save"))
+    if not submitted:
+        return
+    raw = {field: value for field, value in values.items() if value.strip()}
+    raw["coop_code"] = current.get("coop_code") or coop_code
+    errors = guarded(lambda: save_product_row(engine(), who, raw))
+    if errors is None:
+        return
+    if errors:
+        st.error(tr("fix_errors"))
+        for error in errors:
+            st.error(f"{error.column}: {error.message}")
+    else:
+        st.success(tr("saved", sku=raw.get("sku", "")))
+
+
+def import_tab(coop_code: str | None) -> None:
+    uploaded = st.file_uploader(tr("upload"), type=["xlsx", "csv"], key="import_file")
+    if uploaded is None:
+        return
+    folder = Path(tempfile.mkdtemp(prefix="syndicator-import-"))
+    path = folder / Path(uploaded.name).name
+    path.write_bytes(uploaded.getvalue())
+    report = guarded(lambda: import_catalog(engine(), who, path, coop_code=coop_code, dry_run=True))
+    if report is None:
+        return
+    if report.errors:
+        st.error(tr("preview_bad", n=len({e.row for e in report.errors})))
+        st.dataframe(
+            pd.DataFrame({tr("row"): [e.row for e in report.errors], tr("column"): [e.column for e in report.errors],
+                          tr("problem"): [e.message for e in report.errors]}),
+            hide_index=True, use_container_width=True,
+        )
+        return
+    st.success(tr("preview_ok", summary=report.summary()))
+    if st.button(tr("import_now"), key="import_now"):
+        progress = st.progress(0.0)
+        done = guarded(lambda: import_catalog(engine(), who, path, coop_code=coop_code, dry_run=False,
+                                              progress=lambda done, total: progress.progress(done / max(total, 1))))
+        if done is not None:
+            st.success(tr("imported", summary=done.summary()))
+
+
+def export_tab(coop_code: str | None) -> None:
+    if st.button(tr("export_now"), key="export_now"):
+        path = Path(tempfile.mkdtemp(prefix="syndicator-export-")) / f"catalog-{coop_code or 'all'}.xlsx"
+        if guarded(lambda: export_catalog(engine(), who, path, coop_code=coop_code)) is not None:
+            st.download_button(tr("download_xlsx"), path.read_bytes(), path.name, key="export_download")
+
+
+who = viewer()
+st.header(tr("page_products"))
+scope = coop_picker(who, key="products_coop")
+if can_edit(who):
+    tabs = st.tabs([tr("tab_browse"), tr("tab_edit"), tr("tab_import"), tr("tab_export")])
+    with tabs[0]:
+        browse(scope)
+    with tabs[1]:
+        edit(scope)
+    with tabs[2]:
+        import_tab(scope)
+    with tabs[3]:
+        export_tab(scope)
+else:
+    st.caption(tr("read_only"))
+    browse(scope)
+    export_tab(scope)

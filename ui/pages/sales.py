@@ -1,0 +1,45 @@
+"""Doanh số: sales by co-op, product, marketplace and month as charts, with CSV and Excel export."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from syndicator.access import sales
+from ui.common import coop_picker, downloads, engine, guarded, money, tr, viewer
+
+SECTIONS = (("month", "sales_by_month"), ("marketplace", "sales_by_marketplace"), ("coop", "sales_by_coop"),
+            ("product", "sales_by_product"))
+
+
+def section(by: str, title: str, coop_code: str | None) -> None:
+    rows = guarded(lambda: sales(engine(), who, by, coop_code=coop_code))
+    if rows is None:
+        return
+    st.subheader(tr(title))
+    frame = pd.DataFrame(rows, columns=[by, "revenue", "units", "orders"])
+    label = tr("month") if by == "month" else tr("coop") if by == "coop" else \
+        tr("marketplace") if by == "marketplace" else tr("col_product")
+    sort = None if by == "month" else "-x"
+    chart = alt.Chart(frame).mark_bar().encode(
+        x=alt.X("revenue:Q", title=tr("revenue")) if by != "month" else alt.X(f"{by}:O", title=label),
+        y=alt.Y(f"{by}:N", title=label, sort=sort) if by != "month" else alt.Y("revenue:Q", title=tr("revenue")),
+        tooltip=[alt.Tooltip(by, title=label), alt.Tooltip("revenue:Q", title=tr("revenue"), format=",.0f"),
+                 alt.Tooltip("units:Q", title=tr("units")), alt.Tooltip("orders:Q", title=tr("orders"))],
+    )
+    st.altair_chart(chart, use_container_width=True)
+    shown = frame.rename(columns={by: label, "revenue": tr("revenue"), "units": tr("units"), "orders": tr("orders")})
+    st.dataframe(shown.assign(**{tr("revenue"): [money(v) for v in frame["revenue"]]}), hide_index=True,
+                 use_container_width=True)
+    downloads(shown, f"doanh-so-{by}", key=f"sales-{by}")
+
+
+who = viewer()
+st.header(tr("page_sales"))
+scope = coop_picker(who, key="sales_coop")
+if not guarded(lambda: sales(engine(), who, "marketplace", coop_code=scope)):
+    st.info(tr("no_sales"))
+else:
+    for by, title in SECTIONS:
+        section(by, title, scope)

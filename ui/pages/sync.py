@@ -1,0 +1,75 @@
+"""Đồng bộ: run a sync now with progress, the history of runs, and errors with the marketplace's message."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from syndicator.access import can_edit, run_sync_now, sync_errors, sync_runs
+from ui.common import coop_picker, engine, guarded, page_footer, pager, tr, viewer, when
+
+
+def sync_now(coop_code: str | None) -> None:
+    if not st.button(tr("sync_now"), key="sync_now", type="primary"):
+        return
+    bar = st.progress(0.0)
+
+    def progress(done: int, total: int, *_: object) -> None:
+        bar.progress(min(done / max(total, 1), 1.0))
+
+    try:
+        result = guarded(lambda: run_sync_now(engine(), who, coop_code=coop_code, progress=progress))
+    except ImportError:
+        st.info(tr("not_available", what="syndicator.engine"))
+        return
+    if result is not None:
+        bar.progress(1.0)
+        st.success(tr("sync_done", status=getattr(result, "status", result)))
+
+
+def history() -> None:
+    st.subheader(tr("sync_history"))
+    runs = sync_runs(engine(), who, offset=pager("runs_page"), limit=50)
+    if not runs.rows:
+        st.info(tr("never_synced"))
+        return
+    st.dataframe(pd.DataFrame({
+        "#": [r["id"] for r in runs.rows],
+        tr("started"): [when(r["started_at"]) for r in runs.rows],
+        tr("finished"): [when(r["finished_at"]) for r in runs.rows],
+        tr("trigger"): [r["trigger"] for r in runs.rows],
+        tr("status"): [r["status"] for r in runs.rows],
+        tr("summary"): [json.dumps(r["summary"], ensure_ascii=False) for r in runs.rows],
+    }), hide_index=True, use_container_width=True)
+    page_footer(runs, "runs_page")
+
+
+def errors() -> None:
+    st.subheader(tr("sync_errors"))
+    page = sync_errors(engine(), who, offset=pager("errors_page"), limit=50)
+    if not page.rows:
+        st.info(tr("nothing_found"))
+        return
+    st.dataframe(pd.DataFrame({
+        "#": [r["run_id"] for r in page.rows],
+        tr("started"): [when(r["at"]) for r in page.rows],
+        tr("coop"): [r["coop_code"] for r in page.rows],
+        tr("marketplace"): [r["marketplace"] for r in page.rows],
+        "SKU": [r["sku"] for r in page.rows],
+        tr("action"): [r["action"] for r in page.rows],
+        tr("kind"): [r["error_kind"] for r in page.rows],
+        tr("message"): [r["message"] for r in page.rows],
+    }), hide_index=True, use_container_width=True)
+    page_footer(page, "errors_page")
+
+
+who = viewer()
+st.header(tr("page_sync"))
+if can_edit(who):
+    sync_now(coop_picker(who, key="sync_coop"))
+else:
+    st.caption(tr("read_only"))
+history()
+errors()
