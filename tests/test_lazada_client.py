@@ -103,7 +103,7 @@ async def test_create_listing_returns_item_and_sku_ids(lazada):
         found = await adapter.find_by_seller_sku("TN-TRA-200G")
     assert result.ok and result.ref.item_id and result.ref.sku_id
     assert found == ItemRef(seller_sku="TN-TRA-200G", item_id=result.ref.item_id, sku_id=result.ref.sku_id,
-                            name="Chè búp Tân Cương đặc biệt - Gói 200g", price=120000, stock=40, status="active")
+                            name="Chè búp Tân Cương đặc biệt - Gói 200g", price=120000, stock=40, status="live")
 
 
 async def test_find_by_seller_sku_misses_unknown_sku(lazada):
@@ -196,7 +196,7 @@ async def test_update_content_renames_and_reactivates(lazada):
         result = await adapter.update_content(created, tea(name="Chè búp Tân Cương thượng hạng"))
         found = await adapter.find_by_seller_sku("TN-TRA-200G")
     assert result.ok
-    assert found.name == "Chè búp Tân Cương thượng hạng - Gói 200g" and found.status == "active"
+    assert found.name == "Chè búp Tân Cương thượng hạng - Gói 200g" and found.status == "live"
 
 
 async def test_update_content_finds_the_sku_id_when_missing(lazada):
@@ -297,7 +297,7 @@ async def test_delist_takes_the_item_off_the_shop_and_twice_is_fine(lazada):
         first = await adapter.delist(ref)
         again = await adapter.delist(ref)
         found = await adapter.find_by_seller_sku("TN-TRA-200G")
-    assert first.ok and again.ok and found.status == "inactive"
+    assert first.ok and again.ok and found.status == "unlisted"
     async with httpx.AsyncClient(base_url=lazada.base_url) as shopper:
         page = await shopper.get(f"/shop/{adapter.credentials.shop_id}/{ref.item_id}")
     assert page.status_code == 404

@@ -69,6 +69,7 @@ CANCELLED_STATUSES = frozenset({"canceled", "cancelled", "failed", "failed_deliv
                                 "damaged_by_3pl", "package_scrapped"})
 RETURNED_STATUSES = frozenset({"returned"})
 COMPLETED_STATUSES = frozenset({"delivered"})
+ITEM_STATUSES = {"active": "live", "inactive": "unlisted", "deleted": "deleted"}
 
 
 def batched(values: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -122,6 +123,13 @@ def normalised_status(statuses: Iterable[str]) -> OrderStatus:
     return "open"
 
 
+def item_status(lazada_status: str) -> str:
+    """Lazada's SKU or item status in our words: live, unlisted (seller took it down), deleted, or
+    Lazada's own lowercased (``pending qc``, ``rejected``…)."""
+    status = lazada_status.lower()
+    return ITEM_STATUSES.get(status, status)
+
+
 def failure(seller_sku: str, info: ErrorInfo) -> ItemResult:
     return ItemResult(seller_sku=seller_sku, ok=False, error=info)
 
@@ -149,7 +157,7 @@ def item_refs(product: dict[str, Any]) -> list[ItemRef]:
                 name=(product.get("attributes") or {}).get("name"),
                 price=whole_dong(sku.get("price")),
                 stock=sellable,
-                status=str(sku.get("Status") or product.get("status") or "").lower(),
+                status=item_status(str(sku.get("Status") or product.get("status") or "")),
             )
         )
     return refs
@@ -390,7 +398,7 @@ class LazadaAdapter(Adapter):
             seller_sku=draft.seller_sku, item_id=str(data["item_id"]),
             sku_id=str(sku["sku_id"]) if sku.get("sku_id") is not None else None,
             name=mapping.listing_name(draft), price=draft.price, stock=draft.stock,
-            status=str(data.get("item_status") or "active").lower(),
+            status=item_status(str(data.get("item_status") or "active")),
         )
         return ItemResult(seller_sku=draft.seller_sku, ok=True, ref=ref)
 
@@ -411,7 +419,7 @@ class LazadaAdapter(Adapter):
             if exc.retryable or exc.kind is ErrorKind.auth_expired:
                 raise
             return failure(ref.seller_sku, exc.info)
-        updated = bound.model_copy(update={"name": mapping.listing_name(draft), "status": "active"})
+        updated = bound.model_copy(update={"name": mapping.listing_name(draft), "status": "live"})
         return ItemResult(seller_sku=ref.seller_sku, ok=True, ref=updated)
 
     async def delist(self, ref: ItemRef) -> ItemResult:
@@ -424,7 +432,7 @@ class LazadaAdapter(Adapter):
                 if exc.retryable or exc.kind is ErrorKind.auth_expired:
                     raise
                 return failure(ref.seller_sku, exc.info)
-        return ItemResult(seller_sku=ref.seller_sku, ok=True, ref=ref.model_copy(update={"status": "inactive"}))
+        return ItemResult(seller_sku=ref.seller_sku, ok=True, ref=ref.model_copy(update={"status": "unlisted"}))
 
     # --- prices and stock ---------------------------------------------------------------------
     async def update_prices(self, updates: list[PriceUpdate]) -> list[ItemResult]:
