@@ -279,3 +279,11 @@ def test_deactivated_product_page_answers_404(lazada):
     item_id = seller.create(tea())["data"]["item_id"]
     seller.call("/product/deactivate", {"apiRequestBody": json.dumps({"Request": {"Product": {"ItemId": item_id}}})})
     assert httpx.get(f"{lazada.base_url}/shop/{seller.shop_id}/{item_id}", timeout=10).status_code == 404
+
+
+def test_sold_out_product_page_says_so(lazada):
+    seller = open_seller(lazada).authorize()
+    item_id = seller.create(tea(stock=2))["data"]["item_id"]
+    buy(lazada, seller.shop_id, ("TN-TRA-200G", 2))
+    html = httpx.get(f"{lazada.base_url}/shop/{seller.shop_id}/{item_id}", timeout=10).text
+    assert "https://schema.org/OutOfStock" in html and "Còn 0 sản phẩm" in html and "Đã bán 2" in html

@@ -749,7 +749,7 @@ class LazadaSandbox(MarketplaceSandbox):
                 "productID": item.item_id, "image": item.images, "brand": {"@type": "Brand", "name": "No Brand"},
                 "offers": offer}
         ld = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
-        stock_line = f"Còn {item.stock} sản phẩm" if in_stock else "Hết hàng"
+        stock_line = f"Còn {item.stock} sản phẩm" + ("" if in_stock else " · Hết hàng")
         picture = f'<img class="gallery-preview-panel__image" src="{escape(item.images[0])}" alt="">' \
             if item.images else ""
         return (
