@@ -1,35 +1,28 @@
 """Every Adapter operation, over real HTTP, against each partner floor's sandbox built from its profile."""
 
+# ruff: noqa: F811  (the fixtures are imported from tests/support/partner.py)
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from adapters.common.contract import ItemRef, PriceUpdate, StockUpdate
 from adapters.registry import spec
-from tests.support.partner import FLOORS, Floor, honey, tea, unthrottled, vermicelli
+from tests.support.partner import (  # noqa: F401  (fixtures)
+    FLOORS,
+    Floor,
+    anyio_backend,
+    floor,
+    floor_profile,
+    honey,
+    start_floor,
+    tea,
+    unthrottled,
+    vermicelli,
+)
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-def floor_profile(name: str):
-    import importlib
-
-    return importlib.import_module(f"adapters.{name}").PROFILE
-
-
-@pytest.fixture(params=FLOORS)
-async def floor(request) -> AsyncIterator[Floor]:
-    started = Floor.start(unthrottled(floor_profile(request.param)))
-    yield started
-    await started.close()
 
 
 async def test_authorize_proves_the_key_and_reports_the_shop(floor: Floor):

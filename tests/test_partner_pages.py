@@ -1,31 +1,19 @@
 """Public product pages of the partner sandboxes, shaped like the real floors' (vn-context §1.2–1.4)."""
 
+
+# ruff: noqa: F811  (the fixtures are imported from tests/support/partner.py)
 from __future__ import annotations
 
-import importlib
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import extruct
 import httpx
 import pytest
 
-from tests.support.partner import FLOORS, Floor, tea, unthrottled
+from tests.support.partner import Floor, anyio_backend, floor, start_floor, tea  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture(params=FLOORS)
-async def floor(request) -> AsyncIterator[Floor]:
-    started = Floor.start(unthrottled(importlib.import_module(f"adapters.{request.param}").PROFILE))
-    yield started
-    await started.close()
 
 
 async def listed_and_sold(floor: Floor, **overrides: Any) -> tuple[str, str]:

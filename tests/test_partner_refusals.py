@@ -1,12 +1,10 @@
 """What each partner floor's sandbox refuses (bad signature, stale timestamp, over-limit batch, too many
 calls, its own failures) and how the client handles each, over real HTTP."""
 
+# ruff: noqa: F811  (the fixtures are imported from tests/support/partner.py)
 from __future__ import annotations
 
-import importlib
 import time
-from collections.abc import AsyncIterator, Callable
-from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -14,38 +12,19 @@ from pydantic import SecretStr
 from adapters.common.contract import PriceUpdate, StockUpdate
 from adapters.common.errors import MarketplaceError
 from adapters.common.http import HttpSettings
-from adapters.partner.profile import FloorProfile
-from tests.support.partner import FLOORS, Floor, tea, unthrottled, with_batch_limit
+from tests.support.partner import (  # noqa: F401  (fixtures)
+    FLOORS,
+    Floor,
+    anyio_backend,
+    floor,
+    floor_profile,
+    start_floor,
+    tea,
+    unthrottled,
+    with_batch_limit,
+)
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-def floor_profile(name: str):
-    return importlib.import_module(f"adapters.{name}").PROFILE
-
-
-@pytest.fixture
-async def start() -> AsyncIterator[Callable[..., Floor]]:
-    """Start floors from profiles; every one is stopped after the test."""
-    started: list[Floor] = []
-
-    def start_floor(profile: FloorProfile, **options: Any) -> Floor:
-        started.append(Floor.start(profile, **options))
-        return started[-1]
-
-    yield start_floor
-    for floor in started:
-        await floor.close()
-
-
-@pytest.fixture(params=FLOORS)
-def floor(request, start) -> Floor:
-    return start(unthrottled(floor_profile(request.param)))
 
 
 async def test_a_call_signed_with_the_wrong_secret_is_refused(floor: Floor):
@@ -122,9 +101,9 @@ async def test_an_over_limit_batch_is_refused(floor: Floor):
 
 
 @pytest.mark.parametrize("name", FLOORS)
-async def test_the_client_splits_updates_by_the_floors_batch_limit(start, name: str):
+async def test_the_client_splits_updates_by_the_floors_batch_limit(start_floor, name: str):
     small = with_batch_limit(unthrottled(floor_profile(name)), 3)
-    floor = start(small)
+    floor = start_floor(small)
     adapter = await floor.connected()
     refs = [(await adapter.create_listing(tea(f"TN-CHE-{n:03d}G"))).ref for n in range(7)]
 
@@ -137,9 +116,9 @@ async def test_the_client_splits_updates_by_the_floors_batch_limit(start, name: 
 
 
 @pytest.mark.parametrize("name", FLOORS)
-async def test_the_client_halves_a_batch_when_the_floor_lowers_its_limit(start, name: str):
+async def test_the_client_halves_a_batch_when_the_floor_lowers_its_limit(start_floor, name: str):
     lowered = with_batch_limit(unthrottled(floor_profile(name)), 2)
-    floor = start(lowered)
+    floor = start_floor(lowered)
     adapter = await floor.connected(profile=with_batch_limit(floor.profile, 8))
     refs = [(await adapter.create_listing(tea(f"TN-CHE-{n:03d}G"))).ref for n in range(5)]
 
@@ -176,9 +155,9 @@ async def test_a_floor_that_stays_down_is_reported_as_transient(floor: Floor):
     assert failed.value.info.code == floor.profile.errors.codes.server_error
 
 
-async def test_the_floors_rate_limit_answer_is_waited_out(start):
+async def test_the_floors_rate_limit_answer_is_waited_out(start_floor):
     profile = unthrottled(floor_profile("voso"))
-    floor = start(profile, rate_limit_per_s=5)
+    floor = start_floor(profile, rate_limit_per_s=5)
     adapter = await floor.connected(http=HttpSettings(max_attempts=10, backoff_initial_s=0.1, backoff_max_s=0.4,
                                                       backoff_jitter_s=0.05))
 
@@ -189,9 +168,9 @@ async def test_the_floors_rate_limit_answer_is_waited_out(start):
     assert refused >= 1
 
 
-async def test_the_clients_own_pace_keeps_it_under_the_documented_rate(start):
+async def test_the_clients_own_pace_keeps_it_under_the_documented_rate(start_floor):
     profile = floor_profile("thainguyentrade")
-    floor = start(profile)
+    floor = start_floor(profile)
     adapter = await floor.connected()
 
     for n in range(8):

@@ -3,11 +3,14 @@ signed calls made by hand, and catalogue-like drafts and feed rows."""
 
 from __future__ import annotations
 
+import importlib
 import json
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import pytest
 
 from adapters.common.contract import ListingDraft, ShopCredentials
 from adapters.common.http import HttpSettings
@@ -22,6 +25,11 @@ from adapters.partner.sandbox import PartnerSandbox
 FAST = HttpSettings(connect_timeout_s=2, read_timeout_s=5, max_attempts=4, backoff_initial_s=0.01,
                     backoff_max_s=0.05, backoff_jitter_s=0.01)
 FLOORS = ("voso", "postmart", "thainguyentrade")
+
+
+def floor_profile(name: str) -> FloorProfile:
+    """The profile a floor's folder ships (``adapters.<name>.PROFILE``)."""
+    return importlib.import_module(f"adapters.{name}").PROFILE
 
 
 def unthrottled(profile: FloorProfile, requests_per_second: float = 500) -> FloorProfile:
@@ -151,3 +159,28 @@ def feed_row(sku: str = "TN-CHE-200G", **overrides: Any) -> FeedRow:
         "image_urls": ["https://anh.htx.vn/che-bup.jpg"],
     }
     return FeedRow(**{**values, **overrides})
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+async def start_floor() -> AsyncIterator[Callable[..., Floor]]:
+    """Start floors from profiles (``PartnerSandbox`` options as keywords); all stopped after the test."""
+    started: list[Floor] = []
+
+    def start(profile: FloorProfile, **options: Any) -> Floor:
+        started.append(Floor.start(profile, **options))
+        return started[-1]
+
+    yield start
+    for floor in started:
+        await floor.close()
+
+
+@pytest.fixture(params=FLOORS)
+def floor(request, start_floor) -> Floor:
+    """Each of the three floors in turn, at a generous call rate."""
+    return start_floor(unthrottled(floor_profile(request.param)))
