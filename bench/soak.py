@@ -209,13 +209,18 @@ class SyncRunner:
     runs: Counter = field(default_factory=Counter)
     stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
+    _running: subprocess.Popen | None = None
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, daemon=True)
         self._thread.start()
 
     def finish(self) -> None:
+        """Stop starting syncs; a sync still running when the soak's time is up is killed."""
         self.stop.set()
+        running = self._running
+        if running is not None and running.poll() is None:
+            running.send_signal(signal.SIGKILL)
         if self._thread is not None:
             self._thread.join(timeout=SYNC_TIMEOUT_S + 30)
 
@@ -231,7 +236,7 @@ class SyncRunner:
         with self.log_path.open("a", encoding="utf-8") as log:
             log.write(f"\n=== sync at {time.strftime('%H:%M:%S')} (kill after {kill_after_s}) ===\n")
             log.flush()
-            process = subprocess.Popen(
+            process = self._running = subprocess.Popen(
                 [sys.executable, "-m", "syndicator", "sync"], env=self.env, stdout=log, stderr=log,
             )
             try:
@@ -241,6 +246,9 @@ class SyncRunner:
                 process.wait()
                 self.runs["killed" if kill_after_s else "timed_out"] += 1
                 return None
+        if code == -signal.SIGKILL:
+            self.runs["killed"] += 1
+            return None
         self.runs["ok" if code == 0 else "failed"] += 1
         return code
 
