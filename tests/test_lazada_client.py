@@ -327,6 +327,18 @@ async def test_cancelled_order_comes_back_cancelled(lazada):
     assert [(line.seller_sku, line.quantity) for line in order.lines] == [("VN-MAT-ONG-500", 2)]
 
 
+@pytest.mark.parametrize(("lazada_status", "ours"), [("ready_to_ship", "open"), ("delivered", "completed"),
+                                                     ("returned", "returned"), ("failed_delivery", "cancelled")])
+async def test_fulfilled_order_status_is_ours(lazada, lazada_status, ours):
+    async with await connected(lazada) as adapter:
+        await adapter.create_listing(tea())
+        placed = buy(lazada, adapter.credentials.shop_id, ("TN-TRA-200G", 2))
+        control(lazada, "POST", f"orders/{placed['order_id']}/status", {"status": lazada_status})
+        [order] = await adapter.orders_since(MONDAY)
+    assert (order.status, order.marketplace_status) == (ours, lazada_status)
+    assert [(line.seller_sku, line.quantity) for line in order.lines] == [("TN-TRA-200G", 2)]
+
+
 async def test_orders_after_the_watermark_only(lazada):
     async with await connected(lazada) as adapter:
         await adapter.create_listing(honey())

@@ -287,3 +287,16 @@ def test_sold_out_product_page_says_so(lazada):
     buy(lazada, seller.shop_id, ("TN-TRA-200G", 2))
     html = httpx.get(f"{lazada.base_url}/shop/{seller.shop_id}/{item_id}", timeout=10).text
     assert "https://schema.org/OutOfStock" in html and "Còn 0 sản phẩm" in html and "Đã bán 2" in html
+
+
+def test_shipped_units_leave_the_occupied_stock_and_cannot_be_cancelled(lazada):
+    seller = open_seller(lazada).authorize()
+    seller.create(tea())
+    order_id = buy(lazada, seller.shop_id, ("TN-TRA-200G", 3))["order_id"]
+    control(lazada, "POST", f"orders/{order_id}/status", {"status": "shipped"})
+    product = seller.call("/products/get", {"filter": "all"}, method="GET")["data"]["products"][0]
+    [inventory] = product["skus"][0]["multiWarehouseInventories"]
+    assert (inventory["sellableQuantity"], inventory["occupyQuantity"], inventory["totalQuantity"]) == (37, 0, 37)
+    assert httpx.post(f"{lazada.base_url}/_sandbox/orders/{order_id}/cancel", timeout=10).status_code == 409
+    items = seller.call("/order/items/get", {"order_id": order_id}, method="GET")["data"]
+    assert {item["status"] for item in items} == {"shipped"}

@@ -47,6 +47,9 @@ ORDER_STATUSES = frozenset({
     "damaged_by_3pl", "package_scrapped", "topack", "toship", "shipping", "all",
 })
 LIST_TAGS = ("Image", "Sku", "SkuId", "Url")
+FULFILMENT_STATUSES = frozenset({"packed", "ready_to_ship", "shipped", "delivered", "returned", "failed_delivery",
+                                 "shipped_back_success", "lost_by_3pl"})
+OCCUPYING_STATUSES = frozenset({"pending", "packed", "ready_to_ship"})
 ITEM_STATUS = {"live": "active", "unlisted": "inactive", "hidden": "inactive", "deleted": "deleted"}
 PRODUCT_STATUS = {"live": "Active", "unlisted": "InActive", "hidden": "InActive", "deleted": "Deleted"}
 
@@ -187,6 +190,7 @@ class LazadaSandbox(MarketplaceSandbox):
         self.access_ttl_s = access_ttl_s
         self.refresh_ttl_s = refresh_ttl_s
         self.max_skus_per_call = max_skus_per_call
+        self.fulfilment: dict[str, str] = {}  # order id -> Lazada item status after pending
         self.handlers: dict[str, Handler] = {
             "/product/create": self.create_product,
             "/product/update": self.update_product,
@@ -209,7 +213,34 @@ class LazadaSandbox(MarketplaceSandbox):
 
     # --- what the base asks for ---------------------------------------------------------------
     def api_routes(self) -> list[BaseRoute]:
-        return [Route("/rest/{path:path}", self.api, methods=["GET", "POST"])]
+        return [
+            Route("/rest/{path:path}", self.api, methods=["GET", "POST"]),
+            Route("/_sandbox/orders/{order_id}/status", self.move_order, methods=["POST"]),
+        ]
+
+    async def move_order(self, request: Request) -> Response:
+        """Lazada's side of fulfilment: ``{"status": "packed" | "ready_to_ship" | "shipped" | "delivered" |
+        "returned" | "failed_delivery" …}`` for every item of an open order."""
+        order = self.state.orders.get(request.path_params["order_id"])
+        status = str((await self._body(request)).get("status", ""))
+        if order is None or order.status != "open":
+            return JSONResponse({"error": "no such open order"}, status_code=404)
+        if status not in FULFILMENT_STATUSES:
+            return JSONResponse({"error": f"status must be one of {sorted(FULFILMENT_STATUSES)}"}, status_code=400)
+        self.fulfilment[order.order_id] = status
+        order.updated_at = now()
+        return JSONResponse({**order.public(), "lazada_status": status})
+
+    async def _cancel(self, request: Request) -> Response:
+        """A shopper can cancel until the parcel leaves (Lazada: before ``shipped``)."""
+        status = self.fulfilment.get(request.path_params["order_id"], "pending")
+        if status not in OCCUPYING_STATUSES:
+            return JSONResponse({"error": f"order is {status}; it can no longer be cancelled"}, status_code=409)
+        return await super()._cancel(request)
+
+    async def _reset(self, request: Request) -> Response:
+        self.fulfilment.clear()
+        return await super()._reset(request)
 
     def open_shop(self, name: str) -> dict[str, Any]:
         seller_id = str(self.state.next_id())
@@ -495,8 +526,9 @@ class LazadaSandbox(MarketplaceSandbox):
         return {}
 
     def reserved(self, item: SandboxItem) -> int:
-        """Units of open orders (Lazada's occupy bucket); what the sellable bucket does not hold."""
-        return sum(line.quantity for order in self.state.orders.values() if order.status == "open"
+        """Units of paid orders not yet shipped (Lazada's occupy bucket), which sellable stock does not hold."""
+        return sum(line.quantity for order in self.state.orders.values()
+                   if self.item_status(order) in OCCUPYING_STATUSES
                    for line in order.lines if line.item_id == item.item_id)
 
     def update_price_quantity(self, params: dict[str, str], shop: SandboxShop, files: dict[str, Any]) -> dict:
@@ -642,9 +674,10 @@ class LazadaSandbox(MarketplaceSandbox):
         return {"image": {"url": f"{IMAGE_HOST}{digest}.jpg", "hash_code": digest}}
 
     # --- orders -------------------------------------------------------------------------------
-    @staticmethod
-    def item_status(order: SandboxOrder) -> str:
-        return "canceled" if order.status == "cancelled" else "pending"
+    def item_status(self, order: SandboxOrder) -> str:
+        if order.status == "cancelled":
+            return "canceled"
+        return self.fulfilment.get(order.order_id, "pending")
 
     def order_view(self, order: SandboxOrder) -> dict[str, Any]:
         units = sum(line.quantity for line in order.lines)
