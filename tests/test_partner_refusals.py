@@ -12,6 +12,7 @@ from pydantic import SecretStr
 from adapters.common.contract import PriceUpdate, StockUpdate
 from adapters.common.errors import MarketplaceError
 from adapters.common.http import HttpSettings
+from adapters.partner.wire import dig
 from tests.support.partner import (  # noqa: F401  (fixtures)
     FLOORS,
     Floor,
@@ -179,3 +180,15 @@ async def test_the_clients_own_pace_keeps_it_under_the_documented_rate(start_flo
     outcomes = floor.stats()["requests"]
     assert sum(by_outcome.get("200", 0) for by_outcome in outcomes.values()) == 1  # the shop call
     assert not any("rate_limited" in by_outcome for by_outcome in outcomes.values())
+
+
+async def test_a_page_larger_than_the_floor_serves_is_refused_naming_the_parameter(floor: Floor):
+    credentials = await floor.open_shop()
+    paging = floor.profile.paging
+    path = f"{floor.profile.endpoints.items.path}?{paging.size_param}={paging.max_page_size + 1}"
+
+    response = floor.signed(credentials, "GET", path)
+
+    assert response.status_code == 400
+    assert floor.error_code(response) == floor.profile.errors.codes.invalid_field
+    assert dig(response.json(), floor.profile.errors.field_path) == paging.size_param

@@ -289,22 +289,18 @@ class PartnerAdapter(Adapter):
     async def _page(
         self, endpoint: Endpoint, list_key: str, cursor: str | None, params: dict[str, Any]
     ) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of a list and the cursor of the next (``None`` after the last), in the floor's style."""
         paging = self.profile.paging
         query = {**params, paging.size_param: paging.page_size}
-        if paging.style == "page":
-            position = int(cursor) if cursor else paging.first_page
-            query[paging.page_param] = position
-        elif paging.style == "offset":
-            position = int(cursor) if cursor else 0
-            query[paging.offset_param] = position
-        elif cursor:
-            query[paging.cursor_param] = cursor
-        data = await self._call(endpoint, params=query) or {}
-        records = list(data.get(list_key) or [])
         if paging.style == "cursor":
-            return records, data.get(paging.next_cursor_key) or None
-        total = int(data.get(paging.total_key) or 0)
+            query |= {paging.position_param: cursor} if cursor else {}
+            data = await self._call(endpoint, params=query) or {}
+            return list(data.get(list_key) or []), data.get(paging.next_cursor_key) or None
+        position = int(cursor) if cursor else (paging.first_page if paging.style == "page" else 0)
+        data = await self._call(endpoint, params=query | {paging.position_param: position}) or {}
+        records, total = list(data.get(list_key) or []), int(data.get(paging.total_key) or 0)
         if paging.style == "page":
-            seen = (position - paging.first_page + 1) * paging.page_size
-            return records, str(position + 1) if records and seen < total else None
-        return records, str(position + len(records)) if records and position + len(records) < total else None
+            more = (position - paging.first_page + 1) * paging.page_size < total
+            return records, str(position + 1) if records and more else None
+        more = position + len(records) < total
+        return records, str(position + len(records)) if records and more else None

@@ -154,6 +154,11 @@ class Paging(_Strict):
     total_key: str = "total"
     next_cursor_key: str = "nextCursor"
 
+    @property
+    def position_param(self) -> str:
+        """The query parameter saying where a page starts, in this paging style."""
+        return {"page": self.page_param, "offset": self.offset_param, "cursor": self.cursor_param}[self.style]
+
 
 class ErrorCodes(_Strict):
     bad_signature: str = "INVALID_SIGNATURE"

@@ -134,7 +134,7 @@ class PartnerSandbox(MarketplaceSandbox):
     def rate_limit_key(self, request: Request) -> str | None:
         return request.headers.get(self.profile.auth.key_header)
 
-    def invalid(self, ours: str, message: str) -> Refusal:
+    def invalid(self, ours: str | None, message: str) -> Refusal:
         return Refusal(400, self.profile.errors.codes.invalid_field, message, ours)
 
     def not_found(self, what: str) -> Refusal:
@@ -220,9 +220,9 @@ class PartnerSandbox(MarketplaceSandbox):
         try:
             record = json.loads(await request.body() or b"null")
         except ValueError:
-            raise self.invalid("name", "Nội dung yêu cầu không phải JSON") from None
+            raise self.invalid(None, "Nội dung yêu cầu không phải JSON") from None
         if not isinstance(record, dict):
-            raise self.invalid("name", "Nội dung yêu cầu phải là một đối tượng JSON")
+            raise self.invalid(None, "Nội dung yêu cầu phải là một đối tượng JSON")
         values = wire.from_floor(self.profile, record)
         problem = listing_problem(self.profile, values)
         if problem:
@@ -354,7 +354,7 @@ class PartnerSandbox(MarketplaceSandbox):
                     int(base64.urlsafe_b64decode(cursor.encode()).decode().removeprefix("o")) if cursor else 0
                 )
         except ValueError:
-            raise self.invalid("name", "tham số phân trang không hợp lệ") from None
+            raise self.invalid(paging.position_param, "tham số phân trang không hợp lệ") from None
         if not 1 <= size <= paging.max_page_size or start < 0:
             raise Refusal(
                 400,
