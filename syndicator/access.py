@@ -8,6 +8,7 @@ database, so a page costs the same at 50 listings as at 100,000.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
@@ -32,6 +33,7 @@ from catalog.models import (
     Product,
     Role,
     Sku,
+    StockMovement,
     SyncEvent,
     SyncRun,
 )
@@ -103,14 +105,46 @@ def can_edit(viewer: Viewer) -> bool:
 # ---------------------------------------------------------------- Vietnamese text in SQL
 
 
+def _fold(text: str) -> str:
+    """Lower case without tone marks or hats, đ as d: what a search typed without diacritics matches.
+
+    (catalog/text.py is to provide this; until it lands, the app folds here.)
+    """
+    bare = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return bare.replace("đ", "d").replace("Đ", "D").lower()
+
+
+VIETNAMESE_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_RANK = {letter: rank for rank, letter in enumerate(VIETNAMESE_ALPHABET)}
+_HATS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of the letter, not a tone
+
+
+def _sort_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Vietnamese dictionary order: letters by the alphabet (a ă â b … d đ …), tones only to break ties."""
+    letters: list[str] = []
+    tones: list[int] = []
+    for char in unicodedata.normalize("NFD", text.lower()):
+        if char in _HATS and letters:
+            letters[-1] += char
+        elif unicodedata.combining(char):
+            tones.append(ord(char))
+        else:
+            letters.append(char)
+    return tuple(_rank(unicodedata.normalize("NFC", letter)) for letter in letters), tuple(tones)
+
+
+def _rank(letter: str) -> int:
+    if letter in _LETTER_RANK:
+        return _LETTER_RANK[letter]
+    return ord(letter[0]) - 0x110000 if not letter.isalpha() else 0x110000 + ord(letter[0])
+
+
 def _fold_table() -> tuple[str, str]:
     """Every Vietnamese letter with a mark, and the bare letter it folds to (for SQL ``translate``)."""
-    from catalog.text import fold
-
     sources, targets = [], []
     for code in range(0xC0, 0x1EFA):
         char = chr(code)
-        bare = fold(char)
+        bare = _fold(char)
         if len(bare) == 1 and bare.isascii() and bare.isalpha() and bare != char.lower():
             sources.append(char)
             targets.append(bare)
@@ -122,11 +156,9 @@ def _prepare(session: Session) -> None:
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         return
-    from catalog.text import fold, sort_key
-
     raw = connection.connection.driver_connection
-    raw.create_function("syn_fold", 1, lambda text: None if text is None else fold(text), deterministic=True)
-    raw.create_collation("vi", lambda a, b: (sort_key(a) > sort_key(b)) - (sort_key(a) < sort_key(b)))
+    raw.create_function("syn_fold", 1, lambda text: None if text is None else _fold(text), deterministic=True)
+    raw.create_collation("vi", lambda a, b: (_sort_key(a) > _sort_key(b)) - (_sort_key(a) < _sort_key(b)))
 
 
 def _folded(session: Session, column: Any) -> Any:
@@ -151,9 +183,7 @@ def _has_icu_vietnamese(session: Session) -> bool:
 
 
 def _matches(session: Session, query: str, *columns: Any) -> Any:
-    from catalog.text import fold
-
-    pattern = f"%{fold(query.strip())}%"
+    pattern = f"%{_fold(query.strip())}%"
     return sa.or_(*(_folded(session, column).like(pattern) for column in columns))
 
 
@@ -263,9 +293,7 @@ PRODUCT_COLUMNS = ("sku_id", "coop_code", "product_code", "name", "sku", "varian
 
 def products(engine: Engine, viewer: Viewer, query: str = "", coop_code: str | None = None,
              offset: int = 0, limit: int = 50) -> Page:
-    """One row per SKU with its available stock, in Vietnamese order of product name."""
-    from catalog.stock import stock_levels
-
+    """One row per SKU with its stock on hand (the ledger's sum), in Vietnamese order of product name."""
     with session_scope(engine) as session:
         _prepare(session)
         statement = _sku_statement(session, viewer, query, coop_code).order_by(
@@ -273,18 +301,14 @@ def products(engine: Engine, viewer: Viewer, query: str = "", coop_code: str | N
         )
         rows, total = _paged(session, statement, offset, limit)
         records = [dict(zip(PRODUCT_COLUMNS, row, strict=True)) for row in rows]
-        levels = stock_levels(session, [r["sku_id"] for r in records]) if records else {}
+        on_hand = dict(session.exec(
+            select(StockMovement.sku_id, sa.func.sum(StockMovement.quantity))
+            .where(StockMovement.sku_id.in_([r["sku_id"] for r in records]))
+            .group_by(StockMovement.sku_id)
+        ).all())
     for record in records:
-        record["stock"] = _available(levels.get(record["sku_id"]))
+        record["stock"] = int(on_hand.get(record["sku_id"]) or 0)
     return Page(records, total, offset, limit)
-
-
-def _available(level: Any) -> int:
-    if level is None:
-        return 0
-    if isinstance(level, int):
-        return level
-    return int(getattr(level, "available", 0))
 
 
 def product_row(engine: Engine, viewer: Viewer, sku: str) -> dict[str, Any]:

@@ -39,6 +39,6 @@ with right, st.form("add_user"):
         else:
             st.success(tr("created", what=username))
 st.subheader(tr("coop"))
-st.dataframe(pd.DataFrame(coops(engine(), who)), hide_index=True, use_container_width=True)
+st.dataframe(pd.DataFrame(coops(engine(), who)), hide_index=True, width="stretch")
 st.subheader(tr("users"))
-st.dataframe(pd.DataFrame(guarded(lambda: logins(engine(), who)) or []), hide_index=True, use_container_width=True)
+st.dataframe(pd.DataFrame(guarded(lambda: logins(engine(), who)) or []), hide_index=True, width="stretch")

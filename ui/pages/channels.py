@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from importlib.util import find_spec
 
 import pandas as pd
 import streamlit as st
@@ -11,7 +12,7 @@ from pydantic import ValidationError
 from adapters.registry import MARKETPLACES
 from catalog.models import Role
 from syndicator.access import channels, products, set_price_rule, set_stock_policy
-from ui.common import coop_picker, engine, guarded, money, tr, viewer, when
+from ui.common import coop_picker, engine, guarded, money, not_available, tr, viewer, when
 
 
 def shops_table(shops: list[dict]) -> None:
@@ -27,7 +28,7 @@ def shops_table(shops: list[dict]) -> None:
         for s in shops
     ]
     rows += [{tr("marketplace"): m, tr("state"): tr("not_connected")} for m in MARKETPLACES if m not in connected]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def edit_shop(shops: list[dict]) -> None:
@@ -69,7 +70,7 @@ def preview(shop: dict, rule_text: str) -> None:
             tr("base_price"): [money(r["price"]) for r in page.rows],
             tr("channel_price"): [money(channel_price(r["price"], rule)) for r in page.rows],
         }),
-        hide_index=True, use_container_width=True,
+        hide_index=True, width="stretch",
     )
 
 
@@ -83,5 +84,7 @@ if found is not None:
         st.info(tr("no_shops"))
     elif who.role is Role.officer:
         st.caption(tr("read_only"))
+    elif find_spec("catalog.pricing") is None:
+        not_available(tr("price_rule"))
     else:
         edit_shop(found)

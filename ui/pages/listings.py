@@ -38,7 +38,7 @@ def errors_table(rows: list[dict]) -> None:
     ]
     if failed:
         st.subheader(tr("last_error"))
-        st.dataframe(pd.DataFrame(failed), hide_index=True, use_container_width=True)
+        st.dataframe(pd.DataFrame(failed), hide_index=True, width="stretch")
 
 
 def actions(rows: list[dict], chosen: list[bool]) -> None:
@@ -69,7 +69,7 @@ def plan(coop_code: str | None) -> None:
     rows = [action.model_dump(mode="json") if hasattr(action, "model_dump") else dict(action)
             for action in found.actions]
     if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     else:
         st.info(tr("plan_empty"))
 
@@ -86,12 +86,12 @@ if page is not None:
         frame = matrix_frame(page.rows)
         if can_edit(who):
             shown = st.data_editor(
-                frame, hide_index=True, use_container_width=True, key="matrix",
+                frame, hide_index=True, width="stretch", key="matrix",
                 disabled=[c for c in frame.columns if c != SELECT],
                 column_config={SELECT: st.column_config.CheckboxColumn(tr("select"))},
             )
         else:
-            st.dataframe(frame.drop(columns=[SELECT]), hide_index=True, use_container_width=True)
+            st.dataframe(frame.drop(columns=[SELECT]), hide_index=True, width="stretch")
         page_footer(page, "listings_page")
         errors_table(page.rows)
         if can_edit(who):

@@ -27,6 +27,6 @@ else:
         tr("sold_count"): [r["sold_count"] for r in page.rows],
         tr("drift"): [", ".join(r["drift"]) for r in page.rows],
         "URL": [r["url"] for r in page.rows],
-    }), hide_index=True, use_container_width=True,
+    }), hide_index=True, width="stretch",
         column_config={"URL": st.column_config.LinkColumn("URL")})
     page_footer(page, "monitor_page")

@@ -41,6 +41,6 @@ if facts is not None:
             color=alt.Color("state_label:N", title=tr("state")),
             tooltip=["marketplace", "state_label", "count"],
         )
-        st.altair_chart(chart, use_container_width=True)
+        st.altair_chart(chart, width="stretch")
         table = listings.pivot_table(index="marketplace", columns="state_label", values="count", fill_value=0)
-        st.dataframe(table, use_container_width=True)
+        st.dataframe(table, width="stretch")

@@ -54,7 +54,7 @@ def browse(coop_code: str | None) -> None:
             tr("col_category"): [r["category"] or "" for r in page.rows],
         }
     )
-    st.dataframe(frame, hide_index=True, use_container_width=True)
+    st.dataframe(frame, hide_index=True, width="stretch")
     page_footer(page, "products_page")
 
 
@@ -97,7 +97,7 @@ def import_tab(coop_code: str | None) -> None:
         st.dataframe(
             pd.DataFrame({tr("row"): [e.row for e in report.errors], tr("column"): [e.column for e in report.errors],
                           tr("problem"): [e.message for e in report.errors]}),
-            hide_index=True, use_container_width=True,
+            hide_index=True, width="stretch",
         )
         return
     st.success(tr("preview_ok", summary=report.summary()))

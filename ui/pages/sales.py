@@ -28,10 +28,10 @@ def section(by: str, title: str, coop_code: str | None) -> None:
         tooltip=[alt.Tooltip(by, title=label), alt.Tooltip("revenue:Q", title=tr("revenue"), format=",.0f"),
                  alt.Tooltip("units:Q", title=tr("units")), alt.Tooltip("orders:Q", title=tr("orders"))],
     )
-    st.altair_chart(chart, use_container_width=True)
+    st.altair_chart(chart, width="stretch")
     shown = frame.rename(columns={by: label, "revenue": tr("revenue"), "units": tr("units"), "orders": tr("orders")})
     st.dataframe(shown.assign(**{tr("revenue"): [money(v) for v in frame["revenue"]]}), hide_index=True,
-                 use_container_width=True)
+                 width="stretch")
     downloads(shown, f"doanh-so-{by}", key=f"sales-{by}")
 
 

@@ -42,7 +42,7 @@ def history() -> None:
         tr("trigger"): [r["trigger"] for r in runs.rows],
         tr("status"): [r["status"] for r in runs.rows],
         tr("summary"): [json.dumps(r["summary"], ensure_ascii=False) for r in runs.rows],
-    }), hide_index=True, use_container_width=True)
+    }), hide_index=True, width="stretch")
     page_footer(runs, "runs_page")
 
 
@@ -61,7 +61,7 @@ def errors() -> None:
         tr("action"): [r["action"] for r in page.rows],
         tr("kind"): [r["error_kind"] for r in page.rows],
         tr("message"): [r["message"] for r in page.rows],
-    }), hide_index=True, use_container_width=True)
+    }), hide_index=True, width="stretch")
     page_footer(page, "errors_page")
 
 

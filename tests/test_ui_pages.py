@@ -1,0 +1,107 @@
+"""Every page of the app, for every role, run in-process with Streamlit's AppTest."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.apptest import logged_in, open_page, shown_text
+from tests.support.ui import seed_two_coops
+
+PAGES = ("overview", "products", "channels", "listings", "sync", "sales", "monitor")
+
+
+@pytest.fixture
+def seeded(engine, database_url, monkeypatch):
+    seed_two_coops(engine)
+    monkeypatch.setenv("SYNDICATOR_DATABASE_URL", database_url)
+    return engine
+
+
+def test_a_wrong_password_keeps_the_login_form_with_a_message(seeded):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.support.apptest import APP
+
+    app = AppTest.from_file(str(APP), default_timeout=30).run()
+    app.text_input(key="login_username").input("tancuong")
+    app.text_input(key="login_password").input("sai-mat-khau")
+    app.button[0].click()
+    app.run()
+    assert "Sai tên đăng nhập hoặc mật khẩu." in shown_text(app)
+    assert "viewer" not in app.session_state
+
+
+@pytest.mark.parametrize("username", ["tancuong", "canbo", "quantri"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_opens_without_an_exception_for_every_role(seeded, username, page):
+    app = open_page(logged_in(username), page)
+    assert not app.exception
+
+
+def test_the_admin_page_opens_for_an_admin(seeded):
+    app = open_page(logged_in("quantri"), "admin")
+    assert "HTX-VONHAI" in shown_text(app)
+
+
+def test_a_coop_user_never_sees_another_coops_products_listings_or_sales(seeded):
+    app = logged_in("tancuong")
+    for page in PAGES:
+        text = shown_text(open_page(app, page))
+        assert "Mật ong" not in text and "MO-VN-500" not in text and "HTX-VONHAI" not in text, page
+    assert "Chè búp Tân Cương đặc biệt" in shown_text(open_page(app, "products"))
+
+
+def test_an_officer_sees_every_coops_products(seeded):
+    text = shown_text(open_page(logged_in("canbo"), "products"))
+    assert "Chè búp Tân Cương đặc biệt" in text and "Mật ong rừng Võ Nhai" in text
+
+
+def test_prices_are_shown_in_vietnamese_dong(seeded):
+    text = shown_text(open_page(logged_in("tancuong"), "products"))
+    assert "120.000 ₫" in text and "185.000 ₫" in text
+
+
+def test_search_without_diacritics_finds_the_product(seeded):
+    app = open_page(logged_in("canbo"), "products")
+    app.text_input(key="products_query").input("mat ong rung")
+    app.run()
+    text = shown_text(app)
+    assert "Mật ong rừng Võ Nhai" in text and "Chè búp" not in text
+
+
+def test_an_officer_has_no_editing_on_any_page(seeded):
+    app = logged_in("canbo")
+    for page in PAGES:
+        open_page(app, page)
+        labels = {b.label for b in app.button}
+        assert not labels & {"Lưu", "Đăng bán các dòng đã chọn", "Gỡ các tin đã chọn", "Đồng bộ ngay"}, page
+    assert not open_page(app, "products").tabs  # no add / edit / import tabs
+
+
+def test_the_overview_shows_live_listings_and_todays_orders_of_the_coop(seeded):
+    text = shown_text(open_page(logged_in("tancuong"), "overview"))
+    assert "Đang bán 2" in text and "Đơn hôm nay 1" in text and "240.000 ₫" in text
+
+
+def test_the_sales_page_charts_and_exports_the_coops_sales(seeded):
+    app = open_page(logged_in("canbo"), "sales")
+    assert len(app.get("vega_lite_chart")) == 4
+    assert "HTX Mật ong Võ Nhai" in shown_text(app)
+    assert {b.label for b in app.get("download_button")} >= {"Tải CSV", "Tải Excel"}
+
+
+def test_the_sync_page_shows_the_marketplaces_message(seeded):
+    text = shown_text(open_page(logged_in("vonhai"), "sync"))
+    assert "Tên sản phẩm quá ngắn (tối thiểu 20 ký tự)" in text
+
+
+def test_the_listing_matrix_shows_each_marketplaces_state(seeded):
+    app = open_page(logged_in("vonhai"), "listings")
+    text = shown_text(app)
+    assert "MO-VN-500" in text and "lỗi" in text
+    assert "Tên sản phẩm quá ngắn (tối thiểu 20 ký tự)" in text
+
+
+def test_english_can_be_chosen(seeded):
+    text = shown_text(open_page(logged_in("canbo", lang="en"), "overview"))
+    assert "Live listings" in text and "Orders today" in text
