@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from importlib.util import find_spec
 
 import pandas as pd
 import streamlit as st
@@ -12,7 +11,7 @@ from pydantic import ValidationError
 from adapters.registry import MARKETPLACES
 from catalog.models import Role
 from syndicator.access import channels, products, set_price_rule, set_stock_policy
-from ui.common import coop_picker, engine, guarded, money, not_available, tr, viewer, when
+from ui.common import coop_picker, engine, guarded, missing, money, tr, viewer, when
 
 
 def shops_table(shops: list[dict]) -> None:
@@ -84,7 +83,5 @@ if found is not None:
         st.info(tr("no_shops"))
     elif who.role is Role.officer:
         st.caption(tr("read_only"))
-    elif find_spec("catalog.pricing") is None:
-        not_available(tr("price_rule"))
-    else:
+    elif not missing("catalog.pricing"):
         edit_shop(found)

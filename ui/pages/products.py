@@ -20,6 +20,7 @@ from ui.common import (
     coop_picker,
     engine,
     guarded,
+    missing,
     money,
     page_footer,
     pager,
@@ -59,6 +60,8 @@ def browse(coop_code: str | None) -> None:
 
 
 def edit(coop_code: str | None) -> None:
+    if missing("catalog.validation", "catalog.spreadsheet", "catalog.importer"):
+        return
     sku = st.text_input(tr("edit_which"), key="edit_sku").strip()
     current = guarded(lambda: product_row(engine(), who, sku)) if sku else {}
     if current is None:
@@ -83,6 +86,8 @@ def edit(coop_code: str | None) -> None:
 
 
 def import_tab(coop_code: str | None) -> None:
+    if missing("catalog.importer"):
+        return
     uploaded = st.file_uploader(tr("upload"), type=["xlsx", "csv"], key="import_file")
     if uploaded is None:
         return
@@ -110,6 +115,8 @@ def import_tab(coop_code: str | None) -> None:
 
 
 def export_tab(coop_code: str | None) -> None:
+    if missing("catalog.spreadsheet"):
+        return
     if st.button(tr("export_now"), key="export_now"):
         path = Path(tempfile.mkdtemp(prefix="syndicator-export-")) / f"catalog-{coop_code or 'all'}.xlsx"
         if guarded(lambda: export_catalog(engine(), who, path, coop_code=coop_code)) is not None:
