@@ -212,3 +212,14 @@ async def test_the_spec_names_the_floor_and_opens_shops_on_its_sandbox(floor: Fl
     assert floor_spec.adapter == f"adapters.{floor_spec.name}.client:{floor_spec.adapter.rsplit(':')[1]}"
     assert grant.code is None and grant.credentials.app_key.startswith("pk_")
     assert floor.sandbox.state.shops[grant.credentials.shop_id].name == "HTX Mật ong Võ Nhai"
+
+
+async def test_orders_since_includes_an_order_placed_just_after_the_watermark(floor: Floor):
+    adapter = await floor.connected()
+    await adapter.create_listing(tea())
+    watermark = datetime.now(UTC)
+    placed = floor.buy(adapter.credentials.shop_id, ("TN-CHE-200G", 1))
+
+    orders = await adapter.orders_since(watermark)
+
+    assert [order.order_id for order in orders] == [placed["order_id"]]

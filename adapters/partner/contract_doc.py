@@ -122,13 +122,18 @@ def _item_fields(profile: FloorProfile) -> list[str]:
         "### Item fields",
         f"Weights in {weights}; times as {_time_format(profile)}.",
         "",
-        *_table(("field", "meaning"), [(f"`{theirs}`", MEANINGS[ours]) for ours, theirs in fields.items() if theirs]),
+        *_table(
+            ("field", "meaning"),
+            [(f"`{theirs}`", MEANINGS[ours]) for ours, theirs in fields.items() if theirs],
+        ),
     ]
 
 
 def _batches(profile: FloorProfile) -> list[str]:
     batches, f = profile.batches, profile.fields
-    entry = f'`{{"{batches.request_key}": [{{"{f.item_id}", "{f.seller_sku}", "{f.price}" or "{f.stock}"}}]}}`'
+    entry = (
+        f'`{{"{batches.request_key}": [{{"{f.item_id}", "{f.seller_sku}", "{f.price}" or "{f.stock}"}}]}}`'
+    )
     return [
         "### Batches",
         (
@@ -153,7 +158,9 @@ def _paging(profile: FloorProfile) -> list[str]:
             if paging.style == "page"
             else f"`{paging.offset_param}` (from 0)"
         )
-        where = f"{start} and {size}; items under `{paging.items_key}`, the total count in `{paging.total_key}`."
+        where = (
+            f"{start} and {size}; items under `{paging.items_key}`, the total count in `{paging.total_key}`."
+        )
     return ["### Paging", where]
 
 
@@ -240,7 +247,9 @@ def main(name: str) -> None:
 
     module = importlib.import_module(f"adapters.{name}")
     readme = Path(module.__file__).with_name("README.md")
-    readme.write_text(readme_with_contract(readme.read_text(encoding="utf-8"), module.PROFILE), encoding="utf-8")
+    readme.write_text(
+        readme_with_contract(readme.read_text(encoding="utf-8"), module.PROFILE), encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":

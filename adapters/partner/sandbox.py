@@ -15,6 +15,7 @@ import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from html import escape
 from typing import Any, ClassVar
 
@@ -23,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from adapters.common.sandbox import MarketplaceSandbox, SandboxItem, SandboxShop, now
+from adapters.common.sandbox import MarketplaceSandbox, SandboxItem, SandboxOrder, SandboxShop, now
 from adapters.partner import signing, wire
 from adapters.partner.feed import FeedError, read_feed
 from adapters.partner.profile import Endpoint, FloorProfile
@@ -377,7 +378,7 @@ class PartnerSandbox(MarketplaceSandbox):
         return self.paged(request, [self.record(item) for item in items], self.profile.paging.items_key)
 
     # --- orders -------------------------------------------------------------------------------------
-    def order_wire(self, order: Any) -> dict[str, Any]:
+    def order_wire(self, order: SandboxOrder) -> dict[str, Any]:
         f, profile = self.profile.orders.fields, self.profile
         return {
             f.order_id: order.order_id,
@@ -396,6 +397,15 @@ class PartnerSandbox(MarketplaceSandbox):
             ],
         }
 
+    def _changed_since(self, order: SandboxOrder, since: datetime) -> bool:
+        """At the resolution the floor's times have (whole seconds for Unix times)."""
+        changed = (
+            order.updated_at.replace(microsecond=0)
+            if self.profile.time_format == "unix"
+            else order.updated_at
+        )
+        return changed >= since
+
     async def _list_orders(self, request: Request, shop: SandboxShop) -> Response:
         orders = self.profile.orders
         raw = request.query_params.get(orders.since_param)
@@ -410,13 +420,11 @@ class PartnerSandbox(MarketplaceSandbox):
                 f"thiếu hoặc sai {orders.since_param}",
                 orders.since_param,
             )
-        if self.profile.time_format == "unix":
-            since = since.replace(microsecond=0)
         found = sorted(
             (
                 o
                 for o in self.state.orders.values()
-                if o.shop_id == shop.shop_id and o.updated_at.replace(microsecond=0) >= since
+                if o.shop_id == shop.shop_id and self._changed_since(o, since)
             ),
             key=lambda o: (o.updated_at, o.order_id),
         )
