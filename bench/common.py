@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from adapters.registry import available, load, spec
-from catalog.models import Coop, MovementKind, Product, Sku, StockMovement
+from catalog.models import Category, Coop, MovementKind, Product, Sku, StockMovement
 
 START_TIMEOUT_S = 30
 
@@ -156,19 +156,21 @@ class SandboxFleet:
 
 # --- catalog ----------------------------------------------------------------------------------------
 
-# (product name, variant, base price in đồng, weight in grams): what Thái Nguyên co-ops sell.
+# (product name, variant, base price in đồng, weight in grams, category's Vietnamese name, picture):
+# what Thái Nguyên co-ops sell.
 PRODUCT_LINES = (
-    ("Chè búp Tân Cương đặc biệt", "Gói 200g", 120000, 200),
-    ("Chè búp Tân Cương đặc biệt", "Hộp 500g", 280000, 500),
-    ("Mật ong rừng Võ Nhai", "Chai 500ml", 250000, 700),
-    ("Mật ong rừng Võ Nhai", "Chai 1 lít", 450000, 1350),
-    ("Miến dong Na Rì", "Gói 500g", 65000, 500),
-    ("Miến dong Na Rì", "Gói 1kg", 120000, 1000),
-    ("Gạo Bao thai Định Hóa", "Túi 5kg", 110000, 5000),
-    ("Chè móc câu Trại Cài", "Gói 100g", 90000, 100),
-    ("Măng khô Phú Lương", "Gói 300g", 95000, 300),
-    ("Nấm hương rừng Đồng Hỷ", "Hộp 200g", 150000, 200),
+    ("Chè búp Tân Cương đặc biệt", "Gói 200g", 120000, 200, "Chè", "che-bup-tan-cuong"),
+    ("Chè búp Tân Cương đặc biệt", "Hộp 500g", 280000, 500, "Chè", "che-bup-tan-cuong-hop"),
+    ("Mật ong rừng Võ Nhai", "Chai 500ml", 250000, 700, "Mật ong", "mat-ong-vo-nhai"),
+    ("Mật ong rừng Võ Nhai", "Chai 1 lít", 450000, 1350, "Mật ong", "mat-ong-vo-nhai-1l"),
+    ("Miến dong Na Rì", "Gói 500g", 65000, 500, "Thực phẩm khô", "mien-dong-na-ri"),
+    ("Miến dong Na Rì", "Gói 1kg", 120000, 1000, "Thực phẩm khô", "mien-dong-na-ri-1kg"),
+    ("Gạo Bao thai Định Hóa", "Túi 5kg", 110000, 5000, "Gạo", "gao-bao-thai-dinh-hoa"),
+    ("Chè móc câu Trại Cài", "Gói 100g", 90000, 100, "Chè", "che-moc-cau-trai-cai"),
+    ("Măng khô Phú Lương", "Gói 300g", 95000, 300, "Thực phẩm khô", "mang-kho-phu-luong"),
+    ("Nấm hương rừng Đồng Hỷ", "Hộp 200g", 150000, 200, "Nấm", "nam-huong-dong-hy"),
 )
+PICTURES_URL = "https://htx-thainguyen.vn/anh"
 
 
 @dataclass(frozen=True)
@@ -215,7 +217,8 @@ def build_catalog(engine: Engine, shops: int, skus: int, *, stock: int = 1000) -
             ],
         )
         coop_ids = dict(conn.execute(sa.select(Coop.code, Coop.id).where(Coop.code.in_(codes))).all())
-        conn.execute(sa.insert(Product.__table__), list(_product_rows(coop_ids, skus, stamp)))
+        categories = dict(conn.execute(sa.select(Category.name_vi, Category.id)).all())
+        conn.execute(sa.insert(Product.__table__), list(_product_rows(coop_ids, categories, skus, stamp)))
         product_ids = {
             (coop_id, code): product_id
             for coop_id, code, product_id in conn.execute(
@@ -241,18 +244,22 @@ def build_catalog(engine: Engine, shops: int, skus: int, *, stock: int = 1000) -
     return BenchCatalog(coop_codes=codes, skus_per_coop=skus)
 
 
-def _product_rows(coop_ids: dict[str, int], skus: int, stamp: datetime) -> Iterable[dict[str, Any]]:
+def _product_rows(
+    coop_ids: dict[str, int], categories: dict[str, int], skus: int, stamp: datetime
+) -> Iterable[dict[str, Any]]:
     for code, coop_id in coop_ids.items():
         for number in range(1, skus + 1):
-            name, variant, _, _ = PRODUCT_LINES[(number - 1) % len(PRODUCT_LINES)]
+            name, variant, _, _, category, picture = PRODUCT_LINES[(number - 1) % len(PRODUCT_LINES)]
             yield {
                 "coop_id": coop_id,
                 "code": f"SP-{number:04d}",
                 "name": f"{name} {variant} lô {number}",
                 "description": f"{name}, sản phẩm của {code}, đóng {variant.lower()}.",
+                "category_id": categories.get(category),
                 "origin_province": "Thái Nguyên",
                 "certifications": ["VietGAP"],
-                "images": [],
+                "shelf_life_days": 365,
+                "images": [f"{PICTURES_URL}/{picture}.jpg"],
                 "created_at": stamp,
                 "updated_at": stamp,
             }
@@ -263,7 +270,7 @@ def _sku_rows(
 ) -> Iterable[dict[str, Any]]:
     for shop, code in enumerate(sorted(coop_ids), start=1):
         for number in range(1, skus + 1):
-            _, variant, price, weight = PRODUCT_LINES[(number - 1) % len(PRODUCT_LINES)]
+            _, variant, price, weight, _, _ = PRODUCT_LINES[(number - 1) % len(PRODUCT_LINES)]
             yield {
                 "product_id": product_ids[(coop_ids[code], f"SP-{number:04d}")],
                 "sku": seller_sku(shop, number),
