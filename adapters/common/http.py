@@ -153,7 +153,7 @@ class MarketplaceHttp:
 
     def _wait(self, state: RetryCallState) -> float:
         backoff = wait_exponential_jitter(
-            initial=self.settings.backoff_initial_s,
+            multiplier=self.settings.backoff_initial_s,
             max=self.settings.backoff_max_s,
             jitter=self.settings.backoff_jitter_s,
         )(state)
