@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from adapters.common.contract import ItemRef, PriceUpdate, StockUpdate
-from adapters.registry import spec
+from adapters.registry import load, spec
 from tests.support.partner import (  # noqa: F401  (fixtures)
+    FAST,
     FLOORS,
     Floor,
     anyio_backend,
@@ -223,3 +224,20 @@ async def test_orders_since_includes_an_order_placed_just_after_the_watermark(fl
     orders = await adapter.orders_since(watermark)
 
     assert [order.order_id for order in orders] == [placed["order_id"]]
+
+
+@pytest.mark.parametrize("name", FLOORS)
+async def test_the_floors_own_classes_take_the_standard_arguments(start_floor, name: str):
+    floor_spec = spec(name)
+    sandbox = load(floor_spec.sandbox)(rate_limit_per_s=50)
+    server = start_floor(sandbox).server
+    grant = await floor_spec.open_sandbox_shop(server.base_url, "HTX Miến dong Na Rì")
+    told = []
+
+    async with load(floor_spec.adapter)(server.base_url, grant.credentials, on_credentials=told.append,
+                                        http=FAST, transport=None) as adapter:
+        await adapter.authorize(grant.code or "")
+        created = await adapter.create_listing(vermicelli())
+
+    assert sandbox.profile == floor_profile(name) and adapter.profile == sandbox.profile
+    assert created.ok and told == [grant.credentials]

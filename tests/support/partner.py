@@ -52,8 +52,10 @@ class Floor:
     adapters: list[PartnerAdapter] = field(default_factory=list)
 
     @classmethod
-    def start(cls, profile: FloorProfile, **sandbox_options: Any) -> Floor:
-        return cls(profile, SandboxServer(PartnerSandbox(profile, **sandbox_options)).start())
+    def start(cls, floor: FloorProfile | PartnerSandbox, **sandbox_options: Any) -> Floor:
+        """Serve a sandbox, or one built from a profile (``PartnerSandbox`` options as keywords)."""
+        sandbox = floor if isinstance(floor, PartnerSandbox) else PartnerSandbox(floor, **sandbox_options)
+        return cls(sandbox.profile, SandboxServer(sandbox).start())
 
     @property
     def base_url(self) -> str:
@@ -168,11 +170,11 @@ def anyio_backend() -> str:
 
 @pytest.fixture
 async def start_floor() -> AsyncIterator[Callable[..., Floor]]:
-    """Start floors from profiles (``PartnerSandbox`` options as keywords); all stopped after the test."""
+    """Start floors from profiles or sandboxes (see ``Floor.start``); all stopped after the test."""
     started: list[Floor] = []
 
-    def start(profile: FloorProfile, **options: Any) -> Floor:
-        started.append(Floor.start(profile, **options))
+    def start(floor: FloorProfile | PartnerSandbox, **options: Any) -> Floor:
+        started.append(Floor.start(floor, **options))
         return started[-1]
 
     yield start
