@@ -23,6 +23,7 @@ def ui_command(port: int, *, headless: bool = True) -> list[str]:
         "--server.port", str(port),
         "--server.headless", "true" if headless else "false",
         "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "viewer",
     ]
 
 

@@ -12,6 +12,8 @@ from ui.common import coop_picker, downloads, engine, guarded, money, tr, viewer
 SECTIONS = (("month", "sales_by_month"), ("marketplace", "sales_by_marketplace"), ("coop", "sales_by_coop"),
             ("product", "sales_by_product"))
 
+DOT_THOUSANDS = alt.Axis(format=",.0f", labelExpr="replace(datum.label, /,/g, '.')")
+
 
 def section(by: str, title: str, coop_code: str | None) -> None:
     rows = guarded(lambda: sales(engine(), who, by, coop_code=coop_code))
@@ -22,9 +24,11 @@ def section(by: str, title: str, coop_code: str | None) -> None:
     label = tr("month") if by == "month" else tr("coop") if by == "coop" else \
         tr("marketplace") if by == "marketplace" else tr("col_product")
     sort = None if by == "month" else "-x"
+    revenue = alt.X("revenue:Q", title=tr("revenue"), axis=DOT_THOUSANDS)
     chart = alt.Chart(frame).mark_bar().encode(
-        x=alt.X("revenue:Q", title=tr("revenue")) if by != "month" else alt.X(f"{by}:O", title=label),
-        y=alt.Y(f"{by}:N", title=label, sort=sort) if by != "month" else alt.Y("revenue:Q", title=tr("revenue")),
+        x=revenue if by != "month" else alt.X(f"{by}:O", title=label),
+        y=alt.Y(f"{by}:N", title=label, sort=sort) if by != "month" else
+        alt.Y("revenue:Q", title=tr("revenue"), axis=DOT_THOUSANDS),
         tooltip=[alt.Tooltip(by, title=label), alt.Tooltip("revenue:Q", title=tr("revenue"), format=",.0f"),
                  alt.Tooltip("units:Q", title=tr("units")), alt.Tooltip("orders:Q", title=tr("orders"))],
     )
