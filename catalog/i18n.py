@@ -1,0 +1,156 @@
+"""Messages in Vietnamese first, English available (``SYNDICATOR_LANG=en`` or ``lang="en"``)."""
+
+from __future__ import annotations
+
+import os
+
+DEFAULT_LANG = "vi"
+LANGS = ("vi", "en")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # validation
+    "required": {"vi": "bắt buộc, đang để trống", "en": "required, but empty"},
+    "text_expected": {"vi": "phải là chữ", "en": "must be text"},
+    "too_long": {"vi": "dài quá {max} ký tự", "en": "longer than {max} characters"},
+    "name_length": {
+        "vi": "tên phải dài {min}–{max} ký tự (đang có {length})",
+        "en": "name must be {min}–{max} characters long (it has {length})",
+    },
+    "sku_format": {
+        "vi": "SKU «{value}» chỉ được gồm chữ A–Z, số 0–9 và dấu -, dài 3–40 ký tự",
+        "en": "SKU «{value}» may only hold A–Z, 0–9 and -, 3–40 characters long",
+    },
+    "money_not_number": {
+        "vi": "«{value}» không phải số tiền (ví dụ 120000, 120.000 ₫)",
+        "en": "«{value}» is not an amount of money (e.g. 120000, 120.000 ₫)",
+    },
+    "money_negative": {"vi": "giá không được âm: «{value}»", "en": "a price cannot be negative: «{value}»"},
+    "money_fraction": {
+        "vi": "giá phải là số đồng nguyên: «{value}»",
+        "en": "a price must be whole đồng: «{value}»",
+    },
+    "price_positive": {"vi": "giá phải lớn hơn 0", "en": "the price must be more than 0"},
+    "whole_number": {
+        "vi": "«{value}» không phải số nguyên không âm",
+        "en": "«{value}» is not a whole number of zero or more",
+    },
+    "positive_number": {
+        "vi": "«{value}» phải là số nguyên lớn hơn 0",
+        "en": "«{value}» must be a whole number above 0",
+    },
+    "weight_format": {
+        "vi": "khối lượng «{value}» không đọc được (ví dụ 200, 200g, 1,2 kg)",
+        "en": "cannot read the weight «{value}» (e.g. 200, 200g, 1,2 kg)",
+    },
+    "weight_whole": {
+        "vi": "khối lượng «{value}» phải là số gam nguyên lớn hơn 0",
+        "en": "the weight «{value}» must be a whole number of grams above 0",
+    },
+    "gtin_format": {
+        "vi": "mã vạch «{value}» phải có 8, 12, 13 hoặc 14 chữ số",
+        "en": "the barcode «{value}» must have 8, 12, 13 or 14 digits",
+    },
+    "gtin_check": {
+        "vi": "mã vạch «{value}» sai số kiểm tra",
+        "en": "the barcode «{value}» has a wrong check digit",
+    },
+    "ocop_stars": {
+        "vi": "hạng OCOP phải là 3, 4 hoặc 5 sao (đang là «{value}»)",
+        "en": "OCOP rating must be 3, 4 or 5 stars (it is «{value}»)",
+    },
+    "ocop_date_required": {
+        "vi": "có hạng OCOP thì phải ghi ngày hết hiệu lực",
+        "en": "an OCOP rating needs its validity date",
+    },
+    "date_format": {
+        "vi": "«{value}» không phải ngày (ví dụ 31/12/2026)",
+        "en": "«{value}» is not a date (e.g. 31/12/2026)",
+    },
+    "certification_unknown": {
+        "vi": "chứng nhận «{value}» không rõ; dùng VietGAP, Hữu cơ, GlobalGAP hoặc Chỉ dẫn địa lý",
+        "en": "unknown certification «{value}»; use VietGAP, Hữu cơ (organic), GlobalGAP or Chỉ dẫn địa lý",
+    },
+    "commune_unknown": {
+        "vi": "không có xã/phường «{value}» ở tỉnh {province} (danh mục 2025)",
+        "en": "no commune or ward «{value}» in {province} province (2025 list)",
+    },
+    "commune_ambiguous": {
+        "vi": "«{value}» khớp nhiều xã/phường: {choices}; hãy ghi đủ dấu",
+        "en": "«{value}» matches several communes or wards: {choices}; write it with its marks",
+    },
+    "province_unknown": {"vi": "không có tỉnh/thành «{value}»", "en": "no province «{value}»"},
+    "category_unknown": {
+        "vi": "danh mục «{value}» không có; dùng một trong: {choices}",
+        "en": "no category «{value}»; use one of: {choices}",
+    },
+    "url_format": {
+        "vi": "«{value}» không phải địa chỉ web (http:// hoặc https://)",
+        "en": "«{value}» is not a web address (http:// or https://)",
+    },
+    "image_format": {
+        "vi": "ảnh «{value}» phải là đường dẫn tệp hoặc địa chỉ http(s)",
+        "en": "the image «{value}» must be a file path or an http(s) address",
+    },
+    "invalid": {"vi": "giá trị không hợp lệ: {detail}", "en": "invalid value: {detail}"},
+    # whole-file and database checks
+    "header_missing": {
+        "vi": "thiếu cột «{column}» (hoặc «{english}»)",
+        "en": "the column «{column}» (or «{english}») is missing",
+    },
+    "header_duplicate": {"vi": "cột «{column}» xuất hiện hai lần", "en": "the column «{column}» appears twice"},
+    "header_unknown": {
+        "vi": "cột «{column}» không dùng đến, bỏ qua",
+        "en": "the column «{column}» is not used and was ignored",
+    },
+    "file_empty": {"vi": "tệp không có dòng tiêu đề", "en": "the file has no header row"},
+    "file_type": {
+        "vi": "chỉ nhận tệp .xlsx hoặc .csv (đang là «{value}»)",
+        "en": "only .xlsx or .csv files can be read (this is «{value}»)",
+    },
+    "file_unreadable": {"vi": "không đọc được tệp: {detail}", "en": "cannot read the file: {detail}"},
+    "sku_repeated": {
+        "vi": "SKU «{value}» đã có ở dòng {first}",
+        "en": "SKU «{value}» already appears on row {first}",
+    },
+    "product_conflict": {
+        "vi": "sản phẩm «{product}» ở dòng {first} ghi khác: «{first_value}»",
+        "en": "product «{product}» says otherwise on row {first}: «{first_value}»",
+    },
+    "coop_unknown": {
+        "vi": "chưa có HTX mã «{value}» (thêm bằng: syndicator coops add)",
+        "en": "no co-op with code «{value}» (add it with: syndicator coops add)",
+    },
+    "coop_mismatch": {
+        "vi": "dòng thuộc HTX «{value}» nhưng đang nhập cho HTX «{coop}»",
+        "en": "the row belongs to co-op «{value}» but this import is for «{coop}»",
+    },
+    "sku_other_product": {
+        "vi": "SKU «{value}» đã thuộc sản phẩm «{owner}»",
+        "en": "SKU «{value}» already belongs to product «{owner}»",
+    },
+    # import report
+    "report_summary": {
+        "vi": "{rows} dòng: {products_created} sản phẩm mới, {products_changed} sản phẩm sửa, "
+        "{skus_created} SKU mới, {skus_changed} SKU sửa, {stock_changed} tồn kho đổi, {unchanged} dòng không đổi",
+        "en": "{rows} rows: {products_created} new products, {products_changed} changed products, "
+        "{skus_created} new SKUs, {skus_changed} changed SKUs, {stock_changed} stock changes, {unchanged} rows unchanged",
+    },
+    "report_dry_run": {"vi": "chạy thử, chưa ghi gì", "en": "dry run, nothing written"},
+    "report_errors": {
+        "vi": "{rows} dòng lỗi, {errors} lỗi; không nhập dòng nào",
+        "en": "{rows} bad rows, {errors} errors; nothing was imported",
+    },
+    "stock_import": {"vi": "đặt tồn kho theo tệp nhập", "en": "stock set by an import"},
+}
+
+
+def current_lang() -> str:
+    lang = os.environ.get("SYNDICATOR_LANG", DEFAULT_LANG).strip().lower()[:2]
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def t(key: str, lang: str | None = None, **kw: object) -> str:
+    """The message ``key`` in ``lang`` (default: ``SYNDICATOR_LANG``, else Vietnamese), filled with ``kw``."""
+    texts = MESSAGES[key]
+    template = texts.get(lang or current_lang()) or texts[DEFAULT_LANG]
+    return template.format(**kw)
