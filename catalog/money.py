@@ -22,7 +22,7 @@ class MoneyError(ValueError):
         self.text = text
 
 
-def parse_vnd(text: str | int | float | Decimal) -> int:
+def parse_vnd(text: str | float | Decimal) -> int:
     """``120000``, ``120.000``, ``120.000 ₫``, ``120,000đ``, ``1.200.000 VND`` → whole đồng.
 
     Raises :class:`MoneyError` for anything else: negative or fractional amounts, other units

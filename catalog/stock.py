@@ -1,0 +1,173 @@
+"""The stock ledger: append-only movements, each unique by its source, and the levels derived from them.
+
+The order engine's convention: when an order is first seen it writes a ``sale`` (−qty) with source
+``order:{channel_account_id}:{marketplace_order_id}:{line_ref}:sale``; a cancellation writes a
+``cancellation`` (+qty) with ``…:cancel``, a return a ``return`` (+qty) with ``…:return``.
+
+- available = the sum of every movement (what may still be sold),
+- reserved  = units in sale movements whose order is still ``open`` (sold, not yet shipped),
+- on hand   = available + reserved (what is physically in the store room).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from catalog.models import MovementKind, Order, OrderLine, StockMovement, utcnow
+
+_SIGN = {
+    MovementKind.receipt: 1,
+    MovementKind.sale: -1,
+    MovementKind.cancellation: 1,
+    MovementKind.return_: 1,
+}
+_CHUNK = 500  # ids per IN (...) list, well under every database's parameter limit
+
+
+@dataclass(frozen=True)
+class StockLevel:
+    on_hand: int
+    reserved: int
+    available: int
+
+
+NO_STOCK = StockLevel(on_hand=0, reserved=0, available=0)
+
+
+def order_line_source(channel_account_id: int, marketplace_order_id: str, line_ref: str, event: str) -> str:
+    """The ledger source of an order line's ``sale``, ``cancel`` or ``return`` movement."""
+    return f"order:{channel_account_id}:{marketplace_order_id}:{line_ref}:{event}"
+
+
+def _checked(kind: MovementKind | str, quantity: int) -> MovementKind:
+    kind = MovementKind(kind)
+    if quantity == 0:
+        raise ValueError("a stock movement of 0 units records nothing")
+    sign = _SIGN.get(kind)
+    if sign is not None and quantity * sign < 0:
+        raise ValueError(f"a {kind.value} movement must be {'positive' if sign > 0 else 'negative'}, not {quantity}")
+    return kind
+
+
+def record_movements(session: Session, movements: Sequence[dict[str, Any]]) -> int:
+    """Append many movements (dicts of sku_id, kind, quantity, source, note); sources already recorded are
+    skipped. Returns how many were new."""
+    if not movements:
+        return 0
+    now = utcnow()
+    rows = [
+        {**m, "kind": _checked(m["kind"], m["quantity"]).value, "note": m.get("note", "")[:500], "created_at": now}
+        for m in movements
+    ]
+    dialect = session.connection().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        insert = (sqlite.insert if dialect == "sqlite" else postgresql.insert)(StockMovement)
+        inserted = 0
+        for start in range(0, len(rows), _CHUNK):
+            statement = insert.on_conflict_do_nothing(index_elements=["source"]).returning(StockMovement.id)
+            inserted += len(session.execute(statement, rows[start : start + _CHUNK]).all())
+        return inserted
+    return sum(_insert_one_guarded(session, row) for row in rows)
+
+
+def _insert_one_guarded(session: Session, row: dict[str, Any]) -> int:
+    try:
+        with session.begin_nested():
+            session.execute(sa.insert(StockMovement), [row])
+    except IntegrityError:
+        return 0
+    return 1
+
+
+def record_movement(
+    session: Session, sku_id: int, kind: MovementKind | str, quantity: int, source: str, note: str = ""
+) -> bool:
+    """Append one movement; False (and nothing written) when that source was already recorded."""
+    movement = {"sku_id": sku_id, "kind": kind, "quantity": quantity, "source": source, "note": note}
+    return record_movements(session, [movement]) == 1
+
+
+def stock_levels(session: Session, sku_ids: Iterable[int] | None = None) -> dict[int, StockLevel]:
+    """On hand, reserved and available for the given SKUs (every SKU with movements when None)."""
+    if sku_ids is None:
+        return _levels(session, None)
+    ids = sorted(set(sku_ids))
+    levels: dict[int, StockLevel] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        found = _levels(session, chunk)
+        levels.update({sku_id: found.get(sku_id, NO_STOCK) for sku_id in chunk})
+    return levels
+
+
+def _levels(session: Session, sku_ids: list[int] | None) -> dict[int, StockLevel]:
+    available = sa.select(StockMovement.sku_id, sa.func.sum(StockMovement.quantity)).group_by(StockMovement.sku_id)
+    sale_source = (
+        sa.literal("order:")
+        + sa.cast(Order.channel_account_id, sa.String)
+        + ":" + Order.marketplace_order_id
+        + ":" + OrderLine.line_ref
+        + ":sale"
+    )
+    reserved = (
+        sa.select(StockMovement.sku_id, -sa.func.sum(StockMovement.quantity))
+        .select_from(Order)
+        .join(OrderLine, OrderLine.order_id == Order.id)
+        .join(StockMovement, StockMovement.source == sale_source)
+        .where(Order.status == "open", StockMovement.kind == MovementKind.sale.value)
+        .group_by(StockMovement.sku_id)
+    )
+    if sku_ids is not None:
+        available = available.where(StockMovement.sku_id.in_(sku_ids))
+        reserved = reserved.where(StockMovement.sku_id.in_(sku_ids))
+    sums = {sku_id: int(total or 0) for sku_id, total in session.execute(available)}
+    held = {sku_id: int(total or 0) for sku_id, total in session.execute(reserved)}
+    return {
+        sku_id: StockLevel(on_hand=total + held.get(sku_id, 0), reserved=held.get(sku_id, 0), available=total)
+        for sku_id, total in sums.items()
+    }
+
+
+def last_movement_ids(session: Session, sku_ids: Iterable[int]) -> dict[int, int]:
+    """The newest movement id of each SKU (0 when it has none): the ledger state a stock count is made against."""
+    ids = sorted(set(sku_ids))
+    found: dict[int, int] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        found.update(session.execute(
+            sa.select(StockMovement.sku_id, sa.func.max(StockMovement.id))
+            .where(StockMovement.sku_id.in_(chunk))
+            .group_by(StockMovement.sku_id)
+        ).all())
+    return {sku_id: int(found.get(sku_id) or 0) for sku_id in ids}
+
+
+def count_movement(sku_id: int, on_hand: int, last_id: int, target: int, note: str,
+                   kind: MovementKind = MovementKind.adjustment) -> dict[str, Any] | None:
+    """The movement that brings on-hand stock from ``on_hand`` to a counted ``target``, or None if equal.
+
+    Its source names the ledger state it was counted against, so the same count applied twice (or by
+    two imports racing) is recorded once, while a new count after later movements is a new movement.
+    """
+    delta = target - on_hand
+    if delta == 0:
+        return None
+    if kind is MovementKind.receipt and delta < 0:
+        kind = MovementKind.adjustment
+    source = f"count:{sku_id}:after:{last_id}:to:{target}"
+    return {"sku_id": sku_id, "kind": kind, "quantity": delta, "source": source, "note": note}
+
+
+def set_stock(session: Session, sku_id: int, target: int, note: str = "") -> bool:
+    """Bring a SKU's on-hand stock to ``target`` with one adjustment; False when nothing had to change."""
+    level = stock_levels(session, [sku_id])[sku_id]
+    last_id = last_movement_ids(session, [sku_id])[sku_id]
+    movement = count_movement(sku_id, level.on_hand, last_id, target, note)
+    return movement is not None and record_movements(session, [movement]) == 1
