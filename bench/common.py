@@ -26,7 +26,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from adapters.registry import available, load, spec
-from catalog.models import Category, Coop, MovementKind, Product, Sku, StockMovement
+from catalog.categories import ensure_categories
+from catalog.db import session_scope
+from catalog.models import Coop, MovementKind, Product, Sku, StockMovement
 
 START_TIMEOUT_S = 30
 
@@ -156,19 +158,19 @@ class SandboxFleet:
 
 # --- catalog ----------------------------------------------------------------------------------------
 
-# (product name, variant, base price in đồng, weight in grams, category's Vietnamese name, picture):
+# (product name, variant, base price in đồng, weight in grams, category code, picture):
 # what Thái Nguyên co-ops sell.
 PRODUCT_LINES = (
-    ("Chè búp Tân Cương đặc biệt", "Gói 200g", 120000, 200, "Chè", "che-bup-tan-cuong"),
-    ("Chè búp Tân Cương đặc biệt", "Hộp 500g", 280000, 500, "Chè", "che-bup-tan-cuong-hop"),
-    ("Mật ong rừng Võ Nhai", "Chai 500ml", 250000, 700, "Mật ong", "mat-ong-vo-nhai"),
-    ("Mật ong rừng Võ Nhai", "Chai 1 lít", 450000, 1350, "Mật ong", "mat-ong-vo-nhai-1l"),
-    ("Miến dong Na Rì", "Gói 500g", 65000, 500, "Thực phẩm khô", "mien-dong-na-ri"),
-    ("Miến dong Na Rì", "Gói 1kg", 120000, 1000, "Thực phẩm khô", "mien-dong-na-ri-1kg"),
-    ("Gạo Bao thai Định Hóa", "Túi 5kg", 110000, 5000, "Gạo", "gao-bao-thai-dinh-hoa"),
-    ("Chè móc câu Trại Cài", "Gói 100g", 90000, 100, "Chè", "che-moc-cau-trai-cai"),
-    ("Măng khô Phú Lương", "Gói 300g", 95000, 300, "Thực phẩm khô", "mang-kho-phu-luong"),
-    ("Nấm hương rừng Đồng Hỷ", "Hộp 200g", 150000, 200, "Nấm", "nam-huong-dong-hy"),
+    ("Chè búp Tân Cương đặc biệt", "Gói 200g", 120000, 200, "CHE", "che-bup-tan-cuong"),
+    ("Chè búp Tân Cương đặc biệt", "Hộp 500g", 280000, 500, "CHE", "che-bup-tan-cuong-hop"),
+    ("Mật ong rừng Võ Nhai", "Chai 500ml", 250000, 700, "MAT-ONG", "mat-ong-vo-nhai"),
+    ("Mật ong rừng Võ Nhai", "Chai 1 lít", 450000, 1350, "MAT-ONG", "mat-ong-vo-nhai-1l"),
+    ("Miến dong Na Rì", "Gói 500g", 65000, 500, "THUC-PHAM-KHO", "mien-dong-na-ri"),
+    ("Miến dong Na Rì", "Gói 1kg", 120000, 1000, "THUC-PHAM-KHO", "mien-dong-na-ri-1kg"),
+    ("Gạo Bao thai Định Hóa", "Túi 5kg", 110000, 5000, "GAO", "gao-bao-thai-dinh-hoa"),
+    ("Chè móc câu Trại Cài", "Gói 100g", 90000, 100, "CHE", "che-moc-cau-trai-cai"),
+    ("Măng khô Phú Lương", "Gói 300g", 95000, 300, "THUC-PHAM-KHO", "mang-kho-phu-luong"),
+    ("Nấm hương rừng Đồng Hỷ", "Hộp 200g", 150000, 200, "NAM", "nam-huong-dong-hy"),
 )
 PICTURES_URL = "https://htx-thainguyen.vn/anh"
 
@@ -207,6 +209,8 @@ def build_catalog(engine: Engine, shops: int, skus: int, *, stock: int = 1000) -
     written with a handful of multi-row inserts."""
     stamp = datetime.now(UTC)
     codes = [coop_code(shop) for shop in range(1, shops + 1)]
+    with session_scope(engine) as session:
+        categories = ensure_categories(session)
     with engine.begin() as conn:
         conn.execute(
             sa.insert(Coop.__table__),
@@ -217,7 +221,6 @@ def build_catalog(engine: Engine, shops: int, skus: int, *, stock: int = 1000) -
             ],
         )
         coop_ids = dict(conn.execute(sa.select(Coop.code, Coop.id).where(Coop.code.in_(codes))).all())
-        categories = dict(conn.execute(sa.select(Category.name_vi, Category.id)).all())
         conn.execute(sa.insert(Product.__table__), list(_product_rows(coop_ids, categories, skus, stamp)))
         product_ids = {
             (coop_id, code): product_id
@@ -255,7 +258,7 @@ def _product_rows(
                 "code": f"SP-{number:04d}",
                 "name": f"{name} {variant} lô {number}",
                 "description": f"{name}, sản phẩm của {code}, đóng {variant.lower()}.",
-                "category_id": categories.get(category),
+                "category_id": categories[category],
                 "origin_province": "Thái Nguyên",
                 "certifications": ["VietGAP"],
                 "shelf_life_days": 365,
