@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
@@ -119,46 +120,56 @@ _LETTER_RANK = {letter: rank for rank, letter in enumerate(VIETNAMESE_ALPHABET)}
 _HATS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of the letter, not a tone
 
 
-def _sort_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """Vietnamese dictionary order: letters by the alphabet (a ă â b … d đ …), tones only to break ties."""
+def _sort_key(text: str) -> str:
+    """Vietnamese dictionary order as a plain string (a ă â b … d đ …, tones only to break ties).
+
+    Compared code point by code point (SQLite's BINARY, Python's ``<``), keys sort as the words do.
+    """
     letters: list[str] = []
-    tones: list[int] = []
+    tones: list[str] = []
     for char in unicodedata.normalize("NFD", text.lower()):
         if char in _HATS and letters:
             letters[-1] += char
         elif unicodedata.combining(char):
-            tones.append(ord(char))
+            tones.append(char)
         else:
             letters.append(char)
-    return tuple(_rank(unicodedata.normalize("NFC", letter)) for letter in letters), tuple(tones)
+    return "".join(_rank(unicodedata.normalize("NFC", letter)) for letter in letters) + "\x01" + "".join(tones)
 
 
-def _rank(letter: str) -> int:
+def _rank(letter: str) -> str:
     if letter in _LETTER_RANK:
-        return _LETTER_RANK[letter]
-    return ord(letter[0]) - 0x110000 if not letter.isalpha() else 0x110000 + ord(letter[0])
+        return chr(0x3000 + _LETTER_RANK[letter])
+    if not letter.isalpha():
+        return letter[0] if letter[0] < "\u3000" else chr(0x2FFF)
+    return chr(0x3100 + min(ord(letter[0]), 0x10000))
 
 
+VIETNAMESE_MARKS = set("\u0300\u0301\u0303\u0309\u0323\u0306\u0302\u031b")
+
+
+@cache
 def _fold_table() -> tuple[str, str]:
     """Every Vietnamese letter with a mark, and the bare letter it folds to (for SQL ``translate``)."""
-    sources, targets = [], []
+    sources, targets = ["đĐ"], ["dd"]
     for code in range(0xC0, 0x1EFA):
         char = chr(code)
-        bare = _fold(char)
-        if len(bare) == 1 and bare.isascii() and bare.isalpha() and bare != char.lower():
+        base, *marks = unicodedata.normalize("NFD", char)
+        if base in "aeiouyAEIOUY" and marks and set(marks) <= VIETNAMESE_MARKS:
             sources.append(char)
-            targets.append(bare)
+            targets.append(base.lower())
     return "".join(sources), "".join(targets)
 
 
 def _prepare(session: Session) -> None:
-    """Teach SQLite the folding and Vietnamese collation PostgreSQL gets from ``translate`` and ICU."""
+    """Teach SQLite the folding and Vietnamese order PostgreSQL gets from ``translate`` and ICU."""
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         return
     raw = connection.connection.driver_connection
     raw.create_function("syn_fold", 1, lambda text: None if text is None else _fold(text), deterministic=True)
-    raw.create_collation("vi", lambda a, b: (_sort_key(a) > _sort_key(b)) - (_sort_key(a) < _sort_key(b)))
+    raw.create_function("syn_sort_key", 1, lambda text: None if text is None else _sort_key(text),
+                        deterministic=True)
 
 
 def _folded(session: Session, column: Any) -> Any:
@@ -171,7 +182,7 @@ def _folded(session: Session, column: Any) -> Any:
 def _vietnamese_order(session: Session, column: Any) -> Any:
     dialect = session.connection().dialect.name
     if dialect == "sqlite":
-        return column.collate("vi")
+        return sa.func.syn_sort_key(column)
     if dialect == "postgresql" and _has_icu_vietnamese(session):
         return column.collate("vi-x-icu")
     return column
@@ -182,9 +193,11 @@ def _has_icu_vietnamese(session: Session) -> bool:
     return found is not None
 
 
-def _matches(session: Session, query: str, *columns: Any) -> Any:
+def _matches(session: Session, query: str, texts: tuple[Any, ...], codes: tuple[Any, ...]) -> Any:
+    """Vietnamese text columns compared folded (with or without diacritics); codes compared case-blind."""
     pattern = f"%{_fold(query.strip())}%"
-    return sa.or_(*(_folded(session, column).like(pattern) for column in columns))
+    return sa.or_(*(_folded(session, column).like(pattern) for column in texts),
+                  *(sa.func.lower(column).like(pattern) for column in codes))
 
 
 # ---------------------------------------------------------------- co-ops
@@ -278,7 +291,7 @@ def _sku_statement(session: Session, viewer: Viewer, query: str, coop_code: str 
     if coop_id is not None:
         statement = statement.where(Product.coop_id == coop_id)
     if query.strip():
-        statement = statement.where(_matches(session, query, Product.name, Product.code, Sku.sku, Sku.variant))
+        statement = statement.where(_matches(session, query, (Product.name, Sku.variant), (Product.code, Sku.sku)))
     return statement
 
 

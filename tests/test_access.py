@@ -151,3 +151,33 @@ def test_only_an_admin_manages_coops_and_logins(seeded):
     access.add_coop(seeded, admin, "HTX-NARI", "HTX Miến dong Na Rì")
     access.create_login(seeded, admin, "nari", "mien-dong-na-ri", Role.coop, "HTX-NARI")
     assert {"username": "nari", "role": "coop", "coop_code": "HTX-NARI"} in access.logins(seeded, admin)
+
+
+@pytest.mark.parametrize("query", ["mật ong rừng", "mat ong rung", "MẬT ONG", "Mat Ong", "mo-vn"])
+def test_search_finds_a_product_with_or_without_diacritics(seeded, query):
+    rows = access.products(seeded, login(seeded, "canbo"), query=query).rows
+    assert [r["sku"] for r in rows] == ["MO-VN-500"]
+
+
+def test_searching_for_d_finds_words_with_đ(seeded):
+    rows = access.products(seeded, login(seeded, "canbo"), query="dac biet").rows
+    assert [r["name"] for r in rows] == ["Chè búp Tân Cương đặc biệt"]
+
+
+def test_products_come_in_vietnamese_alphabetical_order_with_stock_on_hand(seeded):
+    rows = access.products(seeded, login(seeded, "canbo")).rows
+    assert [(r["name"], r["stock"]) for r in rows] == [
+        ("Chè búp Tân Cương đặc biệt", 40), ("Chè nõn tôm Tân Cương", 12), ("Mật ong rừng Võ Nhai", 30),
+    ]
+
+
+def test_vietnamese_order_puts_each_letter_with_marks_after_its_plain_letter():
+    names = ["Đậu xanh", "Dưa hấu", "Ăn vặt", "An", "Bánh", "Dâu", "Mạ", "Ma", "mắm"]
+    assert sorted(names, key=access._sort_key) == [
+        "An", "Ăn vặt", "Bánh", "Dâu", "Dưa hấu", "Đậu xanh", "Ma", "Mạ", "mắm",
+    ]
+
+
+def test_products_are_paged_in_the_database(seeded):
+    page = access.products(seeded, login(seeded, "canbo"), offset=1, limit=1)
+    assert (page.total, [r["sku"] for r in page.rows]) == (3, ["CHE-NT-100"])
