@@ -26,10 +26,12 @@ class Commune:
 
 
 def _strip_division(key: str) -> str:
-    for word in _DIVISION_WORDS:
-        word_key = tone_key(word)
-        if key.startswith(word_key + " "):
-            return key[len(word_key) + 1 :]
+    """``xã tân cương`` or ``xa tan cuong`` → the name without the kind of division in front."""
+    words = key.split()
+    for division in _DIVISION_WORDS:
+        size = len(division.split())
+        if len(words) > size and fold(" ".join(words[:size])) == fold(division):
+            return " ".join(words[size:])
     return key
 
 

@@ -1,0 +1,373 @@
+"""One spreadsheet row (one SKU of a product) checked and normalised: the rules the import and the edit form share.
+
+Every text is NFC; money is whole đồng; weights whole grams. Messages are Vietnamese by default
+(``lang="en"`` or ``SYNDICATOR_LANG=en`` for English) and name the field that is wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from babel.dates import parse_date
+from babel.numbers import NumberFormatError, parse_decimal
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+from stdnum import ean
+
+from catalog.categories import CATEGORIES, find_category
+from catalog.communes import DEFAULT_PROVINCE, Commune, find_province, match_commune
+from catalog.i18n import MESSAGES, t
+from catalog.money import MoneyError, parse_vnd
+from catalog.text import clean, fold, nfc
+
+NAME_LENGTH = (10, 120)
+SKU_LENGTH = (3, 40)
+SKU_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
+OCOP_STARS = (3, 4, 5)
+GTIN_LENGTHS = (8, 12, 13, 14)
+LIST_SEPARATOR = ";"
+WEIGHT_UNITS = {"": 1, "g": 1, "gr": 1, "gam": 1, "gram": 1, "grams": 1, "kg": 1000, "kgs": 1000, "ki": 1000,
+                "kilogram": 1000, "can": 1000}
+LENGTH_UNITS = {"": 1, "cm": 1, "mm": Decimal("0.1"), "m": 100}
+DAY_UNITS = {"": 1, "ngay": 1, "day": 1, "days": 1}
+STAR_UNITS = {"": 1, "sao": 1, "star": 1, "stars": 1, "*": 1, "★": 1}
+
+CERTIFICATIONS = {
+    "vietgap": "VietGAP",
+    "huuco": "Hữu cơ",
+    "organic": "Hữu cơ",
+    "huucoorganic": "Hữu cơ",
+    "globalgap": "GlobalGAP",
+    "chidandialy": "Chỉ dẫn địa lý",
+    "cddl": "Chỉ dẫn địa lý",
+    "gi": "Chỉ dẫn địa lý",
+    "geographicalindication": "Chỉ dẫn địa lý",
+}
+
+
+def _fail(key: str, **context: Any) -> PydanticCustomError:
+    return PydanticCustomError(key, t(key, "en", **context), context)
+
+
+# ---------------------------------------------------------------- parsers of one cell
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str | int | float | Decimal):
+        return clean(str(value))
+    raise _fail("text_expected")
+
+
+def _split_unit(text: str) -> tuple[str, str]:
+    """``1,2 kg`` → (``1,2``, ``kg``): the number and the folded unit written after it."""
+    end = len(text)
+    while end and (text[end - 1].isalpha() or text[end - 1].isspace() or text[end - 1] in "*★"):
+        end -= 1
+    return text[:end].strip(), fold(text[end:]).strip()
+
+
+def _number(text: str) -> Decimal:
+    """A number written the Vietnamese way (``1,2``, ``1.200``) or the English way (``1.2``)."""
+    for locale in ("vi", "en"):
+        try:
+            return parse_decimal(text, locale=locale, strict=True)
+        except (NumberFormatError, InvalidOperation):
+            continue
+    raise ValueError(text)
+
+
+def _quantity(value: Any, units: dict[str, Any], error: str) -> Decimal:
+    if isinstance(value, bool):
+        raise _fail(error, value=value)
+    if isinstance(value, int | float | Decimal):
+        return Decimal(str(value))
+    text = _text(value)
+    if text.count("★") == len(text):
+        return Decimal(len(text))
+    number, unit = _split_unit(text)
+    if unit not in units:
+        raise _fail(error, value=text)
+    try:
+        return _number(number) * units[unit]
+    except ValueError:
+        raise _fail(error, value=text) from None
+
+
+def _whole(value: Any, units: dict[str, Any], minimum: int, error: str) -> int:
+    amount = _quantity(value, units, error)
+    if amount != amount.to_integral_value() or amount < minimum:
+        raise _fail(error, value=value)
+    return int(amount)
+
+
+def parse_weight(value: Any) -> int:
+    """``200``, ``200g``, ``1,2 kg``, ``0.5kg`` → whole grams above 0."""
+    grams = _quantity(value, WEIGHT_UNITS, "weight_format")
+    if grams != grams.to_integral_value() or grams <= 0:
+        raise _fail("weight_whole", value=value)
+    return int(grams)
+
+
+def _price(value: Any) -> int:
+    try:
+        amount = parse_vnd(value)
+    except MoneyError as error:
+        raise _fail(error.reason, value=error.text) from None
+    if amount <= 0:
+        raise _fail("price_positive")
+    return amount
+
+
+def _name(value: Any) -> str:
+    name = _text(value)
+    low, high = NAME_LENGTH
+    if not low <= len(name) <= high:
+        raise _fail("name_length", min=low, max=high, length=len(name))
+    return name
+
+
+def _code(value: Any) -> str:
+    return _text(value).upper()
+
+
+def _sku(value: Any) -> str:
+    sku = _text(value).upper()
+    low, high = SKU_LENGTH
+    if not low <= len(sku) <= high or not set(sku) <= SKU_ALPHABET:
+        raise _fail("sku_format", value=sku)
+    return sku
+
+
+def _gtin(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    digits = "".join(_text(value).split()).replace("-", "")
+    if not digits.isdigit() or len(digits) not in GTIN_LENGTHS:
+        raise _fail("gtin_format", value=value)
+    if not ean.is_valid(digits):
+        raise _fail("gtin_check", value=digits)
+    return digits
+
+
+def _category(value: Any) -> str:
+    found = find_category(_text(value))
+    if found is None:
+        raise _fail("category_unknown", value=_text(value), choices=", ".join(c.name_vi for c in CATEGORIES))
+    return found.code
+
+
+def _stars(value: Any) -> int:
+    stars = _whole(value, STAR_UNITS, 0, "ocop_stars")
+    if stars not in OCOP_STARS:
+        raise _fail("ocop_stars", value=value)
+    return stars
+
+
+def parse_day(value: Any) -> date:
+    """A date from a spreadsheet cell: a real date, ``2026-12-31`` or ``31/12/2026``."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return parse_date(text, locale="vi")
+    except (ValueError, IndexError):
+        raise _fail("date_format", value=text) from None
+
+
+def _items(value: Any) -> list[str]:
+    if isinstance(value, list | tuple):
+        return [clean(str(item)) for item in value if clean(str(item))]
+    return [item for item in (clean(part) for part in _text(value).split(LIST_SEPARATOR)) if item]
+
+
+def _certifications(value: Any) -> list[str]:
+    found: list[str] = []
+    for item in _items(value):
+        key = "".join(ch for ch in fold(item) if ch.isalnum())
+        if key not in CERTIFICATIONS:
+            raise _fail("certification_unknown", value=item)
+        if CERTIFICATIONS[key] not in found:
+            found.append(CERTIFICATIONS[key])
+    return found
+
+
+def _web_address(text: str) -> bool:
+    parts = urlsplit(text)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in text
+
+
+def _url(value: Any) -> str:
+    text = _text(value)
+    if not _web_address(text):
+        raise _fail("url_format", value=text)
+    return text
+
+
+def _images(value: Any) -> list[str]:
+    images = _items(value)
+    for image in images:
+        if "://" in image and not _web_address(image):
+            raise _fail("image_format", value=image)
+    return images
+
+
+def _province(value: Any) -> str:
+    province = find_province(_text(value))
+    if province is None:
+        raise _fail("province_unknown", value=_text(value))
+    return clean(province.name)
+
+
+def _optional_text(value: Any) -> str:
+    return nfc(str(value)).strip() if value is not None else ""
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+Code = Annotated[str, BeforeValidator(_code), Field(max_length=40)]
+ProductCode = Annotated[str, BeforeValidator(_code), Field(max_length=60)]
+Whole = Annotated[int, BeforeValidator(lambda v: _whole(v, {"": 1}, 0, "whole_number"))]
+Length = Annotated[int, BeforeValidator(lambda v: _whole(v, LENGTH_UNITS, 1, "positive_number"))]
+Days = Annotated[int, BeforeValidator(lambda v: _whole(v, DAY_UNITS, 1, "positive_number"))]
+
+
+class ProductRow(BaseModel):
+    """One SKU row, valid and normalised. Product-level fields repeat on every SKU row of the product."""
+
+    model_config = ConfigDict(frozen=True)
+
+    coop_code: Code
+    product_code: ProductCode
+    name: Annotated[str, BeforeValidator(_name)]
+    description: Annotated[str, BeforeValidator(_optional_text)] = ""
+    category: Annotated[str, BeforeValidator(_category)]
+    sku: Annotated[str, BeforeValidator(_sku)]
+    variant: Annotated[Text, Field(max_length=120)] = ""
+    price: Annotated[int, BeforeValidator(_price)]
+    stock: Whole | None = None  # None: leave the stock as it is
+    weight_g: Annotated[int, BeforeValidator(parse_weight)]
+    length_cm: Length | None = None
+    width_cm: Length | None = None
+    height_cm: Length | None = None
+    gtin: Annotated[str, BeforeValidator(_gtin)] | None = None
+    ocop_stars: Annotated[int, BeforeValidator(_stars)] | None = None
+    ocop_valid_to: Annotated[date, BeforeValidator(parse_day)] | None = Field(default=None, validate_default=True)
+    certifications: Annotated[list[str], BeforeValidator(_certifications)] = []
+    origin_province: Annotated[str, BeforeValidator(_province)] = DEFAULT_PROVINCE
+    origin_commune: Commune | None = None
+    shelf_life_days: Days | None = None
+    trace_url: Annotated[str, BeforeValidator(_url)] | None = None
+    images: Annotated[list[str], BeforeValidator(_images)] = []
+
+    @field_validator("ocop_valid_to")
+    @classmethod
+    def _ocop_needs_date(cls, value: date | None, info: ValidationInfo) -> date | None:
+        if value is None and info.data.get("ocop_stars") is not None:
+            raise _fail("ocop_date_required")
+        return value
+
+    @field_validator("origin_commune", mode="before")
+    @classmethod
+    def _official_commune(cls, value: Any, info: ValidationInfo) -> Commune | None:
+        if value is None or isinstance(value, Commune):
+            return value
+        province = info.data.get("origin_province", DEFAULT_PROVINCE)
+        text = _text(value)
+        found = match_commune(text, province)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise _fail("commune_ambiguous", value=text, choices=", ".join(c.name for c in found))
+        raise _fail("commune_unknown", value=text, province=province)
+
+    def product_values(self) -> dict[str, Any]:
+        """What belongs to the product rather than to this SKU, in database column names."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "origin_commune_code": self.origin_commune.code if self.origin_commune else None,
+            "origin_commune_name": self.origin_commune.name if self.origin_commune else None,
+            "origin_province": self.origin_province,
+            "ocop_stars": self.ocop_stars,
+            "ocop_valid_to": self.ocop_valid_to,
+            "certifications": list(self.certifications),
+            "shelf_life_days": self.shelf_life_days,
+            "trace_url": self.trace_url,
+            "images": list(self.images),
+        }
+
+    def sku_values(self) -> dict[str, Any]:
+        """What belongs to this SKU, in database column names."""
+        return {
+            "variant": self.variant,
+            "price": self.price,
+            "weight_g": self.weight_g,
+            "length_cm": self.length_cm,
+            "width_cm": self.width_cm,
+            "height_cm": self.height_cm,
+            "gtin": self.gtin,
+        }
+
+
+# Fields that describe the product: every SKU row of one product must agree on them.
+PRODUCT_FIELDS = (
+    "name", "description", "category", "ocop_stars", "ocop_valid_to", "certifications", "origin_province",
+    "origin_commune", "shelf_life_days", "trace_url", "images",
+)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """What is wrong, where: the row number as the spreadsheet shows it, the column, the message."""
+
+    row: int
+    column: str
+    message: str
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def validate_row(
+    raw: dict[str, Any], row_number: int, default_coop: str | None = None, lang: str | None = None
+) -> tuple[ProductRow | None, list[RowError]]:
+    """Check one row given by field name (English column names); the valid row, or every error in it."""
+    values = {field: value for field, value in raw.items() if not _blank(value)}
+    if default_coop and "coop_code" not in values:
+        values["coop_code"] = default_coop
+    try:
+        return ProductRow.model_validate(values), []
+    except ValidationError as invalid:
+        return None, [_row_error(error, row_number, lang) for error in invalid.errors()]
+
+
+def _row_error(error: Any, row_number: int, lang: str | None) -> RowError:
+    column = str(error["loc"][0]) if error["loc"] else ""
+    kind = error["type"]
+    if kind == "missing":
+        message = t("required", lang)
+    elif kind in MESSAGES:
+        message = t(kind, lang, **error.get("ctx", {}))
+    elif kind == "string_too_long":
+        message = t("too_long", lang, max=error["ctx"]["max_length"])
+    else:
+        message = t("invalid", lang, detail=error["msg"])
+    return RowError(row=row_number, column=column, message=message)
