@@ -11,8 +11,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
 from datetime import UTC, datetime, time
+from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -34,10 +34,11 @@ from catalog.models import (
     Product,
     Role,
     Sku,
-    StockMovement,
     SyncEvent,
     SyncRun,
 )
+from catalog.stock import stock_levels
+from catalog.text import fold, sort_key
 from syndicator.users import Viewer
 
 LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -106,43 +107,10 @@ def can_edit(viewer: Viewer) -> bool:
 # ---------------------------------------------------------------- Vietnamese text in SQL
 
 
-def _fold(text: str) -> str:
-    """Lower case without tone marks or hats, đ as d: what a search typed without diacritics matches.
-
-    (catalog/text.py is to provide this; until it lands, the app folds here.)
-    """
-    bare = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return bare.replace("đ", "d").replace("Đ", "D").lower()
-
-
-VIETNAMESE_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
-_LETTER_RANK = {letter: rank for rank, letter in enumerate(VIETNAMESE_ALPHABET)}
-_HATS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn: part of the letter, not a tone
-
-
-def _sort_key(text: str) -> str:
-    """Vietnamese dictionary order as a plain string (a ă â b … d đ …, tones only to break ties).
-
-    Compared code point by code point (SQLite's BINARY, Python's ``<``), keys sort as the words do.
-    """
-    letters: list[str] = []
-    tones: list[str] = []
-    for char in unicodedata.normalize("NFD", text.lower()):
-        if char in _HATS and letters:
-            letters[-1] += char
-        elif unicodedata.combining(char):
-            tones.append(char)
-        else:
-            letters.append(char)
-    return "".join(_rank(unicodedata.normalize("NFC", letter)) for letter in letters) + "\x01" + "".join(tones)
-
-
-def _rank(letter: str) -> str:
-    if letter in _LETTER_RANK:
-        return chr(0x3000 + _LETTER_RANK[letter])
-    if not letter.isalpha():
-        return letter[0] if letter[0] < "\u3000" else chr(0x2FFF)
-    return chr(0x3100 + min(ord(letter[0]), 0x10000))
+def _sql_sort_key(text: str) -> str:
+    """catalog's Vietnamese order as a string SQLite can sort by: fixed-width ranks, then the tones."""
+    letters, tones = sort_key(text)
+    return "".join(f"{rank + 0x110000:06x}" for rank in letters) + " " + "".join(f"{t:06x}" for t in tones)
 
 
 VIETNAMESE_MARKS = set("\u0300\u0301\u0303\u0309\u0323\u0306\u0302\u031b")
@@ -167,8 +135,8 @@ def _prepare(session: Session) -> None:
     if connection.dialect.name != "sqlite":
         return
     raw = connection.connection.driver_connection
-    raw.create_function("syn_fold", 1, lambda text: None if text is None else _fold(text), deterministic=True)
-    raw.create_function("syn_sort_key", 1, lambda text: None if text is None else _sort_key(text),
+    raw.create_function("syn_fold", 1, lambda text: None if text is None else fold(text), deterministic=True)
+    raw.create_function("syn_sort_key", 1, lambda text: None if text is None else _sql_sort_key(text),
                         deterministic=True)
 
 
@@ -195,7 +163,7 @@ def _has_icu_vietnamese(session: Session) -> bool:
 
 def _matches(session: Session, query: str, texts: tuple[Any, ...], codes: tuple[Any, ...]) -> Any:
     """Vietnamese text columns compared folded (with or without diacritics); codes compared case-blind."""
-    pattern = f"%{_fold(query.strip())}%"
+    pattern = f"%{fold(query.strip())}%"
     return sa.or_(*(_folded(session, column).like(pattern) for column in texts),
                   *(sa.func.lower(column).like(pattern) for column in codes))
 
@@ -306,7 +274,7 @@ PRODUCT_COLUMNS = ("sku_id", "coop_code", "product_code", "name", "sku", "varian
 
 def products(engine: Engine, viewer: Viewer, query: str = "", coop_code: str | None = None,
              offset: int = 0, limit: int = 50) -> Page:
-    """One row per SKU with its stock on hand (the ledger's sum), in Vietnamese order of product name."""
+    """One row per SKU with its stock (on hand, available), in Vietnamese order of product name."""
     with session_scope(engine) as session:
         _prepare(session)
         statement = _sku_statement(session, viewer, query, coop_code).order_by(
@@ -314,13 +282,9 @@ def products(engine: Engine, viewer: Viewer, query: str = "", coop_code: str | N
         )
         rows, total = _paged(session, statement, offset, limit)
         records = [dict(zip(PRODUCT_COLUMNS, row, strict=True)) for row in rows]
-        on_hand = dict(session.exec(
-            select(StockMovement.sku_id, sa.func.sum(StockMovement.quantity))
-            .where(StockMovement.sku_id.in_([r["sku_id"] for r in records]))
-            .group_by(StockMovement.sku_id)
-        ).all())
+        levels = stock_levels(session, [r["sku_id"] for r in records])
     for record in records:
-        record["stock"] = int(on_hand.get(record["sku_id"]) or 0)
+        record["on_hand"], record["available"] = levels[record["sku_id"]].on_hand, levels[record["sku_id"]].available
     return Page(records, total, offset, limit)
 
 
@@ -342,6 +306,7 @@ def product_row(engine: Engine, viewer: Viewer, sku: str) -> dict[str, Any]:
 def save_product_row(engine: Engine, viewer: Viewer, raw: dict[str, Any]) -> list[Any]:
     """Validate one row exactly as an import would and write it; returns the row's errors (then writes nothing)."""
     from catalog.importer import write_rows
+
     from catalog.validation import validate_row
 
     coop_code = raw.get("coop_code") or viewer.coop_code

@@ -9,11 +9,11 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from babel.numbers import format_currency
 from sqlalchemy.engine import Engine
 
 from catalog.db import database_url, init_database
 from catalog.models import Role
+from catalog.money import format_vnd
 from syndicator.access import AccessDenied, Page, coops
 from syndicator.users import Viewer
 from ui.strings import text
@@ -53,10 +53,7 @@ def role_label(who: Viewer) -> str:
 
 
 def money(amount: int | None) -> str:
-    """Whole đồng as ``120.000 ₫`` (catalog/money.py is to own this; until it lands, Babel's pattern here)."""
-    if amount is None:
-        return ""
-    return format_currency(amount, "VND", format="#,##0 ¤", locale="vi_VN")
+    return "" if amount is None else format_vnd(amount)
 
 
 def when(value: Any) -> str:

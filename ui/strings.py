@@ -54,6 +54,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col_variant": ("Quy cách", "Variant"),
     "col_price": ("Giá bán", "Price"),
     "col_stock": ("Tồn kho", "Stock"),
+    "col_available": ("Có thể bán", "Available"),
     "col_category": ("Danh mục", "Category"),
     "col_weight": ("Khối lượng (g)", "Weight (g)"),
     "edit_which": ("SKU cần sửa (để trống để thêm mới)", "SKU to edit (empty to add a new one)"),

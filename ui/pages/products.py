@@ -51,7 +51,8 @@ def browse(coop_code: str | None) -> None:
             "SKU": [r["sku"] for r in page.rows],
             tr("col_variant"): [r["variant"] for r in page.rows],
             tr("col_price"): [money(r["price"]) for r in page.rows],
-            tr("col_stock"): [r["stock"] for r in page.rows],
+            tr("col_stock"): [r["on_hand"] for r in page.rows],
+            tr("col_available"): [r["available"] for r in page.rows],
             tr("col_category"): [r["category"] or "" for r in page.rows],
         }
     )
