@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -107,6 +107,7 @@ def can_edit(viewer: Viewer) -> bool:
 # ---------------------------------------------------------------- Vietnamese text in SQL
 
 
+@lru_cache(maxsize=200_000)
 def _sql_sort_key(text: str) -> str:
     """catalog's Vietnamese order as a string SQLite can sort by: fixed-width ranks, then the tones."""
     letters, tones = sort_key(text)
