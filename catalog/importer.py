@@ -1,0 +1,359 @@
+"""Load a co-op's catalogue from a spreadsheet: every row checked first, then all rows written or none.
+
+Re-importing the same file changes nothing; ``dry_run`` reports what would change and writes nothing.
+The stock column sets on-hand stock through the ledger (one counted movement per SKU that differs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from catalog.categories import ensure_categories
+from catalog.i18n import t
+from catalog.models import Coop, MovementKind, Product, Sku, utcnow
+from catalog.spreadsheet import COLUMN_BY_FIELD, Sheet, UnsupportedFile, header_label, open_sheet
+from catalog.stock import count_movement, last_movement_ids, record_movements, stock_levels
+from catalog.validation import PRODUCT_FIELDS, ProductRow, RowError, validate_row
+
+Progress = Callable[[int, int], Any]
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an import did (or, dry, would do) to one row's SKU: ``create``, ``update`` or ``stock``."""
+
+    row: int
+    sku: str
+    action: str
+    fields: tuple[str, ...] = ()
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool = False
+    rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    products_created: int = 0
+    products_changed: int = 0
+    skus_created: int = 0
+    skus_changed: int = 0
+    stock_changed: int = 0
+    unchanged: int = 0
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def changed(self) -> int:
+        """How many things were (or would be) created or changed; 0 for a re-import of the same file."""
+        return (self.products_created + self.products_changed + self.skus_created + self.skus_changed
+                + self.stock_changed)
+
+    def bad_rows(self) -> list[int]:
+        return sorted({error.row for error in self.errors})
+
+    def summary(self, lang: str | None = None) -> str:
+        if self.errors:
+            return t("report_errors", lang, rows=len(self.bad_rows()), errors=len(self.errors))
+        text = t("report_summary", lang, rows=self.rows, products_created=self.products_created,
+                 products_changed=self.products_changed, skus_created=self.skus_created,
+                 skus_changed=self.skus_changed, stock_changed=self.stock_changed, unchanged=self.unchanged)
+        return f"{text} ({t('report_dry_run', lang)})" if self.dry_run else text
+
+
+# ---------------------------------------------------------------- reading a file
+
+
+def import_file(engine: Engine, path: Path, coop_code: str | None = None, dry_run: bool = False,
+                progress: Progress | None = None, lang: str | None = None) -> ImportReport:
+    """Check every row of ``path`` (.xlsx or .csv); write them all, or — if any is bad — none, listing every error.
+
+    ``coop_code`` is the co-op for rows without one (and the only co-op the file may touch).
+    ``progress(done, total)`` is called as rows are read.
+    """
+    report = ImportReport(dry_run=dry_run)
+    coop = coop_code.strip().upper() if coop_code else None
+    try:
+        with open_sheet(Path(path)) as sheet:
+            report.errors.extend(_header_errors(sheet, coop, lang))
+            report.warnings.extend(t("header_unknown", lang, column=name) for name in sheet.unknown)
+            if report.errors:
+                return report
+            numbered = _read_rows(sheet, coop, report, progress, lang)
+    except UnsupportedFile as error:
+        report.errors.append(RowError(0, "", t("file_type", lang, value=str(error))))
+        return report
+    except (OSError, ValueError, KeyError) as error:
+        report.errors.append(RowError(0, "", t("file_unreadable", lang, detail=str(error))))
+        return report
+    # Rows that failed alone are still checked together with the rest, so every bad row is reported at once.
+    written = write_rows(engine, [row for _, row in numbered], [number for number, _ in numbered],
+                         dry_run=dry_run or bool(report.errors), lang=lang)
+    if report.errors or written.errors:
+        report.errors += written.errors
+        return _labelled(report, sheet, lang)
+    written.rows = report.rows
+    written.warnings[:0] = report.warnings
+    if progress is not None:
+        progress(report.rows, report.rows)
+    return _labelled(written, sheet, lang)
+
+
+def _header_errors(sheet: Sheet, coop: str | None, lang: str | None) -> list[RowError]:
+    missing = list(sheet.missing)
+    if coop is None and "coop_code" not in sheet.labels:
+        missing.insert(0, "coop_code")
+    errors = [
+        RowError(1, header_label(name, "vi"), t("header_missing", lang, column=COLUMN_BY_FIELD[name].vietnamese,
+                                                 english=COLUMN_BY_FIELD[name].english))
+        for name in missing
+    ]
+    errors += [RowError(1, name, t("header_duplicate", lang, column=name)) for name in sheet.duplicates]
+    return errors
+
+
+def _read_rows(sheet: Sheet, coop: str | None, report: ImportReport, progress: Progress | None,
+               lang: str | None) -> list[tuple[int, ProductRow]]:
+    numbered: list[tuple[int, ProductRow]] = []
+    for done, (number, raw) in enumerate(sheet.rows(), start=1):
+        report.rows += 1
+        row, errors = validate_row(raw, number, default_coop=coop, lang=lang)
+        report.errors.extend(errors)
+        if row is not None and coop is not None and row.coop_code != coop:
+            report.errors.append(RowError(number, "coop_code", t("coop_mismatch", lang, value=row.coop_code,
+                                                                  coop=coop)))
+        elif row is not None:
+            numbered.append((number, row))
+        if progress is not None:
+            progress(done, max(sheet.total or 0, done))
+    return numbered
+
+
+def _labelled(report: ImportReport, sheet: Sheet, lang: str | None) -> ImportReport:
+    """Errors named by the column header as written in the file, in row order."""
+    report.errors = sorted(
+        (RowError(e.row, sheet.labels.get(e.column) or header_label(e.column, lang), e.message)
+         for e in report.errors),
+        key=lambda e: e.row,
+    )
+    return report
+
+
+# ---------------------------------------------------------------- writing checked rows
+
+
+def write_rows(engine: Engine, rows: Sequence[ProductRow], row_numbers: Sequence[int] | None = None,
+               dry_run: bool = False, lang: str | None = None) -> ImportReport:
+    """Write valid rows (from a file or the edit form) in one transaction, or report why they cannot be.
+
+    Checks what needs the whole set or the database: a SKU twice, one product described two ways,
+    an unknown co-op, a SKU already belonging to another product. Nothing is written when any fails,
+    or when ``dry_run``.
+    """
+    numbers = list(row_numbers) if row_numbers is not None else list(range(1, len(rows) + 1))
+    report = ImportReport(dry_run=dry_run, rows=len(rows))
+    report.errors = _conflicts(rows, numbers, lang)
+    with Session(engine, expire_on_commit=False) as session:
+        plan = _Plan(session, rows, numbers, lang)
+        report.errors += plan.errors
+        if report.errors:
+            report.errors.sort(key=lambda e: e.row)
+            return report
+        plan.tally(report)
+        if dry_run:
+            session.rollback()
+            return report
+        plan.apply()
+        session.commit()
+    return report
+
+
+def _conflicts(rows: Sequence[ProductRow], numbers: Sequence[int], lang: str | None) -> list[RowError]:
+    errors: list[RowError] = []
+    first_sku: dict[str, int] = {}
+    first_product: dict[tuple[str, str], tuple[int, ProductRow]] = {}
+    for number, row in zip(numbers, rows, strict=True):
+        if row.sku in first_sku:
+            errors.append(RowError(number, "sku", t("sku_repeated", lang, value=row.sku, first=first_sku[row.sku])))
+        first_sku.setdefault(row.sku, number)
+        first = first_product.setdefault((row.coop_code, row.product_code), (number, row))
+        for name in PRODUCT_FIELDS:
+            theirs, ours = getattr(first[1], name), getattr(row, name)
+            if theirs != ours:
+                shown = getattr(theirs, "name", theirs)
+                errors.append(RowError(number, name, t("product_conflict", lang, product=row.product_code,
+                                                       first=first[0], first_value="" if shown is None else shown)))
+    return errors
+
+
+def _chunks(values: Sequence[Any]) -> list[Sequence[Any]]:
+    return [values[start : start + _CHUNK] for start in range(0, len(values), _CHUNK)]
+
+
+def _differences(current: Any, wanted: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(name for name, value in wanted.items() if getattr(current, name) != value)
+
+
+class _Plan:
+    """What writing the rows means for the database: looked up in bulk, compared, then applied in bulk."""
+
+    def __init__(self, session: Session, rows: Sequence[ProductRow], numbers: Sequence[int], lang: str | None):
+        self.session = session
+        self.rows = list(zip(numbers, rows, strict=True))
+        self.errors: list[RowError] = []
+        self.categories = ensure_categories(session)
+        self.coop_ids = self._coops({row.coop_code for row in rows}, lang)
+        self.products = self._products()
+        self.skus = self._skus([row.sku for row in rows])
+        self._check_owners(lang)
+        self.new_products: dict[tuple[int, str], dict[str, Any]] = {}
+        self.product_updates: dict[int, dict[str, Any]] = {}
+        self.new_skus: dict[str, dict[str, Any]] = {}
+        self.sku_updates: dict[int, dict[str, Any]] = {}
+        self.stock_targets: dict[str, int] = {}
+        self.changes: list[Change] = []
+
+    def _coops(self, codes: set[str], lang: str | None) -> dict[str, int]:
+        found = dict(self.session.execute(sa.select(Coop.code, Coop.id).where(Coop.code.in_(codes))).all())
+        self.errors += [
+            RowError(number, "coop_code", t("coop_unknown", lang, value=row.coop_code))
+            for number, row in self.rows
+            if row.coop_code not in found
+        ]
+        return found
+
+    def _products(self) -> dict[tuple[int, str], Product]:
+        if not self.coop_ids:
+            return {}
+        products = self.session.execute(
+            sa.select(Product).where(Product.coop_id.in_(list(self.coop_ids.values())))
+        ).scalars()
+        return {(product.coop_id, product.code): product for product in products}
+
+    def _skus(self, codes: list[str]) -> dict[str, tuple[Sku, int, str]]:
+        found: dict[str, tuple[Sku, int, str]] = {}
+        for chunk in _chunks(codes):
+            for sku, coop_id, product_code in self.session.execute(
+                sa.select(Sku, Product.coop_id, Product.code)
+                .join(Product, Product.id == Sku.product_id)
+                .where(Sku.sku.in_(chunk))
+            ):
+                found[sku.sku] = (sku, coop_id, product_code)
+        return found
+
+    def _check_owners(self, lang: str | None) -> None:
+        for number, row in self.rows:
+            existing = self.skus.get(row.sku)
+            if existing is None or row.coop_code not in self.coop_ids:
+                continue
+            _, coop_id, product_code = existing
+            if (coop_id, product_code) != (self.coop_ids[row.coop_code], row.product_code):
+                self.errors.append(RowError(number, "sku", t("sku_other_product", lang, value=row.sku,
+                                                              owner=product_code)))
+
+    def _product_wanted(self, row: ProductRow) -> dict[str, Any]:
+        return row.product_values() | {"category_id": self.categories[row.category]}
+
+    def tally(self, report: ImportReport) -> None:
+        """Compare every row with the database; fill the report with what is new or different."""
+        levels = stock_levels(self.session, [entry[0].id for entry in self.skus.values()])
+        for number, row in self.rows:
+            key = (self.coop_ids[row.coop_code], row.product_code)
+            actions = self._product_change(key, row, report) + self._sku_change(row, report)
+            if row.stock is not None:
+                existing = self.skus.get(row.sku)
+                on_hand = levels[existing[0].id].on_hand if existing else 0
+                if on_hand != row.stock:
+                    self.stock_targets[row.sku] = row.stock
+                    report.stock_changed += 1
+                    actions.append(("stock", ("stock",)))
+            if not actions:
+                report.unchanged += 1
+            report.changes += [Change(number, row.sku, action, fields) for action, fields in actions]
+
+    def _product_change(self, key: tuple[int, str], row: ProductRow, report: ImportReport) -> list[tuple[str, tuple[str, ...]]]:
+        wanted = self._product_wanted(row)
+        current = self.products.get(key)
+        if current is None:
+            if key in self.new_products:
+                return []
+            self.new_products[key] = wanted
+            report.products_created += 1
+            return [("create", ("product",))]
+        fields = _differences(current, wanted)
+        if not fields or current.id in self.product_updates:
+            return []
+        self.product_updates[current.id] = wanted
+        report.products_changed += 1
+        return [("update", fields)]
+
+    def _sku_change(self, row: ProductRow, report: ImportReport) -> list[tuple[str, tuple[str, ...]]]:
+        wanted = row.sku_values()
+        existing = self.skus.get(row.sku)
+        if existing is None:
+            self.new_skus[row.sku] = wanted | {"product_code": row.product_code, "coop_id": self.coop_ids[row.coop_code]}
+            report.skus_created += 1
+            return [("create", ("sku",))]
+        fields = _differences(existing[0], wanted)
+        if not fields:
+            return []
+        self.sku_updates[existing[0].id] = wanted
+        report.skus_changed += 1
+        return [("update", fields)]
+
+    def apply(self) -> None:
+        now = utcnow()
+        session = self.session
+        if self.new_products:
+            session.execute(sa.insert(Product), [
+                values | {"coop_id": coop_id, "code": code, "created_at": now, "updated_at": now}
+                for (coop_id, code), values in self.new_products.items()
+            ])
+        if self.product_updates:
+            session.execute(sa.update(Product), [values | {"id": pid, "updated_at": now}
+                                                  for pid, values in self.product_updates.items()])
+        product_ids = {
+            (coop_id, code): pid
+            for pid, coop_id, code in session.execute(
+                sa.select(Product.id, Product.coop_id, Product.code)
+                .where(Product.coop_id.in_(list(self.coop_ids.values())))
+            )
+        }
+        if self.new_skus:
+            session.execute(sa.insert(Sku), [
+                {key: value for key, value in values.items() if key not in ("product_code", "coop_id")}
+                | {"sku": sku, "product_id": product_ids[(values["coop_id"], values["product_code"])],
+                   "updated_at": now}
+                for sku, values in self.new_skus.items()
+            ])
+        if self.sku_updates:
+            session.execute(sa.update(Sku), [values | {"id": sid, "updated_at": now}
+                                              for sid, values in self.sku_updates.items()])
+        self._apply_stock()
+
+    def _apply_stock(self) -> None:
+        if not self.stock_targets:
+            return
+        ids: dict[str, int] = {}
+        for chunk in _chunks(list(self.stock_targets)):
+            ids.update(self.session.execute(sa.select(Sku.sku, Sku.id).where(Sku.sku.in_(chunk))).all())
+        levels = stock_levels(self.session, ids.values())
+        last = last_movement_ids(self.session, ids.values())
+        note = t("stock_import", "vi")
+        movements = [
+            count_movement(ids[sku], levels[ids[sku]].on_hand, last[ids[sku]], target, note,
+                           MovementKind.receipt if sku in self.new_skus else MovementKind.adjustment)
+            for sku, target in self.stock_targets.items()
+        ]
+        record_movements(self.session, [m for m in movements if m is not None])
