@@ -184,12 +184,16 @@ def coops(engine: Engine, viewer: Viewer) -> list[dict[str, Any]]:
     return [dict(zip(("code", "name", "commune", "province"), row, strict=True)) for row in rows]
 
 
-def add_coop(engine: Engine, viewer: Viewer, code: str, name: str, commune_name: str | None = None) -> None:
+def add_coop(engine: Engine, viewer: Viewer, code: str, name: str, commune_name: str | None = None) -> str:
+    """Register a co-op (admins only); returns its code."""
     _require_admin(viewer)
+    if not code or not name:
+        raise ValueError("cần mã và tên HTX / a co-op needs a code and a name")
     with session_scope(engine) as session:
         if session.exec(select(Coop.id).where(Coop.code == code)).first() is not None:
             raise ValueError(f"mã HTX {code!r} đã có / co-op {code!r} exists")
         session.add(Coop(code=code, name=name, commune_name=commune_name))
+    return code
 
 
 def create_login(engine: Engine, viewer: Viewer, username: str, password: str, role: str,

@@ -181,3 +181,11 @@ def test_the_sql_sort_key_keeps_the_catalogs_vietnamese_order():
 def test_products_are_paged_in_the_database(seeded):
     page = access.products(seeded, login(seeded, "canbo"), offset=1, limit=1)
     assert (page.total, [r["sku"] for r in page.rows]) == (3, ["CHE-NT-100"])
+
+
+def test_a_coop_users_export_holds_only_its_own_skus(seeded, tmp_path):
+    from openpyxl import load_workbook
+
+    path = access.export_catalog(seeded, login(seeded, "tancuong"), tmp_path / "catalog.xlsx")
+    cells = {str(c.value) for row in load_workbook(path).active.iter_rows() for c in row}
+    assert {"CHE-DB-200", "CHE-NT-100"} <= cells and "MO-VN-500" not in cells

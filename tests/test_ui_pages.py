@@ -129,3 +129,10 @@ def test_an_officer_gets_a_read_only_listing_matrix(seeded):
     app = open_page(logged_in("canbo"), "listings")
     assert not app.data_editor
     assert "Bạn chỉ có quyền xem." in shown_text(app)
+
+
+def test_the_products_page_offers_the_catalog_as_a_spreadsheet(seeded):
+    app = open_page(logged_in("canbo"), "products")
+    app.button(key="export_now").click()
+    app.run()
+    assert [b.label for b in app.get("download_button")] == ["Tải Excel"]

@@ -20,11 +20,12 @@ with left, st.form("add_coop"):
     commune = st.text_input(tr("commune"), key="new_coop_commune")
     if st.form_submit_button(tr("add_coop")):
         try:
-            guarded(lambda: add_coop(engine(), who, code.strip(), name.strip(), commune.strip() or None))
+            added = guarded(lambda: add_coop(engine(), who, code.strip(), name.strip(), commune.strip() or None))
         except ValueError as error:
             st.error(str(error))
         else:
-            st.success(tr("created", what=code))
+            if added is not None:
+                st.success(tr("created", what=added))
 with right, st.form("add_user"):
     st.subheader(tr("add_user"))
     username = st.text_input(tr("username"), key="new_username")
@@ -33,11 +34,12 @@ with right, st.form("add_user"):
     coop_code = st.selectbox(tr("coop"), [None] + [c["code"] for c in coops(engine(), who)], key="new_user_coop")
     if st.form_submit_button(tr("add_user")):
         try:
-            guarded(lambda: create_login(engine(), who, username, password, role, coop_code))
+            created = guarded(lambda: create_login(engine(), who, username, password, role, coop_code))
         except UserError as error:
             st.error(str(error))
         else:
-            st.success(tr("created", what=username))
+            if created is not None:
+                st.success(tr("created", what=created.username))
 st.subheader(tr("coop"))
 st.dataframe(pd.DataFrame(coops(engine(), who)), hide_index=True, width="stretch")
 st.subheader(tr("users"))

@@ -20,17 +20,13 @@ from ui.common import (
     coop_picker,
     engine,
     guarded,
+    lang,
     missing,
     money,
     page_footer,
     pager,
     tr,
     viewer,
-)
-
-EDIT_FIELDS = (
-    "product_code", "name", "description", "category", "sku", "variant", "price", "stock", "weight_g",
-    "gtin", "ocop_stars", "ocop_valid_to", "certifications", "origin_commune", "shelf_life_days", "trace_url",
 )
 
 
@@ -67,9 +63,14 @@ def edit(coop_code: str | None) -> None:
     current = guarded(lambda: product_row(engine(), who, sku)) if sku else {}
     if current is None:
         return
+    from catalog.spreadsheet import COLUMNS, header_label
+
     with st.form("product_form"):
-        values = {field: st.text_input(field, value=str(current.get(field) or ""), key=f"field_{field}")
-                  for field in EDIT_FIELDS}
+        values = {
+            column.field: st.text_input(header_label(column.field, lang()), value=str(current.get(column.field) or ""),
+                                        key=f"field_{column.field}")
+            for column in COLUMNS if column.field != "coop_code"
+        }
         submitted = st.form_submit_button(tr("save"))
     if not submitted:
         return
@@ -81,7 +82,7 @@ def edit(coop_code: str | None) -> None:
     if errors:
         st.error(tr("fix_errors"))
         for error in errors:
-            st.error(f"{error.column}: {error.message}")
+            st.error(f"{header_label(error.column, lang())}: {error.message}")
     else:
         st.success(tr("saved", sku=raw.get("sku", "")))
 
