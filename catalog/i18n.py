@@ -128,6 +128,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "SKU «{value}» đã thuộc sản phẩm «{owner}»",
         "en": "SKU «{value}» already belongs to product «{owner}»",
     },
+    "coop_exists": {"vi": "mã HTX «{value}» đã có", "en": "the co-op code «{value}» is taken"},
+    "sku_unknown": {"vi": "không có SKU «{value}»", "en": "no SKU «{value}»"},
+    "receipt_positive": {"vi": "nhập kho phải là số dương", "en": "a receipt must be a positive quantity"},
+    "quantity_zero": {"vi": "số lượng phải khác 0", "en": "the quantity must not be 0"},
     # import report
     "report_summary": {
         "vi": "{rows} dòng: {products_created} sản phẩm mới, {products_changed} sản phẩm sửa, "
@@ -141,6 +145,36 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{rows} bad rows, {errors} errors; nothing was imported",
     },
     "stock_import": {"vi": "đặt tồn kho theo tệp nhập", "en": "stock set by an import"},
+    # command line
+    "cli_coop_added": {"vi": "Đã thêm HTX {code}: {name}", "en": "Added co-op {code}: {name}"},
+    "cli_no_coops": {"vi": "Chưa có HTX nào", "en": "No co-ops yet"},
+    "cli_reading": {"vi": "Đang đọc {file}", "en": "Reading {file}"},
+    "cli_bad_file": {
+        "vi": "Tệp có lỗi, không nhập dòng nào. Sửa các lỗi sau rồi nhập lại:",
+        "en": "The file has errors; nothing was imported. Fix these and import again:",
+    },
+    "cli_exported": {"vi": "Đã xuất {rows} dòng ra {file}", "en": "Wrote {rows} rows to {file}"},
+    "cli_adjusted": {
+        "vi": "{sku}: tồn {on_hand}, đang giữ cho đơn {reserved}, còn bán được {available}",
+        "en": "{sku}: on hand {on_hand}, reserved {reserved}, available {available}",
+    },
+    "col_row": {"vi": "Dòng", "en": "Row"},
+    "col_column": {"vi": "Cột", "en": "Column"},
+    "col_problem": {"vi": "Lỗi", "en": "Problem"},
+    "col_code": {"vi": "Mã", "en": "Code"},
+    "col_name": {"vi": "Tên", "en": "Name"},
+    "col_commune": {"vi": "Xã/phường", "en": "Commune"},
+    "col_products": {"vi": "Sản phẩm", "en": "Products"},
+    "col_product": {"vi": "Sản phẩm", "en": "Product"},
+    "col_variant": {"vi": "Quy cách", "en": "Pack"},
+    "col_on_hand": {"vi": "Tồn kho", "en": "On hand"},
+    "col_reserved": {"vi": "Đang giữ", "en": "Reserved"},
+    "col_available": {"vi": "Còn bán", "en": "Available"},
+    "col_change": {"vi": "Thay đổi", "en": "Change"},
+    "change_create": {"vi": "thêm mới", "en": "new"},
+    "change_update": {"vi": "sửa", "en": "changed"},
+    "change_stock": {"vi": "tồn kho", "en": "stock"},
+    "stock_manual": {"vi": "điều chỉnh tay", "en": "manual adjustment"},
 }
 
 

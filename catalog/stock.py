@@ -11,6 +11,7 @@ The order engine's convention: when an order is first seen it writes a ``sale`` 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -171,3 +172,11 @@ def set_stock(session: Session, sku_id: int, target: int, note: str = "") -> boo
     last_id = last_movement_ids(session, [sku_id])[sku_id]
     movement = count_movement(sku_id, level.on_hand, last_id, target, note)
     return movement is not None and record_movements(session, [movement]) == 1
+
+
+def adjust_stock(session: Session, sku_id: int, quantity: int, reason: str, receipt: bool = False) -> StockLevel:
+    """A clerk's receipt (goods in, ``quantity`` > 0) or adjustment (signed), recorded as a new movement."""
+    kind = MovementKind.receipt if receipt else MovementKind.adjustment
+    record_movements(session, [{"sku_id": sku_id, "kind": kind, "quantity": quantity,
+                                "source": f"manual:{uuid.uuid4().hex}", "note": reason}])
+    return stock_levels(session, [sku_id])[sku_id]

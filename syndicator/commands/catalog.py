@@ -1,0 +1,183 @@
+"""``syndicator coops add|list``, ``import``, ``export`` and ``stock show|adjust``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import sqlalchemy as sa
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy.engine import Engine
+
+from catalog.coops import CoopError, add_coop, list_coops
+from catalog.db import database_url, init_database, session_scope
+from catalog.i18n import t
+from catalog.importer import ImportReport, import_file
+from catalog.models import Coop, Product, Sku
+from catalog.spreadsheet import export_file
+from catalog.stock import adjust_stock, stock_levels
+
+console = Console()
+errors = Console(stderr=True)
+SHOWN_CHANGES = 50
+
+
+def _engine() -> Engine:
+    return init_database(database_url())
+
+
+def _fail(message: str) -> None:
+    errors.print(f"[red]{message}[/red]")
+    raise typer.Exit(1)
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console, transient=False)
+
+
+def _print_errors(report: ImportReport) -> None:
+    table = Table(title=t("cli_bad_file"), title_justify="left")
+    for heading in ("col_row", "col_column", "col_problem"):
+        table.add_column(t(heading))
+    for error in report.errors:
+        table.add_row(str(error.row), error.column, error.message)
+    errors.print(table)
+    errors.print(report.summary())
+
+
+def _print_changes(report: ImportReport) -> None:
+    if not report.changes:
+        return
+    table = Table()
+    for heading in ("col_row", "SKU", "col_change"):
+        table.add_column(heading if heading == "SKU" else t(heading))
+    for change in report.changes[:SHOWN_CHANGES]:
+        table.add_row(str(change.row), change.sku, f"{t('change_' + change.action)}: {', '.join(change.fields)}")
+    console.print(table)
+    if len(report.changes) > SHOWN_CHANGES:
+        console.print(f"… +{len(report.changes) - SHOWN_CHANGES}")
+
+
+def register(app: typer.Typer) -> None:
+    coops = typer.Typer(help="Hợp tác xã. Co-operatives.", no_args_is_help=True)
+    stock = typer.Typer(help="Tồn kho (sổ kho). Stock from the ledger.", no_args_is_help=True)
+    app.add_typer(coops, name="coops")
+    app.add_typer(stock, name="stock")
+
+    @coops.command("add")
+    def coops_add(
+        code: Annotated[str, typer.Argument(help="mã HTX, ví dụ HTX-TANCUONG / co-op code")],
+        name: Annotated[str, typer.Option("--name", help="tên HTX / co-op name")],
+        commune: Annotated[str | None, typer.Option("--commune", help="xã/phường (danh mục 2025)")] = None,
+    ) -> None:
+        """Thêm hợp tác xã. Register a co-op."""
+        try:
+            with session_scope(_engine()) as session:
+                coop = add_coop(session, code, name, commune)
+        except CoopError as error:
+            _fail(str(error))
+        console.print(t("cli_coop_added", code=coop.code, name=coop.name)
+                      + (f" ({coop.commune_name} · {coop.commune_code})" if coop.commune_name else ""))
+
+    @coops.command("list")
+    def coops_list() -> None:
+        """Danh sách hợp tác xã. List co-ops."""
+        with session_scope(_engine()) as session:
+            found = list_coops(session)
+        if not found:
+            console.print(t("cli_no_coops"))
+            return
+        table = Table()
+        for heading in ("col_code", "col_name", "col_commune", "col_products"):
+            table.add_column(t(heading))
+        table.add_column("SKU", justify="right")
+        for coop in found:
+            table.add_row(coop.code, coop.name, coop.commune or "", str(coop.products), str(coop.skus))
+        console.print(table)
+
+    @app.command("import")
+    def import_(
+        file: Annotated[Path, typer.Argument(help=".xlsx hoặc .csv", exists=True, dir_okay=False)],
+        coop: Annotated[str | None, typer.Option("--coop", help="mã HTX cho các dòng không ghi")] = None,
+        dry_run: Annotated[bool, typer.Option("--dry-run", help="chỉ báo sẽ đổi gì, không ghi")] = False,
+    ) -> None:
+        """Nhập danh mục từ bảng tính (mọi dòng hoặc không dòng nào). Import a catalogue spreadsheet."""
+        engine = _engine()
+        with _progress() as bar:
+            task = bar.add_task(t("cli_reading", file=file.name), total=None)
+            report = import_file(engine, file, coop_code=coop, dry_run=dry_run,
+                                 progress=lambda done, total: bar.update(task, completed=done, total=total))
+        for warning in report.warnings:
+            errors.print(f"[yellow]{warning}[/yellow]")
+        if report.errors:
+            _print_errors(report)
+            raise typer.Exit(1)
+        if dry_run:
+            _print_changes(report)
+        console.print(report.summary())
+
+    @app.command("export")
+    def export(
+        file: Annotated[Path, typer.Argument(help=".xlsx hoặc .csv", dir_okay=False)],
+        coop: Annotated[str | None, typer.Option("--coop", help="chỉ một HTX / one co-op only")] = None,
+    ) -> None:
+        """Xuất danh mục ra bảng tính (an toàn với công thức). Export the catalogue (formula-safe)."""
+        engine = _engine()
+        with _progress() as bar:
+            task = bar.add_task(file.name, total=None)
+            rows = export_file(engine, file, coop_code=coop,
+                               progress=lambda done, total: bar.update(task, completed=done, total=total))
+        console.print(t("cli_exported", rows=rows, file=file))
+
+    @stock.command("show")
+    def stock_show(
+        coop: Annotated[str | None, typer.Option("--coop", help="mã HTX")] = None,
+        sku: Annotated[str | None, typer.Option("--sku", help="một SKU")] = None,
+    ) -> None:
+        """Tồn kho theo sổ kho. Stock derived from the ledger."""
+        query = (sa.select(Sku.id, Sku.sku, Product.name, Sku.variant).join(Product, Product.id == Sku.product_id)
+                 .join(Coop, Coop.id == Product.coop_id).order_by(Coop.code, Sku.sku))
+        if coop:
+            query = query.where(Coop.code == coop.strip().upper())
+        if sku:
+            query = query.where(Sku.sku == sku.strip().upper())
+        with session_scope(_engine()) as session:
+            rows = session.execute(query).all()
+            levels = stock_levels(session, [row[0] for row in rows])
+        if sku and not rows:
+            _fail(t("sku_unknown", value=sku))
+        table = Table()
+        table.add_column("SKU")
+        for heading in ("col_product", "col_variant"):
+            table.add_column(t(heading))
+        for heading in ("col_on_hand", "col_reserved", "col_available"):
+            table.add_column(t(heading), justify="right")
+        for sku_id, code, name, variant in rows:
+            level = levels[sku_id]
+            table.add_row(code, name, variant, str(level.on_hand), str(level.reserved), str(level.available))
+        console.print(table)
+
+    @stock.command("adjust", context_settings={"ignore_unknown_options": True})
+    def stock_adjust(
+        sku: Annotated[str, typer.Argument(help="SKU")],
+        quantity: Annotated[int, typer.Argument(help="số lượng (+ nhập, − xuất) / signed quantity")],
+        reason: Annotated[str, typer.Option("--reason", help="lý do / why")],
+        receipt: Annotated[bool, typer.Option("--receipt", help="nhập kho (hàng về) / goods received")] = False,
+    ) -> None:
+        """Ghi một lần nhập kho hoặc điều chỉnh. Record a receipt or an adjustment."""
+        if quantity == 0:
+            _fail(t("quantity_zero"))
+        if receipt and quantity < 0:
+            _fail(t("receipt_positive"))
+        code = sku.strip().upper()
+        with session_scope(_engine()) as session:
+            sku_id = session.execute(sa.select(Sku.id).where(Sku.sku == code)).scalar()
+            if sku_id is None:
+                _fail(t("sku_unknown", value=code))
+            level = adjust_stock(session, sku_id, quantity, reason, receipt=receipt)
+        console.print(t("cli_adjusted", sku=code, on_hand=level.on_hand, reserved=level.reserved,
+                        available=level.available))
