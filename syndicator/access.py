@@ -184,16 +184,14 @@ def coops(engine: Engine, viewer: Viewer) -> list[dict[str, Any]]:
     return [dict(zip(("code", "name", "commune", "province"), row, strict=True)) for row in rows]
 
 
-def add_coop(engine: Engine, viewer: Viewer, code: str, name: str, commune_name: str | None = None) -> str:
-    """Register a co-op (admins only); returns its code."""
+def add_coop(engine: Engine, viewer: Viewer, code: str, name: str, commune: str | None = None,
+             lang: str | None = None) -> str:
+    """Register a co-op (admins only; the catalog checks code and commune); returns its code."""
+    from catalog.coops import add_coop as register
+
     _require_admin(viewer)
-    if not code or not name:
-        raise ValueError("cần mã và tên HTX / a co-op needs a code and a name")
     with session_scope(engine) as session:
-        if session.exec(select(Coop.id).where(Coop.code == code)).first() is not None:
-            raise ValueError(f"mã HTX {code!r} đã có / co-op {code!r} exists")
-        session.add(Coop(code=code, name=name, commune_name=commune_name))
-    return code
+        return register(session, code, name, commune, lang=lang).code
 
 
 def create_login(engine: Engine, viewer: Viewer, username: str, password: str, role: str,
@@ -308,25 +306,25 @@ def product_row(engine: Engine, viewer: Viewer, sku: str) -> dict[str, Any]:
         return row_for_sku(session, found[0])
 
 
-def save_product_row(engine: Engine, viewer: Viewer, raw: dict[str, Any]) -> list[Any]:
-    """Validate one row exactly as an import would and write it; returns the row's errors (then writes nothing)."""
+def save_product_row(engine: Engine, viewer: Viewer, raw: dict[str, Any], lang: str | None = None) -> list[Any]:
+    """Validate one row exactly as an import would and write it; its errors (and nothing written) otherwise."""
     from catalog.importer import write_rows
-
     from catalog.validation import validate_row
 
-    coop_code = raw.get("coop_code") or viewer.coop_code
+    if viewer.role is Role.coop:
+        raw = raw | {"coop_code": viewer.coop_code}
     with session_scope(engine) as session:
-        coop_id = session.exec(select(Coop.id).where(Coop.code == coop_code)).first()
+        coop_id = session.exec(select(Coop.id).where(Coop.code == raw.get("coop_code"))).first()
+    if viewer.role is not Role.admin or coop_id is not None:
         _require_editor_of(viewer, coop_id)
-    row, errors = validate_row(raw, 1, default_coop=coop_code)
+    row, errors = validate_row(raw, 1, lang=lang)
     if errors or row is None:
         return errors
-    write_rows(engine, [row])
-    return []
+    return write_rows(engine, [row], lang=lang).errors
 
 
 def import_catalog(engine: Engine, viewer: Viewer, path: Path, coop_code: str | None = None,
-                   dry_run: bool = True, progress: Callable[..., Any] | None = None) -> Any:
+                   dry_run: bool = True, progress: Callable[..., Any] | None = None, lang: str | None = None) -> Any:
     """Import a spreadsheet (all rows or none); a co-op user imports only into its own co-op."""
     from catalog.importer import import_file
 
@@ -334,7 +332,7 @@ def import_catalog(engine: Engine, viewer: Viewer, path: Path, coop_code: str | 
         raise AccessDenied("cán bộ khuyến nông chỉ được xem / officers have read-only access")
     if viewer.role is Role.coop:
         coop_code = sync_scope(viewer, coop_code)
-    return import_file(engine, path, coop_code=coop_code, dry_run=dry_run, progress=progress)
+    return import_file(engine, path, coop_code=coop_code, dry_run=dry_run, progress=progress, lang=lang)
 
 
 def export_catalog(engine: Engine, viewer: Viewer, path: Path, coop_code: str | None = None) -> Path:

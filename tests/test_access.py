@@ -189,3 +189,77 @@ def test_a_coop_users_export_holds_only_its_own_skus(seeded, tmp_path):
     path = access.export_catalog(seeded, login(seeded, "tancuong"), tmp_path / "catalog.xlsx")
     cells = {str(c.value) for row in load_workbook(path).active.iter_rows() for c in row}
     assert {"CHE-DB-200", "CHE-NT-100"} <= cells and "MO-VN-500" not in cells
+
+
+def _price_of(engine, sku: str) -> int:
+    from sqlmodel import select
+
+    from catalog.models import Sku
+
+    with session_scope(engine) as session:
+        return session.exec(select(Sku.price).where(Sku.sku == sku)).one()
+
+
+def test_a_coop_user_edits_its_own_sku_with_a_price_typed_the_vietnamese_way(seeded):
+    tea = login(seeded, "tancuong")
+    row = access.product_row(seeded, tea, "CHE-DB-200") | {"price": "135.000 ₫"}
+    assert access.save_product_row(seeded, tea, row) == []
+    assert _price_of(seeded, "CHE-DB-200") == 135000
+
+
+def test_a_bad_edit_names_the_field_and_changes_nothing(seeded):
+    tea = login(seeded, "tancuong")
+    row = access.product_row(seeded, tea, "CHE-DB-200") | {"price": "120k", "name": "Chè"}
+    errors = access.save_product_row(seeded, tea, row)
+    assert {e.column for e in errors} == {"price", "name"}
+    assert _price_of(seeded, "CHE-DB-200") == 120000
+
+
+def test_a_coop_user_cannot_open_or_overwrite_another_coops_sku(seeded):
+    tea, honey = login(seeded, "tancuong"), login(seeded, "vonhai")
+    with pytest.raises(AccessDenied):
+        access.product_row(seeded, tea, "MO-VN-500")
+    row = access.product_row(seeded, honey, "MO-VN-500") | {"price": "1000"}
+    errors = access.save_product_row(seeded, tea, row)  # lands in the clerk's own co-op, where the SKU is not
+    assert [e.column for e in errors] == ["sku"]
+    assert _price_of(seeded, "MO-VN-500") == 250000
+
+
+def test_an_officer_cannot_save_an_edit(seeded):
+    officer = login(seeded, "canbo")
+    row = access.product_row(seeded, officer, "CHE-DB-200") | {"price": "99000"}
+    with pytest.raises(AccessDenied):
+        access.save_product_row(seeded, officer, row)
+    assert _price_of(seeded, "CHE-DB-200") == 120000
+
+
+CSV_HEADER = "product_code,name,category,sku,variant,price,stock,weight_g\n"
+
+
+def test_an_import_preview_writes_nothing_and_a_bad_file_reports_every_bad_row(seeded, tmp_path):
+    tea = login(seeded, "tancuong")
+    path = tmp_path / "che.csv"
+    path.write_text(CSV_HEADER + "CHE-XANH,Chè xanh Tân Cương loại 1,Chè,CHE-XANH-500,Gói 500g,\"260.000 ₫\",20,500\n"
+                    "CHE-VUN,Chè,Chè,CHE-VUN-200,Gói 200g,80k,5,200g\n", encoding="utf-8")
+    report = access.import_catalog(seeded, tea, path, dry_run=True)
+    assert [(e.row, e.column) for e in report.errors] == [(3, "name"), (3, "price")]
+    assert access.products(seeded, tea, query="che xanh").total == 0
+
+
+def test_a_coop_users_import_goes_into_its_own_coop(seeded, tmp_path):
+    tea = login(seeded, "tancuong")
+    path = tmp_path / "che.csv"
+    path.write_text(CSV_HEADER + "CHE-XANH,Chè xanh Tân Cương loại 1,Chè,CHE-XANH-500,Gói 500g,260000,20,500\n",
+                    encoding="utf-8")
+    assert access.import_catalog(seeded, tea, path, dry_run=False).ok
+    rows = access.products(seeded, tea, query="che xanh").rows
+    assert [(r["coop_code"], r["sku"], r["price"], r["on_hand"]) for r in rows] == [
+        (TAN_CUONG, "CHE-XANH-500", 260000, 20)
+    ]
+
+
+def test_an_officer_cannot_import(seeded, tmp_path):
+    path = tmp_path / "che.csv"
+    path.write_text(CSV_HEADER, encoding="utf-8")
+    with pytest.raises(AccessDenied):
+        access.import_catalog(seeded, login(seeded, "canbo"), path, coop_code=TAN_CUONG)

@@ -136,3 +136,64 @@ def test_the_products_page_offers_the_catalog_as_a_spreadsheet(seeded):
     app.button(key="export_now").click()
     app.run()
     assert [b.label for b in app.get("download_button")] == ["Tải Excel"]
+
+
+def _edit_price(app, sku: str, price: str):
+    app.text_input(key="edit_sku").input(sku)
+    app.run()
+    app.text_input(key=f"field_{sku}_price").input(price)
+    next(b for b in app.button if b.label == "Lưu").click()
+    app.run()
+    return app
+
+
+def test_a_bad_edit_shows_the_fields_error_and_changes_nothing(seeded):
+    app = _edit_price(open_page(logged_in("tancuong"), "products"), "CHE-DB-200", "120k")
+    errors = [e.value for e in app.error]
+    assert errors[0] == "Chưa lưu — hãy sửa các lỗi sau:"
+    assert any(e.startswith("giá bán:") and "120k" in e for e in errors), errors
+    with session_scope(seeded) as session:
+        assert session.exec(select(Sku.price).where(Sku.sku == "CHE-DB-200")).one() == 120000
+
+
+def test_a_good_edit_is_saved(seeded):
+    app = _edit_price(open_page(logged_in("tancuong"), "products"), "CHE-DB-200", "135.000 ₫")
+    assert "Đã lưu CHE-DB-200." in shown_text(app)
+    with session_scope(seeded) as session:
+        assert session.exec(select(Sku.price).where(Sku.sku == "CHE-DB-200")).one() == 135000
+
+
+def test_a_coop_user_cannot_open_another_coops_sku_in_the_form(seeded):
+    app = open_page(logged_in("tancuong"), "products")
+    app.text_input(key="edit_sku").input("MO-VN-500")
+    app.run()
+    assert any(e.value.startswith("Không được phép") for e in app.error)
+    assert not [b for b in app.button if b.label == "Lưu"]
+
+
+IMPORT_HEADER = "mã sản phẩm,tên sản phẩm,danh mục,SKU,quy cách,giá bán,tồn kho,khối lượng (g)\n"
+
+
+def test_an_import_shows_every_bad_row_before_anything_is_written(seeded):
+    app = open_page(logged_in("tancuong"), "products")
+    bad = IMPORT_HEADER + "CHE-VUN,Chè,Chè,CHE-VUN-200,Gói 200g,80k,5,200\n"
+    app.file_uploader(key="import_file").set_value(("che.csv", bad.encode(), "text/csv"))
+    app.run()
+    assert "1 dòng lỗi — không nhập dòng nào:" in shown_text(app)
+    assert not [b for b in app.button if b.label == "Nhập vào danh mục"]
+    with session_scope(seeded) as session:
+        assert session.exec(select(Sku).where(Sku.sku == "CHE-VUN-200")).first() is None
+
+
+def test_a_good_file_is_previewed_then_imported(seeded):
+    app = open_page(logged_in("tancuong"), "products")
+    good = IMPORT_HEADER + "CHE-XANH,Chè xanh Tân Cương loại 1,Chè,CHE-XANH-500,Gói 500g,260.000 ₫,20,500\n"
+    app.file_uploader(key="import_file").set_value(("che.csv", good.encode(), "text/csv"))
+    app.run()
+    with session_scope(seeded) as session:
+        assert session.exec(select(Sku).where(Sku.sku == "CHE-XANH-500")).first() is None
+    app.button(key="import_now").click()
+    app.run()
+    assert any(s.value.startswith("Đã nhập") for s in app.success)
+    with session_scope(seeded) as session:
+        assert session.exec(select(Sku.price).where(Sku.sku == "CHE-XANH-500")).one() == 260000

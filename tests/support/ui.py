@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
+from catalog.categories import ensure_categories
 from catalog.db import session_scope
 from catalog.models import (
     ChannelAccount,
@@ -38,15 +39,15 @@ def seed_two_coops(engine: Engine) -> None:
         tea = Coop(code=TAN_CUONG, name="HTX Chè Tân Cương", commune_name="Tân Cương")
         honey = Coop(code=VO_NHAI, name="HTX Mật ong Võ Nhai", commune_name="Võ Nhai")
         session.add_all([tea, honey])
-        session.flush()
+        categories = ensure_categories(session)
         products = [
-            (tea, "CHE-DB", "Chè búp Tân Cương đặc biệt", "CHE-DB-200", "Gói 200g", 120000, 200, 40),
-            (tea, "CHE-NT", "Chè nõn tôm Tân Cương", "CHE-NT-100", "Hộp 100g", 185000, 100, 12),
-            (honey, "MO-VN", "Mật ong rừng Võ Nhai", "MO-VN-500", "Chai 500ml", 250000, 700, 30),
+            (tea, "CHE", "CHE-DB", "Chè búp Tân Cương đặc biệt", "CHE-DB-200", "Gói 200g", 120000, 200, 40),
+            (tea, "CHE", "CHE-NT", "Chè nõn tôm Tân Cương", "CHE-NT-100", "Hộp 100g", 185000, 100, 12),
+            (honey, "MAT-ONG", "MO-VN", "Mật ong rừng Võ Nhai", "MO-VN-500", "Chai 500ml", 250000, 700, 30),
         ]
         skus = {}
-        for coop, code, name, sku_code, variant, price, weight, stock in products:
-            product = Product(coop_id=coop.id, code=code, name=name)
+        for coop, category, code, name, sku_code, variant, price, weight, stock in products:
+            product = Product(coop_id=coop.id, code=code, name=name, category_id=categories[category])
             session.add(product)
             session.flush()
             sku = Sku(product_id=product.id, sku=sku_code, variant=variant, price=price, weight_g=weight)

@@ -8,7 +8,7 @@ import streamlit as st
 from catalog.models import Role
 from syndicator.access import add_coop, coops, create_login, logins
 from syndicator.users import UserError
-from ui.common import engine, guarded, tr, viewer
+from ui.common import engine, guarded, lang, tr, viewer
 
 who = viewer()
 st.header(tr("page_admin"))
@@ -20,7 +20,7 @@ with left, st.form("add_coop"):
     commune = st.text_input(tr("commune"), key="new_coop_commune")
     if st.form_submit_button(tr("add_coop")):
         try:
-            added = guarded(lambda: add_coop(engine(), who, code.strip(), name.strip(), commune.strip() or None))
+            added = guarded(lambda: add_coop(engine(), who, code, name, commune.strip() or None, lang=lang()))
         except ValueError as error:
             st.error(str(error))
         else:

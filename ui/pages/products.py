@@ -68,7 +68,7 @@ def edit(coop_code: str | None) -> None:
     with st.form("product_form"):
         values = {
             column.field: st.text_input(header_label(column.field, lang()), value=str(current.get(column.field) or ""),
-                                        key=f"field_{column.field}")
+                                        key=f"field_{sku}_{column.field}")
             for column in COLUMNS if column.field != "coop_code"
         }
         submitted = st.form_submit_button(tr("save"))
@@ -76,7 +76,7 @@ def edit(coop_code: str | None) -> None:
         return
     raw = {field: value for field, value in values.items() if value.strip()}
     raw["coop_code"] = current.get("coop_code") or coop_code
-    errors = guarded(lambda: save_product_row(engine(), who, raw))
+    errors = guarded(lambda: save_product_row(engine(), who, raw, lang=lang()))
     if errors is None:
         return
     if errors:
@@ -96,7 +96,7 @@ def import_tab(coop_code: str | None) -> None:
     folder = Path(tempfile.mkdtemp(prefix="syndicator-import-"))
     path = folder / Path(uploaded.name).name
     path.write_bytes(uploaded.getvalue())
-    report = guarded(lambda: import_catalog(engine(), who, path, coop_code=coop_code, dry_run=True))
+    report = guarded(lambda: import_catalog(engine(), who, path, coop_code=coop_code, dry_run=True, lang=lang()))
     if report is None:
         return
     if report.errors:
@@ -107,13 +107,13 @@ def import_tab(coop_code: str | None) -> None:
             hide_index=True, width="stretch",
         )
         return
-    st.success(tr("preview_ok", summary=report.summary()))
+    st.success(tr("preview_ok", summary=report.summary(lang())))
     if st.button(tr("import_now"), key="import_now"):
         progress = st.progress(0.0)
-        done = guarded(lambda: import_catalog(engine(), who, path, coop_code=coop_code, dry_run=False,
+        done = guarded(lambda: import_catalog(engine(), who, path, coop_code=coop_code, dry_run=False, lang=lang(),
                                               progress=lambda done, total: progress.progress(done / max(total, 1))))
         if done is not None:
-            st.success(tr("imported", summary=done.summary()))
+            st.success(tr("imported", summary=done.summary(lang())))
 
 
 def export_tab(coop_code: str | None) -> None:
