@@ -20,9 +20,15 @@ from catalog.models import Coop, Product, Sku
 from catalog.spreadsheet import export_file
 from catalog.stock import adjust_stock, stock_levels
 
-console = Console()
-errors = Console(stderr=True)
 SHOWN_CHANGES = 50
+
+
+def console() -> Console:
+    return Console()
+
+
+def errors() -> Console:
+    return Console(stderr=True)
 
 
 def _engine() -> Engine:
@@ -30,13 +36,13 @@ def _engine() -> Engine:
 
 
 def _fail(message: str) -> None:
-    errors.print(f"[red]{message}[/red]")
+    errors().print(f"[red]{message}[/red]")
     raise typer.Exit(1)
 
 
 def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=console, transient=False)
+                    console=console(), transient=False)
 
 
 def _print_errors(report: ImportReport) -> None:
@@ -45,8 +51,8 @@ def _print_errors(report: ImportReport) -> None:
         table.add_column(t(heading))
     for error in report.errors:
         table.add_row(str(error.row), error.column, error.message)
-    errors.print(table)
-    errors.print(report.summary())
+    errors().print(table)
+    errors().print(report.summary())
 
 
 def _print_changes(report: ImportReport) -> None:
@@ -57,9 +63,9 @@ def _print_changes(report: ImportReport) -> None:
         table.add_column(heading if heading == "SKU" else t(heading))
     for change in report.changes[:SHOWN_CHANGES]:
         table.add_row(str(change.row), change.sku, f"{t('change_' + change.action)}: {', '.join(change.fields)}")
-    console.print(table)
+    console().print(table)
     if len(report.changes) > SHOWN_CHANGES:
-        console.print(f"… +{len(report.changes) - SHOWN_CHANGES}")
+        console().print(f"… +{len(report.changes) - SHOWN_CHANGES}")
 
 
 def register(app: typer.Typer) -> None:
@@ -80,7 +86,7 @@ def register(app: typer.Typer) -> None:
                 coop = add_coop(session, code, name, commune)
         except CoopError as error:
             _fail(str(error))
-        console.print(t("cli_coop_added", code=coop.code, name=coop.name)
+        console().print(t("cli_coop_added", code=coop.code, name=coop.name)
                       + (f" ({coop.commune_name} · {coop.commune_code})" if coop.commune_name else ""))
 
     @coops.command("list")
@@ -89,7 +95,7 @@ def register(app: typer.Typer) -> None:
         with session_scope(_engine()) as session:
             found = list_coops(session)
         if not found:
-            console.print(t("cli_no_coops"))
+            console().print(t("cli_no_coops"))
             return
         table = Table()
         for heading in ("col_code", "col_name", "col_commune", "col_products"):
@@ -97,7 +103,7 @@ def register(app: typer.Typer) -> None:
         table.add_column("SKU", justify="right")
         for coop in found:
             table.add_row(coop.code, coop.name, coop.commune or "", str(coop.products), str(coop.skus))
-        console.print(table)
+        console().print(table)
 
     @app.command("import")
     def import_(
@@ -112,13 +118,13 @@ def register(app: typer.Typer) -> None:
             report = import_file(engine, file, coop_code=coop, dry_run=dry_run,
                                  progress=lambda done, total: bar.update(task, completed=done, total=total))
         for warning in report.warnings:
-            errors.print(f"[yellow]{warning}[/yellow]")
+            errors().print(f"[yellow]{warning}[/yellow]")
         if report.errors:
             _print_errors(report)
             raise typer.Exit(1)
         if dry_run:
             _print_changes(report)
-        console.print(report.summary())
+        console().print(report.summary())
 
     @app.command("export")
     def export(
@@ -131,7 +137,7 @@ def register(app: typer.Typer) -> None:
             task = bar.add_task(file.name, total=None)
             rows = export_file(engine, file, coop_code=coop,
                                progress=lambda done, total: bar.update(task, completed=done, total=total))
-        console.print(t("cli_exported", rows=rows, file=file))
+        console().print(t("cli_exported", rows=rows, file=file))
 
     @stock.command("show")
     def stock_show(
@@ -159,7 +165,7 @@ def register(app: typer.Typer) -> None:
         for sku_id, code, name, variant in rows:
             level = levels[sku_id]
             table.add_row(code, name, variant, str(level.on_hand), str(level.reserved), str(level.available))
-        console.print(table)
+        console().print(table)
 
     @stock.command("adjust", context_settings={"ignore_unknown_options": True})
     def stock_adjust(
@@ -179,5 +185,5 @@ def register(app: typer.Typer) -> None:
             if sku_id is None:
                 _fail(t("sku_unknown", value=code))
             level = adjust_stock(session, sku_id, quantity, reason, receipt=receipt)
-        console.print(t("cli_adjusted", sku=code, on_hand=level.on_hand, reserved=level.reserved,
+        console().print(t("cli_adjusted", sku=code, on_hand=level.on_hand, reserved=level.reserved,
                         available=level.available))
