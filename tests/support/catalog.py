@@ -51,7 +51,8 @@ def tea_row(**changes: Any) -> dict[str, Any]:
 
 def tea_pack(sku: str, variant: str, price: str, weight: str, stock: str = "30", **changes: Any) -> dict[str, Any]:
     """Another pack of the same tea, e.g. ``tea_pack("CHE-TC-500", "Hộp 500g", "280000", "0,5 kg")``."""
-    return tea_row(sku=sku, variant=variant, price=price, weight_g=weight, stock=stock, gtin="", **changes)
+    return tea_row(**({"sku": sku, "variant": variant, "price": price, "weight_g": weight, "stock": stock, "gtin": ""}
+                      | changes))
 
 
 def honey_row(**changes: Any) -> dict[str, Any]:
