@@ -474,7 +474,8 @@ class MarketplaceSandbox(abc.ABC):
     async def _product_page(self, request: Request) -> Response:
         shop = self.state.shops.get(request.path_params["shop_id"])
         item = self.state.items.get(request.path_params["item_id"])
-        if shop is None or item is None or item.shop_id != shop.shop_id or item.status in ("deleted", "hidden"):
+        off_sale = item is None or item.status in ("deleted", "hidden", "unlisted")
+        if shop is None or off_sale or item.shop_id != shop.shop_id:
             return HTMLResponse("<html><body><h1>Sản phẩm không tồn tại</h1></body></html>", status_code=404)
         return HTMLResponse(self.product_page(item, shop))
 
