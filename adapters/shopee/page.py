@@ -1,0 +1,12 @@
+"""Shopee's public product page: JSON-LD ``Product`` (``sku`` is the seller SKU), then the page's own
+title, price ("120.000 ₫"), "Đã bán N" and "Còn N sản phẩm" lines."""
+
+from __future__ import annotations
+
+from adapters.common.page import PageObservation, VisibleParts, read_schema_page
+
+VISIBLE = VisibleParts(title="h1", price=".product-price, .price")
+
+
+def parse_product_page(html: str, url: str) -> PageObservation:
+    return read_schema_page(html, url, VISIBLE)
