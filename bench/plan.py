@@ -67,8 +67,24 @@ def populate(engine: Engine, listings: int) -> int:
 
 
 def mark_pushed(engine: Engine) -> None:
-    """Record, for every listing, that what the catalog wants now is what was last pushed."""
-    raise NotImplementedError("waiting for syndicator.plan")
+    """Record, for every listing, that what the plan wants now is what was last pushed: the engine's own
+    plan supplies the content hash, price and stock, so nothing here repeats how they are worked out."""
+    from syndicator.plan import build_plan
+
+    wanted = {action.listing_id: action for action in build_plan(engine).actions}
+    update = (
+        sa.update(Listing.__table__)
+        .where(Listing.__table__.c.id == sa.bindparam("listing_id"))
+        .values(pushed_content_hash=sa.bindparam("digest"), pushed_price=sa.bindparam("price"),
+                pushed_stock=sa.bindparam("stock"))
+    )
+    rows = [
+        {"listing_id": listing_id, "digest": action.content_hash, "price": action.price, "stock": action.stock}
+        for listing_id, action in wanted.items()
+    ]
+    with engine.begin() as conn:
+        for start in range(0, len(rows), 10_000):
+            conn.execute(update, rows[start : start + 10_000])
 
 
 def measure(url: str) -> dict:
