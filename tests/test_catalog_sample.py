@@ -1,0 +1,66 @@
+"""The sample catalogue: three Thái Nguyên co-ops, 30 products, 80 SKUs, pictures, seeded once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from PIL import Image
+
+from catalog.coops import list_coops
+from catalog.db import session_scope
+from catalog.importer import import_file
+from catalog.models import MovementKind, Product, Sku, StockMovement
+from catalog.sample import seed_sample_catalog, write_sample_workbook
+from catalog.stock import record_movement, stock_levels
+from tests.support.catalog import catalog_state
+
+
+def test_the_sample_has_three_coops_thirty_products_and_eighty_skus(engine, tmp_path):
+    summary = seed_sample_catalog(engine, tmp_path / "anh")
+    assert (summary["coops"], summary["products"], summary["skus"], summary["images"]) == (3, 30, 80, 30)
+    with session_scope(engine) as session:
+        coops = {c.code: (c.commune, c.products, c.skus) for c in list_coops(session)}
+        ocop = session.execute(sa.select(sa.func.count()).where(Product.ocop_stars.is_not(None))).scalar()
+        receipts = session.execute(sa.select(sa.func.count()).where(
+            StockMovement.kind == MovementKind.receipt.value)).scalar()
+    assert coops["HTX-NARI"][0] == "Xã Na Rì"
+    assert sum(products for _, products, _ in coops.values()) == 30
+    assert sum(skus for _, _, skus in coops.values()) == 80
+    assert 0 < ocop < 30
+    assert receipts == 80
+
+
+def test_sample_pictures_are_real_png_images(engine, tmp_path):
+    seed_sample_catalog(engine, tmp_path / "anh")
+    with session_scope(engine) as session:
+        images = [path for paths in session.execute(sa.select(Product.images)).scalars() for path in paths]
+    assert len(images) == 30
+    with Image.open(Path(images[0])) as picture:
+        assert (picture.format, picture.size) == ("PNG", (600, 600))
+
+
+def test_seeding_twice_changes_nothing(engine, tmp_path):
+    seed_sample_catalog(engine, tmp_path / "anh")
+    before = catalog_state(engine)
+    again = seed_sample_catalog(engine, tmp_path / "anh")
+    assert (again["changed"], again["images"]) == (0, 0)
+    assert catalog_state(engine) == before
+
+
+def test_seeding_again_after_sales_does_not_restock(engine, tmp_path):
+    seed_sample_catalog(engine, tmp_path / "anh")
+    with session_scope(engine) as session:
+        sku_id = session.execute(sa.select(Sku.id).where(Sku.sku == "VON-MAT-ONG-RUNG-500ML")).scalar_one()
+        before = stock_levels(session, [sku_id])[sku_id].available
+        record_movement(session, sku_id, MovementKind.sale, -2, "order:1:2411280001:1:sale")
+    seed_sample_catalog(engine, tmp_path / "anh")
+    with session_scope(engine) as session:
+        assert stock_levels(session, [sku_id])[sku_id].available == before - 2
+
+
+def test_the_sample_workbook_imports_into_the_seeded_catalogue_unchanged(engine, tmp_path):
+    seed_sample_catalog(engine, tmp_path / "anh")
+    assert write_sample_workbook(tmp_path / "mau.xlsx", tmp_path / "anh") == 80
+    report = import_file(engine, tmp_path / "mau.xlsx")
+    assert report.errors == [] and report.changed == 0
