@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from catalog.db import database_url, init_database
+from syndicator.secrets import ensure_key_file
 
 
 def register(app: typer.Typer) -> None:
@@ -14,3 +15,6 @@ def register(app: typer.Typer) -> None:
         url = database_url()
         engine = init_database(url)
         typer.echo(f"Cơ sở dữ liệu sẵn sàng / database ready: {engine.url.render_as_string(hide_password=True)}")
+        created = ensure_key_file()
+        if created is not None:
+            typer.echo(f"Khoá mã hoá / encryption key: {created}")

@@ -1,0 +1,291 @@
+"""Apply: send a plan's actions shop by shop, record every outcome, update bindings and last-pushed state.
+
+Shops run concurrently (each adapter keeps its own shop's rate limit); within a shop, actions go by
+kind through the batch endpoints. A create is persisted as ``creating`` before it is sent, and
+``resolve_in_flight`` binds such listings by seller-SKU look-up at the start of the next run, so a
+crash never publishes a SKU twice. A shop whose marketplace stops answering is given up for this run
+after a few failed calls; its listings keep their error and are retried next run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from adapters.common.contract import Adapter, ItemRef, ItemResult, ListingDraft, PriceUpdate, StockUpdate
+from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
+from adapters.common.http import HttpSettings
+from catalog.db import session_scope
+from catalog.models import ChannelAccount, Listing, ListingState, Sku, SyncEvent, utcnow
+from syndicator.channels import adapter_for
+from syndicator.desired import category_mappings, content_of, draft_of, listing_rows
+from syndicator.plan import AccountScope, Action, ActionKind, Plan
+
+Progress = Callable[[AccountScope, int, int], None]
+GIVE_UP_AFTER = 2  # consecutive calls failing for want of the marketplace, not for the item
+CREATE_CONCURRENCY = 8
+
+
+@dataclass
+class Outcome:
+    action: Action
+    ok: bool
+    ref: ItemRef | None = None
+    error: ErrorInfo | None = None
+
+
+@dataclass
+class AccountReport:
+    account: AccountScope
+    ok: dict[str, int] = field(default_factory=dict)
+    failed: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def succeeded(self) -> bool:
+        return not self.failed
+
+    def count(self, outcome: Outcome) -> None:
+        bucket = self.ok if outcome.ok else self.failed
+        bucket[outcome.action.kind.value] = bucket.get(outcome.action.kind.value, 0) + 1
+        if not outcome.ok and len(self.errors) < 5:
+            self.errors.append(f"{outcome.action.seller_sku}: {describe(outcome.error)}")
+
+
+def describe(error: ErrorInfo | None) -> str:
+    if error is None:
+        return "lỗi không rõ / unknown error"
+    code = f" [{error.code}]" if error.code else ""
+    where = f" ({error.field})" if error.field else ""
+    return f"{error.kind.value}{code}: {error.message}{where}"
+
+
+def _unavailable(marketplace: str, message: str) -> ErrorInfo:
+    return ErrorInfo(kind=ErrorKind.transient, marketplace=marketplace, message=message)
+
+
+class ShopApplier:
+    """One shop's share of a plan: sends, counts and records."""
+
+    def __init__(self, engine: Engine, run_id: int, account: AccountScope, actions: list[Action],
+                 adapter: Adapter, progress: Progress | None):
+        self.engine = engine
+        self.run_id = run_id
+        self.account = account
+        self.actions = actions
+        self.adapter = adapter
+        self.progress = progress
+        self.report = AccountReport(account)
+        self.done = 0
+        self.failed_calls = 0
+        self.refs: dict[int, ItemRef] = {}
+
+    @property
+    def given_up(self) -> bool:
+        return self.failed_calls >= GIVE_UP_AFTER
+
+    async def run(self) -> AccountReport:
+        by_kind = {kind: [a for a in self.actions if a.kind is kind] for kind in ActionKind}
+        self._load_refs()
+        drafts = self._drafts(by_kind[ActionKind.create] + by_kind[ActionKind.update_content])
+        self._mark_creating(by_kind[ActionKind.create])
+        await self._each(by_kind[ActionKind.create], lambda a: self.adapter.create_listing(drafts[a.listing_id]),
+                         CREATE_CONCURRENCY)
+        await self._each(by_kind[ActionKind.update_content],
+                         lambda a: self.adapter.update_content(self.refs[a.listing_id], drafts[a.listing_id]), 1)
+        capabilities = self.adapter.capabilities
+        await self._batches(by_kind[ActionKind.update_price], capabilities.price_batch_size,
+                            lambda batch: self.adapter.update_prices(
+                                [PriceUpdate(ref=self.refs[a.listing_id], price=a.price) for a in batch]))
+        await self._batches(by_kind[ActionKind.update_stock], capabilities.stock_batch_size,
+                            lambda batch: self.adapter.update_stock(
+                                [StockUpdate(ref=self.refs[a.listing_id], stock=a.stock) for a in batch]))
+        await self._each(by_kind[ActionKind.delist], lambda a: self.adapter.delist(self.refs[a.listing_id]), 1)
+        return self.report
+
+    # --- sending ---------------------------------------------------------------------------------
+    async def _each(self, actions: list[Action], send: Callable[[Action], Any], concurrency: int) -> None:
+        for start in range(0, len(actions), concurrency):
+            chunk = actions[start : start + concurrency]
+            if self.given_up:
+                self._record(self._skipped(chunk))
+                continue
+            results = await asyncio.gather(*(self._one(action, send) for action in chunk))
+            self._record(results)
+
+    async def _one(self, action: Action, send: Callable[[Action], Any]) -> Outcome:
+        if self.given_up:
+            return self._skipped([action])[0]
+        try:
+            result: ItemResult = await send(action)
+        except MarketplaceError as exc:
+            self.failed_calls += 1
+            return Outcome(action, False, error=exc.info)
+        self.failed_calls = 0
+        return Outcome(action, result.ok, result.ref, result.error)
+
+    async def _batches(self, actions: list[Action], size: int,
+                       send: Callable[[list[Action]], Any]) -> None:
+        for start in range(0, len(actions), size):
+            batch = actions[start : start + size]
+            if self.given_up:
+                self._record(self._skipped(batch))
+                continue
+            try:
+                results: list[ItemResult] = await send(batch)
+            except MarketplaceError as exc:
+                self.failed_calls += 1
+                self._record([Outcome(action, False, error=exc.info) for action in batch])
+                continue
+            self.failed_calls = 0
+            self._record([Outcome(a, r.ok, r.ref, r.error) for a, r in zip(batch, results, strict=True)])
+
+    def _skipped(self, actions: list[Action]) -> list[Outcome]:
+        info = _unavailable(self.account.marketplace,
+                            "bỏ qua: sàn không phản hồi trong lần chạy này / skipped: marketplace unavailable")
+        return [Outcome(action, False, error=info) for action in actions]
+
+    # --- state -----------------------------------------------------------------------------------
+    def _load_refs(self) -> None:
+        ids = [a.listing_id for a in self.actions if a.kind is not ActionKind.create]
+        if not ids:
+            return
+        with Session(self.engine) as session:
+            rows = session.execute(
+                sa.select(Listing.id, Listing.external_item_id, Listing.external_sku_id, Sku.sku)
+                .join(Sku, Sku.id == Listing.sku_id).where(Listing.id.in_(ids))
+            )
+            self.refs = {lid: ItemRef(seller_sku=sku, item_id=item, sku_id=sku_id) for lid, item, sku_id, sku in rows}
+
+    def _drafts(self, actions: Sequence[Action]) -> dict[int, ListingDraft]:
+        if not actions:
+            return {}
+        wanted = {a.listing_id: a for a in actions}
+        with Session(self.engine) as session:
+            mapping = category_mappings(session, [self.account.id])[self.account.id]
+            rows = listing_rows(session, [self.account.id], list(wanted))
+            return {row.listing_id: draft_of(content_of(row, mapping), wanted[row.listing_id].price,
+                                             wanted[row.listing_id].stock) for row in rows}
+
+    def _mark_creating(self, creates: list[Action]) -> None:
+        if not creates:
+            return
+        with session_scope(self.engine) as session:
+            session.execute(sa.update(Listing).where(Listing.id.in_([a.listing_id for a in creates]))
+                            .values(state=ListingState.creating.value))
+
+    def _record(self, outcomes: list[Outcome]) -> None:
+        now = utcnow()
+        with session_scope(self.engine) as session:
+            session.execute(sa.insert(SyncEvent), [_event(self.run_id, o, now) for o in outcomes])
+            session.execute(sa.update(Listing), [_listing_change(o, now) for o in outcomes])
+        for outcome in outcomes:
+            self.report.count(outcome)
+        self.done += len(outcomes)
+        if self.progress:
+            self.progress(self.account, self.done, len(self.actions))
+
+
+def _event(run_id: int, outcome: Outcome, now) -> dict[str, Any]:
+    return {
+        "run_id": run_id, "channel_account_id": outcome.action.account_id, "listing_id": outcome.action.listing_id,
+        "action": outcome.action.kind.value, "outcome": "ok" if outcome.ok else "error",
+        "error_kind": outcome.error.kind.value if outcome.error and not outcome.ok else None,
+        "message": "" if outcome.ok else describe(outcome.error), "created_at": now,
+    }
+
+
+def _listing_change(outcome: Outcome, now) -> dict[str, Any]:
+    action = outcome.action
+    if not outcome.ok:
+        change: dict[str, Any] = {"id": action.listing_id, "last_error": describe(outcome.error), "last_synced_at": now}
+        if action.kind is ActionKind.create:
+            lost = outcome.error is not None and outcome.error.kind is not ErrorKind.rejected
+            change["state"] = (ListingState.creating if lost else ListingState.error).value
+        return change
+    change = {"id": action.listing_id, "last_error": None, "last_synced_at": now}
+    if action.kind is ActionKind.create:
+        ref = outcome.ref
+        change.update(state=ListingState.live.value, external_item_id=ref.item_id if ref else None,
+                      external_sku_id=ref.sku_id if ref else None, pushed_content_hash=action.content_hash,
+                      pushed_price=action.price, pushed_stock=action.stock)
+    elif action.kind is ActionKind.update_content:
+        change.update(state=ListingState.live.value, pushed_content_hash=action.content_hash)
+    elif action.kind is ActionKind.update_price:
+        change["pushed_price"] = action.price
+    elif action.kind is ActionKind.update_stock:
+        change["pushed_stock"] = action.stock
+    else:
+        change["state"] = ListingState.delisted.value
+    return change
+
+
+async def _apply_shop(engine: Engine, run_id: int, account: AccountScope, actions: list[Action],
+                      progress: Progress | None, http: HttpSettings | None) -> AccountReport:
+    with Session(engine) as session:
+        row = session.get(ChannelAccount, account.id)
+    try:
+        async with adapter_for(engine, row, http) as adapter:
+            return await ShopApplier(engine, run_id, account, actions, adapter, progress).run()
+    except Exception as exc:  # noqa: BLE001 - one shop failing (bad key, bug) must not stop the others
+        report = AccountReport(account)
+        report.failed["shop"] = len(actions) or 1
+        report.errors.append(f"{type(exc).__name__}: {exc}")
+        return report
+
+
+async def apply_plan(engine: Engine, plan: Plan, run_id: int, progress: Progress | None = None,
+                     http: HttpSettings | None = None) -> list[AccountReport]:
+    """Send every API shop's actions, all shops at once; feed-only shops are left to syndicator.feeds."""
+    shops = [account for account in plan.accounts if account.has_api]
+    reports = await asyncio.gather(
+        *(_apply_shop(engine, run_id, account, plan.for_account(account.id), progress, http) for account in shops)
+    )
+    return list(reports)
+
+
+async def resolve_in_flight(engine: Engine, accounts: list[AccountScope], http: HttpSettings | None = None) -> int:
+    """Bind listings left ``creating`` (a crash or a lost answer) to what the marketplace holds under
+    their seller SKU; those not found go back to ``draft`` and are created by the plan."""
+    with Session(engine) as session:
+        pending = session.execute(
+            sa.select(Listing.id, Listing.channel_account_id, Sku.sku).join(Sku, Sku.id == Listing.sku_id)
+            .where(Listing.state == ListingState.creating.value,
+                   Listing.channel_account_id.in_([a.id for a in accounts if a.has_api]))
+        ).all()
+    by_account: dict[int, list[tuple[int, str]]] = {}
+    for listing_id, account_id, seller_sku in pending:
+        by_account.setdefault(account_id, []).append((listing_id, seller_sku))
+    results = await asyncio.gather(
+        *(_resolve_shop(engine, account_id, listings, http) for account_id, listings in by_account.items()),
+        return_exceptions=True,
+    )
+    return sum(found for found in results if isinstance(found, int))
+
+
+async def _resolve_shop(engine: Engine, account_id: int, listings: list[tuple[int, str]],
+                        http: HttpSettings | None) -> int:
+    with Session(engine) as session:
+        account = session.get(ChannelAccount, account_id)
+    found = 0
+    async with adapter_for(engine, account, http) as adapter:
+        for listing_id, seller_sku in listings:
+            ref = await adapter.find_by_seller_sku(seller_sku)
+            with session_scope(engine) as session:
+                listing = session.get(Listing, listing_id)
+                if ref is None:
+                    listing.state = ListingState.draft
+                else:
+                    found += 1
+                    listing.state = ListingState.live
+                    listing.external_item_id, listing.external_sku_id = ref.item_id, ref.sku_id
+                    listing.pushed_price, listing.pushed_stock = ref.price, ref.stock
+                    listing.pushed_content_hash = None  # what was sent is unknown: send the content again
+                session.add(listing)
+    return found

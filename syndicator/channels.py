@@ -1,0 +1,215 @@
+"""Channel accounts: connecting a co-op's shop on a marketplace, listing them, and building its adapter.
+
+Credentials are stored encrypted (syndicator.secrets); every token the adapter refreshes is written
+back, re-encrypted, with its expiry, through the adapter's ``on_credentials`` listener.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from adapters import registry
+from adapters.common.contract import Adapter, ShopCredentials
+from adapters.common.http import HttpSettings
+from catalog.db import session_scope
+from catalog.models import ChannelAccount, Coop, Marketplace
+from catalog.pricing import PriceRule, StockPolicy, default_price_rule
+from syndicator.secrets import decrypt_credentials, encrypt_credentials
+
+HTTP_SETTINGS_ENV = "SYNDICATOR_HTTP_SETTINGS"
+FEED_STATE = "feed"
+
+
+class ChannelError(ValueError):
+    pass
+
+
+def http_settings() -> HttpSettings:
+    """Timeouts and retry backoff for every adapter; ``SYNDICATOR_HTTP_SETTINGS`` (JSON) overrides."""
+    raw = os.environ.get(HTTP_SETTINGS_ENV)
+    return HttpSettings.model_validate_json(raw) if raw else HttpSettings()
+
+
+def _coop(session: Session, coop_code: str) -> Coop:
+    coop = session.exec(select(Coop).where(Coop.code == coop_code)).first()
+    if coop is None:
+        raise ChannelError(f"không có HTX mã {coop_code} / no co-op with code {coop_code}")
+    return coop
+
+
+def _marketplace(name: str) -> Marketplace:
+    try:
+        return Marketplace(name)
+    except ValueError:
+        raise ChannelError(
+            f"sàn không hợp lệ {name!r} / unknown marketplace; chọn / choose: {', '.join(Marketplace)}"
+        ) from None
+
+
+def _store(
+    engine: Engine, coop_code: str, marketplace: str, base_url: str, credentials: ShopCredentials | None,
+    name: str,
+) -> ChannelAccount:
+    with session_scope(engine) as session:
+        coop = _coop(session, coop_code)
+        shop_id = credentials.shop_id if credentials else f"feed-{coop_code}"
+        account = session.exec(
+            select(ChannelAccount).where(
+                ChannelAccount.marketplace == marketplace,
+                ChannelAccount.base_url == base_url,
+                ChannelAccount.shop_id == shop_id,
+            )
+        ).first()
+        if account is None:
+            account = ChannelAccount(
+                coop_id=coop.id, marketplace=Marketplace(marketplace), shop_id=shop_id, base_url=base_url,
+                price_rule=default_price_rule(marketplace).model_dump(mode="json"),
+                stock_policy=StockPolicy().model_dump(mode="json"),
+            )
+        elif account.coop_id != coop.id:
+            raise ChannelError(f"gian hàng {shop_id} đã thuộc HTX khác / shop {shop_id} belongs to another co-op")
+        account.name = name
+        account.state = "connected" if credentials else FEED_STATE
+        account.credentials_encrypted = encrypt_credentials(credentials) if credentials else None
+        account.access_expires_at = credentials.access_expires_at if credentials else None
+        account.refresh_expires_at = credentials.refresh_expires_at if credentials else None
+        session.add(account)
+        session.flush()
+        session.refresh(account)
+        return account
+
+
+async def _authorised(marketplace: str, base_url: str, credentials: ShopCredentials, code: str | None) -> ShopCredentials:
+    spec = registry.spec(marketplace)
+    factory = registry.load(spec.adapter)
+    async with factory(base_url, credentials, http=http_settings()) as adapter:
+        return await adapter.authorize(code or "")
+
+
+def connect_sandbox(engine: Engine, coop_code: str, marketplace: str, sandbox_url: str) -> ChannelAccount:
+    """Open a shop on a marketplace sandbox and authorise it through that marketplace's own flow."""
+    _marketplace(marketplace)
+    with session_scope(engine) as session:
+        coop_name = _coop(session, coop_code).name
+    spec = registry.spec(marketplace)
+    base_url = sandbox_url.rstrip("/")
+
+    async def open_and_authorise() -> ShopCredentials:
+        grant = await spec.open_sandbox_shop(base_url, coop_name)
+        return await _authorised(marketplace, base_url, grant.credentials, grant.code)
+
+    credentials = asyncio.run(open_and_authorise())
+    return _store(engine, coop_code, marketplace, base_url, credentials, coop_name)
+
+
+def connect(
+    engine: Engine, coop_code: str, marketplace: str, base_url: str, credentials_file: Path | str
+) -> ChannelAccount:
+    """Connect a shop on a real marketplace host from a JSON file of ``ShopCredentials`` fields (and an
+    optional one-time ``code`` to authorise with)."""
+    _marketplace(marketplace)
+    try:
+        raw: dict[str, Any] = json.loads(Path(credentials_file).read_text(encoding="utf-8"))
+        code = raw.pop("code", None)
+        given = ShopCredentials.model_validate(raw)
+    except (OSError, ValueError) as exc:
+        raise ChannelError(f"tệp thông tin đăng nhập không đọc được / unreadable credentials file: {exc}") from None
+    credentials = asyncio.run(_authorised(marketplace, base_url.rstrip("/"), given, code))
+    with session_scope(engine) as session:
+        coop_name = _coop(session, coop_code).name
+    return _store(engine, coop_code, marketplace, base_url.rstrip("/"), credentials, coop_name)
+
+
+def connect_feed(engine: Engine, coop_code: str, marketplace: str) -> ChannelAccount:
+    """A shop on a floor without API access: listings go out as spreadsheet feeds."""
+    _marketplace(marketplace)
+    with session_scope(engine) as session:
+        coop_name = _coop(session, coop_code).name
+    return _store(engine, coop_code, marketplace, "", None, coop_name)
+
+
+class ChannelSummary(BaseModel):
+    """What may be shown about a channel account: never its secrets."""
+
+    id: int
+    coop_code: str
+    marketplace: str
+    shop_id: str
+    name: str
+    base_url: str
+    state: str
+    enabled: bool
+    access_expires_at: datetime | None
+    refresh_expires_at: datetime | None
+    orders_watermark: datetime | None
+    price_rule: PriceRule
+    stock_policy: StockPolicy
+
+
+def list_channels(engine: Engine) -> list[ChannelSummary]:
+    with Session(engine) as session:
+        rows = session.exec(
+            select(ChannelAccount, Coop.code).join(Coop, Coop.id == ChannelAccount.coop_id)
+            .order_by(Coop.code, ChannelAccount.marketplace, ChannelAccount.id)
+        ).all()
+    return [
+        ChannelSummary(
+            id=account.id, coop_code=code, marketplace=account.marketplace, shop_id=account.shop_id,
+            name=account.name, base_url=account.base_url, state=account.state, enabled=account.enabled,
+            access_expires_at=account.access_expires_at, refresh_expires_at=account.refresh_expires_at,
+            orders_watermark=account.orders_watermark, price_rule=price_rule(account),
+            stock_policy=stock_policy(account),
+        )
+        for account, code in rows
+    ]
+
+
+def price_rule(account: ChannelAccount) -> PriceRule:
+    return PriceRule.model_validate(account.price_rule) if account.price_rule else default_price_rule(
+        account.marketplace
+    )
+
+
+def stock_policy(account: ChannelAccount) -> StockPolicy:
+    return StockPolicy.model_validate(account.stock_policy or {})
+
+
+def has_api(account: ChannelAccount) -> bool:
+    return account.credentials_encrypted is not None
+
+
+def credentials_saver(engine: Engine, account_id: int):
+    """The ``on_credentials`` listener: re-encrypt and store refreshed tokens and their expiries."""
+
+    def save(credentials: ShopCredentials) -> None:
+        with session_scope(engine) as session:
+            account = session.get(ChannelAccount, account_id)
+            account.credentials_encrypted = encrypt_credentials(credentials)
+            account.access_expires_at = credentials.access_expires_at
+            account.refresh_expires_at = credentials.refresh_expires_at
+            account.state = "connected"
+            session.add(account)
+
+    return save
+
+
+def adapter_for(engine: Engine, account: ChannelAccount, http: HttpSettings | None = None) -> Adapter:
+    """The marketplace adapter for one connected shop."""
+    if not has_api(account):
+        raise ChannelError(f"gian hàng {account.id} không có API / channel {account.id} has no API access")
+    factory = registry.load(registry.spec(account.marketplace).adapter)
+    return factory(
+        account.base_url,
+        decrypt_credentials(account.credentials_encrypted),
+        on_credentials=credentials_saver(engine, account.id),
+        http=http or http_settings(),
+    )

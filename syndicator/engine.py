@@ -1,0 +1,106 @@
+"""One sync run: orders first (so a sale anywhere lowers stock everywhere in the same run), then
+resolve in-flight creates, plan and apply; a SyncRun row keeps the summary an operator reads."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from adapters.common.http import HttpSettings
+from catalog.db import session_scope
+from catalog.models import SyncRun, utcnow
+from syndicator.apply import AccountReport, Progress, apply_plan, resolve_in_flight
+from syndicator.feeds import FeedReport, write_feeds
+from syndicator.orders import OrdersReport, pull_orders_async
+from syndicator.plan import Plan, account_scopes, build_plan
+from syndicator.reconcile import reconcile as reconcile_shops
+
+
+@dataclass
+class SyncReport:
+    run_id: int
+    orders: OrdersReport
+    plan: Plan
+    shops: list[AccountReport]
+    feeds: list[FeedReport] = field(default_factory=list)
+    unreadable: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def succeeded(self) -> bool:
+        return (self.orders.succeeded and not self.unreadable
+                and all(shop.succeeded for shop in self.shops) and all(f.error is None for f in self.feeds))
+
+    @property
+    def status(self) -> str:
+        if self.succeeded:
+            return "ok"
+        return "partial" if any(shop.ok for shop in self.shops) else "failed"
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "planned": self.plan.counts(),
+            "listings": self.plan.listings,
+            "orders": [vars(shop) for shop in self.orders.shops],
+            "shops": [
+                {"account_id": r.account.id, "marketplace": r.account.marketplace, "coop": r.account.coop_code,
+                 "ok": r.ok, "failed": r.failed, "errors": r.errors}
+                for r in self.shops
+            ],
+            "feeds": [vars(feed) for feed in self.feeds],
+            "unreadable": {str(k): v for k, v in self.unreadable.items()},
+        }
+
+
+def _start_run(engine: Engine, trigger: str, scope: dict[str, Any]) -> int:
+    with session_scope(engine) as session:
+        run = SyncRun(trigger=trigger, scope=scope)
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def _finish_run(engine: Engine, report: SyncReport) -> None:
+    with session_scope(engine) as session:
+        run = session.get(SyncRun, report.run_id)
+        run.status, run.finished_at = report.status, utcnow()
+        run.summary = _json_safe(report.summary())
+        session.add(run)
+
+
+def _json_safe(value: Any) -> Any:
+    import json
+
+    return json.loads(json.dumps(value, default=str))
+
+
+async def sync_async(engine: Engine, coop_code: str | None, marketplace: str | None, run_id: int,
+                     progress: Progress | None, reconcile: bool, http: HttpSettings | None) -> SyncReport:
+    accounts = account_scopes(engine, coop_code, marketplace)
+    orders = await pull_orders_async(engine, accounts, http)
+    unreadable = await reconcile_shops(engine, accounts, http) if reconcile else {}
+    await resolve_in_flight(engine, accounts, http)
+    plan = build_plan(engine, coop_code, marketplace)
+    shops = await apply_plan(engine, plan, run_id, progress, http)
+    feeds = write_feeds(engine, plan)
+    return SyncReport(run_id, orders, plan, shops, feeds, unreadable)
+
+
+def run_sync(engine: Engine, coop_code: str | None = None, marketplace: str | None = None, trigger: str = "cli",
+             progress: Progress | None = None, reconcile: bool = False, http: HttpSettings | None = None
+             ) -> SyncReport:
+    """Pull orders, plan and apply for the shops in scope; ``reconcile`` also reads every shop's items
+    back and puts ours back where they were edited by hand."""
+    run_id = _start_run(engine, trigger, {"coop": coop_code, "marketplace": marketplace, "reconcile": reconcile})
+    try:
+        report = asyncio.run(sync_async(engine, coop_code, marketplace, run_id, progress, reconcile, http))
+    except BaseException:
+        with session_scope(engine) as session:
+            run = session.get(SyncRun, run_id)
+            run.status, run.finished_at = "failed", utcnow()
+            session.add(run)
+        raise
+    _finish_run(engine, report)
+    return report

@@ -1,0 +1,93 @@
+"""Spreadsheet feeds for shops on a floor without API access: when anything changed, write the full
+workbook and the changes-only workbook (adapters.partner.feed) and mark those listings awaiting upload."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from adapters import registry
+from adapters.common.contract import ListingDraft
+from adapters.partner.feed import FeedError, FeedRow, write_feed
+from adapters.partner.profile import FloorProfile
+from catalog.db import data_dir, session_scope
+from catalog.models import Listing, ListingState, utcnow
+from syndicator.desired import category_mappings, content_of, draft_of, listing_rows
+from syndicator.plan import AccountScope, Action, Plan
+
+
+@dataclass
+class FeedReport:
+    account_id: int
+    marketplace: str
+    rows: int = 0
+    changed: int = 0
+    full_path: str | None = None
+    changes_path: str | None = None
+    error: str | None = None
+
+
+def feed_row(draft: ListingDraft) -> FeedRow:
+    origin = ", ".join(part for part in (draft.origin_commune, draft.origin_province) if part)
+    return FeedRow(
+        sku=draft.seller_sku, name_vi=draft.name, category=draft.category_name or draft.category_code,
+        unit=draft.variant or None, price_vnd=draft.price, stock=draft.stock, weight_g=draft.weight_g,
+        length_cm=draft.length_cm, width_cm=draft.width_cm, height_cm=draft.height_cm,
+        shelf_life_days=draft.shelf_life_days, ocop_stars=draft.ocop_stars, ocop_valid_to=draft.ocop_valid_to,
+        gtin=draft.gtin, trace_url=draft.trace_url, origin_address=origin or None,
+        cooperative_name=draft.coop_name or None, image_urls=draft.images, description_html=draft.description,
+    )
+
+
+def _write_shop(engine: Engine, account: AccountScope, listings: list[Action], changed_ids: set[int]) -> FeedReport:
+    report = FeedReport(account.id, account.marketplace, rows=len(listings), changed=len(changed_ids))
+    wanted = {action.listing_id: action for action in listings}
+    with Session(engine) as session:
+        mapping = category_mappings(session, [account.id])[account.id]
+        drafts = {row.listing_id: draft_of(content_of(row, mapping), wanted[row.listing_id].price,
+                                           wanted[row.listing_id].stock)
+                  for row in listing_rows(session, [account.id], list(wanted))}
+    rows = [feed_row(drafts[listing_id]) for listing_id in wanted]
+    changed = [feed_row(drafts[listing_id]) for listing_id in wanted if listing_id in changed_ids]
+    folder = data_dir() / "feeds"
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        files = write_feed(floor_profile(account.marketplace), f"{account.coop_code}-{account.shop_id}",
+                           rows, changed, folder)
+    except FeedError as exc:
+        report.error = str(exc)
+        return report
+    report.full_path, report.changes_path = str(files.full_path), str(files.changes_path)
+    now = utcnow()
+    with session_scope(engine) as session:
+        session.execute(sa.update(Listing), [
+            {"id": wanted[i].listing_id, "state": ListingState.awaiting_upload.value, "last_error": None,
+             "pushed_content_hash": wanted[i].content_hash, "pushed_price": wanted[i].price,
+             "pushed_stock": wanted[i].stock, "last_synced_at": now}
+            for i in changed_ids
+        ])
+    return report
+
+
+def floor_profile(marketplace: str) -> FloorProfile:
+    """The floor's profile (``adapters.<floor>.PROFILE``): its feed columns."""
+    registry.spec(marketplace)
+    return importlib.import_module(f"adapters.{marketplace}").PROFILE
+
+
+def write_feeds(engine: Engine, plan: Plan) -> list[FeedReport]:
+    """One pair of workbooks per feed-only shop with changes; nothing for shops without changes."""
+    reports = []
+    for account in plan.accounts:
+        if account.has_api:
+            continue
+        listings = plan.feed_listings.get(account.id, [])
+        listed = {action.listing_id for action in listings}
+        changed_ids = {action.listing_id for action in plan.for_account(account.id)} & listed
+        if changed_ids:
+            reports.append(_write_shop(engine, account, listings, changed_ids))
+    return reports

@@ -1,0 +1,137 @@
+"""Orders: pull each shop's new and changed orders, store them once, write their stock movements once.
+
+A shop is asked for orders changed since its watermark less an overlap window (marketplaces index
+orders late); what comes back twice is harmless because orders are unique per shop and marketplace
+order id, lines per order and line ref, and ledger movements per source. The watermark moves only
+when the shop's whole pull was stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from adapters.common.contract import OrderRecord
+from adapters.common.errors import MarketplaceError
+from adapters.common.http import HttpSettings
+from catalog.db import session_scope
+from catalog.models import ChannelAccount, MovementKind, Order, OrderLine, Sku, utcnow
+from catalog.stock import order_line_source, record_movement
+from syndicator.apply import describe
+from syndicator.channels import adapter_for
+from syndicator.plan import AccountScope, account_scopes
+
+OVERLAP = timedelta(minutes=10)
+FIRST_PULL_LOOKBACK = timedelta(days=30)
+EVENTS = {"cancelled": (MovementKind.cancellation, "cancel"), "returned": (MovementKind.return_, "return")}
+
+
+@dataclass
+class ShopOrders:
+    account_id: int
+    marketplace: str
+    coop_code: str
+    orders_new: int = 0
+    orders_changed: int = 0
+    movements: int = 0
+    unknown_skus: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class OrdersReport:
+    shops: list[ShopOrders] = field(default_factory=list)
+
+    @property
+    def succeeded(self) -> bool:
+        return all(shop.error is None for shop in self.shops)
+
+    @property
+    def movements(self) -> int:
+        return sum(shop.movements for shop in self.shops)
+
+
+def store_orders(session: Session, account_id: int, records: list[OrderRecord], shop: ShopOrders) -> None:
+    """Insert new orders and lines, update changed statuses, and write each line's movements once."""
+    skus = dict(session.execute(
+        sa.select(Sku.sku, Sku.id).where(Sku.sku.in_({line.seller_sku for r in records for line in r.lines}))
+    ).all())
+    for record in records:
+        order = session.exec(select(Order).where(
+            Order.channel_account_id == account_id, Order.marketplace_order_id == record.order_id
+        )).first()
+        if order is None:
+            order = Order(channel_account_id=account_id, marketplace_order_id=record.order_id)
+            shop.orders_new += 1
+        elif order.status != record.status:
+            shop.orders_changed += 1
+        order.status, order.marketplace_status = record.status, record.marketplace_status
+        order.total, order.placed_at, order.updated_at = record.total, record.placed_at, record.updated_at
+        session.add(order)
+        session.flush()
+        known = set(session.exec(select(OrderLine.line_ref).where(OrderLine.order_id == order.id)).all())
+        for line in record.lines:
+            sku_id = skus.get(line.seller_sku)
+            if line.line_ref not in known:
+                session.add(OrderLine(order_id=order.id, line_ref=line.line_ref, seller_sku=line.seller_sku,
+                                      sku_id=sku_id, quantity=line.quantity, unit_price=line.unit_price))
+            if sku_id is None:
+                shop.unknown_skus.append(line.seller_sku)
+                continue
+            shop.movements += _movements(session, account_id, record, line.line_ref, sku_id, line.quantity)
+
+
+def _movements(session: Session, account_id: int, record: OrderRecord, line_ref: str, sku_id: int,
+               quantity: int) -> int:
+    def source(event: str) -> str:
+        return order_line_source(account_id, record.order_id, line_ref, event)
+
+    note = f"đơn {record.order_id}"
+    written = record_movement(session, sku_id, MovementKind.sale, -quantity, source("sale"), note)
+    if record.status in EVENTS:
+        kind, event = EVENTS[record.status]
+        written += record_movement(session, sku_id, kind, quantity, source(event), note)
+    return int(written)
+
+
+async def _pull_shop(engine: Engine, account: AccountScope, http: HttpSettings | None) -> ShopOrders:
+    shop = ShopOrders(account.id, account.marketplace, account.coop_code)
+    with Session(engine) as session:
+        row = session.get(ChannelAccount, account.id)
+    since = (row.orders_watermark or (row.created_at - FIRST_PULL_LOOKBACK)) - OVERLAP
+    started = utcnow()
+    try:
+        async with adapter_for(engine, row, http) as adapter:
+            records = await adapter.orders_since(since)
+    except MarketplaceError as exc:
+        shop.error = describe(exc.info)
+        return shop
+    except Exception as exc:  # noqa: BLE001 - one shop failing never stops the others
+        shop.error = f"{type(exc).__name__}: {exc}"
+        return shop
+    with session_scope(engine) as session:
+        store_orders(session, account.id, records, shop)
+        account_row = session.get(ChannelAccount, account.id)
+        account_row.orders_watermark = _later(account_row.orders_watermark, started)
+        session.add(account_row)
+    return shop
+
+
+def _later(current: datetime | None, candidate: datetime) -> datetime:
+    return candidate if current is None or candidate > current else current
+
+
+async def pull_orders_async(engine: Engine, accounts: list[AccountScope], http: HttpSettings | None = None
+                            ) -> OrdersReport:
+    shops = await asyncio.gather(*(_pull_shop(engine, a, http) for a in accounts if a.has_api))
+    return OrdersReport(list(shops))
+
+
+def pull_orders(engine: Engine, coop_code: str | None = None, marketplace: str | None = None) -> OrdersReport:
+    """Pull orders from every API shop in scope and write their movements to the ledger."""
+    return asyncio.run(pull_orders_async(engine, account_scopes(engine, coop_code, marketplace)))

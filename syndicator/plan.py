@@ -1,0 +1,174 @@
+"""Plan: what the catalog wants on every channel, compared part by part with what was last pushed.
+
+A plan is computed from state alone (no marketplace calls) with a few set-based queries, so it can be
+printed before anything is sent and rebuilt after a crash.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from catalog.models import ChannelAccount, Coop, Listing, ListingState, Product, Sku, utcnow
+from catalog.pricing import allocated_stock, channel_price
+from catalog.stock import stock_levels
+from syndicator.channels import has_api, price_rule, stock_policy
+from syndicator.desired import content_hash, content_of, listing_rows
+
+FEED_BOUND = (ListingState.awaiting_upload, ListingState.live)
+
+
+class ActionKind(StrEnum):
+    create = "create"
+    update_content = "update_content"
+    update_price = "update_price"
+    update_stock = "update_stock"
+    delist = "delist"
+
+
+@dataclass(slots=True)
+class Action:
+    kind: ActionKind
+    listing_id: int
+    account_id: int
+    seller_sku: str
+    price: int
+    stock: int
+    content_hash: str
+    pushed_price: int | None = None
+    pushed_stock: int | None = None
+    base_price: int = 0
+    available: int = 0
+
+
+@dataclass
+class AccountScope:
+    id: int
+    coop_code: str
+    marketplace: str
+    shop_id: str
+    name: str
+    has_api: bool
+
+
+@dataclass
+class Plan:
+    accounts: list[AccountScope]
+    actions: list[Action] = field(default_factory=list)
+    listings: int = 0
+    feed_listings: dict[int, list[Action]] = field(default_factory=dict)  # every listing of feed-only shops
+
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(action.kind.value for action in self.actions))
+
+    def for_account(self, account_id: int) -> list[Action]:
+        return [action for action in self.actions if action.account_id == account_id]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "listings": self.listings,
+            "counts": self.counts(),
+            "accounts": [asdict(account) for account in self.accounts],
+            "actions": [{**asdict(action), "kind": action.kind.value} for action in self.actions],
+        }
+
+
+def scoped_accounts(session: Session, coop_code: str | None, marketplace: str | None) -> list[tuple[ChannelAccount, str]]:
+    query = (
+        select(ChannelAccount, Coop.code).join(Coop, Coop.id == ChannelAccount.coop_id)
+        .where(ChannelAccount.enabled == sa.true()).order_by(ChannelAccount.id)
+    )
+    if coop_code:
+        query = query.where(Coop.code == coop_code)
+    if marketplace:
+        query = query.where(ChannelAccount.marketplace == marketplace)
+    return list(session.exec(query).all())
+
+
+def scope_of(account: ChannelAccount, coop_code: str) -> AccountScope:
+    return AccountScope(account.id, coop_code, account.marketplace, account.shop_id, account.name, has_api(account))
+
+
+def account_scopes(engine: Engine, coop_code: str | None = None, marketplace: str | None = None
+                   ) -> list[AccountScope]:
+    with Session(engine) as session:
+        return [scope_of(account, code) for account, code in scoped_accounts(session, coop_code, marketplace)]
+
+
+def ensure_listings(session: Session, account_ids: list[int]) -> int:
+    """A listing row for every SKU of the account's co-op that has none yet (one INSERT … SELECT)."""
+    if not account_ids:
+        return 0
+    missing = (
+        sa.select(Sku.id, ChannelAccount.id, sa.literal(ListingState.draft.value), sa.true(), sa.literal(utcnow()))
+        .select_from(Sku)
+        .join(Product, Product.id == Sku.product_id)
+        .join(ChannelAccount, ChannelAccount.coop_id == Product.coop_id)
+        .where(ChannelAccount.id.in_(account_ids), Sku.enabled == sa.true())
+        .where(
+            ~sa.exists().where(Listing.sku_id == Sku.id, Listing.channel_account_id == ChannelAccount.id)
+        )
+    )
+    insert = sa.insert(Listing).from_select(
+        ["sku_id", "channel_account_id", "state", "enabled", "created_at"], missing
+    )
+    return session.execute(insert).rowcount or 0
+
+
+def _actions_for(row: Any, price: int, stock: int, digest: str, feed: bool) -> list[ActionKind]:
+    wanted = row.listing_enabled and row.sku_enabled
+    bound = row.external_item_id is not None or (feed and row.state in FEED_BOUND)
+    if not wanted:
+        return [ActionKind.delist] if bound and row.state != ListingState.delisted else []
+    if row.state == ListingState.creating or not bound:
+        return [ActionKind.create]
+    kinds = []
+    if digest != row.pushed_content_hash or row.state == ListingState.delisted:
+        kinds.append(ActionKind.update_content)
+    if price != row.pushed_price:
+        kinds.append(ActionKind.update_price)
+    if stock != row.pushed_stock:
+        kinds.append(ActionKind.update_stock)
+    return kinds
+
+
+def build_plan(engine: Engine, coop_code: str | None = None, marketplace: str | None = None) -> Plan:
+    """Every action a sync would send for the accounts in scope; creates missing listing rows."""
+    with Session(engine, expire_on_commit=False) as session:
+        accounts = scoped_accounts(session, coop_code, marketplace)
+        account_ids = [account.id for account, _ in accounts]
+        ensure_listings(session, account_ids)
+        session.commit()
+        plan = Plan(accounts=[scope_of(account, code) for account, code in accounts])
+        if not accounts:
+            return plan
+        feed_accounts = {account.id for account, _ in accounts if not has_api(account)}
+        rules = {account.id: (price_rule(account), stock_policy(account), account.category_mapping or {})
+                 for account, _ in accounts}
+        levels = stock_levels(session)
+        for row in listing_rows(session, account_ids):
+            plan.listings += 1
+            rule, policy, mapping = rules[row.account_id]
+            level = levels.get(row.sku_id)
+            available = level.available if level else 0
+            price = channel_price(row.base_price, rule, row.price_override)
+            stock = allocated_stock(available, policy)
+            digest = content_hash(content_of(row, mapping))
+            kinds = _actions_for(row, price, stock, digest, row.account_id in feed_accounts)
+            for kind in kinds:
+                plan.actions.append(Action(
+                    kind, row.listing_id, row.account_id, row.seller_sku, price, stock, digest,
+                    row.pushed_price, row.pushed_stock, row.base_price, available,
+                ))
+            if row.account_id in feed_accounts and row.listing_enabled and row.sku_enabled:
+                plan.feed_listings.setdefault(row.account_id, []).append(Action(
+                    kinds[0] if kinds else ActionKind.update_content, row.listing_id, row.account_id,
+                    row.seller_sku, price, stock, digest,
+                ))
+    return plan

@@ -1,0 +1,72 @@
+"""Shop credentials encrypted at rest with Fernet (``cryptography``).
+
+The key comes from ``SYNDICATOR_SECRET_KEY`` or, failing that, from ``<data dir>/secret.key``, created
+with mode 0600 by ``syndicator init``. Decrypted values live only in memory, as ``SecretStr``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken
+
+from adapters.common.contract import ShopCredentials
+from catalog.db import data_dir
+
+KEY_ENV = "SYNDICATOR_SECRET_KEY"
+KEY_FILE_NAME = "secret.key"
+
+
+class SecretKeyMissing(RuntimeError):
+    pass
+
+
+def key_file() -> Path:
+    return data_dir() / KEY_FILE_NAME
+
+
+def ensure_key_file() -> Path | None:
+    """Create the key file (mode 0600) unless the key comes from the environment or the file exists."""
+    if os.environ.get(KEY_ENV):
+        return None
+    path = key_file()
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(Fernet.generate_key())
+    return path
+
+
+def _fernet() -> Fernet:
+    key = os.environ.get(KEY_ENV)
+    if not key:
+        path = key_file()
+        if not path.exists():
+            raise SecretKeyMissing(
+                f"chưa có khoá mã hoá: đặt {KEY_ENV} hoặc chạy `syndicator init` / "
+                f"no encryption key: set {KEY_ENV} or run `syndicator init` ({path})"
+            )
+        key = path.read_text().strip()
+    return Fernet(key.encode() if isinstance(key, str) else key)
+
+
+def encrypt_credentials(credentials: ShopCredentials) -> str:
+    data = credentials.model_dump(mode="json")
+    for name in ("app_secret", "access_token", "refresh_token"):
+        secret = getattr(credentials, name)
+        data[name] = secret.get_secret_value() if secret is not None else None
+    return _fernet().encrypt(json.dumps(data).encode()).decode()
+
+
+def decrypt_credentials(token: str) -> ShopCredentials:
+    try:
+        plain = _fernet().decrypt(token.encode())
+    except InvalidToken:
+        raise SecretKeyMissing(
+            "khoá mã hoá không khớp / the encryption key does not match the stored secrets"
+        ) from None
+    return ShopCredentials.model_validate_json(plain)

@@ -1,0 +1,140 @@
+"""Every landed marketplace sandbox on an ephemeral loopback port, a co-op catalogue written straight
+into the tables, and connected shops: what the sync engine's end-to-end tests start from."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from sqlalchemy.engine import Engine
+
+from adapters import registry
+from adapters.common.http import HttpSettings
+from adapters.common.sandbox import SandboxServer
+from catalog.categories import ensure_categories
+from catalog.db import session_scope
+from catalog.models import Coop, Product, Sku
+from catalog.stock import record_movement
+from syndicator.channels import HTTP_SETTINGS_ENV, connect_sandbox
+
+FAST = HttpSettings(connect_timeout_s=2, read_timeout_s=5, max_attempts=3, backoff_initial_s=0.01,
+                    backoff_max_s=0.05, backoff_jitter_s=0.01)
+COOP = "HTX-TANCUONG"
+IMAGE = "https://vn-live-01.slatic.net/p/che-bup-tan-cuong.jpg"
+
+
+@dataclass
+class Sandbox:
+    """One marketplace's sandbox as a test drives it through the ``/_sandbox/`` control API."""
+
+    marketplace: str
+    server: SandboxServer
+
+    @property
+    def url(self) -> str:
+        return self.server.base_url
+
+    def _call(self, method: str, path: str, **kw) -> dict:
+        response = httpx.request(method, self.url + path, timeout=10, **kw)
+        response.raise_for_status()
+        return response.json()
+
+    def items(self) -> list[dict]:
+        return self._call("GET", "/_sandbox/items")["items"]
+
+    def item(self, seller_sku: str) -> dict:
+        (found,) = [item for item in self.items() if item["seller_sku"] == seller_sku]
+        return found
+
+    def writes(self) -> int:
+        return self._call("GET", "/_sandbox/stats")["writes"]
+
+    def order(self, shop_id: str, seller_sku: str, quantity: int) -> dict:
+        lines = [{"seller_sku": seller_sku, "quantity": quantity}]
+        return self._call("POST", "/_sandbox/orders", json={"shop_id": shop_id, "lines": lines})
+
+    def cancel(self, order_id: str) -> dict:
+        return self._call("POST", f"/_sandbox/orders/{order_id}/cancel")
+
+    def faults(self, **faults) -> dict:
+        return self._call("POST", "/_sandbox/faults", json=faults)
+
+    def edit(self, item_id: str, **values) -> dict:
+        return self._call("PATCH", f"/_sandbox/items/{item_id}", json=values)
+
+
+def landed() -> list[str]:
+    """Available marketplaces whose adapter and sandbox both import (one may be half-way in)."""
+    names = []
+    for name in registry.available():
+        spec = registry.spec(name)
+        try:
+            registry.load(spec.adapter), registry.load(spec.sandbox)
+        except (ImportError, AttributeError):
+            continue
+        names.append(name)
+    return names
+
+
+def start_sandbox(marketplace: str) -> Sandbox:
+    sandbox_class = registry.load(registry.spec(marketplace).sandbox)
+    return Sandbox(marketplace, SandboxServer(sandbox_class(rate_limit_per_s=500)).start())
+
+
+@pytest.fixture
+def sandboxes(monkeypatch) -> Iterator[dict[str, Sandbox]]:
+    """Every available marketplace's sandbox, by name, each on its own ephemeral port."""
+    monkeypatch.setenv(HTTP_SETTINGS_ENV, FAST.model_dump_json())
+    monkeypatch.setenv("SYNDICATOR_SECRET_KEY", "Vk9TT19UQU5fQ1VPTkdfU0VDUkVUX0tFWV9URVNUXzE=")
+    running = {name: start_sandbox(name) for name in landed()}
+    yield running
+    for sandbox in running.values():
+        sandbox.server.stop()
+
+
+CATALOGUE = (
+    # product code, name, category, variant, sku, price, weight g, stock
+    ("CHE-TAN-CUONG", "Chè búp Tân Cương đặc biệt", "CHE", "Gói 200g", "TC-CHE-200G", 120000, 200, 40),
+    ("CHE-TAN-CUONG", "Chè búp Tân Cương đặc biệt", "CHE", "Hộp 500g", "TC-CHE-500G", 280000, 500, 15),
+    ("MAT-ONG-VO-NHAI", "Mật ong rừng Võ Nhai", "MAT-ONG", "Chai 500ml", "TC-MATONG-500", 250000, 700, 12),
+    ("MIEN-NA-RI", "Miến dong Na Rì loại 1", "THUC-PHAM-KHO", "Gói 500g", "TC-MIEN-500G", 65000, 500, 30),
+)
+
+
+def seed_catalogue(engine: Engine, coop_code: str = COOP) -> dict[str, int]:
+    """A tea co-op's catalogue with opening stock; returns SKU ids by seller SKU."""
+    ids: dict[str, int] = {}
+    with session_scope(engine) as session:
+        categories = ensure_categories(session)
+        coop = Coop(code=coop_code, name="HTX Chè Tân Cương", commune_name="Phường Tân Cương")
+        session.add(coop)
+        session.flush()
+        products: dict[str, Product] = {}
+        for code, name, category, variant, sku, price, weight, stock in CATALOGUE:
+            if code not in products:
+                products[code] = Product(
+                    coop_id=coop.id, code=code, name=name, category_id=categories[category],
+                    description=f"{name}, sản xuất tại Thái Nguyên.", origin_commune_name="Phường Tân Cương",
+                    images=[IMAGE], shelf_life_days=365, certifications=["VietGAP"],
+                )
+                session.add(products[code])
+                session.flush()
+            row = Sku(product_id=products[code].id, sku=sku, variant=variant, price=price, weight_g=weight,
+                      length_cm=18, width_cm=10, height_cm=6)
+            session.add(row)
+            session.flush()
+            record_movement(session, row.id, "receipt", stock, f"opening:{sku}", "tồn đầu kỳ")
+            ids[sku] = row.id
+    return ids
+
+
+def connect_all(engine: Engine, sandboxes: dict[str, Sandbox], coop_code: str = COOP) -> dict[str, str]:
+    """Connect the co-op to a new shop on every sandbox; returns shop ids by marketplace."""
+    return {name: connect_sandbox(engine, coop_code, name, sandbox.url).shop_id for name, sandbox in sandboxes.items()}
+
+
+def as_json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)

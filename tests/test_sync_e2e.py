@@ -1,0 +1,110 @@
+"""End to end over real HTTP with every landed marketplace sandbox: connect, sync, sell, cancel."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from catalog.models import ChannelAccount, Listing, Order, StockMovement
+from catalog.pricing import channel_price, default_price_rule
+from syndicator.engine import run_sync
+from syndicator.orders import pull_orders
+from tests.support.sandboxes import CATALOGUE, connect_all, sandboxes, seed_catalogue  # noqa: F401
+
+STOCK = {sku: stock for *_, sku, _price, _weight, stock in CATALOGUE}
+PRICE = {sku: price for *_, sku, price, _weight, _stock in CATALOGUE}
+
+
+def test_first_sync_lists_every_sku_once_on_every_marketplace_at_its_rule_price(engine, sandboxes):
+    seed_catalogue(engine)
+    connect_all(engine, sandboxes)
+
+    report = run_sync(engine)
+
+    assert report.succeeded, report.summary()
+    for name, sandbox in sandboxes.items():
+        items = sandbox.items()
+        assert sorted(item["seller_sku"] for item in items) == sorted(STOCK), name
+        for item in items:
+            sku = item["seller_sku"]
+            assert item["price"] == channel_price(PRICE[sku], default_price_rule(name)), (name, sku)
+            assert item["stock"] == STOCK[sku], (name, sku)
+
+
+def test_second_sync_with_nothing_changed_sends_no_writes(engine, sandboxes):
+    seed_catalogue(engine)
+    connect_all(engine, sandboxes)
+    run_sync(engine)
+    writes = {name: sandbox.writes() for name, sandbox in sandboxes.items()}
+
+    report = run_sync(engine)
+
+    assert report.succeeded
+    assert report.plan.actions == []
+    assert {name: sandbox.writes() for name, sandbox in sandboxes.items()} == writes
+
+
+def test_a_sale_on_one_marketplace_lowers_stock_on_all_others_and_a_cancellation_restores_it(engine, sandboxes):
+    seed_catalogue(engine)
+    shops = connect_all(engine, sandboxes)
+    run_sync(engine)
+    seller, *others = sandboxes
+    order = sandboxes[seller].order(shops[seller], "TC-CHE-200G", 3)
+
+    run_sync(engine)
+
+    for name in others:
+        assert sandboxes[name].item("TC-CHE-200G")["stock"] == STOCK["TC-CHE-200G"] - 3, name
+    sandboxes[seller].cancel(order["order_id"])
+
+    run_sync(engine)
+
+    for name in sandboxes:
+        assert sandboxes[name].item("TC-CHE-200G")["stock"] == STOCK["TC-CHE-200G"], name
+
+
+def test_pulling_the_same_orders_twice_changes_nothing(engine, sandboxes):
+    seed_catalogue(engine)
+    shops = connect_all(engine, sandboxes)
+    run_sync(engine)
+    for name, sandbox in sandboxes.items():
+        sandbox.order(shops[name], "TC-MATONG-500", 1)
+
+    first = pull_orders(engine)
+    with Session(engine) as session:
+        account_ids = session.execute(sa.select(ChannelAccount.id)).scalars().all()
+        session.execute(sa.update(ChannelAccount).values(orders_watermark=None))
+        session.commit()
+    second = pull_orders(engine)
+
+    assert first.succeeded and second.succeeded
+    assert first.movements == len(sandboxes)
+    assert second.movements == 0
+    with Session(engine) as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Order)) == len(account_ids)
+        sales = session.scalar(sa.select(sa.func.sum(StockMovement.quantity)).where(StockMovement.kind == "sale"))
+    assert sales == -len(sandboxes)
+
+
+def test_one_marketplace_failing_does_not_stop_the_others_and_the_next_sync_catches_up(engine, sandboxes):
+    seed_catalogue(engine)
+    connect_all(engine, sandboxes)
+    broken, *healthy = sandboxes
+    sandboxes[broken].faults(error_rate=1.0)
+
+    report = run_sync(engine)
+
+    assert not report.succeeded
+    for name in healthy:
+        assert len(sandboxes[name].items()) == len(STOCK), name
+    with Session(engine) as session:
+        errors = session.execute(
+            sa.select(Listing.last_error).join(ChannelAccount).where(ChannelAccount.marketplace == broken)
+        ).scalars().all()
+    assert errors and all(errors)
+    sandboxes[broken].faults(error_rate=0.0)
+
+    again = run_sync(engine)
+
+    assert again.succeeded, again.summary()
+    assert sorted(i["seller_sku"] for i in sandboxes[broken].items()) == sorted(STOCK)
