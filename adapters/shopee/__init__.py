@@ -1,0 +1,43 @@
+"""Shopee Vietnam: the Open Platform v2 client, its payload mapping and a local sandbox."""
+
+from __future__ import annotations
+
+import httpx
+
+from adapters.common.contract import Capabilities, MarketplaceSpec, SandboxShopGrant, ShopCredentials
+
+CAPABILITIES = Capabilities(
+    marketplace="shopee",
+    # update_price/update_stock take one item and at most 50 models a call (reference shopee.md §3);
+    # the adapter makes one call per item, so a batch is bounded by what a sync wants to send at once
+    price_batch_size=50,
+    stock_batch_size=50,
+    requests_per_second=10,  # not published; the reference's starting point per shop (§5)
+    content_update_in_place=True,
+    name_length=(5, 100),  # get_item_limit sample (§3.2)
+    description_max_length=2000,
+    max_images=9,
+)
+
+
+async def open_sandbox_shop(base_url: str, name: str) -> SandboxShopGrant:
+    """Open a seller shop on a Shopee sandbox: partner credentials and a one-time authorisation code."""
+    async with httpx.AsyncClient(base_url=base_url, timeout=10) as client:
+        response = await client.post("/_sandbox/shops", json={"name": name})
+        response.raise_for_status()
+        shop = response.json()
+    credentials = ShopCredentials(
+        shop_id=str(shop["shop_id"]), app_key=str(shop["partner_id"]), app_secret=shop["partner_key"]
+    )
+    return SandboxShopGrant(credentials=credentials, code=shop["code"])
+
+
+SPEC = MarketplaceSpec(
+    name="shopee",
+    display_name="Shopee",
+    adapter="adapters.shopee.client:ShopeeAdapter",
+    sandbox="adapters.shopee.sandbox:ShopeeSandbox",
+    default_port=8701,
+    capabilities=CAPABILITIES,
+    open_sandbox_shop=open_sandbox_shop,
+)

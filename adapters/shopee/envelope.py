@@ -1,0 +1,117 @@
+"""Shopee's answer envelope and error codes (reference shopee.md §5).
+
+Every answer carries ``error`` (empty on success), ``message`` and ``request_id``; shop calls put their
+data under ``response``, the token calls flat at the top level. Codes come bare (``error_auth``) or with
+a module prefix (``product.error_param``), so they are matched on their last part. HTTP status codes are
+not documented: the body decides, except that 5xx or a body that is not JSON is transient and a 429 is
+a rate-limit answer.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+
+from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
+
+MARKETPLACE = "shopee"
+
+ERROR_SIGN = "error_sign"
+ERROR_PARAM = "error_param"
+ERROR_AUTH = "error_auth"
+INVALID_ACCESS_TOKEN = "invalid_acceess_token"  # sic, as Shopee spells it
+ERROR_RATE_LIMIT = "error_rate_limit"
+ERROR_SERVER = "error_server"
+INVALID_CODE = "invalid_code"
+ERROR_REFRESH_TOKEN = "error_shop_refresh_token"
+ITEM_NOT_FOUND = "error_item_not_found"
+
+RATE_LIMIT_CODES = frozenset({ERROR_RATE_LIMIT, "error_limit"})
+TRANSIENT_CODES = frozenset({"error_system_busy", "error_inner", ERROR_SERVER, "error_network"})
+AUTH_EXPIRED_CODES = frozenset({INVALID_ACCESS_TOKEN, "invalid_access_token"})
+
+# the field each business code is about, where the code itself says so (§3.1)
+CODE_FIELDS = {
+    "error_name_length_limit": "item_name",
+    "error_title_exceeds_max_length": "item_name",
+    "error_item_name_is_too_short": "item_name",
+    "error_desc_length_min_limit": "description",
+    "error_desc_hash_tag_over_limit": "description",
+    "error_image_num_min": "image",
+    "error_price_exceed_min_limitt": "original_price",
+    "error_price_exceed_max_limitt": "original_price",
+    "error_invalid_category": "category_id",
+    "error_less_required_attribute": "attribute_list",
+    "error_invalid_brand": "brand",
+    "error_invalid_logistic_info": "logistic_info",
+    "error_repeated_mtsku": "item_sku",
+    ITEM_NOT_FOUND: "item_id",
+}
+# "Wrong parameters, detail: item_name is required." and the like name the field first
+_DETAIL_FIELD = re.compile(r"detail: ?([a-z_][a-z_.\[\]0-9]*)")
+
+
+def short_code(code: str) -> str:
+    """``product.error_param`` → ``error_param``."""
+    return code.rsplit(".", 1)[-1]
+
+
+def kind_of(code: str, message: str) -> ErrorKind:
+    bare = short_code(code)
+    if bare in RATE_LIMIT_CODES:
+        return ErrorKind.rate_limited
+    if bare in TRANSIENT_CODES:
+        return ErrorKind.transient
+    if bare in AUTH_EXPIRED_CODES or (bare == ERROR_AUTH and "access_token" in message.lower()):
+        return ErrorKind.auth_expired
+    return ErrorKind.rejected
+
+
+def field_of(code: str, message: str) -> str | None:
+    if (named := CODE_FIELDS.get(short_code(code))) is not None:
+        return named
+    found = _DETAIL_FIELD.search(message)
+    return found.group(1) if found else None
+
+
+def error_info(code: str, message: str, request_id: str | None = None) -> ErrorInfo:
+    return ErrorInfo(
+        kind=kind_of(code, message),
+        marketplace=MARKETPLACE,
+        code=code,
+        message=message,
+        field=field_of(code, message),
+        request_id=request_id,
+        retry_after_s=1.0 if short_code(code) == ERROR_RATE_LIMIT else None,
+    )
+
+
+def transport_failure(message: str, kind: ErrorKind = ErrorKind.transient) -> MarketplaceError:
+    return MarketplaceError(ErrorInfo(kind=kind, marketplace=MARKETPLACE, message=message))
+
+
+def interpret(response: httpx.Response) -> dict[str, Any]:
+    """The whole body of a successful answer; raises the classified error otherwise."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        if response.status_code == 429:
+            raise transport_failure("HTTP 429", ErrorKind.rate_limited)
+        raise transport_failure(f"HTTP {response.status_code}: answer is not JSON")
+    code = str(body.get("error") or "")
+    if code:
+        raise MarketplaceError(error_info(code, str(body.get("message") or ""), body.get("request_id")))
+    if response.status_code == 429:
+        raise transport_failure("HTTP 429", ErrorKind.rate_limited)
+    if response.status_code >= 500:
+        raise transport_failure(f"HTTP {response.status_code}")
+    return body
+
+
+def response_of(response: httpx.Response) -> dict[str, Any]:
+    """The ``response`` object of a successful shop call."""
+    return interpret(response).get("response") or {}
