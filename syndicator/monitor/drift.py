@@ -1,0 +1,48 @@
+"""Drift: how what a shopper sees differs from what we last pushed."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from adapters.common.page import PageObservation
+from catalog.models import ListingState
+from syndicator.monitor.targets import CrawlTarget
+
+
+class Drift(StrEnum):
+    price = "price"  # the page shows another price than we pushed
+    stock = "stock"  # the page's stock differs from what we pushed by more than the safety buffer
+    missing = "missing"  # a live listing is not on sale: gone, hidden by moderation, or unlisted
+    confirmed = "confirmed"  # an awaiting-upload listing is now on sale (the clerk uploaded the feed)
+
+
+LABELS = {
+    Drift.price: "giá khác / price differs",
+    Drift.stock: "tồn kho khác / stock differs",
+    Drift.missing: "không thấy trên sàn / not on sale",
+    Drift.confirmed: "đã lên sàn / now live",
+}
+
+
+def drift_of(target: CrawlTarget, seen: PageObservation) -> list[Drift]:
+    if not seen.visible:
+        return [Drift.missing] if target.state == ListingState.live else []
+    found = [Drift.confirmed] if target.state == ListingState.awaiting_upload else []
+    if seen.price is not None and target.pushed_price is not None and seen.price != target.pushed_price:
+        found.append(Drift.price)
+    if _stock_differs(target, seen):
+        found.append(Drift.stock)
+    return found
+
+
+def _stock_differs(target: CrawlTarget, seen: PageObservation) -> bool:
+    pushed = target.pushed_stock
+    if pushed is None:
+        return False
+    if seen.stock is not None:
+        return abs(seen.stock - pushed) > target.safety_buffer
+    if seen.availability == "out_of_stock":
+        return pushed > target.safety_buffer
+    if seen.availability == "in_stock":
+        return pushed == 0
+    return False

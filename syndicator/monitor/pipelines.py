@@ -1,0 +1,51 @@
+"""The item pipeline every monitor spider shares: compute drift, then store what was seen."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+
+from catalog.db import make_engine, session_scope
+from catalog.models import Listing, ListingObservation, ListingState
+from syndicator.monitor.drift import Drift, drift_of
+from syndicator.monitor.spiders import ListingSpider, PageVisit
+
+
+class DriftPipeline:
+    """Compares the page with what we last pushed."""
+
+    def process_item(self, item: PageVisit, spider: ListingSpider) -> PageVisit:
+        item.drift = drift_of(item.target, item.seen)
+        return item
+
+
+class ObservationStorePipeline:
+    """Writes a ``ListingObservation`` per page, and marks an awaiting-upload listing seen on sale as live
+    with the marketplace's item id. The database is the one ``SYNDICATOR_DATABASE_URL`` names."""
+
+    engine: Engine
+
+    def open_spider(self, spider: ListingSpider) -> None:
+        self.engine = make_engine()
+
+    def close_spider(self, spider: ListingSpider) -> None:
+        self.engine.dispose()
+
+    def process_item(self, item: PageVisit, spider: ListingSpider) -> PageVisit:
+        seen = item.seen
+        with session_scope(self.engine) as session:
+            row = ListingObservation(
+                listing_id=item.target.listing_id, url=seen.url, visible=seen.visible, price=seen.price,
+                stock=seen.stock, sold_count=seen.sold_count, title=seen.title, seller_sku=seen.seller_sku,
+                drift=[str(kind) for kind in item.drift],
+            )
+            session.add(row)
+            if Drift.confirmed in item.drift:
+                session.execute(
+                    update(Listing)
+                    .where(Listing.id == item.target.listing_id, Listing.state == ListingState.awaiting_upload)
+                    .values(state=ListingState.live, external_item_id=seen.item_id)
+                )
+            session.flush()
+            spider.crawl_log.observation_ids.append(row.id)
+        return item

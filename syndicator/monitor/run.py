@@ -1,0 +1,150 @@
+"""Running the monitor and reading its findings: ``run_monitor`` for the CLI and the nightly job,
+``drift_summary`` for the UI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from adapters.registry import MARKETPLACES
+from catalog.db import session_scope
+from catalog.models import ChannelAccount, Listing, ListingObservation, Sku
+from syndicator.monitor.drift import Drift
+from syndicator.monitor.targets import TARGET_LIST, load_targets
+
+DATABASE_URL_ENV = "SYNDICATOR_DATABASE_URL"
+
+
+class DriftRow(BaseModel):
+    """One listing whose public page differs from what we last pushed."""
+
+    listing_id: int
+    marketplace: str
+    shop_id: str
+    seller_sku: str
+    drift: list[Drift]
+    url: str
+    visible: bool
+    pushed_price: int | None
+    seen_price: int | None
+    pushed_stock: int | None
+    seen_stock: int | None
+    sold_count: int | None
+    observed_at: datetime
+
+
+class MonitorReport(BaseModel):
+    marketplaces: list[str]
+    listings: int = Field(description="listings the crawl set out to check")
+    observed: int = 0
+    drift: list[DriftRow] = Field(default_factory=list)
+    blocked: list[str] = Field(default_factory=list, description="pages robots.txt told us not to visit")
+    failed: list[dict[str, str]] = Field(default_factory=list)
+    errors_logged: int = 0
+    exit_code: int = 0
+    log_tail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """The crawl itself worked (drift is a finding, not a failure)."""
+        return self.exit_code == 0 and not self.failed and not self.errors_logged
+
+    def counts(self) -> dict[Drift, int]:
+        return {kind: sum(kind in row.drift for row in self.drift) for kind in Drift}
+
+
+class DriftSummary(BaseModel):
+    """The latest observation of every watched listing that shows drift, and counts per kind."""
+
+    rows: list[DriftRow]
+    counts: dict[Drift, int]
+    last_observed_at: datetime | None
+
+
+def run_monitor(
+    engine: Engine, marketplace: str | None = None, *, cache: bool = False, throttle_start_s: float = 1.0
+) -> MonitorReport:
+    """Crawl the public page of every live or awaiting-upload listing (one marketplace, or all) in a child
+    process, store what was seen, and report drift. Raises ``ValueError`` for an unknown marketplace."""
+    if marketplace is not None and marketplace not in MARKETPLACES:
+        raise ValueError(f"sàn không hợp lệ / unknown marketplace {marketplace!r}; chọn / choose: {', '.join(MARKETPLACES)}")
+    targets = load_targets(engine, marketplace)
+    report = MonitorReport(marketplaces=sorted({t.marketplace for t in targets}), listings=len(targets))
+    if not targets:
+        return report
+    with tempfile.TemporaryDirectory(prefix="syndicator-monitor-") as folder:
+        targets_file, result_file = Path(folder) / "targets.json", Path(folder) / "report.json"
+        targets_file.write_bytes(TARGET_LIST.dump_json(targets))
+        command = [sys.executable, "-m", "syndicator.monitor.crawl", "--targets", str(targets_file),
+                   "--report", str(result_file), "--throttle-start", str(throttle_start_s)]
+        env = os.environ | {DATABASE_URL_ENV: engine.url.render_as_string(hide_password=False)}
+        child = subprocess.run(
+            [*command, *(["--cache"] if cache else [])], check=False, env=env, capture_output=True, text=True
+        )
+        report.exit_code = child.returncode
+        report.log_tail = child.stderr[-4000:]
+        if result_file.exists():
+            report = report.model_copy(update=_crawl_result(engine, result_file.read_text(encoding="utf-8")))
+    return report
+
+
+def _crawl_result(engine: Engine, raw: str) -> dict[str, object]:
+    result = CrawlResult.model_validate_json(raw)
+    with session_scope(engine) as session:
+        observations = session.exec(
+            select(ListingObservation).where(ListingObservation.id.in_(result.observation_ids))
+        ).all()
+        rows = _drift_rows(session, [o for o in observations if o.drift])
+    return {"observed": len(observations), "drift": rows, "blocked": result.blocked, "failed": result.failed,
+            "errors_logged": result.errors_logged}
+
+
+class CrawlResult(BaseModel):
+    """What the crawl process writes to its report file."""
+
+    observation_ids: list[int]
+    blocked: list[str]
+    failed: list[dict[str, str]]
+    errors_logged: int
+
+
+def drift_summary(engine: Engine) -> DriftSummary:
+    with session_scope(engine) as session:
+        latest = select(func.max(ListingObservation.id)).group_by(ListingObservation.listing_id)
+        observations = session.exec(select(ListingObservation).where(ListingObservation.id.in_(latest))).all()
+        rows = _drift_rows(session, [o for o in observations if o.drift])
+    return DriftSummary(
+        rows=rows,
+        counts={kind: sum(kind in row.drift for row in rows) for kind in Drift},
+        last_observed_at=max((o.observed_at for o in observations), default=None),
+    )
+
+
+def _drift_rows(session: Session, observations: list[ListingObservation]) -> list[DriftRow]:
+    by_listing = {o.listing_id: o for o in observations}
+    query = (
+        select(Listing, ChannelAccount, Sku)
+        .join(ChannelAccount, ChannelAccount.id == Listing.channel_account_id)
+        .join(Sku, Sku.id == Listing.sku_id)
+        .where(Listing.id.in_(list(by_listing)))
+        .order_by(ChannelAccount.marketplace, Sku.sku)
+    )
+    rows = []
+    for listing, account, sku in session.exec(query):
+        seen = by_listing[listing.id]
+        rows.append(DriftRow(
+            listing_id=listing.id, marketplace=str(account.marketplace), shop_id=account.shop_id, seller_sku=sku.sku,
+            drift=[Drift(kind) for kind in seen.drift], url=seen.url, visible=seen.visible,
+            pushed_price=listing.pushed_price, seen_price=seen.price, pushed_stock=listing.pushed_stock,
+            seen_stock=seen.stock, sold_count=seen.sold_count, observed_at=seen.observed_at,
+        ))
+    return rows

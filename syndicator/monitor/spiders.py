@@ -1,0 +1,127 @@
+"""One spider per marketplace, all visiting public pages the same way; what a page means is the
+marketplace's own reader (``adapters/<name>/page.py``)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from adapters.common.page import PageObservation, PageReader, product_url, storefront_links, storefront_url
+from adapters.registry import load
+from syndicator.monitor.drift import Drift
+from syndicator.monitor.targets import CrawlTarget
+
+GONE = [404, 410]
+
+
+@dataclass
+class PageVisit:
+    """The item every spider yields: a listing and what its public page showed."""
+
+    target: CrawlTarget
+    seen: PageObservation
+    drift: list[Drift] = field(default_factory=list)
+
+
+@dataclass
+class CrawlLog:
+    """What one crawl did: observations stored, pages refused by robots.txt, pages that failed."""
+
+    observation_ids: list[int] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    failed: list[dict[str, str]] = field(default_factory=list)
+
+
+class ListingSpider(scrapy.Spider):
+    reader_path: ClassVar[str]
+
+    def __init__(self, targets: list[CrawlTarget], log: CrawlLog, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.targets = [t for t in targets if t.marketplace == self.name]
+        self.crawl_log = log
+        self.read_page: PageReader = load(self.reader_path)
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for request in self._requests():
+            yield request
+
+    def _requests(self) -> Iterator[scrapy.Request]:
+        by_shop: dict[tuple[str, str], list[CrawlTarget]] = defaultdict(list)
+        for target in self.targets:
+            if target.found_by_storefront:
+                by_shop[(target.base_url, target.shop_id)].append(target)
+            else:
+                yield self._product_request(product_url(target.base_url, target.shop_id, target.external_item_id), target)
+        for (base_url, shop_id), waiting in by_shop.items():
+            yield scrapy.Request(
+                storefront_url(base_url, shop_id), callback=self.parse_storefront, errback=self.on_error,
+                meta={"targets": waiting, "handle_httpstatus_list": GONE},
+            )
+
+    def _product_request(self, url: str, target: CrawlTarget) -> scrapy.Request:
+        return scrapy.Request(
+            url, callback=self.parse_product, errback=self.on_error,
+            meta={"target": target, "handle_httpstatus_list": GONE}, dont_filter=True,
+        )
+
+    def parse_storefront(self, response: Response) -> Iterator[scrapy.Request | PageVisit]:
+        links = storefront_links(response.text, response.url) if response.status not in GONE else {}
+        for target in response.meta["targets"]:
+            url = links.get(target.seller_sku)
+            if url is None:
+                yield PageVisit(target, PageObservation(url=response.url, visible=False, seller_sku=target.seller_sku))
+            else:
+                yield self._product_request(url, target)
+
+    def parse_product(self, response: Response) -> Iterator[PageVisit]:
+        target: CrawlTarget = response.meta["target"]
+        if response.status in GONE:
+            seen = PageObservation(url=response.url, visible=False)
+        else:
+            seen = self.read_page(response.text, response.url)
+        yield PageVisit(target, seen)
+
+    def on_error(self, failure: Failure) -> None:
+        url = failure.request.url
+        if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+            self.crawl_log.blocked.append(url)
+            return
+        self.crawl_log.failed.append({"url": url, "reason": f"{failure.type.__name__}: {failure.getErrorMessage()}"})
+
+
+class ShopeeSpider(ListingSpider):
+    name = "shopee"
+    reader_path = "adapters.shopee.page:parse_product_page"
+
+
+class LazadaSpider(ListingSpider):
+    name = "lazada"
+    reader_path = "adapters.lazada.page:parse_product_page"
+
+
+class VosoSpider(ListingSpider):
+    name = "voso"
+    reader_path = "adapters.voso.page:parse_product_page"
+
+
+class PostmartSpider(ListingSpider):
+    name = "postmart"
+    reader_path = "adapters.postmart.page:parse_product_page"
+
+
+class ThainguyentradeSpider(ListingSpider):
+    name = "thainguyentrade"
+    reader_path = "adapters.thainguyentrade.page:parse_product_page"
+
+
+SPIDERS: dict[str, type[ListingSpider]] = {
+    spider.name: spider
+    for spider in (ShopeeSpider, LazadaSpider, VosoSpider, PostmartSpider, ThainguyentradeSpider)
+}

@@ -1,0 +1,64 @@
+"""Which public pages the monitor visits: every live or awaiting-upload listing of an enabled shop."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, TypeAdapter
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from catalog.db import session_scope
+from catalog.models import ChannelAccount, Listing, ListingState, Sku
+from catalog.pricing import StockPolicy
+
+WATCHED_STATES = (ListingState.live, ListingState.awaiting_upload)
+
+
+class CrawlTarget(BaseModel):
+    """One listing as we last pushed it, and where its shop is."""
+
+    listing_id: int
+    marketplace: str
+    base_url: str
+    shop_id: str
+    state: ListingState
+    seller_sku: str
+    external_item_id: str | None = None
+    pushed_price: int | None = None
+    pushed_stock: int | None = None
+    safety_buffer: int = 0
+
+    @property
+    def found_by_storefront(self) -> bool:
+        """A listing without a marketplace item id is looked up on its shop's storefront by seller SKU."""
+        return self.external_item_id is None
+
+
+def load_targets(engine: Engine, marketplace: str | None = None) -> list[CrawlTarget]:
+    query = (
+        select(Listing, ChannelAccount, Sku)
+        .join(ChannelAccount, ChannelAccount.id == Listing.channel_account_id)
+        .join(Sku, Sku.id == Listing.sku_id)
+        .where(Listing.state.in_(WATCHED_STATES), Listing.enabled, ChannelAccount.enabled)
+        .order_by(Listing.id)
+    )
+    if marketplace is not None:
+        query = query.where(ChannelAccount.marketplace == marketplace)
+    with session_scope(engine) as session:
+        return [
+            CrawlTarget(
+                listing_id=listing.id,
+                marketplace=str(account.marketplace),
+                base_url=account.base_url,
+                shop_id=account.shop_id,
+                state=listing.state,
+                seller_sku=sku.sku,
+                external_item_id=listing.external_item_id,
+                pushed_price=listing.pushed_price,
+                pushed_stock=listing.pushed_stock,
+                safety_buffer=StockPolicy.model_validate(account.stock_policy or {}).safety_buffer,
+            )
+            for listing, account, sku in session.exec(query)
+        ]
+
+
+TARGET_LIST = TypeAdapter(list[CrawlTarget])
