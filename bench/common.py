@@ -46,9 +46,12 @@ def peak_rss_mb() -> float:
 
 def use_scratch_data_dir() -> Path:
     """Point ``SYNDICATOR_DATA_DIR`` (keys, feeds) of this process and its children at a new temporary
-    folder, so a benchmark never touches the operator's own data."""
+    folder with its own encryption key, so a benchmark never touches the operator's own data."""
+    from syndicator.secrets import ensure_key_file
+
     folder = Path(tempfile.mkdtemp(prefix="syndicator-bench-"))
     os.environ["SYNDICATOR_DATA_DIR"] = str(folder)
+    ensure_key_file()
     return folder
 
 
@@ -72,19 +75,27 @@ def scratch_database(server_url: str | None) -> Iterator[str]:
         admin.dispose()
 
 
-def rate_limits(marketplaces: Iterable[str]) -> dict[str, float]:
-    """Each marketplace's documented per-shop call rate, as its adapter declares it."""
-    return {name: spec(name).capabilities.requests_per_second for name in marketplaces}
+def served_marketplaces() -> list[str]:
+    """The marketplaces whose adapter and sandbox have both landed."""
+    names = []
+    for name in available():
+        try:
+            load(spec(name).sandbox)
+        except (ImportError, AttributeError):
+            continue
+        names.append(name)
+    return names
 
 
 # --- sandboxes --------------------------------------------------------------------------------------
 
 
-def _serve_sandbox(name: str, rate_limit_per_s: float, conn: Connection) -> None:
-    """In a child process: serve one marketplace's sandbox until the parent says stop or goes away."""
+def _serve_sandbox(name: str, conn: Connection) -> None:
+    """In a child process: serve one marketplace's sandbox, enforcing the marketplace's own documented rate
+    limit, until the parent says stop or goes away."""
     from adapters.common.sandbox import SandboxServer
 
-    sandbox = load(spec(name).sandbox)(rate_limit_per_s=rate_limit_per_s)
+    sandbox = load(spec(name).sandbox)()
     server = SandboxServer(sandbox).start()
     conn.send(server.base_url)
     try:
@@ -98,7 +109,7 @@ def _serve_sandbox(name: str, rate_limit_per_s: float, conn: Connection) -> None
 class SandboxFleet:
     """The sandboxes of ``marketplaces``, each in its own process, with a client for their control API."""
 
-    marketplaces: list[str] = field(default_factory=available)
+    marketplaces: list[str] = field(default_factory=served_marketplaces)
     latency_ms: int = 0
     urls: dict[str, str] = field(default_factory=dict)
     _children: list[tuple[multiprocessing.process.BaseProcess, Connection]] = field(default_factory=list)
@@ -106,19 +117,21 @@ class SandboxFleet:
 
     def start(self) -> Self:
         context = multiprocessing.get_context("spawn")
-        limits = rate_limits(self.marketplaces)
         for name in self.marketplaces:
             ours, theirs = context.Pipe()
             process = context.Process(
-                target=_serve_sandbox, args=(name, limits[name], theirs), name=f"sandbox-{name}", daemon=True
+                target=_serve_sandbox, args=(name, theirs), name=f"sandbox-{name}", daemon=True
             )
             process.start()
             self._children.append((process, ours))
         for name, (process, conn) in zip(self.marketplaces, self._children, strict=True):
-            if not conn.poll(START_TIMEOUT_S):
+            try:
+                if not conn.poll(START_TIMEOUT_S):
+                    raise EOFError
+                self.urls[name] = conn.recv()
+            except EOFError:
                 self.stop()
-                raise RuntimeError(f"the {name} sandbox did not start within {START_TIMEOUT_S} s")
-            self.urls[name] = conn.recv()
+                raise RuntimeError(f"the {name} sandbox did not start within {START_TIMEOUT_S} s") from None
         self.set_faults(latency_ms=self.latency_ms)
         return self
 

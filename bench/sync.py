@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
 from adapters.common.contract import ItemRef, PriceUpdate
 from adapters.registry import spec
@@ -70,21 +71,16 @@ def timed_sync(engine: Engine, fleet: SandboxFleet) -> Phase:
 
     before = fleet.total_writes()
     started = time.perf_counter()
-    result = run_sync(engine, trigger="bench")
+    report = run_sync(engine, trigger="bench")
     wall = time.perf_counter() - started
-    return Phase(round(wall, 3), fleet.total_writes() - before, _succeeded(result))
-
-
-def _succeeded(result: object) -> bool:
-    ok = getattr(result, "ok", None)
-    return bool(ok) if ok is not None else getattr(result, "status", "ok") == "ok"
+    return Phase(round(wall, 3), fleet.total_writes() - before, report.succeeded)
 
 
 async def naive_price_push(engine: Engine) -> int:
     """What a hand-written script would do: for every listing, one price call for one SKU, waiting for
     each answer before the next. Goes through the same adapters; the number of calls made."""
     from catalog.pricing import channel_price
-    from syndicator.channels import adapter_for
+    from syndicator.channels import adapter_for, price_rule
 
     with engine.connect() as conn:
         rows = conn.execute(
@@ -94,10 +90,8 @@ async def naive_price_push(engine: Engine) -> int:
             .where(Listing.external_item_id.is_not(None))
             .order_by(Listing.channel_account_id, Sku.sku)
         ).all()
-        accounts = {
-            account.id: account
-            for account in conn.execute(sa.select(ChannelAccount)).scalars()
-        }
+    with Session(engine) as session:
+        accounts = {account.id: account for account in session.exec(select(ChannelAccount))}
     calls = 0
     adapters = {}
     try:
@@ -107,7 +101,7 @@ async def naive_price_push(engine: Engine) -> int:
                 adapters[account_id] = adapter_for(engine, account)
             update = PriceUpdate(
                 ref=ItemRef(seller_sku=seller_sku, item_id=item_id, sku_id=sku_id),
-                price=channel_price(base_price, account.price_rule),
+                price=channel_price(base_price, price_rule(account)),
             )
             await adapters[account_id].update_prices([update])
             calls += 1
