@@ -1,0 +1,158 @@
+"""Shopee test support: sandboxes on real loopback sockets, connected shops, hand-signed raw calls."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from PIL import Image
+
+from adapters.common.contract import ListingDraft
+from adapters.common.http import HttpSettings
+from adapters.common.sandbox import SandboxServer
+from adapters.shopee import SPEC
+from adapters.shopee.client import ShopeeAdapter
+from adapters.shopee.sandbox import ShopeeSandbox
+from adapters.shopee.signing import common_params
+
+FAST = HttpSettings(connect_timeout_s=2, read_timeout_s=5, max_attempts=3, backoff_initial_s=0.01,
+                    backoff_max_s=0.05, backoff_jitter_s=0.01)
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def shopee_servers() -> Iterator[Any]:
+    """A factory of Shopee sandboxes (``ShopeeSandbox`` keyword arguments), each stopped afterwards."""
+    servers: list[SandboxServer] = []
+
+    def start(**options: Any) -> SandboxServer:
+        server = SandboxServer(ShopeeSandbox(**options)).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def shopee(shopee_servers) -> SandboxServer:
+    return shopee_servers()
+
+
+@pytest.fixture
+def tea_photo(tmp_path: Path) -> Path:
+    """A real JPEG on disk, as a clerk's spreadsheet would name it."""
+    path = tmp_path / "che-bup-tan-cuong.jpg"
+    Image.new("RGB", (64, 64), (46, 125, 50)).save(path, "JPEG")
+    return path
+
+
+def tea(photo: Path, seller_sku: str = "TN-CHE-200G", **overrides: Any) -> ListingDraft:
+    values: dict[str, Any] = {
+        "seller_sku": seller_sku, "product_code": "CHE-TAN-CUONG", "name": "Chè búp Tân Cương đặc biệt",
+        "description": "Chè búp một tôm hai lá, sao suốt thủ công trên chảo gang.", "category_code": "CHE",
+        "category_name": "Chè", "variant": "Gói 200g", "price": 120000, "stock": 40, "weight_g": 200,
+        "length_cm": 18, "width_cm": 10, "height_cm": 5, "images": [str(photo)], "ocop_stars": 4,
+        "certifications": ["VietGAP"], "origin_commune": "Phường Tân Cương", "shelf_life_days": 365,
+        "coop_name": "HTX Chè Tân Cương",
+    }
+    return ListingDraft(**{**values, **overrides})
+
+
+def honey(photo: Path, seller_sku: str = "VN-MAT-ONG-500", **overrides: Any) -> ListingDraft:
+    return tea(photo, seller_sku, **{"product_code": "MAT-ONG-VO-NHAI", "name": "Mật ong rừng Võ Nhai",
+                                     "category_code": "MAT-ONG", "category_name": "Mật ong",
+                                     "variant": "Chai 500ml", "price": 250000, "weight_g": 700,
+                                     "coop_name": "HTX Mật ong Võ Nhai", **overrides})
+
+
+class Control:
+    """The sandbox's ``/_sandbox/`` control API, as a test or the demo plays the other side."""
+
+    def __init__(self, server: SandboxServer):
+        self.base_url = server.base_url
+
+    def send(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        response = httpx.request(method, f"{self.base_url}/_sandbox/{path}", json=body, timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+    def buy(self, shop_id: str, *lines: tuple[str, int]) -> dict[str, Any]:
+        return self.send("POST", "orders", {
+            "shop_id": shop_id, "lines": [{"seller_sku": sku, "quantity": quantity} for sku, quantity in lines]})
+
+    def items(self, shop_id: str) -> list[dict[str, Any]]:
+        return self.send("GET", f"items?shop_id={shop_id}")["items"]
+
+    def writes(self) -> int:
+        return self.send("GET", "stats")["writes"]
+
+    def outcomes(self, api: str) -> dict[str, int]:
+        return self.send("GET", "stats")["requests"].get(f"/api/v2/{api}", {})
+
+    def faults(self, **faults: Any) -> None:
+        self.send("POST", "faults", faults)
+
+
+async def connected(server: SandboxServer, *, http: HttpSettings = FAST, on_credentials: Any = None,
+                    name: str = "HTX Chè Tân Cương") -> ShopeeAdapter:
+    """A client for a new shop, authorised with the sandbox's one-time code."""
+    grant = await SPEC.open_sandbox_shop(server.base_url, name)
+    adapter = ShopeeAdapter(server.base_url, grant.credentials, http=http, on_credentials=on_credentials)
+    await adapter.authorize(grant.code or "")
+    return adapter
+
+
+@dataclass
+class RawShop:
+    """A shop called by hand, to send what a careless client would."""
+
+    base_url: str
+    partner_id: int
+    partner_key: str
+    shop_id: int
+    access_token: str
+
+    @classmethod
+    def of(cls, server: SandboxServer, adapter: ShopeeAdapter) -> RawShop:
+        credentials = adapter.credentials
+        assert credentials.access_token is not None
+        return cls(server.base_url, int(credentials.app_key), credentials.app_secret.get_secret_value(),
+                   int(credentials.shop_id), credentials.access_token.get_secret_value())
+
+    def signed(self, api: str, **overrides: Any) -> dict[str, str]:
+        params = common_params(self.partner_key, self.partner_id, f"/api/v2/{api}", access_token=self.access_token,
+                               shop_id=self.shop_id, timestamp=overrides.pop("timestamp", int(time.time())))
+        return {**params, **overrides}
+
+    def post(self, api: str, body: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+        response = httpx.post(f"{self.base_url}/api/v2/{api}", params=self.signed(api, **overrides), json=body,
+                              timeout=10)
+        return response.json()
+
+    def get(self, api: str, query: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+        response = httpx.get(f"{self.base_url}/api/v2/{api}", params={**query, **self.signed(api, **overrides)},
+                             timeout=10)
+        return response.json()
+
+
+def seed_losing_answer(number: int, rate: float, calls: int = 12) -> int:
+    """A sandbox seed under which, with only ``timeout_rate=rate`` set, API call ``number`` (from 0)
+    loses its answer and the following ``calls`` do not: the sandbox draws one number per API call."""
+    for seed in range(10_000):
+        draws = random.Random(seed).random
+        losses = [draws() < rate for _ in range(number + 1 + calls)]
+        if losses == [index == number for index in range(len(losses))]:
+            return seed
+    raise AssertionError("no such seed")
