@@ -9,16 +9,19 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from collections.abc import Coroutine
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from adapters import registry
 from adapters.common.contract import Adapter, ShopCredentials
+from adapters.common.errors import MarketplaceError
 from adapters.common.http import HttpSettings
 from catalog.db import session_scope
 from catalog.models import ChannelAccount, Coop, Marketplace
@@ -95,6 +98,16 @@ async def _authorised(marketplace: str, base_url: str, credentials: ShopCredenti
         return await adapter.authorize(code or "")
 
 
+def _reach(marketplace: str, base_url: str, work: Coroutine[Any, Any, ShopCredentials]) -> ShopCredentials:
+    """Run a connect flow; a marketplace that cannot be reached or refuses becomes a ChannelError."""
+    try:
+        return asyncio.run(work)
+    except httpx.HTTPError as exc:
+        raise ChannelError(f"không kết nối được {marketplace} tại {base_url} / cannot reach it: {exc}") from None
+    except MarketplaceError as exc:
+        raise ChannelError(f"{marketplace} từ chối / refused: {exc.info.message} [{exc.info.code}]") from None
+
+
 def connect_sandbox(engine: Engine, coop_code: str, marketplace: str, sandbox_url: str) -> ChannelAccount:
     """Open a shop on a marketplace sandbox and authorise it through that marketplace's own flow."""
     _marketplace(marketplace)
@@ -107,7 +120,7 @@ def connect_sandbox(engine: Engine, coop_code: str, marketplace: str, sandbox_ur
         grant = await spec.open_sandbox_shop(base_url, coop_name)
         return await _authorised(marketplace, base_url, grant.credentials, grant.code)
 
-    credentials = asyncio.run(open_and_authorise())
+    credentials = _reach(marketplace, base_url, open_and_authorise())
     return _store(engine, coop_code, marketplace, base_url, credentials, coop_name)
 
 
@@ -123,7 +136,7 @@ def connect(
         given = ShopCredentials.model_validate(raw)
     except (OSError, ValueError) as exc:
         raise ChannelError(f"tệp thông tin đăng nhập không đọc được / unreadable credentials file: {exc}") from None
-    credentials = asyncio.run(_authorised(marketplace, base_url.rstrip("/"), given, code))
+    credentials = _reach(marketplace, base_url, _authorised(marketplace, base_url.rstrip("/"), given, code))
     with session_scope(engine) as session:
         coop_name = _coop(session, coop_code).name
     return _store(engine, coop_code, marketplace, base_url.rstrip("/"), credentials, coop_name)

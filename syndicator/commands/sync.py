@@ -1,0 +1,124 @@
+"""``syndicator plan``, ``sync``, ``orders pull`` and ``schedule``."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from catalog.db import database_url, init_database
+from catalog.money import format_vnd
+from syndicator.engine import SyncReport, run_sync
+from syndicator.orders import OrdersReport, pull_orders
+from syndicator.plan import AccountScope, build_plan
+
+Coop = Annotated[str | None, typer.Option("--coop", help="mã HTX / co-op code")]
+MarketplaceName = Annotated[str | None, typer.Option("--marketplace", help="tên sàn / marketplace")]
+AsJson = Annotated[bool, typer.Option("--json", help="JSON output")]
+
+
+class MarketplaceBars:
+    """A progress bar per marketplace, summing its shops."""
+
+    def __init__(self, progress: Progress):
+        self.progress = progress
+        self.tasks: dict[str, int] = {}
+        self.shops: dict[int, tuple[str, int, int]] = {}
+
+    def __call__(self, account: AccountScope, done: int, total: int) -> None:
+        name = account.marketplace
+        self.shops[account.id] = (name, done, total)
+        if name not in self.tasks:
+            self.tasks[name] = self.progress.add_task(name, total=0)
+        mine = [(d, t) for market, d, t in self.shops.values() if market == name]
+        self.progress.update(self.tasks[name], completed=sum(d for d, _ in mine), total=sum(t for _, t in mine))
+
+
+def _summary_table(report: SyncReport) -> Table:
+    table = Table("HTX", "sàn / marketplace", "gian hàng / shop", "thành công / ok", "lỗi / failed", "đơn mới / new orders",
+                  title=f"Lần đồng bộ / sync run #{report.run_id}: {report.status}", title_justify="left")
+    orders = {shop.account_id: shop for shop in report.orders.shops}
+    for shop in report.shops:
+        pulled = orders.get(shop.account.id)
+        table.add_row(shop.account.coop_code, shop.account.marketplace, shop.account.shop_id,
+                      _counts(shop.ok), _counts(shop.failed), str(pulled.orders_new) if pulled else "—")
+    for feed in report.feeds:
+        table.add_row("", feed.marketplace, "bảng tính / feed", str(feed.changed), feed.error or "", "")
+    return table
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items())) or "0"
+
+
+def _print_problems(report: SyncReport | OrdersReport, console: Console) -> None:
+    orders = report.orders if isinstance(report, SyncReport) else report
+    for shop in orders.shops:
+        if shop.error:
+            console.print(f"[red]{shop.marketplace} #{shop.account_id}: đơn hàng / orders: {shop.error}[/red]")
+    for shop in getattr(report, "shops", []):
+        for error in shop.errors:
+            console.print(f"[red]{shop.account.marketplace} #{shop.account.id}: {error}[/red]")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("plan")
+    def plan_command(coop: Coop = None, marketplace: MarketplaceName = None, as_json: AsJson = False) -> None:
+        """Xem trước những gì sẽ gửi (không gửi gì). What a sync would send; sends nothing."""
+        plan = build_plan(init_database(database_url()), coop, marketplace)
+        if as_json:
+            typer.echo(json.dumps(plan.as_json(), ensure_ascii=False, indent=2))
+            return
+        accounts = {account.id: account for account in plan.accounts}
+        table = Table("HTX", "sàn", "SKU", "việc / action", "giá / price", "tồn kho / stock",
+                      title=f"{len(plan.actions)} việc cho {plan.listings} tin đăng / actions for listings",
+                      title_justify="left")
+        for action in plan.actions:
+            account = accounts[action.account_id]
+            price = f"{format_vnd(action.base_price)} → {format_vnd(action.price)}"
+            stock = f"{action.pushed_stock if action.pushed_stock is not None else '—'} → {action.stock}" \
+                    f" (còn {action.available})"
+            table.add_row(account.coop_code, account.marketplace, action.seller_sku, action.kind.value, price, stock)
+        Console().print(table)
+
+    @app.command("sync")
+    def sync_command(coop: Coop = None, marketplace: MarketplaceName = None, as_json: AsJson = False) -> None:
+        """Đồng bộ: đơn hàng, rồi đăng tin, giá, tồn kho. Pull orders, then push listings, prices and stock."""
+        engine = init_database(database_url())
+        if as_json:
+            report = run_sync(engine, coop, marketplace)
+            typer.echo(json.dumps({"run_id": report.run_id, "status": report.status, **report.summary()},
+                                  ensure_ascii=False, indent=2, default=str))
+        else:
+            console = Console()
+            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                          console=console) as progress:
+                report = run_sync(engine, coop, marketplace, progress=MarketplaceBars(progress))
+            console.print(_summary_table(report))
+            _print_problems(report, Console(stderr=True))
+        raise typer.Exit(0 if report.succeeded else 1)
+
+    orders = typer.Typer(help="Đơn hàng. Orders.", no_args_is_help=True)
+    app.add_typer(orders, name="orders")
+
+    @orders.command("pull")
+    def orders_pull(coop: Coop = None, marketplace: MarketplaceName = None) -> None:
+        """Lấy đơn hàng mới. Pull new and changed orders into the stock ledger."""
+        report = pull_orders(init_database(database_url()), coop, marketplace)
+        table = Table("sàn", "#", "đơn mới / new", "đổi trạng thái / changed", "phiếu kho / movements", "lỗi / error")
+        for shop in report.shops:
+            table.add_row(shop.marketplace, str(shop.account_id), str(shop.orders_new), str(shop.orders_changed),
+                          str(shop.movements), shop.error or "")
+        Console().print(table)
+        raise typer.Exit(0 if report.succeeded else 1)
+
+    @app.command("schedule")
+    def schedule_command() -> None:
+        """Chạy lịch đồng bộ (02:00 đối soát, 15 phút đơn hàng và tồn kho). Run the scheduler in the foreground."""
+        from syndicator.schedule import run_forever
+
+        run_forever(init_database(database_url()))
