@@ -131,6 +131,8 @@ class ShopeeAdapter(Adapter):
         self.on_credentials = on_credentials
         self.http = MarketplaceHttp("shopee", base_url.rstrip("/"), requests_per_second=CAPABILITIES.requests_per_second,
                                     settings=http, transport=transport)
+        self.items_page_size = ITEMS_PAGE_SIZE
+        self.orders_page_size = ORDERS_PAGE_SIZE
         self._refresh_lock = asyncio.Lock()
 
     def __repr__(self) -> str:
@@ -249,18 +251,24 @@ class ShopeeAdapter(Adapter):
         return refs
 
     async def find_by_seller_sku(self, seller_sku: str) -> ItemRef | None:
-        """``product/search_item`` by ``item_sku``, confirmed by the item's own SKU (the search is loose)."""
-        answer = await self._call("GET", "product/search_item", query={
-            "item_sku": seller_sku, "page_size": str(ITEMS_PAGE_SIZE), "offset": "",
-            "item_status": list(LISTED_STATUSES),
-        })
-        ids = [str(item_id) for item_id in answer.get("item_id_list") or []]
-        matches = [ref for ref in await self._base_info(ids) if ref.seller_sku == seller_sku]
-        return matches[0] if matches else None
+        """``product/search_item`` by ``item_sku``, confirmed by each item's own SKU (the search is loose)."""
+        offset = ""
+        while True:
+            answer = await self._call("GET", "product/search_item", query={
+                "item_sku": seller_sku, "page_size": str(ITEMS_PAGE_SIZE), "offset": offset,
+                "item_status": list(LISTED_STATUSES),
+            })
+            ids = [str(item_id) for item_id in answer.get("item_id_list") or []]
+            matches = [ref for ref in await self._base_info(ids) if ref.seller_sku == seller_sku]
+            if matches:
+                return matches[0]
+            offset = str(answer.get("next_offset") or "")
+            if not ids or not offset:
+                return None
 
     async def list_items(self, cursor: str | None = None) -> ItemsPage:
         answer = await self._call("GET", "product/get_item_list", query={
-            "offset": cursor or "0", "page_size": str(ITEMS_PAGE_SIZE), "item_status": list(LISTED_STATUSES),
+            "offset": cursor or "0", "page_size": str(self.items_page_size), "item_status": list(LISTED_STATUSES),
         })
         ids = [str(item["item_id"]) for item in answer.get("item") or []]
         following = str(answer["next_offset"]) if answer.get("has_next_page") else None
@@ -430,7 +438,7 @@ class ShopeeAdapter(Adapter):
         while True:
             answer = await self._call("GET", "order/get_order_list", query={
                 "time_range_field": "update_time", "time_from": str(epoch(start)), "time_to": str(epoch(end)),
-                "page_size": str(ORDERS_PAGE_SIZE), "cursor": cursor, "response_optional_fields": "order_status",
+                "page_size": str(self.orders_page_size), "cursor": cursor, "response_optional_fields": "order_status",
             })
             sns += [str(order["order_sn"]) for order in answer.get("order_list") or []]
             if not answer.get("more"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from adapters.common.page import PageObservation, VisibleParts, read_schema_page
 
-VISIBLE = VisibleParts(title="h1", price=".product-price, .price")
+VISIBLE = VisibleParts(title="h1.product-name", price=".product-price .price")
 
 
 def parse_product_page(html: str, url: str) -> PageObservation:
