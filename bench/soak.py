@@ -44,7 +44,10 @@ from bench.common import (
 from catalog.db import init_database
 from catalog.models import ChannelAccount, Listing, MovementKind, Order, Sku, StockMovement
 
-FAULTS = {"error_rate": 0.05, "rate_limit_rate": 0.05, "timeout_rate": 0.01}
+FAULTS = {"error_rate": 0.05, "rate_limit_rate": 0.05, "timeout_rate": 0.01, "timeout_s": 6}
+# The syncs give up waiting for an answer after 5 s (the product's default is 20 s) so that a soak of a few
+# minutes sees many timeouts rather than a few; everything else is the product's default.
+HTTP_SETTINGS = {"read_timeout_s": 5}
 NO_FAULTS = {"latency_ms": 0, "error_rate": 0.0, "rate_limit_rate": 0.0, "timeout_rate": 0.0}
 POLL_INTERVAL_S = 0.5
 SYNC_TIMEOUT_S = 300
@@ -364,6 +367,7 @@ def soak(minutes: float, shops: int, skus: int, stock: int, database_url: str | 
     workdir = use_scratch_data_dir()
     with scratch_database(database_url) as url, SandboxFleet() as fleet:
         os.environ["SYNDICATOR_DATABASE_URL"] = url
+        os.environ["SYNDICATOR_HTTP_SETTINGS"] = json.dumps(HTTP_SETTINGS)
         engine = init_database(url)
         try:
             return run_soak(engine, fleet, build_catalog(engine, shops, skus, stock=stock), minutes, workdir, seed)
