@@ -4,31 +4,177 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from sqlalchemy import update
 from sqlmodel import Session, select
 
-from catalog.models import ListingObservation
+from catalog.db import session_scope
+from catalog.models import ChannelAccount, Listing, ListingObservation, ListingState, Sku
 from syndicator.engine import run_sync
-from syndicator.monitor import Drift, run_monitor
+from syndicator.monitor import Drift, drift_summary, run_monitor
 from tests.support.sandboxes import connect_all, sandboxes, seed_catalogue  # noqa: F401
 
 FAST = {"throttle_start_s": 0.05}
+SKUS_IN_CATALOGUE = 4
+# A JSON-LD page and Voso's inline record with RDFa: the two ways pages carry a product.
+TWO_FLOORS = ("lazada", "voso")
+
+
+def sync_to(engine, sandboxes: dict) -> dict:
+    seed_catalogue(engine)
+    connect_all(engine, sandboxes)
+    report = run_sync(engine)
+    assert report.succeeded, report.summary()
+    return sandboxes
 
 
 @pytest.fixture
 def synced(engine, sandboxes):
-    seed_catalogue(engine)
-    shops = connect_all(engine, sandboxes)
-    assert run_sync(engine).succeeded
-    return shops
+    """The tea co-op's catalogue synced to two floors' sandboxes."""
+    return sync_to(engine, {name: sandboxes[name] for name in TWO_FLOORS})
 
 
-def test_a_crawl_after_a_sync_finds_every_listing_at_its_pushed_price(engine, sandboxes, synced):
+def listing_of(engine, marketplace: str, seller_sku: str) -> Listing:
+    with Session(engine) as session:
+        return session.exec(
+            select(Listing)
+            .join(ChannelAccount, ChannelAccount.id == Listing.channel_account_id)
+            .join(Sku, Sku.id == Listing.sku_id)
+            .where(ChannelAccount.marketplace == marketplace, Sku.sku == seller_sku)
+        ).one()
+
+
+def test_a_crawl_after_a_sync_finds_every_listing_on_every_marketplace_at_its_pushed_price(engine, sandboxes):
+    synced = sync_to(engine, sandboxes)
+
     report = run_monitor(engine, **FAST)
 
     assert report.ok, report.log_tail
-    assert report.observed == report.listings == 4 * len(sandboxes)
+    assert report.observed == report.listings == SKUS_IN_CATALOGUE * len(synced)
     assert report.drift == []
-    assert report.marketplaces == sorted(sandboxes)
+    assert report.marketplaces == sorted(synced)
     with Session(engine) as session:
-        seen = session.exec(select(ListingObservation)).all()
-    assert all(o.visible and o.price is not None and o.title for o in seen)
+        pairs = session.exec(select(ListingObservation, Listing).join(Listing)).all()
+    assert len(pairs) == report.observed
+    for seen, listing in pairs:
+        assert seen.visible and seen.title, seen.url
+        assert seen.price == listing.pushed_price, seen.url
+        assert seen.stock == listing.pushed_stock, seen.url
+
+
+def test_a_price_changed_by_hand_in_the_seller_centre_is_reported_as_price_drift(engine, synced):
+    marketplace, sandbox = next(iter(synced.items()))
+    item = sandbox.item("TC-CHE-200G")
+    sandbox.edit(item["item_id"], price=item["price"] + 15000)
+
+    report = run_monitor(engine, **FAST)
+
+    assert report.ok, report.log_tail
+    (row,) = report.drift
+    assert (row.marketplace, row.seller_sku, row.drift) == (marketplace, "TC-CHE-200G", [Drift.price])
+    assert row.seen_price == row.pushed_price + 15000
+
+
+def test_a_listing_hidden_by_the_marketplace_is_reported_missing(engine, synced):
+    marketplace, sandbox = list(synced.items())[-1]
+    sandbox.edit(sandbox.item("TC-MATONG-500")["item_id"], status="hidden")
+
+    report = run_monitor(engine, **FAST)
+
+    assert report.ok, report.log_tail
+    (row,) = report.drift
+    assert (row.marketplace, row.seller_sku, row.drift, row.visible) == (
+        marketplace, "TC-MATONG-500", [Drift.missing], False,
+    )
+
+
+def test_the_drift_summary_shows_the_latest_finding_of_each_listing(engine, synced):
+    marketplace, sandbox = next(iter(synced.items()))
+    item = sandbox.item("TC-MIEN-500G")
+    sandbox.edit(item["item_id"], status="hidden")
+    run_monitor(engine, **FAST)
+    assert [(r.seller_sku, r.drift) for r in drift_summary(engine).rows] == [("TC-MIEN-500G", [Drift.missing])]
+    sandbox.edit(item["item_id"], status="live")
+
+    run_monitor(engine, **FAST)
+
+    summary = drift_summary(engine)
+    assert summary.rows == []
+    assert summary.counts[Drift.missing] == 0
+    assert summary.last_observed_at is not None
+
+
+def test_an_awaiting_upload_listing_found_on_the_storefront_is_confirmed_live_with_its_item_id(engine, synced):
+    marketplace, sandbox = list(synced.items())[-1]
+    uploaded = sandbox.item("TC-CHE-500G")
+    waiting = listing_of(engine, marketplace, "TC-CHE-500G")
+    with session_scope(engine) as session:
+        session.execute(
+            update(Listing).where(Listing.id == waiting.id)
+            .values(state=ListingState.awaiting_upload, external_item_id=None)
+        )
+
+    report = run_monitor(engine, marketplace, **FAST)
+
+    assert report.ok, report.log_tail
+    (row,) = report.drift
+    assert (row.seller_sku, row.drift) == ("TC-CHE-500G", [Drift.confirmed])
+    confirmed = listing_of(engine, marketplace, "TC-CHE-500G")
+    assert (confirmed.state, confirmed.external_item_id) == (ListingState.live, uploaded["item_id"])
+
+
+def test_an_awaiting_upload_listing_not_yet_on_the_storefront_is_not_drift(engine, synced):
+    marketplace, sandbox = list(synced.items())[-1]
+    sandbox.edit(sandbox.item("TC-CHE-500G")["item_id"], status="hidden")
+    waiting = listing_of(engine, marketplace, "TC-CHE-500G")
+    with session_scope(engine) as session:
+        session.execute(
+            update(Listing).where(Listing.id == waiting.id)
+            .values(state=ListingState.awaiting_upload, external_item_id=None)
+        )
+
+    report = run_monitor(engine, marketplace, **FAST)
+
+    assert report.ok, report.log_tail
+    assert report.observed == SKUS_IN_CATALOGUE
+    assert report.drift == []
+    assert listing_of(engine, marketplace, "TC-CHE-500G").state == ListingState.awaiting_upload
+
+
+def test_a_robots_txt_that_disallows_the_product_pages_stops_their_crawl(engine, synced):
+    (blocked_name, blocked), *others = synced.items()
+    httpx.post(f"{blocked.url}/_sandbox/robots", json={"disallow": ["/shop/"]}).raise_for_status()
+
+    report = run_monitor(engine, **FAST)
+
+    assert report.ok, report.log_tail
+    assert len(report.blocked) == SKUS_IN_CATALOGUE
+    assert all(url.startswith(blocked.url + "/shop/") for url in report.blocked)
+    assert report.observed == SKUS_IN_CATALOGUE * len(others)
+    with Session(engine) as session:
+        crawled = session.exec(select(ListingObservation.url)).all()
+    assert not any(url.startswith(blocked.url) for url in crawled)
+
+
+def test_a_marketplace_that_cannot_be_reached_fails_the_crawl(engine, synced):
+    name, sandbox = next(iter(synced.items()))
+    sandbox.server.stop()
+
+    report = run_monitor(engine, name, **FAST)
+
+    assert not report.ok
+    assert len(report.failed) == SKUS_IN_CATALOGUE
+    assert report.observed == 0
+
+
+def test_one_marketplace_only_crawls_that_marketplace(engine, synced):
+    name = sorted(synced)[0]
+
+    report = run_monitor(engine, name, **FAST)
+
+    assert report.marketplaces == [name]
+    assert report.observed == SKUS_IN_CATALOGUE
+
+
+def test_an_unknown_marketplace_is_refused_by_name(engine):
+    with pytest.raises(ValueError, match="tiki"):
+        run_monitor(engine, "tiki")

@@ -21,7 +21,7 @@ from syndicator.monitor.targets import TARGET_LIST, CrawlTarget
 
 def crawl(targets: list[CrawlTarget], *, cache: bool, throttle_start_s: float) -> dict[str, object]:
     log = CrawlLog()
-    process = CrawlerProcess(crawl_settings(cache=cache, throttle_start_s=throttle_start_s), install_root_handler=True)
+    process = CrawlerProcess(crawl_settings(cache=cache, throttle_start_s=throttle_start_s))
     for name in sorted({target.marketplace for target in targets}):
         process.crawl(SPIDERS[name], targets=targets, log=log)
     crawlers = list(process.crawlers)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Self
+
+from scrapy.crawler import Crawler
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
@@ -14,7 +17,7 @@ from syndicator.monitor.spiders import ListingSpider, PageVisit
 class DriftPipeline:
     """Compares the page with what we last pushed."""
 
-    def process_item(self, item: PageVisit, spider: ListingSpider) -> PageVisit:
+    def process_item(self, item: PageVisit) -> PageVisit:
         item.drift = drift_of(item.target, item.seen)
         return item
 
@@ -25,13 +28,21 @@ class ObservationStorePipeline:
 
     engine: Engine
 
-    def open_spider(self, spider: ListingSpider) -> None:
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
         self.engine = make_engine()
 
-    def close_spider(self, spider: ListingSpider) -> None:
+    def close_spider(self) -> None:
         self.engine.dispose()
 
-    def process_item(self, item: PageVisit, spider: ListingSpider) -> PageVisit:
+    def process_item(self, item: PageVisit) -> PageVisit:
+        spider: ListingSpider = self.crawler.spider
         seen = item.seen
         with session_scope(self.engine) as session:
             row = ListingObservation(

@@ -30,6 +30,10 @@ def crawl_settings(*, cache: bool = False, throttle_start_s: float = 1.0) -> dic
         "HTTPCACHE_ENABLED": cache,
         "HTTPCACHE_DIR": str(data_dir() / "monitor-cache"),
         "HTTPCACHE_EXPIRATION_SECS": 24 * 3600,
+        "DOWNLOADER_MIDDLEWARES": {
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "syndicator.monitor.middlewares.SharedRobotsTxtMiddleware": 100,
+        },
         "ITEM_PIPELINES": {
             "syndicator.monitor.pipelines.DriftPipeline": 100,
             "syndicator.monitor.pipelines.ObservationStorePipeline": 200,
