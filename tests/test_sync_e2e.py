@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import sqlalchemy as sa
 from sqlmodel import Session
 
@@ -10,6 +12,11 @@ from catalog.pricing import channel_price, default_price_rule
 from syndicator.engine import run_sync
 from syndicator.orders import pull_orders
 from tests.support.sandboxes import CATALOGUE, connect_all, sandboxes, seed_catalogue  # noqa: F401
+
+def after_the_second() -> None:
+    """Marketplaces list orders by whole-second update times (Shopee's ``time_to``): let the second pass."""
+    time.sleep(1.05)
+
 
 STOCK = {sku: stock for *_, sku, _price, _weight, stock in CATALOGUE}
 PRICE = {sku: price for *_, sku, price, _weight, _stock in CATALOGUE}
@@ -50,12 +57,14 @@ def test_a_sale_on_one_marketplace_lowers_stock_on_all_others_and_a_cancellation
     run_sync(engine)
     seller, *others = sandboxes
     order = sandboxes[seller].order(shops[seller], "TC-CHE-200G", 3)
+    after_the_second()
 
     run_sync(engine)
 
     for name in others:
         assert sandboxes[name].item("TC-CHE-200G")["stock"] == STOCK["TC-CHE-200G"] - 3, name
     sandboxes[seller].cancel(order["order_id"])
+    after_the_second()
 
     run_sync(engine)
 
@@ -69,6 +78,7 @@ def test_pulling_the_same_orders_twice_changes_nothing(engine, sandboxes):
     run_sync(engine)
     for name, sandbox in sandboxes.items():
         sandbox.order(shops[name], "TC-MATONG-500", 1)
+    after_the_second()
 
     first = pull_orders(engine)
     with Session(engine) as session:

@@ -4,11 +4,14 @@ into the tables, and connected shops: what the sync engine's end-to-end tests st
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
+from PIL import Image
 from sqlalchemy.engine import Engine
 
 from adapters import registry
@@ -23,7 +26,14 @@ from syndicator.channels import HTTP_SETTINGS_ENV, connect_sandbox
 FAST = HttpSettings(connect_timeout_s=2, read_timeout_s=5, max_attempts=3, backoff_initial_s=0.01,
                     backoff_max_s=0.05, backoff_jitter_s=0.01)
 COOP = "HTX-TANCUONG"
-IMAGE = "https://vn-live-01.slatic.net/p/che-bup-tan-cuong.jpg"
+
+
+def product_picture() -> str:
+    """A real JPEG on disk (each marketplace uploads local pictures to its own image host)."""
+    path = Path(tempfile.gettempdir()) / "syndicator-test-che-bup-tan-cuong.jpg"
+    if not path.exists():
+        Image.new("RGB", (500, 500), (46, 125, 50)).save(path, "JPEG")
+    return str(path)
 
 
 @dataclass
@@ -118,7 +128,7 @@ def seed_catalogue(engine: Engine, coop_code: str = COOP) -> dict[str, int]:
                 products[code] = Product(
                     coop_id=coop.id, code=code, name=name, category_id=categories[category],
                     description=f"{name}, sản xuất tại Thái Nguyên.", origin_commune_name="Phường Tân Cương",
-                    images=[IMAGE], shelf_life_days=365, certifications=["VietGAP"],
+                    images=[product_picture()], shelf_life_days=365, certifications=["VietGAP"],
                 )
                 session.add(products[code])
                 session.flush()

@@ -1,0 +1,159 @@
+"""The unattended schedule (APScheduler 3, jobs kept in the same database, Asia/Ho_Chi_Minh):
+the nightly full reconcile at 02:00, orders and stock every 15 minutes, token refresh ahead of expiry.
+
+Each job works shop by shop (co-op × marketplace) under a lock that holds across processes — a
+PostgreSQL advisory lock, or on SQLite an exclusive file lock beside the database — so two syncs of
+one shop never run at once, even from two schedulers. Missed runs are coalesced into one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import hashlib
+import logging
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from catalog.db import data_dir, make_engine
+from catalog.models import ChannelAccount, Coop, utcnow
+from syndicator.channels import adapter_for
+from syndicator.engine import run_sync
+
+TIMEZONE = "Asia/Ho_Chi_Minh"
+REFRESH_AHEAD = timedelta(hours=24)
+log = logging.getLogger("syndicator.schedule")
+
+
+def _lock_key(unit: str) -> int:
+    return int.from_bytes(hashlib.sha256(unit.encode()).digest()[:8], "big", signed=True)
+
+
+@contextmanager
+def shop_lock(engine: Engine, unit: str) -> Iterator[bool]:
+    """Try to take the lock of one unit of sync work; yields whether it was taken (never waits)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            taken = connection.execute(sa.select(sa.func.pg_try_advisory_lock(_lock_key(unit)))).scalar()
+            try:
+                yield bool(taken)
+            finally:
+                if taken:
+                    connection.execute(sa.select(sa.func.pg_advisory_unlock(_lock_key(unit))))
+                    connection.commit()
+        return
+    folder = Path(engine.url.database).parent if engine.url.database else data_dir()
+    path = folder / "locks" / f"{hashlib.sha256(unit.encode()).hexdigest()[:16]}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def shop_units(engine: Engine) -> list[tuple[str, str]]:
+    """Every (co-op code, marketplace) with an enabled shop: the unit of scheduled work."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Coop.code, ChannelAccount.marketplace).join(Coop, Coop.id == ChannelAccount.coop_id)
+            .where(ChannelAccount.enabled == sa.true()).distinct()
+        ).all()
+    return sorted((code, str(marketplace)) for code, marketplace in rows)
+
+
+def sync_shops(database_url: str, reconcile: bool = False) -> dict[str, str]:
+    """One scheduled pass: each shop synced under its lock; a shop already being synced is skipped."""
+    engine = make_engine(database_url)
+    outcome: dict[str, str] = {}
+    try:
+        for coop_code, marketplace in shop_units(engine):
+            unit = f"sync:{coop_code}:{marketplace}"
+            with shop_lock(engine, unit) as taken:
+                if not taken:
+                    outcome[unit] = "busy"
+                    continue
+                report = run_sync(engine, coop_code, marketplace, trigger="schedule", reconcile=reconcile)
+                outcome[unit] = report.status
+    finally:
+        engine.dispose()
+    log.info("scheduled sync: %s", outcome)
+    return outcome
+
+
+def nightly_reconcile(database_url: str) -> dict[str, str]:
+    return sync_shops(database_url, reconcile=True)
+
+
+def refresh_tokens(database_url: str) -> list[int]:
+    """Refresh every token that expires within a day; the adapter's listener stores the new ones."""
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session:
+            due = session.exec(select(ChannelAccount).where(
+                ChannelAccount.enabled == sa.true(), ChannelAccount.credentials_encrypted.is_not(None),
+                ChannelAccount.access_expires_at.is_not(None),
+                ChannelAccount.access_expires_at < utcnow() + REFRESH_AHEAD,
+            )).all()
+        refreshed = []
+        for account in due:
+            with shop_lock(engine, f"token:{account.id}") as taken:
+                if taken:
+                    asyncio.run(_refresh(engine, account))
+                    refreshed.append(account.id)
+        return refreshed
+    finally:
+        engine.dispose()
+
+
+async def _refresh(engine: Engine, account: ChannelAccount) -> None:
+    async with adapter_for(engine, account) as adapter:
+        await adapter.refresh_credentials()
+
+
+def configure(scheduler: BackgroundScheduler | BlockingScheduler, engine: Engine, *,
+              every: timedelta = timedelta(minutes=15), nightly: CronTrigger | None = None,
+              refresh_every: timedelta = timedelta(hours=1)) -> None:
+    """Add the three jobs (replacing any stored ones); the job store is the application's database."""
+    url = engine.url.render_as_string(hide_password=False)
+    scheduler.add_jobstore(SQLAlchemyJobStore(engine=engine), alias="default")
+    common = {"args": [url], "replace_existing": True, "coalesce": True, "max_instances": 1,
+              "misfire_grace_time": 3600}
+    scheduler.add_job(nightly_reconcile, nightly or CronTrigger(hour=2, minute=0, timezone=TIMEZONE),
+                      id="nightly-reconcile", name="đối soát hằng đêm / nightly reconcile", **common)
+    scheduler.add_job(sync_shops, IntervalTrigger(seconds=every.total_seconds(), timezone=TIMEZONE),
+                      id="orders-and-stock", name="đơn hàng và tồn kho / orders and stock", **common)
+    scheduler.add_job(refresh_tokens, IntervalTrigger(seconds=refresh_every.total_seconds(), timezone=TIMEZONE),
+                      id="token-refresh", name="gia hạn token / token refresh", **common)
+
+
+def run_forever(engine: Engine) -> None:
+    """``syndicator schedule``: run in the foreground until SIGTERM or Ctrl+C, finishing the job at hand."""
+    scheduler = BlockingScheduler(timezone=TIMEZONE)
+    configure(scheduler, engine)
+
+    def stop(*_: object) -> None:
+        scheduler.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass

@@ -1,0 +1,65 @@
+"""Recovery: a hand edit put back by the nightly reconcile; a sync killed part-way leaves no duplicate."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+
+from syndicator.engine import run_sync
+from tests.support.sandboxes import FAST, connect_all, sandboxes, seed_catalogue  # noqa: F401
+
+
+def test_a_listing_edited_by_hand_is_put_back_by_the_nightly_reconcile(engine, sandboxes):
+    seed_catalogue(engine)
+    connect_all(engine, sandboxes)
+    run_sync(engine)
+    expected = {name: sandbox.item("TC-CHE-200G") for name, sandbox in sandboxes.items()}
+    for name, sandbox in sandboxes.items():
+        sandbox.edit(expected[name]["item_id"], price=99000, stock=1)
+
+    run_sync(engine, trigger="schedule", reconcile=True)
+
+    for name, sandbox in sandboxes.items():
+        item = sandbox.item("TC-CHE-200G")
+        assert (item["price"], item["stock"]) == (expected[name]["price"], expected[name]["stock"]), name
+
+
+def test_an_ordinary_sync_does_not_read_items_back(engine, sandboxes):
+    seed_catalogue(engine)
+    connect_all(engine, sandboxes)
+    run_sync(engine)
+    for sandbox in sandboxes.values():
+        sandbox.edit(sandbox.item("TC-CHE-200G")["item_id"], price=99000)
+
+    run_sync(engine)
+
+    assert all(sandbox.item("TC-CHE-200G")["price"] == 99000 for sandbox in sandboxes.values())
+
+
+def test_a_sync_killed_part_way_and_run_again_leaves_no_duplicate_listing(engine, database_url, sandboxes, tmp_path):
+    seed_catalogue(engine)
+    connect_all(engine, sandboxes)
+    for sandbox in sandboxes.values():
+        sandbox.faults(latency_ms=150)
+    env = {**os.environ, "SYNDICATOR_DATABASE_URL": database_url, "SYNDICATOR_DATA_DIR": str(tmp_path)}
+    child = subprocess.Popen([sys.executable, "-m", "syndicator", "sync", "--json"], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not any(s.items() for s in sandboxes.values()):
+        time.sleep(0.05)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert any(s.items() for s in sandboxes.values()), "the sync was killed before it created anything"
+    for sandbox in sandboxes.values():
+        sandbox.faults(latency_ms=0)
+
+    report = run_sync(engine)
+
+    assert report.succeeded, report.summary()
+    for name, sandbox in sandboxes.items():
+        counts = Counter(item["seller_sku"] for item in sandbox.items())
+        assert set(counts.values()) == {1} and len(counts) == 4, (name, counts)
