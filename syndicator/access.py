@@ -37,8 +37,10 @@ from catalog.models import (
     SyncEvent,
     SyncRun,
 )
+from catalog.pricing import PriceRule, StockPolicy
 from catalog.stock import stock_levels
 from catalog.text import fold, sort_key
+from syndicator.channels import price_rule, stock_policy
 from syndicator.users import Viewer
 
 LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -220,7 +222,7 @@ def overview(engine: Engine, viewer: Viewer, coop_code: str | None = None, *, no
         coop_id = _scope_coop_id(session, viewer, coop_code)
         counts = select(ChannelAccount.marketplace, Listing.state, sa.func.count(Listing.id)).join(
             ChannelAccount, Listing.channel_account_id == ChannelAccount.id
-        )
+        ).where(ChannelAccount.enabled)
         orders = select(sa.func.count(Order.id), sa.func.coalesce(sa.func.sum(Order.total), 0)).join(
             ChannelAccount, Order.channel_account_id == ChannelAccount.id
         ).where(Order.placed_at >= day_start, Order.status.not_in(NOT_SOLD))
@@ -366,7 +368,7 @@ def listing_matrix(engine: Engine, viewer: Viewer, query: str = "", coop_code: s
                 select(Listing.sku_id, ChannelAccount.marketplace, Listing.id, Listing.state, Listing.enabled,
                        Listing.last_error, Listing.external_item_id)
                 .join(ChannelAccount, Listing.channel_account_id == ChannelAccount.id)
-                .where(Listing.sku_id.in_(by_sku))
+                .where(Listing.sku_id.in_(by_sku), ChannelAccount.enabled)
             ).all()
             for sku_id, marketplace, listing_id, state, enabled, error, item_id in listings:
                 by_sku[sku_id]["listings"][str(marketplace)] = {
@@ -439,21 +441,27 @@ def channels(engine: Engine, viewer: Viewer, coop_code: str | None = None) -> li
     """Every shop the viewer may see: marketplace, co-op, state, token expiry, price rule, stock policy."""
     with session_scope(engine) as session:
         coop_id = _scope_coop_id(session, viewer, coop_code)
-        statement = select(ChannelAccount, Coop.code).join(Coop, ChannelAccount.coop_id == Coop.id)
+        statement = (
+            select(ChannelAccount, Coop.code).join(Coop, ChannelAccount.coop_id == Coop.id)
+            .where(ChannelAccount.enabled)
+        )
         if coop_id is not None:
             statement = statement.where(ChannelAccount.coop_id == coop_id)
         rows = session.exec(statement.order_by(ChannelAccount.marketplace, Coop.code)).all()
         listed = dict(session.exec(
             select(Listing.channel_account_id, sa.func.count(Listing.id))
-            .where(Listing.state == ListingState.live).group_by(Listing.channel_account_id)
+            .where(Listing.state == ListingState.live,
+                   Listing.channel_account_id.in_([account.id for account, _ in rows]))
+            .group_by(Listing.channel_account_id)
         ).all())
     return [
         {
             "id": account.id, "coop_code": code, "marketplace": str(account.marketplace),
             "shop_id": account.shop_id, "name": account.name, "state": account.state,
-            "enabled": account.enabled, "access_expires_at": account.access_expires_at,
-            "refresh_expires_at": account.refresh_expires_at, "price_rule": dict(account.price_rule),
-            "stock_policy": dict(account.stock_policy), "live_listings": listed.get(account.id, 0),
+            "access_expires_at": account.access_expires_at, "refresh_expires_at": account.refresh_expires_at,
+            "price_rule": price_rule(account).model_dump(mode="json"),
+            "stock_policy": stock_policy(account).model_dump(mode="json"),
+            "live_listings": listed.get(account.id, 0),
         }
         for account, code in rows
     ]
@@ -462,8 +470,6 @@ def channels(engine: Engine, viewer: Viewer, coop_code: str | None = None) -> li
 def set_price_rule(engine: Engine, viewer: Viewer, account_id: int, rule: dict[str, Any]) -> None:
     """Replace a shop's price rule (admins only), checked by the catalog's PriceRule model first."""
     _require_admin(viewer)
-    from catalog.pricing import PriceRule
-
     checked = PriceRule.model_validate(rule).model_dump(mode="json")
     with session_scope(engine) as session:
         account = _account(session, account_id)
@@ -472,8 +478,6 @@ def set_price_rule(engine: Engine, viewer: Viewer, account_id: int, rule: dict[s
 
 def set_stock_policy(engine: Engine, viewer: Viewer, account_id: int, policy: dict[str, Any]) -> None:
     """Replace a shop's stock policy (its own co-op or an admin)."""
-    from catalog.pricing import StockPolicy
-
     checked = StockPolicy.model_validate(policy).model_dump(mode="json")
     with session_scope(engine) as session:
         account = _account(session, account_id)

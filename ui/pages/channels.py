@@ -10,8 +10,9 @@ from pydantic import ValidationError
 
 from adapters.registry import MARKETPLACES
 from catalog.models import Role
+from catalog.pricing import PriceRule, channel_price
 from syndicator.access import channels, products, set_price_rule, set_stock_policy
-from ui.common import coop_picker, engine, guarded, missing, money, tr, viewer, when
+from ui.common import coop_picker, engine, guarded, money, tr, viewer, when
 
 
 def shops_table(shops: list[dict]) -> None:
@@ -19,7 +20,7 @@ def shops_table(shops: list[dict]) -> None:
     rows = [
         {
             tr("marketplace"): s["marketplace"], tr("coop"): s["coop_code"], tr("shop"): f"{s['name']} ({s['shop_id']})",
-            tr("state"): tr("connected") if s["enabled"] else s["state"], tr("token_expiry"): when(s["access_expires_at"]),
+            tr("state"): tr("connected") if s["state"] == "connected" else s["state"], tr("token_expiry"): when(s["access_expires_at"]),
             tr("live_count"): s["live_listings"],
             tr("price_rule"): json.dumps(s["price_rule"], ensure_ascii=False),
             tr("stock_policy"): json.dumps(s["stock_policy"], ensure_ascii=False),
@@ -53,8 +54,6 @@ def edit_shop(shops: list[dict]) -> None:
 
 def preview(shop: dict, rule_text: str) -> None:
     """What the co-op's first SKUs would cost on this marketplace under the rule being edited."""
-    from catalog.pricing import PriceRule, channel_price
-
     try:
         rule = PriceRule.model_validate(json.loads(rule_text))
     except (ValueError, ValidationError) as error:
@@ -83,5 +82,5 @@ if found is not None:
         st.info(tr("no_shops"))
     elif who.role is Role.officer:
         st.caption(tr("read_only"))
-    elif not missing("catalog.pricing"):
+    else:
         edit_shop(found)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from adapters.registry import MARKETPLACES
 from syndicator.access import can_edit, delist, listing_matrix, plan_preview, publish
-from ui.common import coop_picker, engine, guarded, page_footer, pager, tr, viewer
+from ui.common import coop_picker, engine, guarded, money, page_footer, pager, tr, viewer
 
 SELECT = "select"
 
@@ -59,19 +59,21 @@ def actions(rows: list[dict], chosen: list[bool]) -> None:
 def plan(coop_code: str | None) -> None:
     if not st.button(tr("show_plan"), key="show_plan"):
         return
-    try:
-        found = guarded(lambda: plan_preview(engine(), who, coop_code=coop_code))
-    except ImportError:
-        st.info(tr("not_available", what="syndicator.plan"))
-        return
+    found = guarded(lambda: plan_preview(engine(), who, coop_code=coop_code))
     if found is None:
         return
-    rows = [action.model_dump(mode="json") if hasattr(action, "model_dump") else dict(action)
-            for action in found.actions]
-    if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    else:
+    if not found.actions:
         st.info(tr("plan_empty"))
+        return
+    names = {account.id: f"{account.marketplace} · {account.coop_code}" for account in found.accounts}
+    st.dataframe(pd.DataFrame({
+        tr("shop"): [names.get(a.account_id, a.account_id) for a in found.actions],
+        "SKU": [a.seller_sku for a in found.actions],
+        tr("action"): [a.kind.value for a in found.actions],
+        tr("channel_price"): [money(a.price) for a in found.actions],
+        tr("pushed_price"): [money(a.pushed_price) for a in found.actions],
+        tr("col_stock"): [a.stock for a in found.actions],
+    }), hide_index=True, width="stretch")
 
 
 who = viewer()

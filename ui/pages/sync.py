@@ -16,17 +16,14 @@ def sync_now(coop_code: str | None) -> None:
         return
     bar = st.progress(0.0)
 
-    def progress(done: int, total: int, *_: object) -> None:
-        bar.progress(min(done / max(total, 1), 1.0))
+    def progress(account, done: int, total: int) -> None:
+        bar.progress(min(done / max(total, 1), 1.0), text=f"{account.marketplace} · {account.coop_code}: {done}/{total}")
 
-    try:
-        result = guarded(lambda: run_sync_now(engine(), who, coop_code=coop_code, progress=progress))
-    except ImportError:
-        st.info(tr("not_available", what="syndicator.engine"))
-        return
-    if result is not None:
+    report = guarded(lambda: run_sync_now(engine(), who, coop_code=coop_code, progress=progress))
+    if report is not None:
         bar.progress(1.0)
-        st.success(tr("sync_done", status=getattr(result, "status", result)))
+        show = st.success if report.succeeded else st.warning
+        show(tr("sync_done", status=report.status))
 
 
 def history() -> None:

@@ -1,0 +1,80 @@
+"""``syndicator demo [--no-ui]``: sample data on the five sandboxes, synced, orders pulled, then the app."""
+
+from __future__ import annotations
+
+import subprocess
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from catalog.db import database_url, init_database
+from syndicator.commands.users import ui_command
+from syndicator.demo import DEMO_PASSWORD, FIRST_PORT, DemoSummary, run_demo, start_sandboxes, stop_sandboxes
+from syndicator.secrets import ensure_key_file
+
+
+def print_summary(console: Console, summary: DemoSummary) -> None:
+    logins = Table(title="Tài khoản demo / demo logins", show_lines=False)
+    for column in ("tên đăng nhập / username", "mật khẩu / password", "vai trò / role", "HTX"):
+        logins.add_column(column)
+    for login in summary.logins:
+        logins.add_row(login.username, DEMO_PASSWORD, login.role.value, login.coop_code or "—")
+    console.print(logins)
+    sandboxes = Table(title="Sàn thử nghiệm / sandboxes")
+    sandboxes.add_column("sàn / marketplace")
+    sandboxes.add_column("URL")
+    sandboxes.add_column("đang bán / live", justify="right")
+    for name, url in summary.sandboxes.items():
+        sandboxes.add_row(name, url, str(summary.live.get(name, 0)))
+    console.print(sandboxes)
+    if summary.retired_shops:
+        console.print(f"Gian hàng của lần demo trước đã ngừng / shops from an earlier demo retired: "
+                      f"{summary.retired_shops}")
+    console.print(
+        f"Gian hàng / shops connected: {summary.shops} · đồng bộ / syncs: {summary.first_sync}, "
+        f"{summary.second_sync}\n"
+        f"Tin đang bán / listings live: {sum(summary.live.values())} · đơn đặt / orders placed: "
+        f"{summary.orders_placed} · đơn đã lấy về / orders pulled: {summary.orders_pulled}"
+    )
+    for error in summary.errors[:20]:
+        console.print(f"[yellow]lỗi / error:[/yellow] {error}")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def demo(
+        no_ui: Annotated[bool, typer.Option("--no-ui", help="dừng sau khi đồng bộ / stop after the sync")] = False,
+        port: Annotated[int, typer.Option("--port", help="cổng ứng dụng / app port")] = 8501,
+        sandbox_port: Annotated[
+            int, typer.Option("--sandbox-port", help="cổng sàn đầu tiên / first sandbox port")
+        ] = FIRST_PORT,
+    ) -> None:
+        """Dữ liệu mẫu + sàn thử nghiệm + đồng bộ + đơn hàng, rồi mở ứng dụng. Sample data, sandboxes, sync, app."""
+        console = Console()
+        engine = init_database(database_url())
+        ensure_key_file()
+        servers = start_sandboxes(first_port=sandbox_port)
+        try:
+            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                          console=console, transient=True) as bars:
+                tasks: dict[int, int] = {}
+
+                def progress(account, done: int, total: int) -> None:
+                    if account.id not in tasks:
+                        tasks[account.id] = bars.add_task(f"{account.marketplace} · {account.coop_code}", total=total)
+                    bars.update(tasks[account.id], completed=done, total=total)
+
+                summary = run_demo(engine, servers, say=console.print, progress=progress)
+            print_summary(console, summary)
+            if no_ui:
+                raise typer.Exit(0 if summary.ok else 1)
+            console.print(f"Ứng dụng / app: http://localhost:{port} — Ctrl+C để dừng / to stop")
+            try:
+                subprocess.call(ui_command(port))
+            except KeyboardInterrupt:
+                pass
+        finally:
+            stop_sandboxes(servers)

@@ -1,0 +1,201 @@
+"""``syndicator demo``: the sample co-ops on all five sandboxes, synced, with shoppers' orders pulled.
+
+Steps, each through the same code an operator's commands use: seed the sample catalogue (when the
+database has none), create demo logins, start every landed sandbox on its own port (8701…), connect
+every sample co-op's shop on each, sync, let a few shoppers buy, sync again (which pulls the orders and
+fans the new stock out to the other marketplaces).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import httpx
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from adapters import registry
+from adapters.common.sandbox import SandboxServer
+from catalog.db import session_scope
+from catalog.models import ChannelAccount, Coop, Listing, ListingState, Role, Sku
+from catalog.sample import COOPS, seed_sample_catalog
+from syndicator.apply import Progress
+from syndicator.channels import connect_sandbox
+from syndicator.engine import SyncReport, run_sync
+from syndicator.users import add_user
+
+DEMO_PASSWORD = "demo-2026"
+FIRST_PORT = 8701
+SHOPPERS_PER_SHOP = 2
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: Role
+    coop_code: str | None = None
+
+
+@dataclass
+class DemoSummary:
+    seeded: dict | None = None
+    logins: list[DemoLogin] = field(default_factory=list)
+    sandboxes: dict[str, str] = field(default_factory=dict)
+    retired_shops: int = 0
+    shops: int = 0
+    first_sync: str = ""
+    orders_placed: int = 0
+    orders_pulled: int = 0
+    second_sync: str = ""
+    live: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return sum(self.live.values()) > 0 and self.orders_pulled > 0
+
+
+def demo_logins() -> list[DemoLogin]:
+    """One clerk per sample co-op (``HTX-TANCUONG`` → ``tancuong``), an officer and an admin."""
+    clerks = [DemoLogin(coop.code.removeprefix("HTX-").lower(), Role.coop, coop.code) for coop in COOPS]
+    return [*clerks, DemoLogin("canbo", Role.officer), DemoLogin("quantri", Role.admin)]
+
+
+def ensure_demo_logins(engine: Engine) -> list[DemoLogin]:
+    """Create the demo logins that do not exist yet (an existing one keeps its password)."""
+    from catalog.models import User
+
+    with session_scope(engine) as session:
+        taken = set(session.exec(select(User.username)).all())
+    for login in demo_logins():
+        if login.username not in taken:
+            add_user(engine, login.username, DEMO_PASSWORD, login.role, coop_code=login.coop_code)
+    return demo_logins()
+
+
+def start_sandboxes(host: str = "127.0.0.1", first_port: int = FIRST_PORT) -> dict[str, SandboxServer]:
+    """Every landed marketplace's sandbox, in DESIGN order, on consecutive ports from ``first_port``
+    (a marketplace whose sandbox has not landed is left out)."""
+    servers: dict[str, SandboxServer] = {}
+    try:
+        for offset, name in enumerate(registry.MARKETPLACES):
+            try:
+                sandbox = registry.load(registry.spec(name).sandbox)()
+            except (ImportError, AttributeError, KeyError):
+                continue
+            servers[name] = SandboxServer(sandbox, host=host, port=first_port + offset).start()
+    except BaseException:
+        stop_sandboxes(servers)
+        raise
+    return servers
+
+
+def stop_sandboxes(servers: dict[str, SandboxServer]) -> None:
+    for server in servers.values():
+        server.stop()
+
+
+def retire_restarted_shops(engine: Engine, base_urls: list[str]) -> int:
+    """Switch off shops an earlier demo opened on these sandbox addresses.
+
+    Sandboxes keep their shops in memory, so after a restart those shops are gone and the sandbox hands
+    out the same shop ids again. The old accounts keep their listings and orders as history, under an
+    address marked retired, so the fresh shops are new accounts and nothing is counted twice.
+    """
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    with session_scope(engine) as session:
+        stale = session.exec(
+            select(ChannelAccount).where(ChannelAccount.base_url.in_(base_urls), ChannelAccount.enabled)
+        ).all()
+        for account in stale:
+            account.enabled = False
+            account.state = "retired"
+            account.base_url = f"{account.base_url}#retired-{stamp}"
+        return len(stale)
+
+
+def connect_demo_shops(engine: Engine, servers: dict[str, SandboxServer]) -> int:
+    """Open and authorise every sample co-op's shop on every sandbox; returns how many."""
+    count = 0
+    for coop in COOPS:
+        for name, server in servers.items():
+            connect_sandbox(engine, coop.code, name, server.base_url)
+            count += 1
+    return count
+
+
+def place_shopper_orders(engine: Engine, servers: dict[str, SandboxServer], per_shop: int = SHOPPERS_PER_SHOP
+                         ) -> int:
+    """Shoppers buy one unit of the first live listings of every shop; returns the orders the sandboxes took."""
+    placed = 0
+    with session_scope(engine) as session:
+        listings = session.exec(
+            select(ChannelAccount.marketplace, ChannelAccount.shop_id, Sku.sku)
+            .join(Listing, Listing.channel_account_id == ChannelAccount.id)
+            .join(Sku, Listing.sku_id == Sku.id)
+            .where(ChannelAccount.enabled, Listing.state == ListingState.live,
+                   ChannelAccount.base_url.in_([s.base_url for s in servers.values()]))
+            .order_by(ChannelAccount.id, Sku.sku)
+        ).all()
+    chosen: dict[tuple[str, str], list[str]] = {}
+    for marketplace, shop_id, sku in listings:
+        skus = chosen.setdefault((str(marketplace), shop_id), [])
+        if len(skus) < per_shop:
+            skus.append(sku)
+    with httpx.Client(timeout=10) as client:
+        for (marketplace, shop_id), skus in chosen.items():
+            for sku in skus:
+                answer = client.post(f"{servers[marketplace].base_url}/_sandbox/orders",
+                                     json={"shop_id": shop_id, "lines": [{"seller_sku": sku, "quantity": 1}]})
+                placed += answer.is_success
+    return placed
+
+
+def live_listings(engine: Engine) -> dict[str, int]:
+    """Live listings per marketplace over enabled shops."""
+    with session_scope(engine) as session:
+        rows = session.exec(
+            select(ChannelAccount.marketplace, sa.func.count(Listing.id))
+            .join(Listing, Listing.channel_account_id == ChannelAccount.id)
+            .where(ChannelAccount.enabled, Listing.state == ListingState.live)
+            .group_by(ChannelAccount.marketplace)
+        ).all()
+    return {str(marketplace): count for marketplace, count in rows}
+
+
+def _errors(report: SyncReport) -> list[str]:
+    found = [f"{shop.account.marketplace}/{shop.account.coop_code}: {error}"
+             for shop in report.shops for error in shop.errors]
+    found += [f"orders {shop.marketplace}/{shop.coop_code}: {shop.error}" for shop in report.orders.shops if shop.error]
+    return found
+
+
+def run_demo(engine: Engine, servers: dict[str, SandboxServer], say: Callable[[str], None] = print,
+             progress: Progress | None = None) -> DemoSummary:
+    """Everything but the app, against sandboxes already started; a summary of what happened."""
+    summary = DemoSummary(sandboxes={name: server.base_url for name, server in servers.items()})
+    with session_scope(engine) as session:
+        empty = session.exec(select(sa.func.count()).select_from(Coop)).one() == 0
+    if empty:
+        say("Đang tạo danh mục mẫu / seeding the sample catalogue …")
+        summary.seeded = seed_sample_catalog(engine)
+    summary.logins = ensure_demo_logins(engine)
+    summary.retired_shops = retire_restarted_shops(engine, list(summary.sandboxes.values()))
+    say(f"Đang kết nối gian hàng / connecting shops on {len(servers)} sandboxes …")
+    summary.shops = connect_demo_shops(engine, servers)
+    say("Đồng bộ lần 1 / first sync …")
+    first = run_sync(engine, trigger="demo", progress=progress)
+    summary.first_sync = first.status
+    summary.errors += _errors(first)
+    say("Người mua đặt hàng / shoppers place orders …")
+    summary.orders_placed = place_shopper_orders(engine, servers)
+    say("Đồng bộ lần 2: lấy đơn, cập nhật tồn kho / second sync: pull orders, fan stock out …")
+    second = run_sync(engine, trigger="demo", progress=progress)
+    summary.second_sync = second.status
+    summary.orders_pulled = sum(shop.orders_new for shop in second.orders.shops)
+    summary.errors += _errors(second)
+    summary.live = live_listings(engine)
+    return summary
