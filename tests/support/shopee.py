@@ -45,9 +45,17 @@ def shopee_servers() -> Iterator[Any]:
         server.stop()
 
 
+@pytest.fixture(scope="module")
+def shared_shopee() -> Iterator[SandboxServer]:
+    with SandboxServer(ShopeeSandbox()) as server:
+        yield server
+
+
 @pytest.fixture
-def shopee(shopee_servers) -> SandboxServer:
-    return shopee_servers()
+def shopee(shared_shopee: SandboxServer) -> Iterator[SandboxServer]:
+    """One sandbox per test module (each test opens its own shop); faults are cleared after each test."""
+    yield shared_shopee
+    Control(shared_shopee).faults(latency_ms=0, error_rate=0, rate_limit_rate=0, timeout_rate=0)
 
 
 @pytest.fixture
@@ -104,6 +112,10 @@ class Control:
     def faults(self, **faults: Any) -> None:
         self.send("POST", "faults", faults)
 
+    def page(self, shop_id: str, item_id: str) -> httpx.Response:
+        """The public product page a shopper (or the monitor) opens."""
+        return httpx.get(f"{self.base_url}/shop/{shop_id}/{item_id}", timeout=10)
+
 
 async def connected(server: SandboxServer, *, http: HttpSettings = FAST, on_credentials: Any = None,
                     name: str = "HTX Chè Tân Cương") -> ShopeeAdapter:
@@ -137,14 +149,20 @@ class RawShop:
         return {**params, **overrides}
 
     def post(self, api: str, body: dict[str, Any], **overrides: Any) -> dict[str, Any]:
-        response = httpx.post(f"{self.base_url}/api/v2/{api}", params=self.signed(api, **overrides), json=body,
-                              timeout=10)
-        return response.json()
+        return self.send("POST", api, self.signed(api, **overrides), body).json()
 
     def get(self, api: str, query: dict[str, Any], **overrides: Any) -> dict[str, Any]:
-        response = httpx.get(f"{self.base_url}/api/v2/{api}", params={**query, **self.signed(api, **overrides)},
-                             timeout=10)
-        return response.json()
+        return self.send("GET", api, {**query, **self.signed(api, **overrides)}).json()
+
+    def send(self, method: str, api: str, params: dict[str, Any], body: dict[str, Any] | None = None
+             ) -> httpx.Response:
+        """Exactly these query parameters (signed or not) and JSON body."""
+        return httpx.request(method, f"{self.base_url}/api/v2/{api}", params=params, json=body, timeout=10)
+
+    def public(self, api: str, body: dict[str, Any]) -> dict[str, Any]:
+        """A public call (auth), signed without token and shop."""
+        params = common_params(self.partner_key, self.partner_id, f"/api/v2/{api}")
+        return self.send("POST", api, params, body).json()
 
 
 def seed_losing_answer(number: int, rate: float, calls: int = 12) -> int:
