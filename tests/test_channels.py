@@ -1,0 +1,111 @@
+"""Channel accounts: connected through each marketplace's own flow, secrets encrypted and never shown."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+from catalog.models import ChannelAccount
+from syndicator.channels import ChannelError, connect_feed, connect_sandbox, list_channels
+from syndicator.cli import app
+from syndicator.engine import run_sync
+from syndicator.secrets import decrypt_credentials
+from tests.support.sandboxes import COOP, connect_all, sandboxes, seed_catalogue  # noqa: F401
+
+
+def _secrets(account: ChannelAccount) -> list[str]:
+    credentials = decrypt_credentials(account.credentials_encrypted)
+    values = [credentials.app_secret, credentials.access_token, credentials.refresh_token]
+    return [value.get_secret_value() for value in values if value is not None]
+
+
+def test_connecting_to_every_sandbox_stores_encrypted_credentials(engine, sandboxes):
+    seed_catalogue(engine)
+    connect_all(engine, sandboxes)
+
+    with Session(engine) as session:
+        accounts = session.execute(sa.select(ChannelAccount)).scalars().all()
+        raw = session.execute(sa.text("SELECT credentials_encrypted FROM channelaccount")).scalars().all()
+    assert sorted(a.marketplace for a in accounts) == sorted(sandboxes)
+    for account in accounts:
+        secrets = _secrets(account)
+        assert secrets
+        assert not any(secret in text for secret in secrets for text in raw)
+
+
+def test_channels_list_never_shows_a_secret(engine, database_url, sandboxes, monkeypatch):
+    seed_catalogue(engine)
+    connect_all(engine, sandboxes)
+    monkeypatch.setenv("SYNDICATOR_DATABASE_URL", database_url)
+    with Session(engine) as session:
+        secrets = [s for a in session.execute(sa.select(ChannelAccount)).scalars() for s in _secrets(a)]
+
+    shown = CliRunner().invoke(app, ["channels", "list", "--json"])
+    table = CliRunner().invoke(app, ["channels", "list"])
+
+    assert shown.exit_code == 0 and table.exit_code == 0
+    assert {row["marketplace"] for row in json.loads(shown.stdout)} == set(sandboxes)
+    assert not any(secret in shown.stdout or secret in table.stdout for secret in secrets)
+
+
+def test_a_refreshed_token_is_stored_again_encrypted(engine, sandboxes):
+    if "lazada" not in sandboxes:
+        pytest.skip("needs a marketplace with expiring tokens")
+    seed_catalogue(engine)
+    account = connect_sandbox(engine, COOP, "lazada", sandboxes["lazada"].url)
+    before = decrypt_credentials(account.credentials_encrypted).access_token.get_secret_value()
+    sandboxes["lazada"].faults(expire_tokens=True)
+
+    report = run_sync(engine, marketplace="lazada")
+
+    assert report.succeeded, report.summary()
+    with Session(engine) as session:
+        stored = session.get(ChannelAccount, account.id)
+    assert decrypt_credentials(stored.credentials_encrypted).access_token.get_secret_value() != before
+
+
+def test_a_floor_without_api_is_connected_as_a_spreadsheet_feed(engine, sandboxes):
+    seed_catalogue(engine)
+
+    account = connect_feed(engine, COOP, "thainguyentrade")
+
+    assert account.credentials_encrypted is None
+    assert [c.state for c in list_channels(engine)] == ["feed"]
+
+
+def test_a_feed_shop_gets_full_and_changes_workbooks_and_waits_for_upload(engine, sandboxes, tmp_path, monkeypatch):
+    monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path))
+    seed_catalogue(engine)
+    connect_feed(engine, COOP, "voso")
+
+    first = run_sync(engine)
+    second = run_sync(engine)
+
+    (feed,) = first.feeds
+    assert feed.rows == 4 and feed.changed == 4 and os.path.exists(feed.full_path)
+    assert second.feeds == []
+    with Session(engine) as session:
+        states = session.execute(sa.text("SELECT DISTINCT state FROM listing")).scalars().all()
+    assert states == ["awaiting_upload"]
+
+
+def test_connecting_an_unknown_co_op_is_refused_by_name(engine, sandboxes):
+    with pytest.raises(ChannelError, match="HTX-KHONG-CO"):
+        connect_feed(engine, "HTX-KHONG-CO", "voso")
+
+
+def test_init_creates_the_key_file_readable_by_its_owner_only(tmp_path, monkeypatch):
+    monkeypatch.delenv("SYNDICATOR_SECRET_KEY", raising=False)
+    monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SYNDICATOR_DATABASE_URL", f"sqlite:///{tmp_path / 'syndicator.db'}")
+
+    result = CliRunner().invoke(app, ["init"])
+
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE((tmp_path / "secret.key").stat().st_mode) == 0o600
