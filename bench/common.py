@@ -29,6 +29,7 @@ from adapters.registry import available, load, spec
 from catalog.categories import ensure_categories
 from catalog.db import session_scope
 from catalog.models import Coop, MovementKind, Product, Sku, StockMovement
+from catalog.sample import draw_images
 
 START_TIMEOUT_S = 30
 
@@ -177,21 +178,20 @@ class SandboxFleet:
 
 # --- catalog ----------------------------------------------------------------------------------------
 
-# (product name, variant, base price in đồng, weight in grams, category code, picture):
+# (product name, variant, base price in đồng, weight in grams, category code):
 # what Thái Nguyên co-ops sell.
 PRODUCT_LINES = (
-    ("Chè búp Tân Cương đặc biệt", "Gói 200g", 120000, 200, "CHE", "che-bup-tan-cuong"),
-    ("Chè búp Tân Cương đặc biệt", "Hộp 500g", 280000, 500, "CHE", "che-bup-tan-cuong-hop"),
-    ("Mật ong rừng Võ Nhai", "Chai 500ml", 250000, 700, "MAT-ONG", "mat-ong-vo-nhai"),
-    ("Mật ong rừng Võ Nhai", "Chai 1 lít", 450000, 1350, "MAT-ONG", "mat-ong-vo-nhai-1l"),
-    ("Miến dong Na Rì", "Gói 500g", 65000, 500, "THUC-PHAM-KHO", "mien-dong-na-ri"),
-    ("Miến dong Na Rì", "Gói 1kg", 120000, 1000, "THUC-PHAM-KHO", "mien-dong-na-ri-1kg"),
-    ("Gạo Bao thai Định Hóa", "Túi 5kg", 110000, 5000, "GAO", "gao-bao-thai-dinh-hoa"),
-    ("Chè móc câu Trại Cài", "Gói 100g", 90000, 100, "CHE", "che-moc-cau-trai-cai"),
-    ("Măng khô Phú Lương", "Gói 300g", 95000, 300, "THUC-PHAM-KHO", "mang-kho-phu-luong"),
-    ("Nấm hương rừng Đồng Hỷ", "Hộp 200g", 150000, 200, "NAM", "nam-huong-dong-hy"),
+    ("Chè búp Tân Cương đặc biệt", "Gói 200g", 120000, 200, "CHE"),
+    ("Chè búp Tân Cương đặc biệt", "Hộp 500g", 280000, 500, "CHE"),
+    ("Mật ong rừng Võ Nhai", "Chai 500ml", 250000, 700, "MAT-ONG"),
+    ("Mật ong rừng Võ Nhai", "Chai 1 lít", 450000, 1350, "MAT-ONG"),
+    ("Miến dong Na Rì", "Gói 500g", 65000, 500, "THUC-PHAM-KHO"),
+    ("Miến dong Na Rì", "Gói 1kg", 120000, 1000, "THUC-PHAM-KHO"),
+    ("Gạo Bao thai Định Hóa", "Túi 5kg", 110000, 5000, "GAO"),
+    ("Chè móc câu Trại Cài", "Gói 100g", 90000, 100, "CHE"),
+    ("Măng khô Phú Lương", "Gói 300g", 95000, 300, "THUC-PHAM-KHO"),
+    ("Nấm hương rừng Đồng Hỷ", "Hộp 200g", 150000, 200, "NAM"),
 )
-PICTURES_URL = "https://htx-thainguyen.vn/anh"
 
 
 @dataclass(frozen=True)
@@ -223,9 +223,15 @@ def seller_sku(shop: int, number: int) -> str:
     return f"BN{shop:04d}-{number:04d}"
 
 
-def build_catalog(engine: Engine, shops: int, skus: int, *, stock: int = 1000) -> BenchCatalog:
+def build_catalog(
+    engine: Engine, shops: int, skus: int, *, stock: int = 1000, images_dir: Path | None = None
+) -> BenchCatalog:
     """``shops`` co-ops with ``skus`` SKUs each (one product per SKU) and ``stock`` units received of each,
-    written with a handful of multi-row inserts."""
+    written with a handful of multi-row inserts. Product pictures are the sample catalogue's, drawn into
+    ``images_dir`` (a new temporary folder by default): local files, as a co-op's clerk would have them."""
+    folder = images_dir or Path(tempfile.mkdtemp(prefix="syndicator-bench-images-"))
+    draw_images(folder)
+    pictures = sorted(str(path) for path in folder.glob("*.png"))
     stamp = datetime.now(UTC)
     codes = [coop_code(shop) for shop in range(1, shops + 1)]
     with session_scope(engine) as session:
@@ -240,7 +246,7 @@ def build_catalog(engine: Engine, shops: int, skus: int, *, stock: int = 1000) -
             ],
         )
         coop_ids = dict(conn.execute(sa.select(Coop.code, Coop.id).where(Coop.code.in_(codes))).all())
-        conn.execute(sa.insert(Product.__table__), list(_product_rows(coop_ids, categories, skus, stamp)))
+        conn.execute(sa.insert(Product.__table__), list(_product_rows(coop_ids, categories, pictures, skus, stamp)))
         product_ids = {
             (coop_id, code): product_id
             for coop_id, code, product_id in conn.execute(
@@ -267,11 +273,11 @@ def build_catalog(engine: Engine, shops: int, skus: int, *, stock: int = 1000) -
 
 
 def _product_rows(
-    coop_ids: dict[str, int], categories: dict[str, int], skus: int, stamp: datetime
+    coop_ids: dict[str, int], categories: dict[str, int], pictures: list[str], skus: int, stamp: datetime
 ) -> Iterable[dict[str, Any]]:
     for code, coop_id in coop_ids.items():
         for number in range(1, skus + 1):
-            name, variant, _, _, category, picture = PRODUCT_LINES[(number - 1) % len(PRODUCT_LINES)]
+            name, variant, _, _, category = PRODUCT_LINES[(number - 1) % len(PRODUCT_LINES)]
             yield {
                 "coop_id": coop_id,
                 "code": f"SP-{number:04d}",
@@ -281,7 +287,7 @@ def _product_rows(
                 "origin_province": "Thái Nguyên",
                 "certifications": ["VietGAP"],
                 "shelf_life_days": 365,
-                "images": [f"{PICTURES_URL}/{picture}.jpg"],
+                "images": [pictures[(number - 1) % len(pictures)]],
                 "created_at": stamp,
                 "updated_at": stamp,
             }
@@ -292,7 +298,7 @@ def _sku_rows(
 ) -> Iterable[dict[str, Any]]:
     for shop, code in enumerate(sorted(coop_ids), start=1):
         for number in range(1, skus + 1):
-            _, variant, price, weight, _, _ = PRODUCT_LINES[(number - 1) % len(PRODUCT_LINES)]
+            _, variant, price, weight, _ = PRODUCT_LINES[(number - 1) % len(PRODUCT_LINES)]
             yield {
                 "product_id": product_ids[(coop_ids[code], f"SP-{number:04d}")],
                 "sku": seller_sku(shop, number),
