@@ -8,7 +8,7 @@ no marks at all (``Tan Cuong``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from vietnam_provinces import Province, Ward
 
@@ -66,13 +66,18 @@ def communes(province: str = DEFAULT_PROVINCE) -> list[Commune]:
 
 def match_commune(text: str, province: str = DEFAULT_PROVINCE) -> list[Commune]:
     """All communes ``text`` may mean: one for a clear match, several when marks were left out ambiguously."""
+    return list(_match(text, province))
+
+
+@lru_cache(maxsize=4096)
+def _match(text: str, province: str) -> tuple[Commune, ...]:
     rows = _communes(clean(province))
     key = _strip_division(tone_key(text))
-    exact = [commune for short, _, commune in rows if short == key]
+    exact = tuple(commune for short, _, commune in rows if short == key)
     if exact:
         return exact
     folded = fold(key)
-    return [commune for _, bare, commune in rows if bare == folded]
+    return tuple(commune for _, bare, commune in rows if bare == folded)
 
 
 def find_commune(text: str, province: str = DEFAULT_PROVINCE) -> Commune | None:

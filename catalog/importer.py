@@ -6,10 +6,12 @@ The stock column sets on-hand stock through the ledger (one counted movement per
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -80,7 +82,8 @@ def import_file(engine: Engine, path: Path, coop_code: str | None = None, dry_ru
     """Check every row of ``path`` (.xlsx or .csv); write them all, or — if any is bad — none, listing every error.
 
     ``coop_code`` is the co-op for rows without one (and the only co-op the file may touch).
-    ``progress(done, total)`` is called as rows are read.
+    ``progress(done, total)`` is called as rows are read. Rows are read one by one and written in batches
+    inside one transaction, committed only when the whole file was good (and this is not a dry run).
     """
     report = ImportReport(dry_run=dry_run)
     coop = coop_code.strip().upper() if coop_code else None
@@ -88,26 +91,16 @@ def import_file(engine: Engine, path: Path, coop_code: str | None = None, dry_ru
         with open_sheet(Path(path)) as sheet:
             report.errors.extend(_header_errors(sheet, coop, lang))
             report.warnings.extend(t("header_unknown", lang, column=name) for name in sheet.unknown)
-            if report.errors:
-                return report
-            numbered = _read_rows(sheet, coop, report, progress, lang)
+            if not report.errors:
+                with _Import(engine, report, lang) as batches:
+                    _read_rows(sheet, coop, batches, progress, lang)
     except UnsupportedFile as error:
         report.errors.append(RowError(0, "", t("file_type", lang, value=str(error))))
         return report
-    except (OSError, ValueError, KeyError) as error:
+    except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError) as error:
         report.errors.append(RowError(0, "", t("file_unreadable", lang, detail=str(error))))
         return report
-    # Rows that failed alone are still checked together with the rest, so every bad row is reported at once.
-    written = write_rows(engine, [row for _, row in numbered], [number for number, _ in numbered],
-                         dry_run=dry_run or bool(report.errors), lang=lang)
-    if report.errors or written.errors:
-        report.errors += written.errors
-        return _labelled(report, sheet, lang)
-    written.rows = report.rows
-    written.warnings[:0] = report.warnings
-    if progress is not None:
-        progress(report.rows, report.rows)
-    return _labelled(written, sheet, lang)
+    return _labelled(report, sheet, lang)
 
 
 def _header_errors(sheet: Sheet, coop: str | None, lang: str | None) -> list[RowError]:
@@ -123,21 +116,22 @@ def _header_errors(sheet: Sheet, coop: str | None, lang: str | None) -> list[Row
     return errors
 
 
-def _read_rows(sheet: Sheet, coop: str | None, report: ImportReport, progress: Progress | None,
-               lang: str | None) -> list[tuple[int, ProductRow]]:
-    numbered: list[tuple[int, ProductRow]] = []
+def _read_rows(sheet: Sheet, coop: str | None, batches: _Import, progress: Progress | None,
+               lang: str | None) -> None:
+    done = 0
     for done, (number, raw) in enumerate(sheet.rows(), start=1):
-        report.rows += 1
+        batches.report.rows += 1
         row, errors = validate_row(raw, number, default_coop=coop, lang=lang)
-        report.errors.extend(errors)
+        batches.report.errors.extend(errors)
         if row is not None and coop is not None and row.coop_code != coop:
-            report.errors.append(RowError(number, "coop_code", t("coop_mismatch", lang, value=row.coop_code,
-                                                                  coop=coop)))
+            batches.report.errors.append(
+                RowError(number, "coop_code", t("coop_mismatch", lang, value=row.coop_code, coop=coop)))
         elif row is not None:
-            numbered.append((number, row))
+            batches.add(number, row)
         if progress is not None:
             progress(done, max(sheet.total or 0, done))
-    return numbered
+    if progress is not None:
+        progress(done, done)
 
 
 def _labelled(report: ImportReport, sheet: Sheet, lang: str | None) -> ImportReport:
@@ -163,38 +157,86 @@ def write_rows(engine: Engine, rows: Sequence[ProductRow], row_numbers: Sequence
     """
     numbers = list(row_numbers) if row_numbers is not None else list(range(1, len(rows) + 1))
     report = ImportReport(dry_run=dry_run, rows=len(rows))
-    report.errors = _conflicts(rows, numbers, lang)
-    with Session(engine, expire_on_commit=False) as session:
-        plan = _Plan(session, rows, numbers, lang)
-        report.errors += plan.errors
-        if report.errors:
-            report.errors.sort(key=lambda e: e.row)
-            return report
-        plan.tally(report)
-        if dry_run:
-            session.rollback()
-            return report
-        plan.apply()
-        session.commit()
+    with _Import(engine, report, lang) as batches:
+        for number, row in zip(numbers, rows, strict=True):
+            batches.add(number, row)
+    report.errors.sort(key=lambda e: e.row)
     return report
 
 
-def _conflicts(rows: Sequence[ProductRow], numbers: Sequence[int], lang: str | None) -> list[RowError]:
-    errors: list[RowError] = []
-    first_sku: dict[str, int] = {}
-    first_product: dict[tuple[str, str], tuple[int, ProductRow]] = {}
-    for number, row in zip(numbers, rows, strict=True):
-        if row.sku in first_sku:
-            errors.append(RowError(number, "sku", t("sku_repeated", lang, value=row.sku, first=first_sku[row.sku])))
-        first_sku.setdefault(row.sku, number)
-        first = first_product.setdefault((row.coop_code, row.product_code), (number, row))
-        for name in PRODUCT_FIELDS:
-            theirs, ours = getattr(first[1], name), getattr(row, name)
-            if theirs != ours:
-                shown = getattr(theirs, "name", theirs)
-                errors.append(RowError(number, name, t("product_conflict", lang, product=row.product_code,
-                                                       first=first[0], first_value="" if shown is None else shown)))
-    return errors
+class _Conflicts:
+    """Rows that disagree with an earlier row: the same SKU twice, one product described two ways."""
+
+    def __init__(self, lang: str | None) -> None:
+        self.lang = lang
+        self.first_sku: dict[str, int] = {}
+        self.first_product: dict[tuple[str, str], tuple[int, tuple[Any, ...]]] = {}
+
+    def check(self, number: int, row: ProductRow) -> list[RowError]:
+        errors: list[RowError] = []
+        first_row = self.first_sku.setdefault(row.sku, number)
+        if first_row != number:
+            errors.append(RowError(number, "sku", t("sku_repeated", self.lang, value=row.sku, first=first_row)))
+        values = tuple(getattr(row, name) for name in PRODUCT_FIELDS)
+        first, theirs = self.first_product.setdefault((row.coop_code, row.product_code), (number, values))
+        for name, their_value, our_value in zip(PRODUCT_FIELDS, theirs, values, strict=True):
+            if their_value != our_value:
+                shown = getattr(their_value, "name", their_value)
+                errors.append(RowError(number, name, t("product_conflict", self.lang, product=row.product_code,
+                                                       first=first, first_value="" if shown is None else shown)))
+        return errors
+
+
+class _Import:
+    """Rows written in batches inside one transaction, committed only if no row anywhere had an error.
+
+    Memory stays level however long the file: only one batch of rows and each SKU's first row number
+    (and each product's first description) are held.
+    """
+
+    def __init__(self, engine: Engine, report: ImportReport, lang: str | None) -> None:
+        self.engine = engine
+        self.report = report
+        self.lang = lang
+        self.conflicts = _Conflicts(lang)
+        self.batch: list[tuple[int, ProductRow]] = []
+
+    def __enter__(self) -> Self:
+        self.session = Session(self.engine, expire_on_commit=False)
+        self.categories = ensure_categories(self.session)
+        return self
+
+    def add(self, number: int, row: ProductRow) -> None:
+        clashes = self.conflicts.check(number, row)
+        if clashes:
+            self.report.errors.extend(clashes)
+            return
+        self.batch.append((number, row))
+        if len(self.batch) >= _CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        plan = _Plan(self.session, self.batch, self.categories, self.lang)
+        self.batch = []
+        if plan.errors:
+            self.report.errors.extend(plan.errors)
+            return
+        plan.tally(self.report)
+        plan.apply()
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        try:
+            if kind is None:
+                self.flush()
+            if kind is None and not self.report.errors and not self.report.dry_run:
+                self.session.commit()
+            else:
+                self.session.rollback()
+        finally:
+            self.session.close()
 
 
 def _chunks(values: Sequence[Any]) -> list[Sequence[Any]]:
@@ -208,14 +250,15 @@ def _differences(current: Any, wanted: dict[str, Any]) -> tuple[str, ...]:
 class _Plan:
     """What writing the rows means for the database: looked up in bulk, compared, then applied in bulk."""
 
-    def __init__(self, session: Session, rows: Sequence[ProductRow], numbers: Sequence[int], lang: str | None):
+    def __init__(self, session: Session, rows: list[tuple[int, ProductRow]], categories: dict[str, int],
+                 lang: str | None):
         self.session = session
-        self.rows = list(zip(numbers, rows, strict=True))
+        self.rows = rows
         self.errors: list[RowError] = []
-        self.categories = ensure_categories(session)
-        self.coop_ids = self._coops({row.coop_code for row in rows}, lang)
+        self.categories = categories
+        self.coop_ids = self._coops({row.coop_code for _, row in rows}, lang)
         self.products = self._products()
-        self.skus = self._skus([row.sku for row in rows])
+        self.skus = self._skus([row.sku for _, row in rows])
         self._check_owners(lang)
         self.new_products: dict[tuple[int, str], dict[str, Any]] = {}
         self.product_updates: dict[int, dict[str, Any]] = {}
@@ -234,10 +277,11 @@ class _Plan:
         return found
 
     def _products(self) -> dict[tuple[int, str], Product]:
+        codes = sorted({row.product_code for _, row in self.rows})
         if not self.coop_ids:
             return {}
         products = self.session.execute(
-            sa.select(Product).where(Product.coop_id.in_(list(self.coop_ids.values())))
+            sa.select(Product).where(Product.coop_id.in_(list(self.coop_ids.values())), Product.code.in_(codes))
         ).scalars()
         return {(product.coop_id, product.code): product for product in products}
 
@@ -326,8 +370,10 @@ class _Plan:
         product_ids = {
             (coop_id, code): pid
             for pid, coop_id, code in session.execute(
-                sa.select(Product.id, Product.coop_id, Product.code)
-                .where(Product.coop_id.in_(list(self.coop_ids.values())))
+                sa.select(Product.id, Product.coop_id, Product.code).where(
+                    Product.coop_id.in_(list(self.coop_ids.values())),
+                    Product.code.in_(sorted({values["product_code"] for values in self.new_skus.values()})),
+                )
             )
         }
         if self.new_skus:

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
+from babel import Locale
 from babel.dates import parse_date
 from babel.numbers import NumberFormatError, parse_decimal
 from pydantic import (
@@ -38,6 +39,8 @@ SKU_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
 OCOP_STARS = (3, 4, 5)
 GTIN_LENGTHS = (8, 12, 13, 14)
 LIST_SEPARATOR = ";"
+# Parsed once: Babel parses a locale given by name again on every call.
+NUMBER_LOCALES = (Locale.parse("vi"), Locale.parse("en"))
 WEIGHT_UNITS = {"": 1, "g": 1, "gr": 1, "gam": 1, "gram": 1, "grams": 1, "kg": 1000, "kgs": 1000, "ki": 1000,
                 "kilogram": 1000, "can": 1000}
 LENGTH_UNITS = {"": 1, "cm": 1, "mm": Decimal("0.1"), "m": 100}
@@ -80,7 +83,9 @@ def _split_unit(text: str) -> tuple[str, str]:
 
 def _number(text: str) -> Decimal:
     """A number written the Vietnamese way (``1,2``, ``1.200``) or the English way (``1.2``)."""
-    for locale in ("vi", "en"):
+    if text.isdigit():
+        return Decimal(text)
+    for locale in NUMBER_LOCALES:
         try:
             return parse_decimal(text, locale=locale, strict=True)
         except (NumberFormatError, InvalidOperation):
@@ -187,7 +192,7 @@ def parse_day(value: Any) -> date:
     except ValueError:
         pass
     try:
-        return parse_date(text, locale="vi")
+        return parse_date(text, locale=NUMBER_LOCALES[0])
     except (ValueError, IndexError):
         raise _fail("date_format", value=text) from None
 
