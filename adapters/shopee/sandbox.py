@@ -615,7 +615,7 @@ class ShopeeSandbox(MarketplaceSandbox):
         orders = sorted(
             (order for order in self.state.orders.values()
              if order.shop_id == shop.shop_id
-             and start <= getattr(order, ORDER_TIMES[field]).timestamp() <= end
+             and start <= int(getattr(order, ORDER_TIMES[field]).timestamp()) <= end
              and (wanted is None or ORDER_STATUS_TO_SHOPEE[order.status] == wanted)),
             key=lambda order: (order.created_at, order.order_id),
         )
