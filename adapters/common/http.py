@@ -55,8 +55,10 @@ class _RedactingFilter(logging.Filter):
         return True
 
 
-for _name in ("httpx", "httpcore", "syndicator"):
-    logging.getLogger(_name).addFilter(_RedactingFilter())
+# A logger's filters do not see its children's records, so each logger that may carry a URL is named.
+_REDACTING = _RedactingFilter()
+for _name in ("httpx", "httpcore", "syndicator", "syndicator.http"):
+    logging.getLogger(_name).addFilter(_REDACTING)
 
 
 class HttpSettings(BaseModel):
@@ -81,6 +83,7 @@ class MarketplaceHttp:
         transport: httpx.AsyncBaseTransport | None = None,
     ):
         self.marketplace = marketplace
+        logging.getLogger(f"syndicator.{marketplace}").addFilter(_REDACTING)  # the adapter's own logger
         self.settings = settings or HttpSettings()
         timeout = httpx.Timeout(self.settings.read_timeout_s, connect=self.settings.connect_timeout_s)
         self.client = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport)

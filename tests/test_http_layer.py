@@ -1,0 +1,158 @@
+"""The shared HTTP layer with a swapped httpx transport: retries, backoff, giving up, refresh, redaction."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+import pytest
+
+from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
+from adapters.common.http import HttpSettings, MarketplaceHttp, redact
+
+pytestmark = pytest.mark.anyio
+
+QUICK = HttpSettings(max_attempts=3, backoff_initial_s=0.001, backoff_max_s=0.01, backoff_jitter_s=0.001)
+TOKEN = "6b5a4c72f1e0d9c8b7a6"
+SIGN = "faf4a60d51e5807794fd37d18f605d4e8d1370ba96d66245e23d22c77cb6f090"
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+class Counter:
+    """A marketplace stand-in answering from a script, one answer per request, counting requests."""
+
+    def __init__(self, *answers: httpx.Response | Exception):
+        self.answers = list(answers)
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+def interpret(response: httpx.Response) -> dict:
+    """A marketplace's reading of an answer: 5xx transient, 429 rate-limited, 401 token refused, 400 refused."""
+    kinds = {429: ErrorKind.rate_limited, 401: ErrorKind.auth_expired, 400: ErrorKind.rejected}
+    kind = ErrorKind.transient if response.status_code >= 500 else kinds.get(response.status_code)
+    if kind is not None:
+        raise MarketplaceError(ErrorInfo(kind=kind, marketplace="cho-phien", code=str(response.status_code),
+                                         message=response.text, field="price" if kind is ErrorKind.rejected else None))
+    return response.json()
+
+
+def http_for(counter: Counter, settings: HttpSettings = QUICK) -> MarketplaceHttp:
+    return MarketplaceHttp("cho-phien", "https://api.cho-phien.example", requests_per_second=100, settings=settings,
+                           transport=httpx.MockTransport(counter))
+
+
+def build(http: MarketplaceHttp):
+    return lambda: http.client.build_request("GET", "/items", params={"access_token": TOKEN, "sign": SIGN})
+
+
+async def test_a_server_error_is_retried_and_the_next_answer_returned():
+    counter = Counter(httpx.Response(503, text="bận"), httpx.Response(200, json={"items": ["Miến dong Na Rì"]}))
+    http = http_for(counter)
+    assert await http.call(build(http), interpret) == {"items": ["Miến dong Na Rì"]}
+    assert len(counter.requests) == 2
+
+
+async def test_server_errors_are_given_up_after_max_attempts_with_a_clear_error():
+    counter = Counter(httpx.Response(502, text="Bad Gateway"))
+    http = http_for(counter)
+    with pytest.raises(MarketplaceError) as gave_up:
+        await http.call(build(http), interpret)
+    assert len(counter.requests) == 3
+    assert gave_up.value.kind is ErrorKind.transient
+    assert str(gave_up.value) == "cho-phien transient: 502: gave up after 3 attempts: Bad Gateway"
+
+
+async def test_rate_limit_answers_are_retried_and_given_up_as_rate_limited():
+    counter = Counter(httpx.Response(429, text="chậm lại"))
+    http = http_for(counter)
+    with pytest.raises(MarketplaceError) as gave_up:
+        await http.call(build(http), interpret)
+    assert (len(counter.requests), gave_up.value.kind) == (3, ErrorKind.rate_limited)
+
+
+async def test_a_connection_failure_is_transient_and_retried():
+    counter = Counter(httpx.ConnectError("connection refused"), httpx.Response(200, json={"ok": True}))
+    http = http_for(counter)
+    assert await http.call(build(http), interpret) == {"ok": True}
+    assert len(counter.requests) == 2
+
+
+async def test_a_read_timeout_is_given_up_as_transient_naming_the_timeout():
+    counter = Counter(httpx.ReadTimeout("no answer"))
+    http = http_for(counter)
+    with pytest.raises(MarketplaceError) as gave_up:
+        await http.call(build(http), interpret)
+    assert gave_up.value.kind is ErrorKind.transient and "ReadTimeout" in str(gave_up.value)
+
+
+async def test_a_refusal_is_not_retried_and_keeps_the_field():
+    counter = Counter(httpx.Response(400, text="giá phải là số nguyên"))
+    http = http_for(counter)
+    with pytest.raises(MarketplaceError) as refused:
+        await http.call(build(http), interpret)
+    assert len(counter.requests) == 1
+    assert (refused.value.kind, refused.value.info.field) == (ErrorKind.rejected, "price")
+
+
+async def test_a_refused_token_is_refreshed_once_and_the_call_repeated():
+    counter = Counter(httpx.Response(401, text="token hết hạn"), httpx.Response(200, json={"ok": True}))
+    http = http_for(counter)
+    refreshes: list[str] = []
+
+    async def refresh() -> None:
+        refreshes.append("refreshed")
+
+    assert await http.call(build(http), interpret, refresh=refresh) == {"ok": True}
+    assert refreshes == ["refreshed"]
+
+
+async def test_a_token_refused_again_after_refreshing_is_not_refreshed_twice():
+    counter = Counter(httpx.Response(401, text="token hết hạn"))
+    http = http_for(counter)
+    refreshes: list[str] = []
+
+    async def refresh() -> None:
+        refreshes.append("refreshed")
+
+    with pytest.raises(MarketplaceError) as refused:
+        await http.call(build(http), interpret, refresh=refresh)
+    assert refused.value.kind is ErrorKind.auth_expired
+    assert (refreshes, len(counter.requests)) == (["refreshed"], 2)
+
+
+def test_redact_blanks_every_secret_parameter():
+    url = (f"/api/v2/product/add_item?partner_id=2001887&timestamp=1655714431&access_token={TOKEN}&shop_id=14701711"
+           f"&sign={SIGN}&refresh_token=4c72aa&code=c0de11&partner_key=shpk99")
+    assert redact(url) == ("/api/v2/product/add_item?partner_id=2001887&timestamp=1655714431&access_token=***"
+                           "&shop_id=14701711&sign=***&refresh_token=***&code=***&partner_key=***")
+
+
+async def test_httpx_request_logs_carry_no_token_or_signature(caplog):
+    caplog.set_level(logging.DEBUG)
+    http = http_for(Counter(httpx.Response(200, json={"ok": True})))
+    await http.call(build(http), interpret)
+    assert "access_token=***" in caplog.text
+    assert TOKEN not in caplog.text and SIGN not in caplog.text
+
+
+@pytest.mark.parametrize("logger", ["syndicator.http", "syndicator.cho-phien"])
+def test_a_secret_in_a_url_logged_by_our_own_loggers_is_redacted(caplog, logger):
+    http_for(Counter(httpx.Response(200)))
+    caplog.set_level(logging.DEBUG)
+    logging.getLogger(logger).warning("gọi lại %s", f"/items?access_token={TOKEN}&sign={SIGN}")
+    assert caplog.records[-1].getMessage() == "gọi lại /items?access_token=***&sign=***"
+
+
+def test_the_client_repr_names_the_marketplace_and_host_only():
+    assert repr(http_for(Counter(httpx.Response(200)))) == "MarketplaceHttp('cho-phien', 'https://api.cho-phien.example')"
