@@ -22,7 +22,6 @@ from openpyxl.styles import Font
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from catalog.communes import find_commune
 from catalog.db import session_scope
 from catalog.i18n import current_lang
 from catalog.models import Category, Coop, Product, Sku
@@ -309,9 +308,6 @@ def _catalog_query(coop_code: str | None) -> sa.Select:
 
 
 def _values(sku: Sku, product: Product, coop_code: str, category_code: str | None, stock: int) -> dict[str, Any]:
-    commune = (
-        find_commune(product.origin_commune_name, product.origin_province) if product.origin_commune_name else None
-    )
     return {
         "coop_code": coop_code,
         "product_code": product.code,
@@ -330,7 +326,7 @@ def _values(sku: Sku, product: Product, coop_code: str, category_code: str | Non
         "ocop_stars": product.ocop_stars,
         "ocop_valid_to": product.ocop_valid_to,
         "certifications": product.certifications,
-        "origin_commune": commune.name if commune else product.origin_commune_name,
+        "origin_commune": product.origin_commune_name,
         "origin_province": product.origin_province,
         "shelf_life_days": product.shelf_life_days,
         "trace_url": product.trace_url,
