@@ -9,25 +9,25 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import asdict
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 
-from syndicator.monitor.settings import crawl_settings
+from syndicator.monitor.settings import PROGRESS_MARK, crawl_settings
 from syndicator.monitor.spiders import SPIDERS, CrawlLog
 from syndicator.monitor.targets import TARGET_LIST, CrawlTarget
 
 
 def crawl(targets: list[CrawlTarget], *, cache: bool, throttle_start_s: float) -> dict[str, object]:
-    log = CrawlLog()
+    log = CrawlLog(on_pages=lambda settled: print(f"{PROGRESS_MARK} {settled}", flush=True))
     process = CrawlerProcess(crawl_settings(cache=cache, throttle_start_s=throttle_start_s))
     for name in sorted({target.marketplace for target in targets}):
         process.crawl(SPIDERS[name], targets=targets, log=log)
     crawlers = list(process.crawlers)
     process.start()
     errors = sum(crawler.stats.get_value("log_count/ERROR", 0) for crawler in crawlers)
-    return asdict(log) | {"errors_logged": errors}
+    return {"observation_ids": log.observation_ids, "blocked": log.blocked, "failed": log.failed,
+            "errors_logged": errors}
 
 
 def main(argv: list[str] | None = None) -> int:

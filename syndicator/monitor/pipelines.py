@@ -59,4 +59,5 @@ class ObservationStorePipeline:
                 )
             session.flush()
             spider.crawl_log.observation_ids.append(row.id)
+        spider.crawl_log.on_pages(1)
         return item

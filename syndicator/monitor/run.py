@@ -7,8 +7,10 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import IO
 
 from pydantic import BaseModel, Field
 from sqlalchemy import func
@@ -19,6 +21,7 @@ from adapters.registry import MARKETPLACES
 from catalog.db import session_scope
 from catalog.models import ChannelAccount, Listing, ListingObservation, Sku
 from syndicator.monitor.drift import Drift
+from syndicator.monitor.settings import PROGRESS_MARK
 from syndicator.monitor.targets import TARGET_LIST, load_targets
 
 DATABASE_URL_ENV = "SYNDICATOR_DATABASE_URL"
@@ -70,31 +73,53 @@ class DriftSummary(BaseModel):
     last_observed_at: datetime | None
 
 
+Progress = Callable[[int, int], None]  # (listings settled, listings to check)
+
+
 def run_monitor(
-    engine: Engine, marketplace: str | None = None, *, cache: bool = False, throttle_start_s: float = 1.0
+    engine: Engine,
+    marketplace: str | None = None,
+    *,
+    cache: bool = False,
+    throttle_start_s: float = 1.0,
+    progress: Progress | None = None,
 ) -> MonitorReport:
     """Crawl the public page of every live or awaiting-upload listing (one marketplace, or all) in a child
     process, store what was seen, and report drift. Raises ``ValueError`` for an unknown marketplace."""
     if marketplace is not None and marketplace not in MARKETPLACES:
-        raise ValueError(f"sàn không hợp lệ / unknown marketplace {marketplace!r}; chọn / choose: {', '.join(MARKETPLACES)}")
+        known = ", ".join(MARKETPLACES)
+        raise ValueError(f"sàn không hợp lệ / unknown marketplace {marketplace!r}; chọn / choose: {known}")
     targets = load_targets(engine, marketplace)
     report = MonitorReport(marketplaces=sorted({t.marketplace for t in targets}), listings=len(targets))
     if not targets:
         return report
     with tempfile.TemporaryDirectory(prefix="syndicator-monitor-") as folder:
-        targets_file, result_file = Path(folder) / "targets.json", Path(folder) / "report.json"
-        targets_file.write_bytes(TARGET_LIST.dump_json(targets))
-        command = [sys.executable, "-m", "syndicator.monitor.crawl", "--targets", str(targets_file),
-                   "--report", str(result_file), "--throttle-start", str(throttle_start_s)]
+        files = Path(folder)
+        (files / "targets.json").write_bytes(TARGET_LIST.dump_json(targets))
+        command = [sys.executable, "-m", "syndicator.monitor.crawl", "--targets", str(files / "targets.json"),
+                   "--report", str(files / "report.json"), "--throttle-start", str(throttle_start_s),
+                   *(["--cache"] if cache else [])]
         env = os.environ | {DATABASE_URL_ENV: engine.url.render_as_string(hide_password=False)}
-        child = subprocess.run(
-            [*command, *(["--cache"] if cache else [])], check=False, env=env, capture_output=True, text=True
-        )
-        report.exit_code = child.returncode
-        report.log_tail = child.stderr[-4000:]
-        if result_file.exists():
-            report = report.model_copy(update=_crawl_result(engine, result_file.read_text(encoding="utf-8")))
+        with (files / "crawl.log").open("w+", encoding="utf-8") as log:
+            report.exit_code = _follow(command, env, log, lambda done: progress and progress(done, len(targets)))
+            log.seek(0)
+            report.log_tail = log.read()[-4000:]
+        if (files / "report.json").exists():
+            result = (files / "report.json").read_text(encoding="utf-8")
+            report = report.model_copy(update=_crawl_result(engine, result))
     return report
+
+
+def _follow(command: list[str], env: dict[str, str], log: IO[str], settled: Callable[[int], object]) -> int:
+    """Run the crawl process, telling ``settled`` the running count of listings it has settled."""
+    done = 0
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=log, text=True) as child:
+        for line in child.stdout:
+            mark, _, count = line.partition(" ")
+            if mark == PROGRESS_MARK and count.strip().isdigit():
+                done += int(count)
+                settled(done)
+    return child.returncode
 
 
 def _crawl_result(engine: Engine, raw: str) -> dict[str, object]:

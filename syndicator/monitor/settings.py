@@ -11,6 +11,8 @@ USER_AGENT = (
     "co-operatives; checks the co-op's own listings once a night)"
 )
 
+PROGRESS_MARK = "settled"  # the crawl process prints "settled N" on stdout as listings are settled
+
 
 def crawl_settings(*, cache: bool = False, throttle_start_s: float = 1.0) -> dict[str, Any]:
     """Scrapy settings for the monitor. ``cache`` keeps pages on disk (development only)."""

@@ -4,7 +4,7 @@ marketplace's own reader (``adapters/<name>/page.py``)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -37,6 +37,8 @@ class CrawlLog:
     observation_ids: list[int] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
     failed: list[dict[str, str]] = field(default_factory=list)
+    on_pages: Callable[[int], None] = field(default=lambda settled: None, repr=False)
+    """Told how many listings were settled (seen, refused or failed), for a progress bar."""
 
 
 class ListingSpider(scrapy.Spider):
@@ -89,11 +91,13 @@ class ListingSpider(scrapy.Spider):
         yield PageVisit(target, seen)
 
     def on_error(self, failure: Failure) -> None:
-        url = failure.request.url
+        request = failure.request
         if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
-            self.crawl_log.blocked.append(url)
-            return
-        self.crawl_log.failed.append({"url": url, "reason": f"{failure.type.__name__}: {failure.getErrorMessage()}"})
+            self.crawl_log.blocked.append(request.url)
+        else:
+            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+            self.crawl_log.failed.append({"url": request.url, "reason": reason})
+        self.crawl_log.on_pages(len(request.meta.get("targets", [None])))
 
 
 class ShopeeSpider(ListingSpider):
