@@ -107,6 +107,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "chỉ nhận tệp .xlsx hoặc .csv (đang là «{value}»)",
         "en": "only .xlsx or .csv files can be read (this is «{value}»)",
     },
+    "file_encoding": {
+        "vi": "tệp CSV phải lưu bằng mã UTF-8 (trong Excel: Lưu thành › CSV UTF-8)",
+        "en": "a CSV file must be saved as UTF-8 (in Excel: Save As › CSV UTF-8)",
+    },
     "file_unreadable": {"vi": "không đọc được tệp: {detail}", "en": "cannot read the file: {detail}"},
     "sku_repeated": {
         "vi": "SKU «{value}» đã có ở dòng {first}",

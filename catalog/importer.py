@@ -97,7 +97,10 @@ def import_file(engine: Engine, path: Path, coop_code: str | None = None, dry_ru
     except UnsupportedFile as error:
         report.errors.append(RowError(0, "", t("file_type", lang, value=str(error))))
         return report
-    except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError) as error:
+    except UnicodeDecodeError:
+        report.errors.append(RowError(0, "", t("file_encoding", lang)))
+        return report
+    except (OSError, KeyError, zipfile.BadZipFile) as error:
         report.errors.append(RowError(0, "", t("file_unreadable", lang, detail=str(error))))
         return report
     return _labelled(report, sheet, lang)
@@ -108,7 +111,7 @@ def _header_errors(sheet: Sheet, coop: str | None, lang: str | None) -> list[Row
     if coop is None and "coop_code" not in sheet.labels:
         missing.insert(0, "coop_code")
     errors = [
-        RowError(1, header_label(name, "vi"), t("header_missing", lang, column=COLUMN_BY_FIELD[name].vietnamese,
+        RowError(1, header_label(name, lang), t("header_missing", lang, column=COLUMN_BY_FIELD[name].vietnamese,
                                                  english=COLUMN_BY_FIELD[name].english))
         for name in missing
     ]

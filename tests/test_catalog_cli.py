@@ -90,3 +90,12 @@ def test_stock_adjust_records_a_receipt_or_a_correction_and_show_lists_it(run, t
 def test_stock_adjust_refuses_an_unknown_sku_or_a_negative_receipt(run, tea_coop):
     assert run("stock", "adjust", "KHONG-CO", "5", "--reason", "thử").exit_code == 1
     assert run("stock", "adjust", "KHONG-CO", "-5", "--reason", "thử", "--receipt").exit_code == 1
+
+
+def test_errors_are_in_english_when_the_operator_asks(database_url, engine, tmp_path):
+    env = {"SYNDICATOR_DATABASE_URL": database_url, "SYNDICATOR_LANG": "en", "COLUMNS": "200"}
+    path = write_file(tmp_path / "che.csv", [tea_row(price="liên hệ")], lang="en")
+    result = CliRunner().invoke(app, ["import", str(path)], env=env)
+    assert result.exit_code == 1
+    assert "no co-op with code «HTX-TANCUONG»" in result.stderr
+    assert "«liên hệ» is not an amount of money" in result.stderr

@@ -252,3 +252,21 @@ def test_the_edit_form_saves_one_row_through_the_same_rules(coops):
     assert report.ok and report.skus_created == 1
     with session_scope(coops) as session:
         assert session.execute(sa.select(Sku.price)).scalar_one() == 130000
+
+
+def test_a_column_given_twice_is_reported_on_the_header_row(coops, tmp_path):
+    header = ["coop_code", "product_code", "name", "category", "sku", "price", "giá bán", "weight_g"]
+    found = import_file(coops, write_csv(tmp_path / "che.csv", header, [])).errors
+    assert [(e.row, e.message) for e in found] == [(1, "cột «giá bán» xuất hiện hai lần")]
+
+
+def test_a_csv_saved_in_a_legacy_vietnamese_encoding_is_refused_with_how_to_fix_it(coops, tmp_path):
+    path = tmp_path / "cu.csv"
+    path.write_bytes("mã HTX,tên sản phẩm\r\nHTX-TANCUONG,Chè búp\r\n".encode("cp1258", errors="replace"))
+    assert import_file(coops, path).errors[0].message.startswith("tệp CSV phải lưu bằng mã UTF-8")
+
+
+def test_a_damaged_workbook_is_refused_not_crashed_on(coops, tmp_path):
+    path = tmp_path / "hong.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a workbook")
+    assert import_file(coops, path).errors[0].message.startswith("không đọc được tệp")
