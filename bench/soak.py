@@ -52,8 +52,8 @@ NO_FAULTS = {"latency_ms": 0, "error_rate": 0.0, "rate_limit_rate": 0.0, "timeou
 POLL_INTERVAL_S = 0.5
 SYNC_TIMEOUT_S = 300
 KILL_EVERY = 3  # every third sync is killed part-way
-KILL_AFTER_S = (0.5, 4.0)
-ORDER_INTERVAL_S = (0.1, 0.5)  # each shopper's pause between purchases
+KILL_AFTER_S = (2.5, 8.0)  # the command takes 1.5–5 s to start; kill it mid-work
+ORDER_INTERVAL_S = (0.3, 1.5)  # each shopper's pause between purchases
 CANCEL_SHARE = 0.2
 
 
@@ -430,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minutes", type=float, default=5.0)
     parser.add_argument("--shops", type=int, default=2)
     parser.add_argument("--skus", type=int, default=10)
-    parser.add_argument("--stock", type=int, default=40, help="units received of each SKU")
+    parser.add_argument("--stock", type=int, default=150, help="units received of each SKU")
     parser.add_argument("--database-url", default=None, help="default: a new SQLite file in a temporary folder")
     parser.add_argument("--json", action="store_true", help="end with one line of JSON")
     args = parser.parse_args(argv)
