@@ -24,7 +24,7 @@ from adapters.common.http import HttpSettings
 from catalog.db import session_scope
 from catalog.models import ChannelAccount, Listing, ListingState, Sku, SyncEvent, utcnow
 from syndicator.channels import adapter_for
-from syndicator.desired import category_mappings, content_of, draft_of, listing_rows
+from syndicator.desired import listing_drafts
 from syndicator.plan import AccountScope, Action, ActionKind, Plan
 
 Progress = Callable[[AccountScope, int, int], None]
@@ -166,12 +166,8 @@ class ShopApplier:
     def _drafts(self, actions: Sequence[Action]) -> dict[int, ListingDraft]:
         if not actions:
             return {}
-        wanted = {a.listing_id: a for a in actions}
         with Session(self.engine) as session:
-            mapping = category_mappings(session, [self.account.id])[self.account.id]
-            rows = listing_rows(session, [self.account.id], list(wanted))
-            return {row.listing_id: draft_of(content_of(row, mapping), wanted[row.listing_id].price,
-                                             wanted[row.listing_id].stock) for row in rows}
+            return listing_drafts(session, self.account.id, {a.listing_id: a for a in actions})
 
     def _mark_creating(self, creates: list[Action]) -> None:
         if not creates:

@@ -17,27 +17,30 @@ from sqlalchemy.orm import Session
 from adapters.common.contract import ListingDraft
 from catalog.models import Category, ChannelAccount, Coop, Listing, Product, Sku
 
-LISTING_COLUMNS = (
+BINDING_COLUMNS = (
     Listing.id.label("listing_id"),
     Listing.channel_account_id.label("account_id"),
+    Listing.sku_id,
     Listing.state,
     Listing.enabled.label("listing_enabled"),
     Listing.external_item_id,
-    Listing.external_sku_id,
     Listing.price_override,
     Listing.pushed_content_hash,
     Listing.pushed_price,
     Listing.pushed_stock,
+    Sku.sku.label("seller_sku"),
+    Sku.price.label("base_price"),
+    Sku.enabled.label("sku_enabled"),
+)
+CONTENT_COLUMNS = (
     Sku.id.label("sku_id"),
     Sku.sku.label("seller_sku"),
     Sku.variant,
-    Sku.price.label("base_price"),
     Sku.weight_g,
     Sku.length_cm,
     Sku.width_cm,
     Sku.height_cm,
     Sku.gtin,
-    Sku.enabled.label("sku_enabled"),
     Product.code.label("product_code"),
     Product.name,
     Product.description,
@@ -55,24 +58,55 @@ LISTING_COLUMNS = (
 )
 
 
-def listing_rows(session: Session, account_ids: Iterable[int], listing_ids: Iterable[int] | None = None):
-    """Every listing of the given accounts with its SKU, product, category and co-op, in one query."""
+def binding_rows(session: Session, account_ids: Iterable[int]):
+    """Every listing of the given accounts with what the plan compares (no content), in one query."""
     query = (
-        sa.select(*LISTING_COLUMNS)
+        sa.select(*BINDING_COLUMNS)
         .join(Sku, Sku.id == Listing.sku_id)
-        .join(Product, Product.id == Sku.product_id)
-        .join(Coop, Coop.id == Product.coop_id)
-        .outerjoin(Category, Category.id == Product.category_id)
         .where(Listing.channel_account_id.in_(list(account_ids)))
         .order_by(Listing.channel_account_id, Listing.id)
     )
-    if listing_ids is not None:
-        query = query.where(Listing.id.in_(list(listing_ids)))
-    return session.execute(query)
+    return session.connection().execute(query)
 
 
-def content_of(row: Any, category_mapping: dict[str, Any]) -> dict[str, Any]:
-    """The listing's content fields (everything but price and stock) as plain JSON values."""
+def _content_query():
+    return (
+        sa.select(*CONTENT_COLUMNS)
+        .join(Product, Product.id == Sku.product_id)
+        .join(Coop, Coop.id == Product.coop_id)
+        .outerjoin(Category, Category.id == Product.category_id)
+    )
+
+
+def sku_content_digests(session: Session, account_ids: Iterable[int]) -> dict[int, str]:
+    """The content hash of every SKU of the accounts' co-ops: each SKU read and hashed once."""
+    coops = sa.select(ChannelAccount.coop_id).where(ChannelAccount.id.in_(list(account_ids)))
+    rows = session.connection().execute(_content_query().where(Product.coop_id.in_(coops)))
+    return {row.sku_id: content_hash(sku_content(row)) for row in rows}
+
+
+def listing_digest(sku_digest: str, mapping_digest: str) -> str:
+    """One listing's content hash: its SKU's content under its account's category mapping."""
+    return hashlib.sha256(f"{sku_digest}:{mapping_digest}".encode()).hexdigest()
+
+
+def listing_drafts(session: Session, account_id: int, wanted: dict[int, Any]) -> dict[int, ListingDraft]:
+    """Drafts of some listings of one account; ``wanted`` maps a listing id to what carries its planned
+    ``price`` and ``stock``."""
+    mapping = category_mappings(session, [account_id])[account_id]
+    rows = session.connection().execute(
+        _content_query().add_columns(Listing.id.label("listing_id")).join(Listing, Listing.sku_id == Sku.id)
+        .where(Listing.channel_account_id == account_id, Listing.id.in_(list(wanted)))
+    )
+    return {
+        row.listing_id: ListingDraft(**sku_content(row), category_mapping=mapping,
+                                     price=wanted[row.listing_id].price, stock=wanted[row.listing_id].stock)
+        for row in rows
+    }
+
+
+def sku_content(row: Any) -> dict[str, Any]:
+    """A SKU's listing content (everything but price, stock and the channel's mapping) as JSON values."""
     return {
         "seller_sku": row.seller_sku,
         "product_code": row.product_code,
@@ -95,17 +129,12 @@ def content_of(row: Any, category_mapping: dict[str, Any]) -> dict[str, Any]:
         "shelf_life_days": row.shelf_life_days,
         "trace_url": row.trace_url,
         "coop_name": row.coop_name,
-        "category_mapping": category_mapping,
     }
 
 
 def content_hash(content: dict[str, Any]) -> str:
     text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def draft_of(content: dict[str, Any], price: int, stock: int) -> ListingDraft:
-    return ListingDraft(**content, price=price, stock=stock)
 
 
 def category_mappings(session: Session, account_ids: Iterable[int]) -> dict[int, dict[str, Any]]:

@@ -16,7 +16,7 @@ from adapters.partner.feed import FeedError, FeedRow, write_feed
 from adapters.partner.profile import FloorProfile
 from catalog.db import data_dir, session_scope
 from catalog.models import Listing, ListingState, utcnow
-from syndicator.desired import category_mappings, content_of, draft_of, listing_rows
+from syndicator.desired import listing_drafts
 from syndicator.plan import AccountScope, Action, Plan
 
 
@@ -47,10 +47,7 @@ def _write_shop(engine: Engine, account: AccountScope, listings: list[Action], c
     report = FeedReport(account.id, account.marketplace, rows=len(listings), changed=len(changed_ids))
     wanted = {action.listing_id: action for action in listings}
     with Session(engine) as session:
-        mapping = category_mappings(session, [account.id])[account.id]
-        drafts = {row.listing_id: draft_of(content_of(row, mapping), wanted[row.listing_id].price,
-                                           wanted[row.listing_id].stock)
-                  for row in listing_rows(session, [account.id], list(wanted))}
+        drafts = listing_drafts(session, account.id, wanted)
     rows = [feed_row(drafts[listing_id]) for listing_id in wanted]
     changed = [feed_row(drafts[listing_id]) for listing_id in wanted if listing_id in changed_ids]
     folder = data_dir() / "feeds"

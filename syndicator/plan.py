@@ -19,7 +19,7 @@ from catalog.models import ChannelAccount, Coop, Listing, ListingState, Product,
 from catalog.pricing import allocated_stock, channel_price
 from catalog.stock import stock_levels
 from syndicator.channels import has_api, price_rule, stock_policy
-from syndicator.desired import content_hash, content_of, listing_rows
+from syndicator.desired import binding_rows, content_hash, listing_digest, sku_content_digests
 
 FEED_BOUND = (ListingState.awaiting_upload, ListingState.live)
 
@@ -149,17 +149,24 @@ def build_plan(engine: Engine, coop_code: str | None = None, marketplace: str | 
         if not accounts:
             return plan
         feed_accounts = {account.id for account, _ in accounts if not has_api(account)}
-        rules = {account.id: (price_rule(account), stock_policy(account), account.category_mapping or {})
-                 for account, _ in accounts}
+        rules = {account.id: (price_rule(account), stock_policy(account),
+                              content_hash(account.category_mapping or {})) for account, _ in accounts}
         levels = stock_levels(session)
-        for row in listing_rows(session, account_ids):
+        sku_digests = sku_content_digests(session, account_ids)
+        prices: dict[tuple[int, int], int] = {}
+        for row in binding_rows(session, account_ids):
             plan.listings += 1
-            rule, policy, mapping = rules[row.account_id]
+            rule, policy, mapping_digest = rules[row.account_id]
             level = levels.get(row.sku_id)
             available = level.available if level else 0
-            price = channel_price(row.base_price, rule, row.price_override)
+            if row.price_override is not None:
+                price = row.price_override
+            elif (row.account_id, row.base_price) in prices:
+                price = prices[row.account_id, row.base_price]
+            else:
+                price = prices[row.account_id, row.base_price] = channel_price(row.base_price, rule)
             stock = allocated_stock(available, policy)
-            digest = content_hash(content_of(row, mapping))
+            digest = listing_digest(sku_digests[row.sku_id], mapping_digest)
             kinds = _actions_for(row, price, stock, digest, row.account_id in feed_accounts)
             for kind in kinds:
                 plan.actions.append(Action(
