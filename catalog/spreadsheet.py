@@ -8,6 +8,7 @@ and read back to the same text.
 from __future__ import annotations
 
 import csv
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -66,6 +67,8 @@ REQUIRED_FIELDS = ("product_code", "name", "sku", "price", "weight_g", "category
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_ESCAPE = "'"
 CSV_DELIMITERS = ",;\t"
+HEADER_SEARCH_ROWS = 10  # a title or a note may stand above the header row
+HEADER_MIN_COLUMNS = 3
 
 
 def _header_key(text: str) -> str:
@@ -121,11 +124,12 @@ class Sheet:
     duplicates: list[str]
     missing: list[str]
     total: int | None
+    header_row: int
     _rows: Iterator[tuple[Any, ...]] = field(repr=False)
 
     def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """(row number as the spreadsheet shows it, {field: value}) for every non-blank row after the header."""
-        for number, values in enumerate(self._rows, start=2):
+        for number, values in enumerate(self._rows, start=self.header_row + 1):
             raw = {
                 name: values[index]
                 for index, name in self.positions.items()
@@ -155,10 +159,19 @@ def _header(cells: Iterable[Any]) -> tuple[dict[str, str], dict[int, str], list[
     return labels, positions, unknown, duplicates
 
 
-def _sheet(header: Iterable[Any] | None, rows: Iterator[tuple[Any, ...]], total: int | None) -> Sheet:
-    labels, positions, unknown, duplicates = _header(header or ())
+def _sheet(rows: Iterator[tuple[Any, ...]], total: int | None) -> Sheet:
+    """Find the header row — the first with a few known column names, below any title rows — and open on it."""
+    first: tuple[Any, ...] | None = None
+    for number, cells in enumerate(itertools.islice(rows, HEADER_SEARCH_ROWS), start=1):
+        first = cells if first is None else first
+        labels, positions, unknown, duplicates = _header(cells)
+        if len(labels) >= HEADER_MIN_COLUMNS:
+            missing = [name for name in REQUIRED_FIELDS if name not in labels]
+            remaining = None if total is None else max(total - number, 0)
+            return Sheet(labels, positions, unknown, duplicates, missing, remaining, number, rows)
+    labels, positions, unknown, duplicates = _header(first or ())
     missing = [name for name in REQUIRED_FIELDS if name not in labels]
-    return Sheet(labels, positions, unknown, duplicates, missing, total, rows)
+    return Sheet(labels, positions, unknown, duplicates, missing, 0, 1, iter(()))
 
 
 class UnsupportedFile(ValueError):
@@ -185,9 +198,7 @@ def _open_xlsx(path: Path) -> Iterator[Sheet]:
     try:
         worksheet = workbook.worksheets[0]
         rows = worksheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        total = worksheet.max_row - 1 if worksheet.max_row else None
-        yield _sheet(header, (tuple(_from_xlsx(v) for v in row) for row in rows), total)
+        yield _sheet((tuple(_from_xlsx(v) for v in row) for row in rows), worksheet.max_row)
     finally:
         workbook.close()
 
@@ -199,15 +210,13 @@ def _from_xlsx(value: Any) -> Any:
 @contextmanager
 def _open_csv(path: Path) -> Iterator[Sheet]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        total = sum(1 for _ in csv.reader(handle)) - 1
+        total = sum(1 for _ in csv.reader(handle))
         handle.seek(0)
-        first = handle.readline()
+        top = "".join(itertools.islice(handle, HEADER_SEARCH_ROWS))
         handle.seek(0)
-        # Excel writes ';' where the decimal mark is a comma: the header row tells which one this is.
-        reader = csv.reader(handle, delimiter=max(CSV_DELIMITERS, key=first.count))
-        header = next(reader, None)
-        rows = (tuple(unescape_csv(nfc(value)) for value in row) for row in reader)
-        yield _sheet(header, rows, max(total, 0))
+        # Excel writes ';' where the decimal mark is a comma: the first lines tell which one this file uses.
+        reader = csv.reader(handle, delimiter=max(CSV_DELIMITERS, key=top.count))
+        yield _sheet((tuple(unescape_csv(nfc(value)) for value in row) for row in reader), total)
 
 
 # ---------------------------------------------------------------- writing

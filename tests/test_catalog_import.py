@@ -6,6 +6,7 @@ import unicodedata
 
 import pytest
 import sqlalchemy as sa
+from openpyxl import Workbook
 
 from catalog.db import session_scope
 from catalog.importer import import_file, write_rows
@@ -270,3 +271,17 @@ def test_a_damaged_workbook_is_refused_not_crashed_on(coops, tmp_path):
     path = tmp_path / "hong.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a workbook")
     assert import_file(coops, path).errors[0].message.startswith("không đọc được tệp")
+
+
+def test_a_title_above_the_header_row_is_skipped_and_row_numbers_stay_true(coops, tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet["A1"] = "DANH MỤC SẢN PHẨM HTX CHÈ TÂN CƯƠNG — VỤ XUÂN 2026"
+    sheet.append([])
+    sheet.append(["mã HTX", "mã sản phẩm", "tên sản phẩm", "danh mục", "SKU", "giá bán", "khối lượng (g)"])
+    sheet.append([TEA_COOP, "CHE-BUP-DB", "Chè búp Tân Cương đặc biệt", "Chè", "CHE-TC-200", 120000, 200])
+    sheet.append([])
+    sheet.append([TEA_COOP, "CHE-BUP-DB", "Chè búp Tân Cương đặc biệt", "Chè", "CHE-TC-500", "liên hệ", 500])
+    workbook.save(tmp_path / "vu-xuan.xlsx")
+    report = import_file(coops, tmp_path / "vu-xuan.xlsx")
+    assert [(e.row, e.column) for e in report.errors] == [(6, "giá bán")]
