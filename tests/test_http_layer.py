@@ -56,6 +56,23 @@ def build(http: MarketplaceHttp):
     return lambda: http.client.build_request("GET", "/items", params={"access_token": TOKEN, "sign": SIGN})
 
 
+async def failure_of(*answers: httpx.Response | Exception, refresh=None) -> tuple[MarketplaceError, int]:
+    """The error a call to a scripted marketplace ends with, and how many requests it made."""
+    counter = Counter(*answers)
+    http = http_for(counter)
+    with pytest.raises(MarketplaceError) as failed:
+        await http.call(build(http), interpret, refresh=refresh)
+    return failed.value, len(counter.requests)
+
+
+class Refresher:
+    def __init__(self) -> None:
+        self.count = 0
+
+    async def __call__(self) -> None:
+        self.count += 1
+
+
 async def test_a_server_error_is_retried_and_the_next_answer_returned():
     counter = Counter(httpx.Response(503, text="bận"), httpx.Response(200, json={"items": ["Miến dong Na Rì"]}))
     http = http_for(counter)
@@ -64,21 +81,14 @@ async def test_a_server_error_is_retried_and_the_next_answer_returned():
 
 
 async def test_server_errors_are_given_up_after_max_attempts_with_a_clear_error():
-    counter = Counter(httpx.Response(502, text="Bad Gateway"))
-    http = http_for(counter)
-    with pytest.raises(MarketplaceError) as gave_up:
-        await http.call(build(http), interpret)
-    assert len(counter.requests) == 3
-    assert gave_up.value.kind is ErrorKind.transient
-    assert str(gave_up.value) == "cho-phien transient: 502: gave up after 3 attempts: Bad Gateway"
+    gave_up, requests = await failure_of(httpx.Response(502, text="Bad Gateway"))
+    assert requests == 3 and gave_up.kind is ErrorKind.transient
+    assert str(gave_up) == "cho-phien transient: 502: gave up after 3 attempts: Bad Gateway"
 
 
 async def test_rate_limit_answers_are_retried_and_given_up_as_rate_limited():
-    counter = Counter(httpx.Response(429, text="chậm lại"))
-    http = http_for(counter)
-    with pytest.raises(MarketplaceError) as gave_up:
-        await http.call(build(http), interpret)
-    assert (len(counter.requests), gave_up.value.kind) == (3, ErrorKind.rate_limited)
+    gave_up, requests = await failure_of(httpx.Response(429, text="chậm lại"))
+    assert (requests, gave_up.kind) == (3, ErrorKind.rate_limited)
 
 
 async def test_a_connection_failure_is_transient_and_retried():
@@ -89,46 +99,28 @@ async def test_a_connection_failure_is_transient_and_retried():
 
 
 async def test_a_read_timeout_is_given_up_as_transient_naming_the_timeout():
-    counter = Counter(httpx.ReadTimeout("no answer"))
-    http = http_for(counter)
-    with pytest.raises(MarketplaceError) as gave_up:
-        await http.call(build(http), interpret)
-    assert gave_up.value.kind is ErrorKind.transient and "ReadTimeout" in str(gave_up.value)
+    gave_up, requests = await failure_of(httpx.ReadTimeout("no answer"))
+    assert requests == 3 and gave_up.kind is ErrorKind.transient and "ReadTimeout" in str(gave_up)
 
 
 async def test_a_refusal_is_not_retried_and_keeps_the_field():
-    counter = Counter(httpx.Response(400, text="giá phải là số nguyên"))
-    http = http_for(counter)
-    with pytest.raises(MarketplaceError) as refused:
-        await http.call(build(http), interpret)
-    assert len(counter.requests) == 1
-    assert (refused.value.kind, refused.value.info.field) == (ErrorKind.rejected, "price")
+    refused, requests = await failure_of(httpx.Response(400, text="giá phải là số nguyên"))
+    assert requests == 1 and (refused.kind, refused.info.field) == (ErrorKind.rejected, "price")
 
 
 async def test_a_refused_token_is_refreshed_once_and_the_call_repeated():
     counter = Counter(httpx.Response(401, text="token hết hạn"), httpx.Response(200, json={"ok": True}))
     http = http_for(counter)
-    refreshes: list[str] = []
-
-    async def refresh() -> None:
-        refreshes.append("refreshed")
-
+    refresh = Refresher()
     assert await http.call(build(http), interpret, refresh=refresh) == {"ok": True}
-    assert refreshes == ["refreshed"]
+    assert refresh.count == 1
 
 
 async def test_a_token_refused_again_after_refreshing_is_not_refreshed_twice():
-    counter = Counter(httpx.Response(401, text="token hết hạn"))
-    http = http_for(counter)
-    refreshes: list[str] = []
-
-    async def refresh() -> None:
-        refreshes.append("refreshed")
-
-    with pytest.raises(MarketplaceError) as refused:
-        await http.call(build(http), interpret, refresh=refresh)
-    assert refused.value.kind is ErrorKind.auth_expired
-    assert (refreshes, len(counter.requests)) == (["refreshed"], 2)
+    refresh = Refresher()
+    refused, requests = await failure_of(httpx.Response(401, text="token hết hạn"), refresh=refresh)
+    assert refused.kind is ErrorKind.auth_expired
+    assert (refresh.count, requests) == (1, 2)
 
 
 def test_redact_blanks_every_secret_parameter():

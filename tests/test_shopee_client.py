@@ -6,7 +6,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from pydantic import SecretStr
@@ -131,6 +135,30 @@ async def test_a_create_refused_for_a_short_name_names_the_field(shop, tea_photo
     result = await shop.create_listing(tea(tea_photo, name="Chè", variant=""))
     assert (result.ok, result.error.code, result.error.field) == (
         False, "product.error_item_name_is_too_short", "item_name")
+
+
+@pytest.fixture
+def photo_host(tea_photo) -> Iterator[str]:
+    """The co-op's website on a loopback socket, serving the photo's folder."""
+    handler = partial(SimpleHTTPRequestHandler, directory=str(tea_photo.parent))
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    thread.join()
+
+
+async def test_a_photo_given_by_url_is_downloaded_and_uploaded(shopee, shop, tea_photo, photo_host):
+    await listed(shop, tea(tea_photo, images=[f"{photo_host}/{tea_photo.name}"]))
+    assert Control(shopee).outcomes("media_space/upload_image") == {"200": 1}
+
+
+async def test_a_photo_url_that_answers_404_fails_the_item_naming_images(shop, tea_photo, photo_host):
+    result = await shop.create_listing(tea(tea_photo, images=[f"{photo_host}/khong-co.jpg"]))
+    assert (result.ok, result.error.field) == (False, "images")
+    assert "HTTP 404" in result.error.message
 
 
 async def test_a_photo_that_is_not_on_disk_fails_the_item_naming_images(shop, tmp_path):

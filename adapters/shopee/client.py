@@ -11,7 +11,7 @@ import asyncio
 import inspect
 import logging
 import mimetypes
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -57,15 +57,8 @@ ORDER_DETAIL_FIELDS = "item_list,total_amount,pay_time,cancel_by,cancel_reason"
 IMAGE_HOST_MARK = "/file/"  # https://cf.shopee.vn/file/<image_id>: already on Shopee
 
 
-def batched(values: Iterable[T], size: int) -> Iterator[list[T]]:
-    chunk: list[T] = []
-    for value in values:
-        chunk.append(value)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def chunks(values: list[T], size: int) -> list[list[T]]:
+    return [values[start: start + size] for start in range(0, len(values), size)]
 
 
 def order_status(shopee_status: str) -> OrderStatus:
@@ -244,7 +237,7 @@ class ShopeeAdapter(Adapter):
     # --- reading items ------------------------------------------------------------------------
     async def _base_info(self, item_ids: list[str]) -> list[ItemRef]:
         refs = []
-        for chunk in batched(item_ids, IDS_PER_CALL):
+        for chunk in chunks(item_ids, IDS_PER_CALL):
             answer = await self._call("GET", "product/get_item_base_info",
                                       query={"item_id_list": ",".join(chunk)})
             refs += [item_ref(item) for item in answer.get("item_list") or []]
@@ -388,7 +381,7 @@ class ShopeeAdapter(Adapter):
             by_item.setdefault(ref.item_id, []).append(index)
         results: dict[int, ItemResult] = {}
         for item_id, indexes in by_item.items():
-            for chunk in batched(indexes, MODELS_PER_CALL):
+            for chunk in chunks(indexes, MODELS_PER_CALL):
                 rows = [(index, *changes[index]) for index in chunk]
                 results.update(await self._send_item(api, list_key, attribute, item_id, rows, fields))
         return [results[index] for index in range(len(changes))]
@@ -425,7 +418,7 @@ class ShopeeAdapter(Adapter):
         for start, end in window_starts(watermark, datetime.now(UTC)):
             order_sns += await self._order_sns(start, end)
         details = []
-        for chunk in batched(dict.fromkeys(order_sns), IDS_PER_CALL):
+        for chunk in chunks(list(dict.fromkeys(order_sns)), IDS_PER_CALL):
             answer = await self._call("GET", "order/get_order_detail", query={
                 "order_sn_list": ",".join(chunk), "response_optional_fields": ORDER_DETAIL_FIELDS,
             })
