@@ -98,6 +98,14 @@ async def test_an_unknown_token_is_refreshed_once_and_the_call_succeeds(shopee, 
     assert Control(shopee).outcomes("product/get_item_list") == {"error_auth": 1, "200": 1}
 
 
+async def test_a_wrong_partner_key_is_refused_with_error_sign_and_not_retried(shopee, shop):
+    shop.credentials = shop.credentials.model_copy(update={"app_secret": SecretStr("shpk-sai-khoa")})
+    with pytest.raises(MarketplaceError) as refused:
+        await shop.list_items()
+    assert (refused.value.kind, refused.value.info.code) == (ErrorKind.rejected, "error_sign")
+    assert Control(shopee).outcomes("product/get_item_list") == {"error_sign": 1}
+
+
 async def test_a_refused_refresh_is_not_tried_twice(shopee, shop):
     shop.credentials = shop.credentials.model_copy(
         update={"access_token": SecretStr("0" * 32), "refresh_token": SecretStr("1" * 32)})
@@ -262,6 +270,15 @@ async def test_orders_are_paged_by_cursor(shopee, shop, tea_photo):
     orders = await shop.orders_since(datetime.now(UTC) - timedelta(hours=1))
     assert sorted(record.order_id for record in orders) == sorted(placed)
     assert Control(shopee).outcomes("order/get_order_list") == {"200": 3}
+
+
+async def test_order_details_are_asked_for_50_orders_at_a_time(shopee, shop, tea_photo):
+    che = await listed(shop, tea(tea_photo, stock=60))
+    for _ in range(51):
+        Control(shopee).buy(shop.credentials.shop_id, (che.seller_sku, 1))
+    orders = await shop.orders_since(datetime.now(UTC) - timedelta(hours=1))
+    assert len(orders) == 51
+    assert Control(shopee).outcomes("order/get_order_detail") == {"200": 2}
 
 
 def test_shopee_order_statuses_in_our_words():

@@ -354,9 +354,8 @@ class ShopeeAdapter(Adapter):
             if exc.kind is ErrorKind.auth_expired:
                 raise
             return failure(ref.seller_sku, exc.info)
-        for failed in answer.get("failure_list") or []:
-            return failure(ref.seller_sku, local_error(str(failed.get("failed_reason") or "unlist failed"),
-                                                       str(failed.get("failed_reason") or ""), "item_id"))
+        if failed := answer.get("failure_list"):
+            return failure(ref.seller_sku, local_error("", str(failed[0].get("failed_reason") or ""), "item_id"))
         return ItemResult(seller_sku=ref.seller_sku, ok=True, ref=ref.model_copy(update={"status": "unlisted"}))
 
     # --- prices and stock ---------------------------------------------------------------------
@@ -405,9 +404,8 @@ class ShopeeAdapter(Adapter):
                 outcome[index] = ItemResult(seller_sku=ref.seller_sku, ok=True,
                                             ref=ref.model_copy(update={attribute: value}))
             else:
-                reason = str(entry.get("failed_reason") or "")
-                outcome[index] = failure(ref.seller_sku, envelope.error_info("", reason).model_copy(
-                    update={"kind": ErrorKind.rejected, "field": attribute}))
+                outcome[index] = failure(ref.seller_sku, local_error("", str(entry.get("failed_reason") or ""),
+                                                                     attribute))
         return outcome
 
     # --- orders -------------------------------------------------------------------------------
