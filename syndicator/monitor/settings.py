@@ -29,6 +29,7 @@ def crawl_settings(*, cache: bool = False, throttle_start_s: float = 1.0) -> dic
         "RETRY_TIMES": 2,
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,  # no control server listening on a port during the nightly crawl
         "HTTPCACHE_ENABLED": cache,
         "HTTPCACHE_DIR": str(data_dir() / "monitor-cache"),
         "HTTPCACHE_EXPIRATION_SECS": 24 * 3600,
