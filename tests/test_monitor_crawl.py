@@ -170,3 +170,22 @@ def test_a_marketplace_that_cannot_be_reached_fails_the_crawl(engine, synced):
 def test_an_unknown_marketplace_is_refused_by_name(engine):
     with pytest.raises(ValueError, match="tiki"):
         run_monitor(engine, "tiki")
+
+
+def test_sales_within_the_safety_buffer_are_not_stock_drift_and_larger_ones_are(engine, sandboxes):  # noqa: F811
+    voso = sandboxes["voso"]
+    seed_catalogue(engine)
+    connect_all(engine, {"voso": voso})
+    with session_scope(engine) as session:
+        session.execute(update(ChannelAccount).values(stock_policy={"safety_buffer": 5}))
+    assert run_sync(engine).succeeded
+    shop_id = voso.item("TC-CHE-200G")["shop_id"]
+    voso.order(shop_id, "TC-CHE-200G", 3)
+    voso.order(shop_id, "TC-CHE-500G", 8)
+
+    report = run_monitor(engine, **FAST)
+
+    assert report.ok, report.log_tail
+    (row,) = report.drift
+    assert (row.seller_sku, row.drift) == ("TC-CHE-500G", [Drift.stock])
+    assert row.seen_stock == row.pushed_stock - 8
