@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from catalog.communes import DEFAULT_PROVINCE, find_commune
+from catalog.communes import DEFAULT_PROVINCE, match_commune
 from catalog.i18n import t
 from catalog.models import Coop, Product, Sku
 from catalog.text import clean
@@ -34,9 +34,12 @@ def add_coop(session: Session, code: str, name: str, commune: str | None = None,
         raise CoopError(t("required", lang))
     if session.exec(select(Coop).where(Coop.code == code)).first() is not None:
         raise CoopError(t("coop_exists", lang, value=code))
-    found = find_commune(commune, province) if commune else None
-    if commune and found is None:
-        raise CoopError(t("commune_unknown", lang, value=commune, province=province))
+    matches = match_commune(commune, province) if commune else []
+    if commune and len(matches) != 1:
+        choices = ", ".join(c.name for c in matches)
+        raise CoopError(t("commune_ambiguous", lang, value=commune, choices=choices) if matches
+                        else t("commune_unknown", lang, value=commune, province=province))
+    found = matches[0] if matches else None
     coop = Coop(code=code, name=clean(name), province=clean(province),
                 commune_code=found.code if found else None, commune_name=found.name if found else None)
     session.add(coop)

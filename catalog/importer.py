@@ -30,7 +30,8 @@ _CHUNK = 500
 
 @dataclass(frozen=True)
 class Change:
-    """What an import did (or, dry, would do) to one row's SKU: ``create``, ``update`` or ``stock``."""
+    """What an import did (or, dry, would do) to one row's SKU: ``create`` (fields: ``product`` or ``sku``),
+    ``update`` (the spreadsheet fields that differ) or ``stock``."""
 
     row: int
     sku: str
@@ -246,8 +247,15 @@ def _chunks(values: Sequence[Any]) -> list[Sequence[Any]]:
     return [values[start : start + _CHUNK] for start in range(0, len(values), _CHUNK)]
 
 
+# Database columns named by the spreadsheet column they come from.
+_COLUMN_FIELD = {"origin_commune_code": "origin_commune", "origin_commune_name": "origin_commune",
+                 "category_id": "category"}
+
+
 def _differences(current: Any, wanted: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(name for name, value in wanted.items() if getattr(current, name) != value)
+    """The spreadsheet fields whose values differ from what is stored."""
+    changed = (_COLUMN_FIELD.get(name, name) for name, value in wanted.items() if getattr(current, name) != value)
+    return tuple(dict.fromkeys(changed))
 
 
 class _Plan:

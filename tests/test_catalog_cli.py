@@ -99,3 +99,9 @@ def test_errors_are_in_english_when_the_operator_asks(database_url, engine, tmp_
     assert result.exit_code == 1
     assert "«liên hệ» is not an amount of money" in result.stderr
     assert "1 bad rows, 1 errors; nothing was imported" in result.stderr
+
+
+def test_coops_add_with_a_commune_typed_without_marks_that_fits_two_asks_which(run):
+    result = run("coops", "add", "HTX-VANLANG", "--name", "Hợp tác xã Văn Lăng", "--commune", "Van Lang")
+    assert result.exit_code == 1
+    assert "khớp nhiều xã/phường" in result.stderr and "Xã Văn Lăng" in result.stderr

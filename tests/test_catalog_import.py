@@ -285,3 +285,11 @@ def test_a_title_above_the_header_row_is_skipped_and_row_numbers_stay_true(coops
     workbook.save(tmp_path / "vu-xuan.xlsx")
     report = import_file(coops, tmp_path / "vu-xuan.xlsx")
     assert [(e.row, e.column) for e in report.errors] == [(6, "giá bán")]
+
+
+def test_a_product_change_is_named_by_the_spreadsheet_columns_that_differ(coops, tmp_path):
+    import_file(coops, tea_file(tmp_path))
+    report = import_file(coops, tea_file(tmp_path, "doi.xlsx", origin_commune="Xã Đại Phúc", category="Đặc sản"),
+                         dry_run=True)
+    assert report.products_changed == 1
+    assert [(c.row, c.action, c.fields) for c in report.changes] == [(2, "update", ("origin_commune", "category"))]

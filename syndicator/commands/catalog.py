@@ -17,7 +17,7 @@ from catalog.db import database_url, init_database, session_scope
 from catalog.i18n import t
 from catalog.importer import ImportReport, import_file
 from catalog.models import Coop, Product, Sku
-from catalog.spreadsheet import export_file
+from catalog.spreadsheet import export_file, header_label
 from catalog.stock import adjust_stock, stock_levels
 
 SHOWN_CHANGES = 50
@@ -62,7 +62,9 @@ def _print_changes(report: ImportReport) -> None:
     for heading in ("col_row", "SKU", "col_change"):
         table.add_column(heading if heading == "SKU" else t(heading))
     for change in report.changes[:SHOWN_CHANGES]:
-        table.add_row(str(change.row), change.sku, f"{t('change_' + change.action)}: {', '.join(change.fields)}")
+        created = {"product": t("col_product"), "sku": "SKU"}
+        fields = ", ".join(created.get(name) or header_label(name) for name in change.fields)
+        table.add_row(str(change.row), change.sku, f"{t('change_' + change.action)}: {fields}")
     console().print(table)
     if len(report.changes) > SHOWN_CHANGES:
         console().print(f"… +{len(report.changes) - SHOWN_CHANGES}")
