@@ -263,3 +263,42 @@ def test_an_officer_cannot_import(seeded, tmp_path):
     path.write_text(CSV_HEADER, encoding="utf-8")
     with pytest.raises(AccessDenied):
         access.import_catalog(seeded, login(seeded, "canbo"), path, coop_code=TAN_CUONG)
+
+
+def _shop(engine, marketplace: str, coop_code: str):
+    from sqlmodel import select
+
+    from catalog.models import ChannelAccount, Coop
+
+    with session_scope(engine) as session:
+        return session.exec(
+            select(ChannelAccount).join(Coop, ChannelAccount.coop_id == Coop.id)
+            .where(ChannelAccount.marketplace == marketplace, Coop.code == coop_code)
+        ).one()
+
+
+def test_only_an_admin_changes_a_price_rule(seeded):
+    shop = _shop(seeded, "shopee", TAN_CUONG)
+    rule = {"percentage_fees": {"phi_thanh_toan": 5}, "fixed_fee_per_order": 3000}
+    for name in ("tancuong", "canbo"):
+        with pytest.raises(AccessDenied):
+            access.set_price_rule(seeded, login(seeded, name), shop.id, rule)
+    access.set_price_rule(seeded, login(seeded, "quantri"), shop.id, rule)
+    assert _shop(seeded, "shopee", TAN_CUONG).price_rule["fixed_fee_per_order"] == 3000
+
+
+def test_a_coop_user_sets_its_own_shops_stock_policy_but_not_another_coops(seeded):
+    tea = login(seeded, "tancuong")
+    access.set_stock_policy(seeded, tea, _shop(seeded, "shopee", TAN_CUONG).id, {"safety_buffer": 5})
+    assert _shop(seeded, "shopee", TAN_CUONG).stock_policy["safety_buffer"] == 5
+    with pytest.raises(AccessDenied):
+        access.set_stock_policy(seeded, tea, _shop(seeded, "shopee", VO_NHAI).id, {"safety_buffer": 5})
+
+
+def test_a_bad_stock_policy_is_refused_and_changes_nothing(seeded):
+    from pydantic import ValidationError
+
+    shop = _shop(seeded, "shopee", TAN_CUONG)
+    with pytest.raises(ValidationError, match="safety_buffer"):
+        access.set_stock_policy(seeded, login(seeded, "tancuong"), shop.id, {"safety_buffer": -3})
+    assert _shop(seeded, "shopee", TAN_CUONG).stock_policy == shop.stock_policy

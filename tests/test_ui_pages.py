@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from catalog.db import session_scope
-from catalog.models import Listing, Sku
+from catalog.models import ChannelAccount, Listing, Sku
 from tests.support.apptest import logged_in, open_page, shown_text
 from tests.support.ui import seed_two_coops
 
@@ -197,3 +197,21 @@ def test_a_good_file_is_previewed_then_imported(seeded):
     assert any(s.value.startswith("Đã nhập") for s in app.success)
     with session_scope(seeded) as session:
         assert session.exec(select(Sku.price).where(Sku.sku == "CHE-XANH-500")).one() == 260000
+
+
+def test_a_bad_stock_policy_shows_the_error_and_changes_nothing(seeded):
+    app = open_page(logged_in("tancuong"), "channels")
+    policy = next(area for area in app.text_area if area.key.startswith("policy_"))
+    policy.input('{"safety_buffer": -3}')
+    app.button(key="save_shop").click()
+    app.run()
+    assert any("safety_buffer" in e.value for e in app.error)
+    with session_scope(seeded) as session:
+        assert all(not a.stock_policy for a in session.exec(select(ChannelAccount)).all())
+
+
+def test_a_coop_user_sees_the_price_rule_but_cannot_edit_it(seeded):
+    app = open_page(logged_in("tancuong"), "channels")
+    rule = next(area for area in app.text_area if area.key.startswith("rule_"))
+    assert rule.disabled
+    assert "Giá trên sàn" in shown_text(app)

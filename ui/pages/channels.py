@@ -15,6 +15,20 @@ from syndicator.access import channels, products, set_price_rule, set_stock_poli
 from ui.common import coop_picker, engine, guarded, money, tr, viewer, when
 
 
+def describe_rule(rule: PriceRule) -> str:
+    """``9% + 3.000 ₫/đơn · làm tròn 1.000 ₫``: the fees a marketplace takes and how prices are rounded."""
+    parts = [f"{rule.total_percent.normalize():f}%", f"+ {money(rule.fixed_fee_per_order)}"]
+    if rule.markup_percent:
+        parts.append(f"+ {rule.markup_percent.normalize():f}% {tr('markup')}")
+    return " ".join(parts) + f" · {tr('rounding')} {money(rule.rounding_step)}"
+
+
+def describe_policy(policy: dict) -> str:
+    allocation = {"all": tr("all_stock"), "percentage": f"{policy.get('percentage')}%",
+                  "cap": f"≤ {policy.get('cap')}"}.get(policy.get("allocation", "all"), "")
+    return f"{tr('buffer')} {policy.get('safety_buffer', 0)} · {allocation}"
+
+
 def shops_table(shops: list[dict]) -> None:
     connected = {s["marketplace"] for s in shops}
     rows = [
@@ -22,8 +36,8 @@ def shops_table(shops: list[dict]) -> None:
             tr("marketplace"): s["marketplace"], tr("coop"): s["coop_code"], tr("shop"): f"{s['name']} ({s['shop_id']})",
             tr("state"): tr("connected") if s["state"] == "connected" else s["state"], tr("token_expiry"): when(s["access_expires_at"]),
             tr("live_count"): s["live_listings"],
-            tr("price_rule"): json.dumps(s["price_rule"], ensure_ascii=False),
-            tr("stock_policy"): json.dumps(s["stock_policy"], ensure_ascii=False),
+            tr("price_rule"): describe_rule(PriceRule.model_validate(s["price_rule"])),
+            tr("stock_policy"): describe_policy(s["stock_policy"]),
         }
         for s in shops
     ]

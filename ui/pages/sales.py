@@ -25,7 +25,7 @@ def section(by: str, title: str, coop_code: str | None) -> None:
         tr("marketplace") if by == "marketplace" else tr("col_product")
     sort = None if by == "month" else "-x"
     revenue = alt.X("revenue:Q", title=tr("revenue"), axis=DOT_THOUSANDS)
-    chart = alt.Chart(frame).mark_bar().encode(
+    chart = alt.Chart(frame).mark_bar(size=40 if by == "month" else alt.Undefined).encode(
         x=revenue if by != "month" else alt.X(f"{by}:O", title=label),
         y=alt.Y(f"{by}:N", title=label, sort=sort) if by != "month" else
         alt.Y("revenue:Q", title=tr("revenue"), axis=DOT_THOUSANDS),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import streamlit as st
 
@@ -26,6 +24,12 @@ def sync_now(coop_code: str | None) -> None:
         show(tr("sync_done", status=report.status))
 
 
+def planned(summary: dict) -> str:
+    """What the run set out to do, e.g. ``create 400 · update_stock 30``."""
+    counts = summary.get("planned") or {}
+    return " · ".join(f"{kind} {count}" for kind, count in counts.items()) or "—"
+
+
 def history() -> None:
     st.subheader(tr("sync_history"))
     runs = sync_runs(engine(), who, offset=pager("runs_page"), limit=50)
@@ -38,7 +42,7 @@ def history() -> None:
         tr("finished"): [when(r["finished_at"]) for r in runs.rows],
         tr("trigger"): [r["trigger"] for r in runs.rows],
         tr("status"): [r["status"] for r in runs.rows],
-        tr("summary"): [json.dumps(r["summary"], ensure_ascii=False) for r in runs.rows],
+        tr("summary"): [planned(r["summary"]) for r in runs.rows],
     }), hide_index=True, width="stretch")
     page_footer(runs, "runs_page")
 
