@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -124,9 +125,9 @@ class ShopApplier:
             return self._skipped([action])[0]
         try:
             result: ItemResult = await send(action)
-        except MarketplaceError as exc:
+        except (MarketplaceError, httpx.HTTPError) as exc:
             self.failed_calls += 1
-            return Outcome(action, False, error=exc.info)
+            return Outcome(action, False, error=self._info(exc))
         self.failed_calls = 0
         return Outcome(action, result.ok, result.ref, result.error)
 
@@ -139,12 +140,18 @@ class ShopApplier:
                 continue
             try:
                 results: list[ItemResult] = await send(batch)
-            except MarketplaceError as exc:
+            except (MarketplaceError, httpx.HTTPError) as exc:
                 self.failed_calls += 1
-                self._record([Outcome(action, False, error=exc.info) for action in batch])
+                self._record([Outcome(action, False, error=self._info(exc)) for action in batch])
                 continue
             self.failed_calls = 0
             self._record([Outcome(a, r.ok, r.ref, r.error) for a, r in zip(batch, results, strict=True)])
+
+    def _info(self, exc: MarketplaceError | httpx.HTTPError) -> ErrorInfo:
+        """An adapter's classified error, or a network error it let through (e.g. fetching a picture)."""
+        if isinstance(exc, MarketplaceError):
+            return exc.info
+        return _unavailable(self.account.marketplace, f"{type(exc).__name__}: {exc}")
 
     def _skipped(self, actions: list[Action]) -> list[Outcome]:
         info = _unavailable(self.account.marketplace,

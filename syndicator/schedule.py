@@ -19,6 +19,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from apscheduler.events import EVENT_SCHEDULER_STARTED
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -33,6 +34,7 @@ from syndicator.channels import adapter_for
 from syndicator.engine import run_sync
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
+STARTED = "Lịch đồng bộ đang chạy / scheduler running (Ctrl+C hoặc SIGTERM để dừng / to stop)"
 REFRESH_AHEAD = timedelta(hours=24)
 log = logging.getLogger("syndicator.schedule")
 
@@ -153,6 +155,7 @@ def run_forever(engine: Engine) -> None:
         scheduler.shutdown(wait=True)
 
     signal.signal(signal.SIGTERM, stop)
+    scheduler.add_listener(lambda _: print(STARTED, flush=True), EVENT_SCHEDULER_STARTED)
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):

@@ -1,5 +1,7 @@
 """Channel accounts: connected through each marketplace's own flow, secrets encrypted and never shown."""
 
+# ruff: noqa: F811  (the sandboxes fixture comes from tests/support/sandboxes.py)
+
 from __future__ import annotations
 
 import json
@@ -16,7 +18,7 @@ from syndicator.channels import ChannelError, connect_feed, connect_sandbox, lis
 from syndicator.cli import app
 from syndicator.engine import run_sync
 from syndicator.secrets import decrypt_credentials
-from tests.support.sandboxes import COOP, connect_all, sandboxes, seed_catalogue  # noqa: F401
+from tests.support.sandboxes import COOP, connect_all, sandboxes, seed_catalogue  # noqa: F401 (fixture)
 
 
 def _secrets(account: ChannelAccount) -> list[str]:

@@ -1,5 +1,7 @@
 """The schedule: jobs kept in the database fire on time, one sync per shop at a time, clean shutdown."""
 
+# ruff: noqa: F811  (the sandboxes fixture comes from tests/support/sandboxes.py)
+
 from __future__ import annotations
 
 import os
@@ -7,7 +9,10 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from itertools import pairwise
 
 import sqlalchemy as sa
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -15,8 +20,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
 from catalog.models import SyncRun
-from syndicator.schedule import TIMEZONE, configure, shop_lock, sync_shops
-from tests.support.sandboxes import COOP, connect_all, sandboxes, seed_catalogue  # noqa: F401
+from syndicator.schedule import STARTED, TIMEZONE, configure, shop_lock, sync_shops
+from tests.support.sandboxes import COOP, connect_all, sandboxes, seed_catalogue  # noqa: F401 (fixture)
 
 
 def _runs(engine) -> list[SyncRun]:
@@ -24,21 +29,30 @@ def _runs(engine) -> list[SyncRun]:
         return list(session.execute(sa.select(SyncRun).order_by(SyncRun.started_at)).scalars())
 
 
+@contextmanager
+def shortened_clock(engine, every_s: float, nightly_s: float) -> Iterator[None]:
+    """The real schedule with the 15 minutes and the night shortened to seconds."""
+    scheduler = BackgroundScheduler(timezone=TIMEZONE)
+    configure(scheduler, engine, every=timedelta(seconds=every_s),
+              nightly=IntervalTrigger(seconds=nightly_s, timezone=TIMEZONE))
+    scheduler.start()
+    try:
+        yield
+    finally:
+        scheduler.shutdown(wait=True)
+
+
 def test_the_scheduler_fires_the_frequent_sync_and_the_nightly_reconcile(engine, sandboxes):
     seed_catalogue(engine)
     connect_all(engine, sandboxes)
-    scheduler = BackgroundScheduler(timezone=TIMEZONE)
-    configure(scheduler, engine, every=timedelta(seconds=1), nightly=IntervalTrigger(seconds=2, timezone=TIMEZONE))
-    scheduler.start()
-    try:
+
+    with shortened_clock(engine, every_s=1, nightly_s=2):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             runs = [run for run in _runs(engine) if run.finished_at]
             if {run.scope.get("reconcile") for run in runs} == {True, False}:
                 break
             time.sleep(0.2)
-    finally:
-        scheduler.shutdown(wait=True)
 
     runs = _runs(engine)
     assert {run.trigger for run in runs} == {"schedule"}
@@ -51,18 +65,16 @@ def test_the_scheduler_fires_the_frequent_sync_and_the_nightly_reconcile(engine,
 def test_two_syncs_of_one_shop_never_overlap(engine, sandboxes):
     seed_catalogue(engine)
     connect_all(engine, sandboxes)
-    scheduler = BackgroundScheduler(timezone=TIMEZONE)
-    configure(scheduler, engine, every=timedelta(seconds=0.5), nightly=IntervalTrigger(seconds=0.5, timezone=TIMEZONE))
-    scheduler.start()
-    time.sleep(5)
-    scheduler.shutdown(wait=True)
+
+    with shortened_clock(engine, every_s=0.5, nightly_s=0.5):
+        time.sleep(5)
 
     by_shop: dict[tuple, list[SyncRun]] = {}
     for run in _runs(engine):
         by_shop.setdefault((run.scope["coop"], run.scope["marketplace"]), []).append(run)
     assert by_shop
     for shop, runs in by_shop.items():
-        for earlier, later in zip(runs, runs[1:]):
+        for earlier, later in pairwise(runs):
             assert earlier.finished_at <= later.started_at, shop
 
 
@@ -82,8 +94,8 @@ def test_a_shop_already_being_synced_is_skipped(engine, database_url, sandboxes)
 def test_schedule_stops_cleanly_on_sigterm(database_url, tmp_path):
     env = {**os.environ, "SYNDICATOR_DATABASE_URL": database_url, "SYNDICATOR_DATA_DIR": str(tmp_path)}
     child = subprocess.Popen([sys.executable, "-m", "syndicator", "schedule"], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(4)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == STARTED
     child.send_signal(signal.SIGTERM)
 
-    assert child.wait(timeout=20) == 0, child.stderr.read().decode()
+    assert child.wait(timeout=30) == 0, child.stderr.read()

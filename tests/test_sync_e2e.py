@@ -1,5 +1,7 @@
 """End to end over real HTTP with every landed marketplace sandbox: connect, sync, sell, cancel."""
 
+# ruff: noqa: F811  (the sandboxes fixture comes from tests/support/sandboxes.py)
+
 from __future__ import annotations
 
 import time
@@ -11,7 +13,8 @@ from catalog.models import ChannelAccount, Listing, Order, StockMovement
 from catalog.pricing import channel_price, default_price_rule
 from syndicator.engine import run_sync
 from syndicator.orders import pull_orders
-from tests.support.sandboxes import CATALOGUE, connect_all, sandboxes, seed_catalogue  # noqa: F401
+from tests.support.sandboxes import CATALOGUE, connect_all, sandboxes, seed_catalogue  # noqa: F401 (fixture)
+
 
 def after_the_second() -> None:
     """Marketplaces list orders by whole-second update times (Shopee's ``time_to``): let the second pass."""

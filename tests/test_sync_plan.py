@@ -1,5 +1,7 @@
 """The plan: what a sync would send, part by part, and the command line around plan and sync."""
 
+# ruff: noqa: F811  (the sandboxes fixture comes from tests/support/sandboxes.py)
+
 from __future__ import annotations
 
 import json
@@ -15,11 +17,7 @@ from catalog.pricing import StockPolicy
 from syndicator.cli import app
 from syndicator.engine import run_sync
 from syndicator.plan import ActionKind, build_plan
-from tests.support.sandboxes import connect_all, sandboxes, seed_catalogue  # noqa: F401
-
-
-def _kinds(plan) -> dict[str, int]:
-    return plan.counts()
+from tests.support.sandboxes import connect_all, sandboxes, seed_catalogue  # noqa: F401 (fixture)
 
 
 def test_the_first_plan_creates_every_sku_on_every_shop_and_sends_nothing(engine, sandboxes):
@@ -28,7 +26,7 @@ def test_the_first_plan_creates_every_sku_on_every_shop_and_sends_nothing(engine
 
     plan = build_plan(engine)
 
-    assert _kinds(plan) == {"create": 4 * len(sandboxes)}
+    assert plan.counts() == {"create": 4 * len(sandboxes)}
     assert all(sandbox.writes() == 0 and sandbox.items() == [] for sandbox in sandboxes.values())
 
 

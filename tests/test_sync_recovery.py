@@ -1,5 +1,7 @@
 """Recovery: a hand edit put back by the nightly reconcile; a sync killed part-way leaves no duplicate."""
 
+# ruff: noqa: F811  (the sandboxes fixture comes from tests/support/sandboxes.py)
+
 from __future__ import annotations
 
 import os
@@ -10,7 +12,7 @@ import time
 from collections import Counter
 
 from syndicator.engine import run_sync
-from tests.support.sandboxes import FAST, connect_all, sandboxes, seed_catalogue  # noqa: F401
+from tests.support.sandboxes import FAST, connect_all, sandboxes, seed_catalogue  # noqa: F401 (fixture)
 
 
 def test_a_listing_edited_by_hand_is_put_back_by_the_nightly_reconcile(engine, sandboxes):
@@ -46,13 +48,16 @@ def test_a_sync_killed_part_way_and_run_again_leaves_no_duplicate_listing(engine
     for sandbox in sandboxes.values():
         sandbox.faults(latency_ms=150)
     env = {**os.environ, "SYNDICATOR_DATABASE_URL": database_url, "SYNDICATOR_DATA_DIR": str(tmp_path)}
-    child = subprocess.Popen([sys.executable, "-m", "syndicator", "sync", "--json"], env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not any(s.items() for s in sandboxes.values()):
-        time.sleep(0.05)
-    child.send_signal(signal.SIGKILL)
-    child.wait()
+    log = tmp_path / "sync.log"
+    with open(log, "w") as output:
+        child = subprocess.Popen([sys.executable, "-m", "syndicator", "sync", "--json"], env=env,
+                                 stdout=output, stderr=output)
+        deadline = time.monotonic() + 60
+        while child.poll() is None and time.monotonic() < deadline and not any(s.items() for s in sandboxes.values()):
+            time.sleep(0.05)
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    assert child.returncode == -signal.SIGKILL, log.read_text()
     assert any(s.items() for s in sandboxes.values()), "the sync was killed before it created anything"
     for sandbox in sandboxes.values():
         sandbox.faults(latency_ms=0)
