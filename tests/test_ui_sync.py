@@ -1,0 +1,43 @@
+"""A co-op clerk runs a sync from the app against real sandboxes over HTTP."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from catalog.db import session_scope
+from catalog.models import Listing
+from syndicator.channels import connect_sandbox
+from syndicator.users import add_user
+from tests.support.apptest import logged_in, open_page, shown_text
+from tests.support.sandboxes import COOP, landed, sandboxes, seed_catalogue  # noqa: F401  (fixture)
+from tests.support.ui import PASSWORD
+
+pytestmark = pytest.mark.skipif(not landed(), reason="no marketplace sandbox has landed")
+
+
+@pytest.fixture
+def connected(engine, database_url, monkeypatch, sandboxes):  # noqa: F811
+    monkeypatch.setenv("SYNDICATOR_DATABASE_URL", database_url)
+    seed_catalogue(engine)
+    add_user(engine, "tancuong", PASSWORD, "coop", coop_code=COOP)
+    for name, sandbox in sandboxes.items():
+        connect_sandbox(engine, COOP, name, sandbox.url)
+    return sandboxes
+
+
+def test_a_clerk_syncs_from_the_app_and_every_sku_goes_live_everywhere(engine, connected):
+    app = open_page(logged_in("tancuong"), "sync")
+    app.button(key="sync_now").click()
+    app.run(timeout=120)
+    assert not app.exception
+    assert "Đồng bộ xong: ok" in shown_text(app)
+    with session_scope(engine) as session:
+        states = session.exec(sa.select(Listing.state, sa.func.count()).group_by(Listing.state)).all()
+    assert dict(states) == {"live": 4 * len(connected)}
+    for sandbox in connected.values():
+        assert {item["seller_sku"] for item in sandbox.items()} == {
+            "TC-CHE-200G", "TC-CHE-500G", "TC-MATONG-500", "TC-MIEN-500G",
+        }
+    history = shown_text(open_page(app, "sync"))
+    assert "create 4" in history or f"create {4 * len(connected)}" in history
