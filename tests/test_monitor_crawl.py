@@ -9,9 +9,10 @@ from sqlmodel import Session, select
 
 from catalog.db import session_scope
 from catalog.models import ChannelAccount, Listing, ListingObservation, ListingState, Sku
+from syndicator.channels import connect_feed
 from syndicator.engine import run_sync
 from syndicator.monitor import Drift, drift_summary, run_monitor
-from tests.support.sandboxes import connect_all, sandboxes, seed_catalogue  # noqa: F401
+from tests.support.sandboxes import COOP, connect_all, sandboxes, seed_catalogue  # noqa: F401
 
 FAST = {"throttle_start_s": 0.05}
 SKUS_IN_CATALOGUE = 4
@@ -189,3 +190,16 @@ def test_sales_within_the_safety_buffer_are_not_stock_drift_and_larger_ones_are(
     (row,) = report.drift
     assert (row.seller_sku, row.drift) == ("TC-CHE-500G", [Drift.stock])
     assert row.seen_stock == row.pushed_stock - 8
+
+
+def test_listings_of_a_feed_shop_without_a_public_address_are_counted_as_skipped(engine):
+    sku_ids = seed_catalogue(engine)
+    account = connect_feed(engine, COOP, "postmart")
+    with session_scope(engine) as session:
+        session.add(Listing(sku_id=sku_ids["TC-MIEN-500G"], channel_account_id=account.id,
+                            state=ListingState.awaiting_upload, pushed_price=70000, pushed_stock=30))
+
+    report = run_monitor(engine, **FAST)
+
+    assert (report.listings, report.skipped, report.observed) == (0, 1, 0)
+    assert report.ok

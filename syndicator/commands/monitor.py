@@ -42,6 +42,8 @@ def _print_report(report: MonitorReport, console: Console, errors: Console) -> N
         f"Đã xem / observed {report.observed}/{report.listings} tin đăng / listings "
         f"({', '.join(report.marketplaces) or '—'})"
     )
+    if report.skipped:
+        console.print(f"Bỏ qua / skipped {report.skipped}: gian hàng chưa có địa chỉ công khai / shop has no public address")
     counts = ", ".join(f"{LABELS[kind]}: {n}" for kind, n in report.counts().items() if n)
     console.print(f"Sai lệch / drift: {counts or 'không có / none'}")
     if report.drift:

@@ -48,6 +48,7 @@ class DriftRow(BaseModel):
 class MonitorReport(BaseModel):
     marketplaces: list[str]
     listings: int = Field(description="listings the crawl set out to check")
+    skipped: int = Field(default=0, description="watched listings whose shop has no public address to visit")
     observed: int = 0
     drift: list[DriftRow] = Field(default_factory=list)
     blocked: list[str] = Field(default_factory=list, description="pages robots.txt told us not to visit")
@@ -89,8 +90,12 @@ def run_monitor(
     if marketplace is not None and marketplace not in MARKETPLACES:
         known = ", ".join(MARKETPLACES)
         raise ValueError(f"sàn không hợp lệ / unknown marketplace {marketplace!r}; chọn / choose: {known}")
-    targets = load_targets(engine, marketplace)
-    report = MonitorReport(marketplaces=sorted({t.marketplace for t in targets}), listings=len(targets))
+    watched = load_targets(engine, marketplace)
+    targets = [target for target in watched if target.base_url]
+    report = MonitorReport(
+        marketplaces=sorted({t.marketplace for t in targets}), listings=len(targets),
+        skipped=len(watched) - len(targets),
+    )
     if not targets:
         return report
     with tempfile.TemporaryDirectory(prefix="syndicator-monitor-") as folder:
