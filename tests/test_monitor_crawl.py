@@ -44,6 +44,16 @@ def listing_of(engine, marketplace: str, seller_sku: str) -> Listing:
         ).one()
 
 
+def awaiting_upload(engine, marketplace: str, seller_sku: str) -> None:
+    """As a listing sent in a spreadsheet feed and not yet confirmed: no marketplace item id."""
+    waiting = listing_of(engine, marketplace, seller_sku)
+    with session_scope(engine) as session:
+        session.execute(
+            update(Listing).where(Listing.id == waiting.id)
+            .values(state=ListingState.awaiting_upload, external_item_id=None)
+        )
+
+
 def test_a_crawl_after_a_sync_finds_every_listing_on_every_marketplace_at_its_pushed_price(engine, sandboxes):  # noqa: F811
     synced = sync_to(engine, sandboxes)
 
@@ -107,12 +117,7 @@ def test_the_drift_summary_shows_the_latest_finding_of_each_listing(engine, sync
 def test_an_awaiting_upload_listing_found_on_the_storefront_is_confirmed_live_with_its_item_id(engine, synced):
     marketplace, sandbox = list(synced.items())[-1]
     uploaded = sandbox.item("TC-CHE-500G")
-    waiting = listing_of(engine, marketplace, "TC-CHE-500G")
-    with session_scope(engine) as session:
-        session.execute(
-            update(Listing).where(Listing.id == waiting.id)
-            .values(state=ListingState.awaiting_upload, external_item_id=None)
-        )
+    awaiting_upload(engine, marketplace, "TC-CHE-500G")
 
     report = run_monitor(engine, marketplace, **FAST)
 
@@ -127,12 +132,7 @@ def test_an_awaiting_upload_listing_found_on_the_storefront_is_confirmed_live_wi
 def test_an_awaiting_upload_listing_not_yet_on_the_storefront_is_not_drift(engine, synced):
     marketplace, sandbox = list(synced.items())[-1]
     sandbox.edit(sandbox.item("TC-CHE-500G")["item_id"], status="hidden")
-    waiting = listing_of(engine, marketplace, "TC-CHE-500G")
-    with session_scope(engine) as session:
-        session.execute(
-            update(Listing).where(Listing.id == waiting.id)
-            .values(state=ListingState.awaiting_upload, external_item_id=None)
-        )
+    awaiting_upload(engine, marketplace, "TC-CHE-500G")
 
     report = run_monitor(engine, marketplace, **FAST)
 

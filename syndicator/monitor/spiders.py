@@ -14,7 +14,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from adapters.common.page import PageObservation, PageReader, product_url, storefront_links, storefront_url
-from adapters.registry import load
+from adapters.registry import MARKETPLACES, load
 from syndicator.monitor.drift import Drift
 from syndicator.monitor.targets import CrawlTarget
 
@@ -100,32 +100,13 @@ class ListingSpider(scrapy.Spider):
         self.crawl_log.on_pages(len(request.meta.get("targets", [None])))
 
 
-class ShopeeSpider(ListingSpider):
-    name = "shopee"
-    reader_path = "adapters.shopee.page:parse_product_page"
+def spider_for(marketplace: str) -> type[ListingSpider]:
+    """The marketplace's spider: the shared visiting, with the page reader from ``adapters/<name>/page.py``."""
+    return type(
+        f"{marketplace.capitalize()}Spider",
+        (ListingSpider,),
+        {"name": marketplace, "reader_path": f"adapters.{marketplace}.page:parse_product_page"},
+    )
 
 
-class LazadaSpider(ListingSpider):
-    name = "lazada"
-    reader_path = "adapters.lazada.page:parse_product_page"
-
-
-class VosoSpider(ListingSpider):
-    name = "voso"
-    reader_path = "adapters.voso.page:parse_product_page"
-
-
-class PostmartSpider(ListingSpider):
-    name = "postmart"
-    reader_path = "adapters.postmart.page:parse_product_page"
-
-
-class ThainguyentradeSpider(ListingSpider):
-    name = "thainguyentrade"
-    reader_path = "adapters.thainguyentrade.page:parse_product_page"
-
-
-SPIDERS: dict[str, type[ListingSpider]] = {
-    spider.name: spider
-    for spider in (ShopeeSpider, LazadaSpider, VosoSpider, PostmartSpider, ThainguyentradeSpider)
-}
+SPIDERS: dict[str, type[ListingSpider]] = {name: spider_for(name) for name in MARKETPLACES}
