@@ -169,9 +169,6 @@ class SandboxFleet:
         """Write calls each sandbox has received so far."""
         return {name: self.control(name, "GET", "stats")["writes"] for name in self.marketplaces}
 
-    def total_writes(self) -> int:
-        return sum(self.writes().values())
-
     def items(self, name: str) -> list[dict[str, Any]]:
         return self.control(name, "GET", "items")["items"]
 

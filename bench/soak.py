@@ -19,6 +19,7 @@ import json
 import os
 import random
 import signal
+import statistics
 import subprocess
 import sys
 import threading
@@ -155,11 +156,11 @@ class StockWatch:
                 self.samples[(name, item["seller_sku"])].append((stamp, int(item["stock"])))
 
 
-def worst_sale_lag_s(
+def sale_lags_s(
     orders: list[PlacedOrder], samples: dict[tuple[str, str], list[tuple[float, int]]], received: dict[str, int]
-) -> tuple[float | None, int]:
-    """The longest time from a sale to every other marketplace showing no more than was then really left,
-    and how many sales never got there. What was really left of a SKU at a moment is what was received
+) -> tuple[list[float], int]:
+    """For every sale and every other marketplace, the time until that marketplace showed no more than was
+    then really left; and how many never got there. What was really left of a SKU at a moment is what was received
     minus what was sold and not cancelled up to that moment."""
     changes: dict[str, list[tuple[float, int]]] = defaultdict(list)
     for order in orders:
@@ -182,7 +183,7 @@ def worst_sale_lag_s(
 
     marketplaces = {name for name, _ in samples}
     stamps = {key: [stamp for stamp, _ in seen] for key, seen in samples.items()}
-    worst, unresolved = None, 0
+    lags, unresolved = [], 0
     for order in orders:
         left_after_sale = left(order.seller_sku, order.placed_at)
         for name in marketplaces - {order.marketplace}:
@@ -197,8 +198,19 @@ def worst_sale_lag_s(
             if caught_up is None:
                 unresolved += 1
                 continue
-            worst = max(worst or 0.0, caught_up - order.placed_at)
-    return (None if worst is None else round(worst, 2)), unresolved
+            lags.append(caught_up - order.placed_at)
+    return lags, unresolved
+
+
+def lag_figures(lags: list[float]) -> dict[str, float | None]:
+    if not lags:
+        return {"median": None, "p95": None, "worst": None}
+    ordered = sorted(lags)
+    return {
+        "median": round(statistics.median(ordered), 2),
+        "p95": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))], 2),
+        "worst": round(ordered[-1], 2),
+    }
 
 
 @dataclass
@@ -256,10 +268,13 @@ class SyncRunner:
         return code
 
 
-def expire_tokens_now_and_then(fleet: SandboxFleet, every_s: float, stop: threading.Event) -> threading.Thread:
+def expire_tokens_now_and_then(
+    fleet: SandboxFleet, every_s: float, stop: threading.Event, rounds: Counter
+) -> threading.Thread:
     def loop() -> None:
         while not stop.wait(every_s):
             fleet.set_faults(expire_tokens=True)
+            rounds["token_expiries"] += 1
 
     thread = threading.Thread(target=loop, daemon=True)
     thread.start()
@@ -385,7 +400,8 @@ def run_soak(engine: Engine, fleet: SandboxFleet, catalog: BenchCatalog, minutes
     stop_expiring = threading.Event()
     for part in (syncs, shoppers, watch):
         part.start()
-    expire_tokens_now_and_then(fleet, max(5.0, minutes * 60 / 4), stop_expiring)
+    expiries: Counter = Counter()
+    expire_tokens_now_and_then(fleet, max(5.0, minutes * 60 / 4), stop_expiring, expiries)
     time.sleep(minutes * 60)
     stop_expiring.set()
     shoppers.finish()
@@ -394,35 +410,41 @@ def run_soak(engine: Engine, fleet: SandboxFleet, catalog: BenchCatalog, minutes
     final_exit = syncs.run_once()
     watch.finish()
     received = received_stock(engine)
-    lag, unresolved = worst_sale_lag_s(shoppers.orders, watch.samples, received)
+    lags, unresolved = sale_lags_s(shoppers.orders, watch.samples, received)
     return {
         "minutes": minutes,
         "marketplaces": fleet.marketplaces,
         "shops": len(catalog.coop_codes),
         "skus": catalog.skus_per_coop,
         "sync_runs": dict(syncs.runs),
+        "faults": FAULTS,
+        "token_expiries": expiries["token_expiries"],
         "final_sync_exit": final_exit,
         **order_report(engine, shoppers.orders),
         "orders_refused_short_stock": shoppers.refused,
         **listing_report(engine, fleet),
         "oversold_units": oversold_units(shoppers.orders, received),
-        "worst_sale_to_stock_update_s": lag,
+        "worst_sale_to_stock_update_s": lag_figures(lags)["worst"],
+        "sale_to_stock_update_s": lag_figures(lags),
         "sales_never_reflected": unresolved,
-        "marketplace_requests": marketplace_requests(fleet),
+        **request_outcomes(fleet),
         "wall_s": round(time.monotonic() - started, 1),
         "peak_rss_mb": peak_rss_mb(),
         "log": str(workdir / "sync.log"),
     }
 
 
-def marketplace_requests(fleet: SandboxFleet) -> int:
-    """Every call the marketplaces' own APIs received, whatever its outcome."""
-    return sum(
-        count
-        for name in fleet.marketplaces
-        for outcomes in fleet.control(name, "GET", "stats")["requests"].values()
-        for count in outcomes.values()
-    )
+def request_outcomes(fleet: SandboxFleet) -> dict[str, Any]:
+    """Every call the marketplaces' own APIs received, and the answers that were not a plain success
+    (injected faults, rate-limit answers, expired-token refusals, by each marketplace's own code)."""
+    outcomes: Counter = Counter()
+    for name in fleet.marketplaces:
+        for by_outcome in fleet.control(name, "GET", "stats")["requests"].values():
+            outcomes.update(by_outcome)
+    return {
+        "marketplace_requests": sum(outcomes.values()),
+        "answers_other_than_ok": {outcome: count for outcome, count in sorted(outcomes.items()) if outcome != "200"},
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

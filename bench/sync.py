@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import json
 import math
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -38,10 +39,15 @@ from catalog.models import ChannelAccount, Listing, Sku
 PRICE_STEP = 5000  # đồng added to every SKU's base price in the price-change phase
 
 
+def price_calls_min(marketplace: str, skus: int) -> int:
+    """The fewest price-update calls that change ``skus`` SKUs in one shop, by the declared batch size."""
+    return math.ceil(skus / spec(marketplace).capabilities.price_batch_size)
+
+
 def update_write_calls_min(marketplaces: list[str], shops: int, skus: int) -> int:
     """The fewest price-update calls that change ``skus`` SKUs in each of ``shops`` shops on every
     marketplace, given each marketplace's price batch size."""
-    return sum(shops * math.ceil(skus / spec(name).capabilities.price_batch_size) for name in marketplaces)
+    return sum(shops * price_calls_min(name, skus) for name in marketplaces)
 
 
 def update_bound_s(marketplaces: list[str], skus: int, latency_ms: int) -> float:
@@ -50,30 +56,37 @@ def update_bound_s(marketplaces: list[str], skus: int, latency_ms: int) -> float
     last answer takes one round trip."""
     slowest = 0.0
     for name in marketplaces:
-        capabilities = spec(name).capabilities
-        calls = math.ceil(skus / capabilities.price_batch_size)
-        rate = capabilities.requests_per_second
+        rate = spec(name).capabilities.requests_per_second
         burst = max(1, math.floor(rate))
-        slowest = max(slowest, max(0, calls - burst) / rate + latency_ms / 1000)
+        slowest = max(slowest, max(0, price_calls_min(name, skus) - burst) / rate + latency_ms / 1000)
     return round(slowest, 3)
 
 
 @dataclass
 class Phase:
     wall_s: float
-    write_calls: int
+    writes: dict[str, int]
     ok: bool
+
+    @property
+    def write_calls(self) -> int:
+        return sum(self.writes.values())
+
+
+def writes_during(fleet: SandboxFleet, before: dict[str, int]) -> dict[str, int]:
+    after = fleet.writes()
+    return {name: after[name] - before[name] for name in after}
 
 
 def timed_sync(engine: Engine, fleet: SandboxFleet) -> Phase:
     """One engine sync over every shop, with the write calls the sandboxes counted during it."""
     from syndicator.engine import run_sync
 
-    before = fleet.total_writes()
+    before = fleet.writes()
     started = time.perf_counter()
     report = run_sync(engine, trigger="bench")
     wall = time.perf_counter() - started
-    return Phase(round(wall, 3), fleet.total_writes() - before, report.succeeded)
+    return Phase(round(wall, 3), writes_during(fleet, before), report.succeeded)
 
 
 async def naive_price_push(engine: Engine) -> int:
@@ -122,11 +135,11 @@ def benchmark(shops: int, skus: int, latency_ms: int, database_url: str | None =
         raise_prices(engine, catalog.coop_codes, PRICE_STEP)
         update = timed_sync(engine, fleet)
         noop = timed_sync(engine, fleet)
-        before = fleet.total_writes()
+        before = fleet.writes()
         started = time.perf_counter()
         naive_calls = asyncio.run(naive_price_push(engine))
         baseline = time.perf_counter() - started
-        baseline_writes = fleet.total_writes() - before
+        baseline_writes = sum(writes_during(fleet, before).values())
         engine.dispose()
     bound = update_bound_s(marketplaces, skus, latency_ms)
     return {
@@ -140,6 +153,9 @@ def benchmark(shops: int, skus: int, latency_ms: int, database_url: str | None =
         "first_push_ok": first.ok,
         "update_write_calls": update.write_calls,
         "update_write_calls_min": update_write_calls_min(marketplaces, shops, skus),
+        "update_write_calls_by_marketplace": {
+            name: {"sent": update.writes[name], "min": shops * price_calls_min(name, skus)} for name in marketplaces
+        },
         "update_wall_s": update.wall_s,
         "update_bound_s": bound,
         "update_ok": update.ok,
@@ -152,6 +168,8 @@ def benchmark(shops: int, skus: int, latency_ms: int, database_url: str | None =
         "noop_wall_s": noop.wall_s,
         "noop_ok": noop.ok,
         "peak_rss_mb": peak_rss_mb(),
+        "load_average_1m": round(os.getloadavg()[0], 1),
+        "cpus": os.cpu_count(),
     }
 
 
