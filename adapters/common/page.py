@@ -62,17 +62,13 @@ def storefront_links(html: str, url: str) -> dict[str, str]:
     """Seller SKU → absolute product URL, for every item a shop's storefront lists."""
     selector = Selector(text=html)
     return {
-        clean(link.attrib["data-seller-sku"]): _absolute(url, link.attrib.get("href", ""))
+        clean(link.attrib["data-seller-sku"]): urljoin(url, link.attrib.get("href", ""))
         for link in selector.css("a[data-seller-sku]")
     }
 
 
 def item_id_from_url(url: str) -> str:
     return url.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0]
-
-
-def _absolute(base: str, href: str) -> str:
-    return urljoin(base, href)
 
 
 # --- layers of data on a page ------------------------------------------------------------------------------

@@ -14,6 +14,12 @@ from syndicator.monitor.drift import Drift, drift_of
 from syndicator.monitor.spiders import ListingSpider, PageVisit
 
 
+def _fit(text: str | None, column: str) -> str | None:
+    """A page's text cut to the column's length (a marketplace may show a longer title than we keep)."""
+    limit = ListingObservation.__table__.columns[column].type.length
+    return text[:limit] if text is not None else None
+
+
 class DriftPipeline:
     """Compares the page with what we last pushed."""
 
@@ -46,9 +52,9 @@ class ObservationStorePipeline:
         seen = item.seen
         with session_scope(self.engine) as session:
             row = ListingObservation(
-                listing_id=item.target.listing_id, url=seen.url, visible=seen.visible, price=seen.price,
-                stock=seen.stock, sold_count=seen.sold_count, title=seen.title, seller_sku=seen.seller_sku,
-                drift=[str(kind) for kind in item.drift],
+                listing_id=item.target.listing_id, url=_fit(seen.url, "url"), visible=seen.visible,
+                price=seen.price, stock=seen.stock, sold_count=seen.sold_count, title=_fit(seen.title, "title"),
+                seller_sku=_fit(seen.seller_sku, "seller_sku"), drift=[str(kind) for kind in item.drift],
             )
             session.add(row)
             if Drift.confirmed in item.drift:
