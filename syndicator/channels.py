@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from adapters import registry
-from adapters.common.contract import Adapter, ShopCredentials
+from adapters.common.contract import Adapter, MarketplaceSpec, ShopCredentials
 from adapters.common.errors import MarketplaceError
 from adapters.common.http import HttpSettings
 from catalog.db import session_scope
@@ -49,13 +49,17 @@ def _coop(session: Session, coop_code: str) -> Coop:
     return coop
 
 
-def _marketplace(name: str) -> Marketplace:
+def _spec(name: str) -> MarketplaceSpec:
+    """The marketplace's spec, or a ChannelError for an unknown one or one whose adapter has not landed."""
     try:
-        return Marketplace(name)
+        Marketplace(name)
+        return registry.spec(name)
     except ValueError:
         raise ChannelError(
             f"sàn không hợp lệ {name!r} / unknown marketplace; chọn / choose: {', '.join(Marketplace)}"
         ) from None
+    except (ImportError, AttributeError):
+        raise ChannelError(f"sàn {name} chưa được hỗ trợ / marketplace {name} is not available yet") from None
 
 
 def _store(
@@ -110,10 +114,9 @@ def _reach(marketplace: str, base_url: str, work: Coroutine[Any, Any, ShopCreden
 
 def connect_sandbox(engine: Engine, coop_code: str, marketplace: str, sandbox_url: str) -> ChannelAccount:
     """Open a shop on a marketplace sandbox and authorise it through that marketplace's own flow."""
-    _marketplace(marketplace)
+    spec = _spec(marketplace)
     with session_scope(engine) as session:
         coop_name = _coop(session, coop_code).name
-    spec = registry.spec(marketplace)
     base_url = sandbox_url.rstrip("/")
 
     async def open_and_authorise() -> ShopCredentials:
@@ -129,7 +132,7 @@ def connect(
 ) -> ChannelAccount:
     """Connect a shop on a real marketplace host from a JSON file of ``ShopCredentials`` fields (and an
     optional one-time ``code`` to authorise with)."""
-    _marketplace(marketplace)
+    _spec(marketplace)
     try:
         raw: dict[str, Any] = json.loads(Path(credentials_file).read_text(encoding="utf-8"))
         code = raw.pop("code", None)
@@ -144,7 +147,7 @@ def connect(
 
 def connect_feed(engine: Engine, coop_code: str, marketplace: str) -> ChannelAccount:
     """A shop on a floor without API access: listings go out as spreadsheet feeds."""
-    _marketplace(marketplace)
+    _spec(marketplace)
     with session_scope(engine) as session:
         coop_name = _coop(session, coop_code).name
     return _store(engine, coop_code, marketplace, "", None, coop_name)

@@ -8,12 +8,14 @@ import time
 
 import sqlalchemy as sa
 from sqlmodel import Session
+from typer.testing import CliRunner
 
 from catalog.models import ChannelAccount, Listing, Order, StockMovement
 from catalog.pricing import channel_price, default_price_rule
+from syndicator.cli import app
 from syndicator.engine import run_sync
 from syndicator.orders import pull_orders
-from tests.support.sandboxes import CATALOGUE, connect_all, sandboxes, seed_catalogue  # noqa: F401 (fixture)
+from tests.support.sandboxes import CATALOGUE, connect_all, product_picture, sandboxes, seed_catalogue  # noqa: F401 (fixture)
 
 
 def after_the_second() -> None:
@@ -121,3 +123,30 @@ def test_one_marketplace_failing_does_not_stop_the_others_and_the_next_sync_catc
 
     assert again.succeeded, again.summary()
     assert sorted(i["seller_sku"] for i in sandboxes[broken].items()) == sorted(STOCK)
+
+
+def test_import_connect_and_sync_from_the_command_line(engine, database_url, sandboxes, tmp_path, monkeypatch):
+    monkeypatch.setenv("SYNDICATOR_DATABASE_URL", database_url)
+    monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path))
+    sheet = tmp_path / "danh-muc.csv"
+    sheet.write_text(
+        "mã sản phẩm,tên sản phẩm,danh mục,SKU,quy cách,giá bán,tồn kho,khối lượng (g),hạn sử dụng (ngày),ảnh\n"
+        f"CHE-TAN-CUONG,Chè búp Tân Cương đặc biệt,Chè,TC-CHE-200G,Gói 200g,120.000 ₫,40,200,365,{product_picture()}\n"
+        f"MIEN-NA-RI,Miến dong Na Rì loại 1,Thực phẩm khô,NR-MIEN-500G,Gói 500g,65000,30,500,180,{product_picture()}\n",
+        encoding="utf-8",
+    )
+    cli = CliRunner()
+
+    steps = [
+        cli.invoke(app, ["coops", "add", "HTX-TANCUONG", "--name", "HTX Chè Tân Cương"]),
+        cli.invoke(app, ["import", str(sheet), "--coop", "HTX-TANCUONG"]),
+        *(cli.invoke(app, ["channels", "connect", "--coop", "HTX-TANCUONG", "--marketplace", name,
+                           "--sandbox", sandbox.url]) for name, sandbox in sandboxes.items()),
+        cli.invoke(app, ["sync"]),
+    ]
+
+    assert [step.exit_code for step in steps] == [0] * len(steps), steps[-1].output
+    for name, sandbox in sandboxes.items():
+        prices = {item["seller_sku"]: item["price"] for item in sandbox.items()}
+        rule = default_price_rule(name)
+        assert prices == {"TC-CHE-200G": channel_price(120000, rule), "NR-MIEN-500G": channel_price(65000, rule)}
