@@ -277,16 +277,22 @@ PRODUCT_COLUMNS = ("sku_id", "coop_code", "product_code", "name", "sku", "varian
                    "enabled", "category")
 
 
+def _sku_page(session: Session, viewer: Viewer, query: str, coop_code: str | None, offset: int, limit: int
+              ) -> tuple[list[dict[str, Any]], int]:
+    """One page of the SKUs the viewer may see, matching ``query``, in Vietnamese order of product name."""
+    _prepare(session)
+    statement = _sku_statement(session, viewer, query, coop_code).order_by(
+        _vietnamese_order(session, Product.name), Sku.sku
+    )
+    rows, total = _paged(session, statement, offset, limit)
+    return [dict(zip(PRODUCT_COLUMNS, row, strict=True)) for row in rows], total
+
+
 def products(engine: Engine, viewer: Viewer, query: str = "", coop_code: str | None = None,
              offset: int = 0, limit: int = 50) -> Page:
     """One row per SKU with its stock (on hand, available), in Vietnamese order of product name."""
     with session_scope(engine) as session:
-        _prepare(session)
-        statement = _sku_statement(session, viewer, query, coop_code).order_by(
-            _vietnamese_order(session, Product.name), Sku.sku
-        )
-        rows, total = _paged(session, statement, offset, limit)
-        records = [dict(zip(PRODUCT_COLUMNS, row, strict=True)) for row in rows]
+        records, total = _sku_page(session, viewer, query, coop_code, offset, limit)
         levels = stock_levels(session, [r["sku_id"] for r in records])
     for record in records:
         record["on_hand"], record["available"] = levels[record["sku_id"]].on_hand, levels[record["sku_id"]].available
@@ -356,13 +362,9 @@ def listing_matrix(engine: Engine, viewer: Viewer, query: str = "", coop_code: s
                    offset: int = 0, limit: int = 50) -> Page:
     """A page of SKUs, each with its listing on every marketplace: state, last error, listing id."""
     with session_scope(engine) as session:
-        _prepare(session)
-        statement = _sku_statement(session, viewer, query, coop_code).order_by(
-            _vietnamese_order(session, Product.name), Sku.sku
-        )
-        rows, total = _paged(session, statement, offset, limit)
-        records = [dict(zip(PRODUCT_COLUMNS, row, strict=True)) | {"listings": {}} for row in rows]
-        by_sku = {r["sku_id"]: r for r in records}
+        records, total = _sku_page(session, viewer, query, coop_code, offset, limit)
+        by_sku = {r["sku_id"]: r | {"listings": {}} for r in records}
+        records = list(by_sku.values())
         if by_sku:
             listings = session.exec(
                 select(Listing.sku_id, ChannelAccount.marketplace, Listing.id, Listing.state, Listing.enabled,
