@@ -11,7 +11,7 @@ from catalog.db import session_scope
 from catalog.models import ChannelAccount, Listing, ListingObservation, ListingState, Sku
 from syndicator.channels import connect_feed
 from syndicator.engine import run_sync
-from syndicator.monitor import Drift, drift_summary, run_monitor
+from syndicator.monitor import Drift, drift_summary, nightly_monitor, run_monitor
 from tests.support.sandboxes import COOP, connect_all, sandboxes, seed_catalogue  # noqa: F401
 
 FAST = {"throttle_start_s": 0.05}
@@ -203,3 +203,14 @@ def test_listings_of_a_feed_shop_without_a_public_address_are_counted_as_skipped
 
     assert (report.listings, report.skipped, report.observed) == (0, 1, 0)
     assert report.ok
+
+
+def test_the_nightly_job_crawls_from_a_database_url_and_returns_its_figures(engine, database_url, synced):
+    sandbox = synced["voso"]
+    sandbox.edit(sandbox.item("TC-CHE-200G")["item_id"], status="hidden")
+
+    summary = nightly_monitor(database_url)
+
+    assert summary["ok"] is True
+    assert summary["observed"] == SKUS_IN_CATALOGUE * len(synced)
+    assert summary["drift"]["missing"] == 1

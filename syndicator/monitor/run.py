@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import subprocess
 import sys
@@ -18,13 +20,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from adapters.registry import MARKETPLACES
-from catalog.db import session_scope
+from catalog.db import make_engine, session_scope
 from catalog.models import ChannelAccount, Listing, ListingObservation, Sku
 from syndicator.monitor.drift import Drift
 from syndicator.monitor.settings import PROGRESS_MARK
 from syndicator.monitor.targets import TARGET_LIST, load_targets
 
 DATABASE_URL_ENV = "SYNDICATOR_DATABASE_URL"
+log = logging.getLogger("syndicator.monitor")
 
 
 class DriftRow(BaseModel):
@@ -64,6 +67,12 @@ class MonitorReport(BaseModel):
 
     def counts(self) -> dict[Drift, int]:
         return {kind: sum(kind in row.drift for row in self.drift) for kind in Drift}
+
+    def summary(self) -> dict[str, object]:
+        """Plain figures for a log line or a job result."""
+        return {"ok": self.ok, "marketplaces": self.marketplaces, "listings": self.listings,
+                "observed": self.observed, "skipped": self.skipped, "blocked": len(self.blocked),
+                "failed": len(self.failed), "drift": {str(kind): n for kind, n in self.counts().items()}}
 
 
 class DriftSummary(BaseModel):
@@ -113,6 +122,18 @@ def run_monitor(
             result = (files / "report.json").read_text(encoding="utf-8")
             report = report.model_copy(update=_crawl_result(engine, result))
     return report
+
+
+def nightly_monitor(database_url: str) -> dict[str, object]:
+    """The scheduler's job (arguments a job store can keep): crawl every marketplace, log the summary."""
+    engine = make_engine(database_url)
+    try:
+        report = run_monitor(engine)
+    finally:
+        engine.dispose()
+    summary = report.summary()
+    (log.info if report.ok else log.error)("monitor: %s", json.dumps(summary, ensure_ascii=False))
+    return summary
 
 
 def _follow(command: list[str], env: dict[str, str], log: IO[str], settled: Callable[[int], object]) -> int:
