@@ -8,6 +8,8 @@ the way they would share a network.
 
 from __future__ import annotations
 
+import argparse
+import json
 import multiprocessing
 import os
 import resource
@@ -43,6 +45,22 @@ def peak_rss_mb() -> float:
         return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     kib = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
     return round(kib / 1024, 1)
+
+
+def add_common_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--database-url", default=None,
+                        help="a PostgreSQL server to run on (a scratch database is made there and dropped); "
+                             "default: SQLite in a temporary folder")
+    parser.add_argument("--json", action="store_true", help="end with one line of JSON")
+
+
+def print_report(report: dict[str, Any], as_json: bool) -> None:
+    """One figure a line; with ``as_json`` the whole report again as the last line, in JSON."""
+    width = max(map(len, report)) + 2
+    for key, value in report.items():
+        print(f"{key:{width}} {value}")
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False), flush=True)
 
 
 def use_scratch_data_dir() -> Path:

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from adapters.registry import MARKETPLACES
-from bench.common import build_catalog, peak_rss_mb, scratch_database
+from bench.common import add_common_options, build_catalog, peak_rss_mb, print_report, scratch_database
 from catalog.db import init_database, make_engine
 from catalog.models import ChannelAccount, Coop, Listing, ListingState, Product, Sku
 
@@ -126,19 +126,14 @@ def benchmark(listings: int, database_url: str | None) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.plan", description=__doc__.splitlines()[0])
     parser.add_argument("--listings", type=int, default=100_000)
-    parser.add_argument("--database-url", default=None,
-                        help="a PostgreSQL server to run on (a scratch database is made there); default SQLite")
-    parser.add_argument("--json", action="store_true", help="end with one line of JSON")
+    add_common_options(parser)
     parser.add_argument("--measure", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
         print(json.dumps(measure(args.measure)))
         return 0
     report = benchmark(args.listings, args.database_url)
-    for key, value in report.items():
-        print(f"{key:20} {value}")
-    if args.json:
-        print(json.dumps(report, ensure_ascii=False))
+    print_report(report, args.json)
     return 0
 
 

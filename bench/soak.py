@@ -36,9 +36,11 @@ from sqlalchemy.engine import Engine
 from bench.common import (
     BenchCatalog,
     SandboxFleet,
+    add_common_options,
     build_catalog,
     connect_shops,
     peak_rss_mb,
+    print_report,
     scratch_database,
     use_scratch_data_dir,
 )
@@ -453,14 +455,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shops", type=int, default=2)
     parser.add_argument("--skus", type=int, default=10)
     parser.add_argument("--stock", type=int, default=150, help="units received of each SKU")
-    parser.add_argument("--database-url", default=None, help="default: a new SQLite file in a temporary folder")
-    parser.add_argument("--json", action="store_true", help="end with one line of JSON")
+    add_common_options(parser)
     args = parser.parse_args(argv)
     report = soak(args.minutes, args.shops, args.skus, args.stock, args.database_url)
-    for key, value in report.items():
-        print(f"{key:32} {value}")
-    if args.json:
-        print(json.dumps(report, ensure_ascii=False))
+    print_report(report, args.json)
     clean = (
         report["orders_lost"] == report["orders_recorded_twice"] == report["orders_unknown"] == 0
         and report["skus_ledger_mismatch"] == report["duplicate_listings"] == report["drift"] == 0

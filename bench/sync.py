@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import math
 import os
 import sys
@@ -26,9 +25,11 @@ from adapters.common.contract import ItemRef, PriceUpdate
 from adapters.registry import spec
 from bench.common import (
     SandboxFleet,
+    add_common_options,
     build_catalog,
     connect_shops,
     peak_rss_mb,
+    print_report,
     raise_prices,
     scratch_database,
     use_scratch_data_dir,
@@ -178,14 +179,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shops", type=int, default=10)
     parser.add_argument("--skus", type=int, default=40, help="SKUs per shop")
     parser.add_argument("--latency-ms", type=int, default=40)
-    parser.add_argument("--database-url", default=None, help="default: a new SQLite file in a temporary folder")
-    parser.add_argument("--json", action="store_true", help="end with one line of JSON")
+    add_common_options(parser)
     args = parser.parse_args(argv)
     report = benchmark(args.shops, args.skus, args.latency_ms, args.database_url)
-    for key, value in report.items():
-        print(f"{key:28} {value}")
-    if args.json:
-        print(json.dumps(report, ensure_ascii=False))
+    print_report(report, args.json)
     return 0
 
 
