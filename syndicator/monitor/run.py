@@ -49,6 +49,8 @@ class DriftRow(BaseModel):
 
 
 class MonitorReport(BaseModel):
+    """One crawl: what it set out to check, what it saw, what drifted, what it could not read."""
+
     marketplaces: list[str]
     listings: int = Field(description="listings the crawl set out to check")
     skipped: int = Field(default=0, description="watched listings whose shop has no public address to visit")
@@ -114,10 +116,10 @@ def run_monitor(
                    "--report", str(files / "report.json"), "--throttle-start", str(throttle_start_s),
                    *(["--cache"] if cache else [])]
         env = os.environ | {DATABASE_URL_ENV: engine.url.render_as_string(hide_password=False)}
-        with (files / "crawl.log").open("w+", encoding="utf-8") as log:
-            report.exit_code = _follow(command, env, log, lambda done: progress and progress(done, len(targets)))
-            log.seek(0)
-            report.log_tail = log.read()[-4000:]
+        with (files / "crawl.log").open("w+", encoding="utf-8") as crawl_log:
+            report.exit_code = _follow(command, env, crawl_log, lambda done: progress and progress(done, len(targets)))
+            crawl_log.seek(0)
+            report.log_tail = crawl_log.read()[-4000:]
         if (files / "report.json").exists():
             result = (files / "report.json").read_text(encoding="utf-8")
             report = report.model_copy(update=_crawl_result(engine, result))
