@@ -33,7 +33,7 @@ from catalog.db import session_scope
 from catalog.models import Coop, MovementKind, Product, Sku, StockMovement
 from catalog.sample import draw_images
 
-START_TIMEOUT_S = 30
+START_TIMEOUT_S = 120  # five interpreters importing at once on a busy two-core machine
 
 
 def peak_rss_mb() -> float:
@@ -145,12 +145,14 @@ class SandboxFleet:
             self._children.append((process, ours))
         for name, (process, conn) in zip(self.marketplaces, self._children, strict=True):
             try:
-                if not conn.poll(START_TIMEOUT_S):
-                    raise EOFError
-                self.urls[name] = conn.recv()
+                ready = conn.poll(START_TIMEOUT_S)
+                self.urls[name] = conn.recv() if ready else None
             except EOFError:
+                self.urls[name] = None
+            if self.urls[name] is None:
                 self.stop()
-                raise RuntimeError(f"the {name} sandbox did not start within {START_TIMEOUT_S} s") from None
+                why = "stopped" if ready else f"did not answer within {START_TIMEOUT_S} s"
+                raise RuntimeError(f"the {name} sandbox {why} (exit code {process.exitcode})")
         self.set_faults(latency_ms=self.latency_ms)
         return self
 
