@@ -14,8 +14,9 @@ from catalog.db import session_scope
 from catalog.models import SyncRun, utcnow
 from syndicator.apply import AccountReport, Progress, apply_plan, resolve_in_flight
 from syndicator.feeds import FeedReport, write_feeds
+from syndicator.locks import shop_locks, shop_unit
 from syndicator.orders import OrdersReport, pull_orders_async
-from syndicator.plan import Plan, account_scopes, build_plan
+from syndicator.plan import AccountScope, Plan, account_scopes, build_plan
 from syndicator.reconcile import reconcile as reconcile_shops
 
 
@@ -27,6 +28,7 @@ class SyncReport:
     shops: list[AccountReport]
     feeds: list[FeedReport] = field(default_factory=list)
     unreadable: dict[int, str] = field(default_factory=dict)
+    busy: list[AccountScope] = field(default_factory=list)  # being synced by another run: left to it
 
     @property
     def succeeded(self) -> bool:
@@ -51,6 +53,7 @@ class SyncReport:
             ],
             "feeds": [vars(feed) for feed in self.feeds],
             "unreadable": {str(k): v for k, v in self.unreadable.items()},
+            "busy": [account.id for account in self.busy],
         }
 
 
@@ -78,14 +81,17 @@ def _json_safe(value: Any) -> Any:
 
 async def sync_async(engine: Engine, coop_code: str | None, marketplace: str | None, run_id: int,
                      progress: Progress | None, reconcile: bool, http: HttpSettings | None) -> SyncReport:
-    accounts = account_scopes(engine, coop_code, marketplace)
-    orders = await pull_orders_async(engine, accounts, http)
-    unreadable = await reconcile_shops(engine, accounts, http) if reconcile else {}
-    await resolve_in_flight(engine, accounts, http)
-    plan = build_plan(engine, coop_code, marketplace)
-    shops = await apply_plan(engine, plan, run_id, progress, http)
-    feeds = write_feeds(engine, plan)
-    return SyncReport(run_id, orders, plan, shops, feeds, unreadable)
+    in_scope = account_scopes(engine, coop_code, marketplace)
+    with shop_locks(engine, [shop_unit(a.id) for a in in_scope]) as taken:
+        accounts = [a for a in in_scope if shop_unit(a.id) in taken]
+        orders = await pull_orders_async(engine, accounts, http)
+        unreadable = await reconcile_shops(engine, accounts, http) if reconcile else {}
+        await resolve_in_flight(engine, accounts, http)
+        plan = build_plan(engine, coop_code, marketplace, account_ids=[a.id for a in accounts])
+        shops = await apply_plan(engine, plan, run_id, progress, http)
+        feeds = write_feeds(engine, plan)
+    busy = [a for a in in_scope if a not in accounts]
+    return SyncReport(run_id, orders, plan, shops, feeds, unreadable, busy)
 
 
 def run_sync(engine: Engine, coop_code: str | None = None, marketplace: str | None = None, trigger: str = "cli",

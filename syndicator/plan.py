@@ -138,10 +138,14 @@ def _actions_for(row: Any, price: int, stock: int, digest: str, feed: bool) -> l
     return kinds
 
 
-def build_plan(engine: Engine, coop_code: str | None = None, marketplace: str | None = None) -> Plan:
-    """Every action a sync would send for the accounts in scope; creates missing listing rows."""
+def build_plan(engine: Engine, coop_code: str | None = None, marketplace: str | None = None,
+               account_ids: list[int] | None = None) -> Plan:
+    """Every action a sync would send for the accounts in scope (optionally only ``account_ids`` of
+    them); creates missing listing rows."""
     with Session(engine, expire_on_commit=False) as session:
         accounts = scoped_accounts(session, coop_code, marketplace)
+        if account_ids is not None:
+            accounts = [(account, code) for account, code in accounts if account.id in set(account_ids)]
         account_ids = [account.id for account, _ in accounts]
         ensure_listings(session, account_ids)
         session.commit()

@@ -1,22 +1,16 @@
 """The unattended schedule (APScheduler 3, jobs kept in the same database, Asia/Ho_Chi_Minh):
 the nightly full reconcile at 02:00, orders and stock every 15 minutes, token refresh ahead of expiry.
 
-Each job works shop by shop (co-op × marketplace) under a lock that holds across processes — a
-PostgreSQL advisory lock, or on SQLite an exclusive file lock beside the database — so two syncs of
-one shop never run at once, even from two schedulers. Missed runs are coalesced into one.
+Every run takes each shop's lock (syndicator.locks), so two syncs of one shop never run at once, even
+from two schedulers or a scheduler and the command line. Missed runs are coalesced into one.
 """
 
 from __future__ import annotations
 
 import asyncio
-import fcntl
-import hashlib
 import logging
 import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
-from pathlib import Path
 
 import sqlalchemy as sa
 from apscheduler.events import EVENT_SCHEDULER_STARTED
@@ -28,47 +22,16 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from catalog.db import data_dir, make_engine
+from catalog.db import make_engine
 from catalog.models import ChannelAccount, Coop, utcnow
 from syndicator.channels import adapter_for
 from syndicator.engine import run_sync
+from syndicator.locks import shop_lock, shop_unit
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
 STARTED = "Lịch đồng bộ đang chạy / scheduler running (Ctrl+C hoặc SIGTERM để dừng / to stop)"
 REFRESH_AHEAD = timedelta(hours=24)
 log = logging.getLogger("syndicator.schedule")
-
-
-def _lock_key(unit: str) -> int:
-    return int.from_bytes(hashlib.sha256(unit.encode()).digest()[:8], "big", signed=True)
-
-
-@contextmanager
-def shop_lock(engine: Engine, unit: str) -> Iterator[bool]:
-    """Try to take the lock of one unit of sync work; yields whether it was taken (never waits)."""
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as connection:
-            taken = connection.execute(sa.select(sa.func.pg_try_advisory_lock(_lock_key(unit)))).scalar()
-            try:
-                yield bool(taken)
-            finally:
-                if taken:
-                    connection.execute(sa.select(sa.func.pg_advisory_unlock(_lock_key(unit))))
-                    connection.commit()
-        return
-    folder = Path(engine.url.database).parent if engine.url.database else data_dir()
-    path = folder / "locks" / f"{hashlib.sha256(unit.encode()).hexdigest()[:16]}.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def shop_units(engine: Engine) -> list[tuple[str, str]]:
@@ -82,18 +45,14 @@ def shop_units(engine: Engine) -> list[tuple[str, str]]:
 
 
 def sync_shops(database_url: str, reconcile: bool = False) -> dict[str, str]:
-    """One scheduled pass: each shop synced under its lock; a shop already being synced is skipped."""
+    """One scheduled pass, one run per co-op and marketplace; a shop already being synced elsewhere is
+    skipped by the run (``busy``), not waited for."""
     engine = make_engine(database_url)
     outcome: dict[str, str] = {}
     try:
         for coop_code, marketplace in shop_units(engine):
-            unit = f"sync:{coop_code}:{marketplace}"
-            with shop_lock(engine, unit) as taken:
-                if not taken:
-                    outcome[unit] = "busy"
-                    continue
-                report = run_sync(engine, coop_code, marketplace, trigger="schedule", reconcile=reconcile)
-                outcome[unit] = report.status
+            report = run_sync(engine, coop_code, marketplace, trigger="schedule", reconcile=reconcile)
+            outcome[f"{coop_code}:{marketplace}"] = "busy" if report.busy and not report.shops else report.status
     finally:
         engine.dispose()
     log.info("scheduled sync: %s", outcome)
@@ -116,7 +75,7 @@ def refresh_tokens(database_url: str) -> list[int]:
             )).all()
         refreshed = []
         for account in due:
-            with shop_lock(engine, f"token:{account.id}") as taken:
+            with shop_lock(engine, shop_unit(account.id)) as taken:
                 if taken:
                     asyncio.run(_refresh(engine, account))
                     refreshed.append(account.id)
