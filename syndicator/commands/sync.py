@@ -63,6 +63,9 @@ def _print_problems(report: SyncReport | OrdersReport, console: Console) -> None
     for shop in getattr(report, "shops", []):
         for error in shop.errors:
             console.print(f"[red]{shop.account.marketplace} #{shop.account.id}: {error}[/red]")
+    for account in getattr(report, "busy", []):
+        console.print(f"[yellow]{account.marketplace} #{account.id}: đang được một lần chạy khác đồng bộ, bỏ qua / "
+                      f"being synced by another run, skipped[/yellow]")
 
 
 def register(app: typer.Typer) -> None:
