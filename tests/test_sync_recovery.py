@@ -11,6 +11,10 @@ import sys
 import time
 from collections import Counter
 
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from catalog.models import Listing, ListingState
 from syndicator.engine import run_sync
 from tests.support.sandboxes import FAST, connect_all, sandboxes, seed_catalogue  # noqa: F401 (fixture)
 
@@ -59,6 +63,10 @@ def test_a_sync_killed_part_way_and_run_again_leaves_no_duplicate_listing(engine
         child.wait()
     assert child.returncode == -signal.SIGKILL, log.read_text()
     assert any(s.items() for s in sandboxes.values()), "the sync was killed before it created anything"
+    with Session(engine) as session:
+        in_flight = session.scalar(sa.select(sa.func.count()).select_from(Listing)
+                                   .where(Listing.state == ListingState.creating.value))
+    assert in_flight > 0, "the sync was killed after its creates: nothing left to resolve"
     for sandbox in sandboxes.values():
         sandbox.faults(latency_ms=0)
 
