@@ -30,7 +30,7 @@ from syndicator.locks import shop_lock, shop_unit
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
 STARTED = "Lịch đồng bộ đang chạy / scheduler running (Ctrl+C hoặc SIGTERM để dừng / to stop)"
-REFRESH_AHEAD = timedelta(hours=24)
+REFRESH_AHEAD = timedelta(hours=1)  # Shopee access tokens live 4 hours
 log = logging.getLogger("syndicator.schedule")
 
 
@@ -64,7 +64,7 @@ def nightly_reconcile(database_url: str) -> dict[str, str]:
 
 
 def refresh_tokens(database_url: str) -> list[int]:
-    """Refresh every token that expires within a day; the adapter's listener stores the new ones."""
+    """Refresh every token that expires within the hour; the adapter's listener stores the new ones."""
     engine = make_engine(database_url)
     try:
         with Session(engine) as session:
@@ -91,7 +91,7 @@ async def _refresh(engine: Engine, account: ChannelAccount) -> None:
 
 def configure(scheduler: BackgroundScheduler | BlockingScheduler, engine: Engine, *,
               every: timedelta = timedelta(minutes=15), nightly: CronTrigger | None = None,
-              refresh_every: timedelta = timedelta(hours=1)) -> None:
+              refresh_every: timedelta = timedelta(minutes=15)) -> None:
     """Add the three jobs (replacing any stored ones); the job store is the application's database."""
     url = engine.url.render_as_string(hide_password=False)
     scheduler.add_jobstore(SQLAlchemyJobStore(engine=engine), alias="default")

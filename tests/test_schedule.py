@@ -14,14 +14,17 @@ from contextlib import contextmanager
 from datetime import timedelta
 from itertools import pairwise
 
+import pytest
 import sqlalchemy as sa
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
-from catalog.models import ChannelAccount, SyncRun
+from catalog.db import session_scope
+from catalog.models import ChannelAccount, SyncRun, utcnow
 from syndicator.locks import shop_lock, shop_unit
-from syndicator.schedule import STARTED, TIMEZONE, configure, sync_shops
+from syndicator.schedule import STARTED, TIMEZONE, configure, refresh_tokens, sync_shops
+from syndicator.secrets import decrypt_credentials
 from tests.support.sandboxes import COOP, connect_all, sandboxes, seed_catalogue  # noqa: F401 (fixture)
 
 
@@ -107,3 +110,25 @@ def test_schedule_stops_cleanly_on_sigterm(database_url, tmp_path):
     child.send_signal(signal.SIGTERM)
 
     assert child.wait(timeout=30) == 0, child.stderr.read()
+
+
+def test_tokens_close_to_expiry_are_refreshed_ahead_and_stored(engine, database_url, sandboxes):
+    seed_catalogue(engine)
+    connect_all(engine, sandboxes)
+    with session_scope(engine) as session:
+        accounts = session.execute(sa.select(ChannelAccount)).scalars().all()
+        expiring = [a for a in accounts if a.access_expires_at is not None]
+        if not expiring:
+            pytest.skip("no landed marketplace issues expiring tokens")
+        soon = expiring[0]
+        soon.access_expires_at = utcnow() + timedelta(minutes=30)
+        session.add(soon)
+    before = decrypt_credentials(soon.credentials_encrypted).access_token.get_secret_value()
+
+    refreshed = refresh_tokens(database_url)
+
+    assert refreshed == [soon.id]
+    with Session(engine) as session:
+        stored = session.get(ChannelAccount, soon.id)
+    assert decrypt_credentials(stored.credentials_encrypted).access_token.get_secret_value() != before
+    assert stored.access_expires_at > utcnow() + timedelta(hours=1)
