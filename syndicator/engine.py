@@ -79,34 +79,39 @@ def _json_safe(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
-async def sync_async(engine: Engine, coop_code: str | None, marketplace: str | None, run_id: int,
-                     progress: Progress | None, reconcile: bool, http: HttpSettings | None) -> SyncReport:
-    in_scope = account_scopes(engine, coop_code, marketplace)
-    with shop_locks(engine, [shop_unit(a.id) for a in in_scope]) as taken:
-        accounts = [a for a in in_scope if shop_unit(a.id) in taken]
-        orders = await pull_orders_async(engine, accounts, http)
-        unreadable = await reconcile_shops(engine, accounts, http) if reconcile else {}
-        await resolve_in_flight(engine, accounts, http)
-        plan = build_plan(engine, coop_code, marketplace, account_ids=[a.id for a in accounts])
-        shops = await apply_plan(engine, plan, run_id, progress, http)
-        feeds = write_feeds(engine, plan)
-    busy = [a for a in in_scope if a not in accounts]
-    return SyncReport(run_id, orders, plan, shops, feeds, unreadable, busy)
+async def sync_async(engine: Engine, accounts: list[AccountScope], coop_code: str | None, marketplace: str | None,
+                     run_id: int, progress: Progress | None, reconcile: bool, http: HttpSettings | None
+                     ) -> SyncReport:
+    """The run's work over the shops whose locks it holds."""
+    orders = await pull_orders_async(engine, accounts, http)
+    unreadable = await reconcile_shops(engine, accounts, http) if reconcile else {}
+    await resolve_in_flight(engine, accounts, http)
+    plan = build_plan(engine, coop_code, marketplace, account_ids=[a.id for a in accounts])
+    shops = await apply_plan(engine, plan, run_id, progress, http)
+    feeds = write_feeds(engine, plan)
+    return SyncReport(run_id, orders, plan, shops, feeds, unreadable)
 
 
 def run_sync(engine: Engine, coop_code: str | None = None, marketplace: str | None = None, trigger: str = "cli",
              progress: Progress | None = None, reconcile: bool = False, http: HttpSettings | None = None
              ) -> SyncReport:
     """Pull orders, plan and apply for the shops in scope; ``reconcile`` also reads every shop's items
-    back and puts ours back where they were edited by hand."""
-    run_id = _start_run(engine, trigger, {"coop": coop_code, "marketplace": marketplace, "reconcile": reconcile})
-    try:
-        report = asyncio.run(sync_async(engine, coop_code, marketplace, run_id, progress, reconcile, http))
-    except BaseException:
-        with session_scope(engine) as session:
-            run = session.get(SyncRun, run_id)
-            run.status, run.finished_at = "failed", utcnow()
-            session.add(run)
-        raise
-    _finish_run(engine, report)
+    back and puts ours back where they were edited by hand. Shops another run holds are left to it."""
+    in_scope = account_scopes(engine, coop_code, marketplace)
+    with shop_locks(engine, [shop_unit(a.id) for a in in_scope]) as taken:
+        accounts = [a for a in in_scope if shop_unit(a.id) in taken]
+        scope = {"coop": coop_code, "marketplace": marketplace, "reconcile": reconcile}
+        run_id = _start_run(engine, trigger, scope)
+        try:
+            report = asyncio.run(
+                sync_async(engine, accounts, coop_code, marketplace, run_id, progress, reconcile, http)
+            )
+        except BaseException:
+            with session_scope(engine) as session:
+                run = session.get(SyncRun, run_id)
+                run.status, run.finished_at = "failed", utcnow()
+                session.add(run)
+            raise
+        report.busy = [a for a in in_scope if a not in accounts]
+        _finish_run(engine, report)
     return report
