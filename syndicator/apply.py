@@ -39,6 +39,7 @@ class Outcome:
     ok: bool
     ref: ItemRef | None = None
     error: ErrorInfo | None = None
+    adopted: bool = False  # a create found already on the marketplace and bound instead
 
 
 @dataclass
@@ -96,7 +97,7 @@ class ShopApplier:
         self._load_refs()
         drafts = self._drafts(by_kind[ActionKind.create] + by_kind[ActionKind.update_content])
         self._mark_creating(by_kind[ActionKind.create])
-        await self._each(by_kind[ActionKind.create], lambda a: self.adapter.create_listing(drafts[a.listing_id]),
+        await self._each(by_kind[ActionKind.create], lambda a: self._create(a, drafts[a.listing_id]),
                          CREATE_CONCURRENCY)
         await self._each(by_kind[ActionKind.update_content],
                          lambda a: self.adapter.update_content(self.refs[a.listing_id], drafts[a.listing_id]), 1)
@@ -109,6 +110,14 @@ class ShopApplier:
                                 [StockUpdate(ref=self.refs[a.listing_id], stock=a.stock) for a in batch]))
         await self._each(by_kind[ActionKind.delist], lambda a: self.adapter.delist(self.refs[a.listing_id]), 1)
         return self.report
+
+    async def _create(self, action: Action, draft: ListingDraft) -> ItemResult | Outcome:
+        """Create, unless an earlier attempt may have landed: then bind to what the seller SKU finds."""
+        if action.in_flight:
+            ref = await self.adapter.find_by_seller_sku(action.seller_sku)
+            if ref is not None:
+                return Outcome(action, True, ref, adopted=True)
+        return await self.adapter.create_listing(draft)
 
     # --- sending ---------------------------------------------------------------------------------
     async def _each(self, actions: list[Action], send: Callable[[Action], Any], concurrency: int) -> None:
@@ -124,11 +133,13 @@ class ShopApplier:
         if self.given_up:
             return self._skipped([action])[0]
         try:
-            result: ItemResult = await send(action)
+            result: ItemResult | Outcome = await send(action)
         except (MarketplaceError, httpx.HTTPError) as exc:
             self.failed_calls += 1
             return Outcome(action, False, error=self._info(exc))
         self.failed_calls = 0
+        if isinstance(result, Outcome):
+            return result
         return Outcome(action, result.ok, result.ref, result.error)
 
     async def _batches(self, actions: list[Action], size: int,
@@ -213,7 +224,11 @@ def _listing_change(outcome: Outcome, now) -> dict[str, Any]:
             change["state"] = (ListingState.creating if lost else ListingState.error).value
         return change
     change = {"id": action.listing_id, "last_error": None, "last_synced_at": now}
-    if action.kind is ActionKind.create:
+    if action.kind is ActionKind.create and outcome.adopted:
+        ref = outcome.ref  # what was sent before is unknown: its content goes again next run
+        change.update(state=ListingState.live.value, external_item_id=ref.item_id, external_sku_id=ref.sku_id,
+                      pushed_content_hash=None, pushed_price=ref.price, pushed_stock=ref.stock)
+    elif action.kind is ActionKind.create:
         ref = outcome.ref
         change.update(state=ListingState.live.value, external_item_id=ref.item_id if ref else None,
                       external_sku_id=ref.sku_id if ref else None, pushed_content_hash=action.content_hash,

@@ -45,6 +45,7 @@ class Action:
     pushed_stock: int | None = None
     base_price: int = 0
     available: int = 0
+    in_flight: bool = False  # a create of this listing may already have reached the marketplace
 
 
 @dataclass
@@ -176,6 +177,7 @@ def build_plan(engine: Engine, coop_code: str | None = None, marketplace: str | 
                 plan.actions.append(Action(
                     kind, row.listing_id, row.account_id, row.seller_sku, price, stock, digest,
                     row.pushed_price, row.pushed_stock, row.base_price, available,
+                    row.state == ListingState.creating,
                 ))
             if row.account_id in feed_accounts and row.listing_enabled and row.sku_enabled:
                 plan.feed_listings.setdefault(row.account_id, []).append(Action(

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -14,8 +15,11 @@ from collections import Counter
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from catalog.models import Listing, ListingState
+from catalog.db import session_scope
+from catalog.models import Listing, ListingState, SyncRun
+from syndicator.apply import apply_plan
 from syndicator.engine import run_sync
+from syndicator.plan import build_plan
 from tests.support.sandboxes import FAST, connect_all, sandboxes, seed_catalogue  # noqa: F401 (fixture)
 
 
@@ -76,3 +80,25 @@ def test_a_sync_killed_part_way_and_run_again_leaves_no_duplicate_listing(engine
     for name, sandbox in sandboxes.items():
         counts = Counter(item["seller_sku"] for item in sandbox.items())
         assert set(counts.values()) == {1} and len(counts) == 4, (name, counts)
+
+
+def test_apply_binds_an_in_flight_create_found_on_the_marketplace_instead_of_creating_again(engine, sandboxes):
+    seed_catalogue(engine)
+    connect_all(engine, sandboxes)
+    run_sync(engine)
+    with session_scope(engine) as session:
+        bound = dict(session.execute(sa.select(Listing.id, Listing.external_item_id)).all())
+        session.execute(sa.update(Listing).values(state=ListingState.creating.value, external_item_id=None,
+                                                  external_sku_id=None, pushed_price=None, pushed_stock=None))
+        run = SyncRun(trigger="test")
+        session.add(run)
+    plan = build_plan(engine)  # straight to apply, as when the look-up at the start of a run failed
+
+    reports = asyncio.run(apply_plan(engine, plan, run.id))
+
+    assert plan.counts() == {"create": 4 * len(sandboxes)}
+    assert all(report.succeeded for report in reports)
+    with Session(engine) as session:
+        assert dict(session.execute(sa.select(Listing.id, Listing.external_item_id)).all()) == bound
+    for name, sandbox in sandboxes.items():
+        assert len(sandbox.items()) == 4, name
