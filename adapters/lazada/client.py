@@ -8,7 +8,6 @@ either way (§2.7). Token calls go to the auth host (§2.2), everything else to 
 from __future__ import annotations
 
 import asyncio
-import inspect
 import json
 import logging
 from collections import Counter
@@ -24,7 +23,6 @@ import httpx
 from pydantic import SecretStr
 
 from adapters.common.contract import (
-    Adapter,
     CredentialsListener,
     ItemRef,
     ItemResult,
@@ -39,6 +37,7 @@ from adapters.common.contract import (
 )
 from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
 from adapters.common.http import HttpSettings, MarketplaceHttp
+from adapters.common.shop import TokenAdapter
 from adapters.lazada import CAPABILITIES, envelope, mapping
 from adapters.lazada.envelope import LazadaError
 from adapters.lazada.signing import sign, system_params
@@ -163,10 +162,11 @@ def item_refs(product: dict[str, Any]) -> list[ItemRef]:
     return refs
 
 
-class LazadaAdapter(Adapter):
+class LazadaAdapter(TokenAdapter):
     """One Lazada seller, through the Lazada Open Platform API."""
 
     capabilities = CAPABILITIES
+    refresh_ahead = REFRESH_AHEAD
 
     def __init__(
         self,
@@ -179,28 +179,17 @@ class LazadaAdapter(Adapter):
     ):
         self.root = api_root(base_url)
         self.auth_root = auth_root(base_url, credentials)
-        self.credentials = credentials
-        self.on_credentials = on_credentials
-        self.http = MarketplaceHttp(
-            "lazada", self.root, requests_per_second=CAPABILITIES.requests_per_second,
-            settings=http, transport=transport,
-        )
+        super().__init__(credentials, MarketplaceHttp("lazada", self.root,
+                                                      requests_per_second=CAPABILITIES.requests_per_second,
+                                                      settings=http, transport=transport), on_credentials)
         self.batch_size = CAPABILITIES.price_batch_size
         self.orders_page_limit = ORDERS_PAGE_LIMIT
         self.orders_max_offset = ORDERS_MAX_OFFSET
-        self._refresh_lock = asyncio.Lock()
 
     def __repr__(self) -> str:
         return f"LazadaAdapter({self.root!r}, shop_id={self.credentials.shop_id!r})"
 
-    async def aclose(self) -> None:
-        await self.http.aclose()
-
     # --- wire ---------------------------------------------------------------------------------
-    def _access_token(self) -> str | None:
-        token = self.credentials.access_token
-        return token.get_secret_value() if token else None
-
     def _request(
         self, method: str, path: str, params: dict[str, str], *, root: str | None = None,
         with_token: bool = True, files: dict[str, Any] | None = None,
@@ -215,26 +204,10 @@ class LazadaAdapter(Adapter):
     async def _call(
         self, method: str, path: str, params: dict[str, str] | None = None, *, files: dict[str, Any] | None = None
     ) -> dict[str, Any]:
-        """One seller API call with retries, refreshing the token ahead of expiry and once on refusal."""
-        await self._refresh_if_due()
-        refused = self._access_token()
-        return await self.http.call(
-            lambda: self._request(method, path, params or {}, files=files),
-            envelope.interpret,
-            refresh=lambda: self._refresh_unless_done(refused),
-        )
+        return await self._send(lambda: self._request(method, path, params or {}, files=files), envelope.interpret)
 
     async def _call_once(self, method: str, path: str, params: dict[str, str]) -> dict[str, Any]:
-        """One attempt, no retry: for calls that are not safe to repeat blindly (create)."""
-        await self._refresh_if_due()
-        refused = self._access_token()
-        try:
-            return await self.http.send_once(lambda: self._request(method, path, params), envelope.interpret)
-        except MarketplaceError as exc:
-            if exc.kind is not ErrorKind.auth_expired:
-                raise
-            await self._refresh_unless_done(refused)
-            return await self.http.send_once(lambda: self._request(method, path, params), envelope.interpret)
+        return await self._send_unretried(lambda: self._request(method, path, params), envelope.interpret)
 
     # --- tokens -------------------------------------------------------------------------------
     async def authorize(self, code: str) -> ShopCredentials:
@@ -257,22 +230,10 @@ class LazadaAdapter(Adapter):
         )
         return await self._store_tokens(body)
 
-    async def _refresh_unless_done(self, refused: str | None) -> None:
-        async with self._refresh_lock:
-            if self._access_token() == refused:
-                await self.refresh_credentials()
-
-    def _refresh_due(self) -> bool:
-        expires_at = self.credentials.access_expires_at
-        if expires_at is None or self.credentials.refresh_token is None:
-            return False
+    def _refresh_margin(self) -> timedelta:
+        """48 hours ahead, or half the token's lifetime when Lazada issued a shorter one."""
         lifetime = self.credentials.extra.get("expires_in")
-        ahead = min(REFRESH_AHEAD, timedelta(seconds=int(lifetime) / 2)) if lifetime else REFRESH_AHEAD
-        return datetime.now(UTC) >= expires_at - ahead
-
-    async def _refresh_if_due(self) -> None:
-        if self._refresh_due():
-            await self._refresh_unless_done(self._access_token())
+        return min(REFRESH_AHEAD, timedelta(seconds=int(lifetime) / 2)) if lifetime else REFRESH_AHEAD
 
     async def _store_tokens(self, body: dict[str, Any]) -> ShopCredentials:
         """Keep both tokens and the lifetimes Lazada returned (seconds), then tell the listener."""
@@ -283,7 +244,7 @@ class LazadaAdapter(Adapter):
                  "refresh_expires_in": str(body.get("refresh_expires_in", ""))}
         extra.update({key: str(body[key]) for key in ("country", "account") if body.get(key)})
         refresh = body.get("refresh_token")
-        self.credentials = self.credentials.model_copy(
+        return await self._keep(self.credentials.model_copy(
             update={
                 "shop_id": seller_id or self.credentials.shop_id,
                 "access_token": SecretStr(body["access_token"]),
@@ -295,12 +256,7 @@ class LazadaAdapter(Adapter):
                 ),
                 "extra": extra,
             }
-        )
-        if self.on_credentials is not None:
-            outcome = self.on_credentials(self.credentials)
-            if inspect.isawaitable(outcome):
-                await outcome
-        return self.credentials
+        ))
 
     # --- products -----------------------------------------------------------------------------
     async def _lookup(self, seller_skus: list[str]) -> dict[str, ItemRef]:

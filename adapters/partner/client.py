@@ -7,7 +7,6 @@ the key with a signed call and hand the credentials back.
 
 from __future__ import annotations
 
-import inspect
 import json
 import time
 from collections.abc import Callable
@@ -18,7 +17,6 @@ from urllib.parse import quote
 import httpx
 
 from adapters.common.contract import (
-    Adapter,
     CredentialsListener,
     ItemRef,
     ItemResult,
@@ -31,6 +29,7 @@ from adapters.common.contract import (
 )
 from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
 from adapters.common.http import HttpSettings, MarketplaceHttp
+from adapters.common.shop import ShopAdapter
 from adapters.partner import signing, wire
 from adapters.partner.profile import Endpoint, FloorProfile
 
@@ -38,7 +37,7 @@ from adapters.partner.profile import Endpoint, FloorProfile
 PACE_MARGIN = 0.8
 
 
-class PartnerAdapter(Adapter):
+class PartnerAdapter(ShopAdapter):
     """One shop on one partner floor. Per-floor subclasses only set ``default_profile``."""
 
     default_profile: ClassVar[FloorProfile | None] = None
@@ -63,19 +62,10 @@ class PartnerAdapter(Adapter):
             raise TypeError("PartnerAdapter needs a floor profile")
         self.profile = chosen
         self.capabilities = chosen.capabilities()
-        self.credentials = credentials
-        self.on_credentials = on_credentials
-        self.http = MarketplaceHttp(
-            chosen.name,
-            base_url,
-            requests_per_second=chosen.limits.requests_per_second * PACE_MARGIN,
-            settings=http,
-            transport=transport,
-        )
+        pace = chosen.limits.requests_per_second * PACE_MARGIN
+        super().__init__(credentials, MarketplaceHttp(chosen.name, base_url, requests_per_second=pace,
+                                                      settings=http, transport=transport), on_credentials)
         self.clock_offset_s = 0.0  # learnt from the floor when it refuses our timestamp
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
 
     # --- the wire ----------------------------------------------------------------------------------
     def _builder(
@@ -143,12 +133,7 @@ class PartnerAdapter(Adapter):
         """Prove the key with a signed call; the floor names the shop it belongs to."""
         data = await self.http.call(self._builder(self.profile.endpoints.shop), self._interpret)
         shop_id = str((data or {}).get(wire.SHOP_ID_KEY) or self.credentials.shop_id)
-        self.credentials = self.credentials.model_copy(update={"shop_id": shop_id})
-        if self.on_credentials is not None:
-            outcome = self.on_credentials(self.credentials)
-            if inspect.isawaitable(outcome):
-                await outcome
-        return self.credentials
+        return await self._keep(self.credentials.model_copy(update={"shop_id": shop_id}))
 
     async def authorize(self, code: str) -> ShopCredentials:
         """Floors issue a key and secret, not codes: ``code`` is unused; the key is proven by a call."""

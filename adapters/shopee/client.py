@@ -8,7 +8,6 @@ timestamp must be within five minutes of Shopee's clock.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
 import mimetypes
 from collections.abc import Callable, Iterator
@@ -20,7 +19,6 @@ import httpx
 from pydantic import SecretStr
 
 from adapters.common.contract import (
-    Adapter,
     CredentialsListener,
     ItemRef,
     ItemResult,
@@ -35,6 +33,7 @@ from adapters.common.contract import (
 )
 from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
 from adapters.common.http import HttpSettings, MarketplaceHttp
+from adapters.common.shop import TokenAdapter
 from adapters.shopee import CAPABILITIES, envelope, mapping
 from adapters.shopee.signing import PUBLIC_PATHS, common_params
 
@@ -106,10 +105,11 @@ def window_starts(since: datetime, until: datetime) -> Iterator[tuple[datetime, 
         start = end
 
 
-class ShopeeAdapter(Adapter):
+class ShopeeAdapter(TokenAdapter):
     """One Shopee shop, through the Open Platform v2 API."""
 
     capabilities = CAPABILITIES
+    refresh_ahead = REFRESH_AHEAD
 
     def __init__(
         self,
@@ -120,19 +120,14 @@ class ShopeeAdapter(Adapter):
         http: HttpSettings | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ):
-        self.credentials = credentials
-        self.on_credentials = on_credentials
-        self.http = MarketplaceHttp("shopee", base_url.rstrip("/"), requests_per_second=CAPABILITIES.requests_per_second,
-                                    settings=http, transport=transport)
+        super().__init__(credentials, MarketplaceHttp("shopee", base_url.rstrip("/"),
+                                                      requests_per_second=CAPABILITIES.requests_per_second,
+                                                      settings=http, transport=transport), on_credentials)
         self.items_page_size = ITEMS_PAGE_SIZE
         self.orders_page_size = ORDERS_PAGE_SIZE
-        self._refresh_lock = asyncio.Lock()
 
     def __repr__(self) -> str:
         return f"ShopeeAdapter({str(self.http.client.base_url)!r}, shop_id={self.credentials.shop_id!r})"
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
 
     # --- wire ---------------------------------------------------------------------------------
     @property
@@ -142,10 +137,6 @@ class ShopeeAdapter(Adapter):
     @property
     def shop_id(self) -> int:
         return int(self.credentials.shop_id)
-
-    def _access_token(self) -> str | None:
-        token = self.credentials.access_token
-        return token.get_secret_value() if token else None
 
     def _request(self, method: str, api: str, *, query: dict[str, Any] | None = None,
                  body: dict[str, Any] | None = None, files: dict[str, Any] | None = None) -> httpx.Request:
@@ -164,29 +155,10 @@ class ShopeeAdapter(Adapter):
         return self.http.client.build_request("POST", path, params=params, json=body or {})
 
     async def _call(self, method: str, api: str, **parts: Any) -> dict[str, Any]:
-        """One shop call with retries; the token is refreshed ahead of expiry and once on refusal."""
-        await self._refresh_if_due()
-        refused = self._access_token()
-        return await self.http.call(
-            lambda: self._request(method, api, **parts),
-            envelope.response_of,
-            refresh=lambda: self._refresh_unless_done(refused),
-        )
+        return await self._send(lambda: self._request(method, api, **parts), envelope.response_of)
 
     async def _call_unretried(self, method: str, api: str, **parts: Any) -> dict[str, Any]:
-        """One attempt (and one more after a token refresh): for calls not safe to repeat blindly."""
-        await self._refresh_if_due()
-        refused = self._access_token()
-        def build() -> httpx.Request:
-            return self._request(method, api, **parts)
-
-        try:
-            return await self.http.send_once(build, envelope.response_of)
-        except MarketplaceError as exc:
-            if exc.kind is not ErrorKind.auth_expired:
-                raise
-            await self._refresh_unless_done(refused)
-            return await self.http.send_once(build, envelope.response_of)
+        return await self._send_unretried(lambda: self._request(method, api, **parts), envelope.response_of)
 
     # --- tokens -------------------------------------------------------------------------------
     async def authorize(self, code: str) -> ShopCredentials:
@@ -207,32 +179,14 @@ class ShopeeAdapter(Adapter):
                                       envelope.interpret)
         return await self._store_tokens(answer)
 
-    async def _refresh_unless_done(self, refused: str | None) -> None:
-        """Refresh once, under the shop's lock, unless another call already replaced the token."""
-        async with self._refresh_lock:
-            if self._access_token() == refused:
-                await self.refresh_credentials()
-
-    async def _refresh_if_due(self) -> None:
-        expires_at = self.credentials.access_expires_at
-        if expires_at is None or self.credentials.refresh_token is None:
-            return
-        if datetime.now(UTC) >= expires_at - REFRESH_AHEAD:
-            await self._refresh_unless_done(self._access_token())
-
     async def _store_tokens(self, answer: dict[str, Any]) -> ShopCredentials:
         now = datetime.now(UTC)
-        self.credentials = self.credentials.model_copy(update={
+        return await self._keep(self.credentials.model_copy(update={
             "access_token": SecretStr(str(answer["access_token"])),
             "refresh_token": SecretStr(str(answer["refresh_token"])),
             "access_expires_at": now + timedelta(seconds=int(answer["expire_in"])),
             "refresh_expires_at": now + timedelta(days=30),
-        })
-        if self.on_credentials is not None:
-            outcome = self.on_credentials(self.credentials)
-            if inspect.isawaitable(outcome):
-                await outcome
-        return self.credentials
+        }))
 
     # --- reading items ------------------------------------------------------------------------
     async def _base_info(self, item_ids: list[str]) -> list[ItemRef]:
