@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import httpx
+from typing import Any
 
+from adapters.common import sandbox_shop
 from adapters.common.contract import MarketplaceSpec, SandboxShopGrant, ShopCredentials
 from adapters.partner.profile import FloorProfile
 
 
-async def open_sandbox_shop(base_url: str, name: str) -> SandboxShopGrant:
-    """``POST /_sandbox/shops``: the floor hands the new shop its id, API key and secret (no code)."""
-    async with httpx.AsyncClient(base_url=base_url, timeout=10) as client:
-        response = await client.post("/_sandbox/shops", json={"name": name})
-        response.raise_for_status()
-        shop = response.json()
+def _grant(shop: dict[str, Any]) -> SandboxShopGrant:
     credentials = ShopCredentials(
         shop_id=str(shop["shop_id"]), app_key=shop["api_key"], app_secret=shop["api_secret"]
     )
     return SandboxShopGrant(credentials=credentials)
+
+
+async def open_sandbox_shop(base_url: str, name: str) -> SandboxShopGrant:
+    """``POST /_sandbox/shops``: the floor hands the new shop its id, API key and secret (no code)."""
+    return await sandbox_shop.open_sandbox_shop(base_url, name, _grant)
 
 
 def floor_spec(profile: FloorProfile, *, adapter: str, sandbox: str) -> MarketplaceSpec:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import httpx
+from typing import Any
 
+from adapters.common import sandbox_shop
 from adapters.common.contract import Capabilities, MarketplaceSpec, SandboxShopGrant, ShopCredentials
 
 CAPABILITIES = Capabilities(
@@ -20,16 +21,16 @@ CAPABILITIES = Capabilities(
 )
 
 
-async def open_sandbox_shop(base_url: str, name: str) -> SandboxShopGrant:
-    """Open a seller shop on a Shopee sandbox: partner credentials and a one-time authorisation code."""
-    async with httpx.AsyncClient(base_url=base_url, timeout=10) as client:
-        response = await client.post("/_sandbox/shops", json={"name": name})
-        response.raise_for_status()
-        shop = response.json()
+def _grant(shop: dict[str, Any]) -> SandboxShopGrant:
     credentials = ShopCredentials(
         shop_id=str(shop["shop_id"]), app_key=str(shop["partner_id"]), app_secret=shop["partner_key"]
     )
     return SandboxShopGrant(credentials=credentials, code=shop["code"])
+
+
+async def open_sandbox_shop(base_url: str, name: str) -> SandboxShopGrant:
+    """Open a seller shop on a Shopee sandbox: partner credentials and a one-time authorisation code."""
+    return await sandbox_shop.open_sandbox_shop(base_url, name, _grant)
 
 
 SPEC = MarketplaceSpec(
