@@ -346,7 +346,7 @@ def oversold_units(orders: list[PlacedOrder], received: dict[str, int]) -> int:
     return sum(max(0, units - received.get(sku, 0)) for sku, units in sold.items())
 
 
-def listing_report(engine: Engine, fleet: SandboxFleet) -> dict[str, int]:
+def listing_report(engine: Engine, fleet: SandboxFleet) -> dict[str, Any]:
     """Items listed twice, items we hold no binding for, and listings whose marketplace item differs
     from what the catalog wants (what the engine last pushed, with nothing left to push)."""
     from syndicator.plan import build_plan
@@ -360,20 +360,23 @@ def listing_report(engine: Engine, fleet: SandboxFleet) -> dict[str, int]:
         ).all()
     pushed = {(str(m), shop, sku): (item_id, price, stock) for m, shop, sku, item_id, price, stock in bindings}
     held: Counter = Counter()
-    differing = 0
+    drift: list[str] = []
     for name in fleet.marketplaces:
         for item in fleet.items(name):
             key = (name, item["shop_id"], item["seller_sku"])
             held[key] += 1
             binding = pushed.get(key)
             if binding is not None and (binding[1], binding[2]) != (item["price"], item["stock"]):
-                differing += 1
-    unlisted = sum(1 for key in pushed if key not in held)
+                drift.append(f"{name} {item['seller_sku']}: shows price {item['price']} stock {item['stock']}, "
+                             f"last pushed price {binding[1]} stock {binding[2]}")
+    drift += [f"{name} {sku}: not on the marketplace" for name, _, sku in pushed if (name, _, sku) not in held]
+    drift += [f"{action.kind.value} {action.seller_sku} still planned" for action in build_plan(engine).actions]
     return {
         "listings": len(pushed),
         "duplicate_listings": sum(count - 1 for count in held.values() if count > 1),
         "unbound_items": sum(1 for key in held if key not in pushed),
-        "drift": differing + unlisted + len(build_plan(engine).actions),
+        "drift": len(drift),
+        "drift_details": drift[:10],
     }
 
 
