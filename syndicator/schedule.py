@@ -1,5 +1,6 @@
 """The unattended schedule (APScheduler 3, jobs kept in the same database, Asia/Ho_Chi_Minh):
-the nightly full reconcile at 02:00, orders and stock every 15 minutes, token refresh ahead of expiry.
+the nightly full reconcile at 02:00, the public-page monitor at 03:00, orders and stock every 15 minutes,
+token refresh ahead of expiry.
 
 Every run takes each shop's lock (syndicator.locks), so two syncs of one shop never run at once, even
 from two schedulers or a scheduler and the command line. Missed runs are coalesced into one.
@@ -27,6 +28,7 @@ from catalog.models import ChannelAccount, Coop, utcnow
 from syndicator.channels import adapter_for
 from syndicator.engine import run_sync
 from syndicator.locks import shop_lock, shop_unit
+from syndicator.monitor.run import nightly_monitor
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
 STARTED = "Lịch đồng bộ đang chạy / scheduler running (Ctrl+C hoặc SIGTERM để dừng / to stop)"
@@ -92,7 +94,7 @@ async def _refresh(engine: Engine, account: ChannelAccount) -> None:
 def configure(scheduler: BackgroundScheduler | BlockingScheduler, engine: Engine, *,
               every: timedelta = timedelta(minutes=15), nightly: CronTrigger | None = None,
               refresh_every: timedelta = timedelta(minutes=15)) -> None:
-    """Add the three jobs (replacing any stored ones); the job store is the application's database."""
+    """Add the jobs (replacing any stored ones); the job store is the application's database."""
     url = engine.url.render_as_string(hide_password=False)
     scheduler.add_jobstore(SQLAlchemyJobStore(engine=engine), alias="default")
     common = {"args": [url], "replace_existing": True, "coalesce": True, "max_instances": 1,
@@ -101,6 +103,8 @@ def configure(scheduler: BackgroundScheduler | BlockingScheduler, engine: Engine
                       id="nightly-reconcile", name="đối soát hằng đêm / nightly reconcile", **common)
     scheduler.add_job(sync_shops, IntervalTrigger(seconds=every.total_seconds(), timezone=TIMEZONE),
                       id="orders-and-stock", name="đơn hàng và tồn kho / orders and stock", **common)
+    scheduler.add_job(nightly_monitor, CronTrigger(hour=3, minute=0, timezone=TIMEZONE),
+                      id="nightly-monitor", name="xem trang sản phẩm / monitor public pages", **common)
     scheduler.add_job(refresh_tokens, IntervalTrigger(seconds=refresh_every.total_seconds(), timezone=TIMEZONE),
                       id="token-refresh", name="gia hạn token / token refresh", **common)
 

@@ -63,7 +63,7 @@ def test_the_scheduler_fires_the_frequent_sync_and_the_nightly_reconcile(engine,
     assert {run.scope["reconcile"] for run in runs} == {True, False}
     with engine.connect() as connection:
         stored = connection.execute(sa.text("SELECT id FROM apscheduler_jobs")).scalars().all()
-    assert sorted(stored) == ["nightly-reconcile", "orders-and-stock", "token-refresh"]
+    assert sorted(stored) == ["nightly-monitor", "nightly-reconcile", "orders-and-stock", "token-refresh"]
 
 
 def test_two_syncs_of_one_shop_never_overlap(engine, sandboxes):
