@@ -7,7 +7,6 @@ either way (§2.7). Token calls go to the auth host (§2.2), everything else to 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections import Counter
@@ -35,6 +34,7 @@ from adapters.common.contract import (
     ShopCredentials,
     StockUpdate,
 )
+from adapters.common.creating import bound_to_existing, create_once
 from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
 from adapters.common.http import HttpSettings, MarketplaceHttp
 from adapters.common.shop import TokenAdapter
@@ -306,44 +306,22 @@ class LazadaAdapter(TokenAdapter):
     async def create_listing(self, draft: ListingDraft) -> ItemResult:
         """Create one product, unless the seller SKU is already on Lazada: a create is not idempotent,
         so the SKU is looked up first and again after any answer that was lost (§4.3)."""
-        if (existing := await self.find_by_seller_sku(draft.seller_sku)) is not None:
-            return ItemResult(seller_sku=draft.seller_sku, ok=True, ref=existing)
+        if (existing := await bound_to_existing(draft.seller_sku, self.find_by_seller_sku)) is not None:
+            return existing
         try:
             images = await self._images(draft.images)
         except MarketplaceError as exc:
             if exc.retryable:
                 raise
             return failure(draft.seller_sku, exc.info.model_copy(update={"field": "images"}))
-        return await self._create_once(draft, {"payload": mapping.create_payload(draft, images)})
+        params = {"payload": mapping.create_payload(draft, images)}
+        return await create_once(
+            draft.seller_sku, lambda: self._create(draft, params), self.find_by_seller_sku, self.http,
+            duplicate_codes=envelope.DUPLICATE_SELLER_SKU_CODES,
+        )
 
-    async def _create_once(self, draft: ListingDraft, params: dict[str, str]) -> ItemResult:
-        """Send the create until it is answered; before re-sending after a lost answer, or on a
-        duplicate-SKU refusal, bind to the item the earlier attempt made if it exists."""
-        attempts = self.http.settings.max_attempts
-        for attempt in range(1, attempts + 1):
-            try:
-                return self._created(draft, await self._call_once("POST", "/product/create", params))
-            except MarketplaceError as exc:
-                duplicate = exc.info.code in envelope.DUPLICATE_SELLER_SKU_CODES
-                if duplicate and (found := await self.find_by_seller_sku(draft.seller_sku)) is not None:
-                    return ItemResult(seller_sku=draft.seller_sku, ok=True, ref=found)
-                if exc.kind is ErrorKind.rejected:
-                    return failure(draft.seller_sku, exc.info)
-                if not exc.retryable or attempt == attempts:
-                    raise
-                await asyncio.sleep(self._pause(attempt, exc))
-                if exc.kind is ErrorKind.transient:
-                    log.info("lazada: create of %s got no answer (%s); looking it up before re-sending",
-                             draft.seller_sku, exc.info.message)
-                    if (found := await self.find_by_seller_sku(draft.seller_sku)) is not None:
-                        return ItemResult(seller_sku=draft.seller_sku, ok=True, ref=found)
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _pause(self, attempt: int, exc: MarketplaceError) -> float:
-        """Exponential backoff, and at least the ban Lazada announced (``ApiCallLimit``: 1 s)."""
-        settings = self.http.settings
-        backoff = min(settings.backoff_initial_s * 2 ** (attempt - 1), settings.backoff_max_s)
-        return max(backoff, min(exc.info.retry_after_s or 0, settings.backoff_max_s))
+    async def _create(self, draft: ListingDraft, params: dict[str, str]) -> ItemResult:
+        return self._created(draft, await self._call_once("POST", "/product/create", params))
 
     @staticmethod
     def _created(draft: ListingDraft, body: dict[str, Any]) -> ItemResult:

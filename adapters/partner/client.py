@@ -27,6 +27,7 @@ from adapters.common.contract import (
     ShopCredentials,
     StockUpdate,
 )
+from adapters.common.creating import bound_to_existing
 from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
 from adapters.common.http import HttpSettings, MarketplaceHttp
 from adapters.common.shop import ShopAdapter
@@ -152,11 +153,11 @@ class PartnerAdapter(ShopAdapter):
         except MarketplaceError as exc:
             if exc.kind is not ErrorKind.rejected:
                 raise
-            if exc.info.code == self.profile.errors.codes.duplicate_sku:
-                # an earlier attempt went through (its answer was lost): bind to that item
-                existing = await self.find_by_seller_sku(draft.seller_sku)
-                if existing is not None:
-                    return ItemResult(seller_sku=draft.seller_sku, ok=True, ref=existing)
+            # a duplicate: an earlier attempt went through (its answer was lost), so bind to that item
+            if exc.info.code == self.profile.errors.codes.duplicate_sku and (
+                existing := await bound_to_existing(draft.seller_sku, self.find_by_seller_sku)
+            ) is not None:
+                return existing
             return ItemResult(seller_sku=draft.seller_sku, ok=False, error=exc.info)
         return ItemResult(seller_sku=draft.seller_sku, ok=True, ref=wire.item_ref(self.profile, data))
 

@@ -7,8 +7,6 @@ timestamp must be within five minutes of Shopee's clock.
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import mimetypes
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -31,13 +29,13 @@ from adapters.common.contract import (
     ShopCredentials,
     StockUpdate,
 )
+from adapters.common.creating import bound_to_existing, create_once
 from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
 from adapters.common.http import HttpSettings, MarketplaceHttp
 from adapters.common.shop import TokenAdapter
 from adapters.shopee import CAPABILITIES, envelope, mapping
 from adapters.shopee.signing import PUBLIC_PATHS, common_params
 
-log = logging.getLogger("syndicator.shopee")
 T = TypeVar("T")
 
 API = "/api/v2"
@@ -251,8 +249,8 @@ class ShopeeAdapter(TokenAdapter):
     async def create_listing(self, draft: ListingDraft) -> ItemResult:
         """Create one item unless its seller SKU is already on Shopee. ``add_item`` is not idempotent:
         after an answer that was lost, the SKU is looked up before the create is sent again."""
-        if (existing := await self.find_by_seller_sku(draft.seller_sku)) is not None:
-            return ItemResult(seller_sku=draft.seller_sku, ok=True, ref=existing)
+        if (existing := await bound_to_existing(draft.seller_sku, self.find_by_seller_sku)) is not None:
+            return existing
         try:
             image_ids = await self._image_ids(draft.images)
         except MarketplaceError as exc:
@@ -260,31 +258,14 @@ class ShopeeAdapter(TokenAdapter):
                 raise
             return failure(draft.seller_sku, exc.info.model_copy(update={"field": exc.info.field or "images"}))
         body = mapping.add_item_body(draft, image_ids)
-        attempts = self.http.settings.max_attempts
-        for attempt in range(1, attempts + 1):
-            try:
-                answer = await self._call_unretried("POST", "product/add_item", body=body)
-            except MarketplaceError as exc:
-                if exc.kind is ErrorKind.rejected:
-                    return failure(draft.seller_sku, exc.info)
-                if not exc.retryable or attempt == attempts:
-                    raise
-                await asyncio.sleep(self._pause(attempt, exc))
-                if exc.kind is ErrorKind.transient:
-                    log.info("shopee: create of %s got no answer (%s); looking it up before sending again",
-                             draft.seller_sku, exc.info.message)
-                    if (found := await self.find_by_seller_sku(draft.seller_sku)) is not None:
-                        return ItemResult(seller_sku=draft.seller_sku, ok=True, ref=found)
-                continue
+
+        async def send() -> ItemResult:
+            answer = await self._call_unretried("POST", "product/add_item", body=body)
             ref = ItemRef(seller_sku=draft.seller_sku, item_id=str(answer["item_id"]), name=body["item_name"],
                           price=draft.price, stock=draft.stock, status="live")
             return ItemResult(seller_sku=draft.seller_sku, ok=True, ref=ref)
-        raise AssertionError("unreachable")  # pragma: no cover
 
-    def _pause(self, attempt: int, exc: MarketplaceError) -> float:
-        settings = self.http.settings
-        backoff = min(settings.backoff_initial_s * 2 ** (attempt - 1), settings.backoff_max_s)
-        return max(backoff, min(exc.info.retry_after_s or 0, settings.backoff_max_s))
+        return await create_once(draft.seller_sku, send, self.find_by_seller_sku, self.http)
 
     async def update_content(self, ref: ItemRef, draft: ListingDraft) -> ItemResult:
         """``update_item``: name, description, SKU, weight, package, category, attributes, images."""
