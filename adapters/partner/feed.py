@@ -24,6 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from adapters.partner.profile import FEED_COLUMNS, FloorProfile
+from catalog.text import fold
 
 HEADERS_VI: dict[str, str] = {
     "channel_listing_id": "Mã sản phẩm trên sàn",
@@ -143,13 +144,15 @@ class FeedError(ValueError):
 
 
 def fold_accents(text: str) -> str:
-    """Vietnamese without diacritics, as floors' search keywords carry it (``Chè búp`` → ``Che bup``)."""
+    """Vietnamese without diacritics, as floors' search keywords carry it (``Chè búp`` → ``Che bup``).
+
+    Unlike ``catalog.text.fold`` (a search key, lower case) this keeps the capitals of a product name."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold_accents(text).lower()).strip("-") or "gian-hang"
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "gian-hang"
 
 
 def _formula_safe(cell: Any, value: Any) -> None:
