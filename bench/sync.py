@@ -32,6 +32,7 @@ from bench.common import (
     print_report,
     raise_prices,
     scratch_database,
+    served_marketplaces,
     use_scratch_data_dir,
 )
 from catalog.db import init_database
@@ -125,9 +126,11 @@ async def naive_price_push(engine: Engine) -> int:
     return calls
 
 
-def benchmark(shops: int, skus: int, latency_ms: int, database_url: str | None = None) -> dict:
+def benchmark(shops: int, skus: int, latency_ms: int, database_url: str | None = None,
+              marketplaces: list[str] | None = None) -> dict:
     use_scratch_data_dir()
-    with scratch_database(database_url) as url, SandboxFleet(latency_ms=latency_ms) as fleet:
+    fleet = SandboxFleet(marketplaces or served_marketplaces(), latency_ms=latency_ms)
+    with scratch_database(database_url) as url, fleet:
         engine = init_database(url)
         catalog = build_catalog(engine, shops, skus)
         marketplaces = fleet.marketplaces
@@ -179,9 +182,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shops", type=int, default=10)
     parser.add_argument("--skus", type=int, default=40, help="SKUs per shop")
     parser.add_argument("--latency-ms", type=int, default=40)
+    parser.add_argument("--marketplaces", nargs="+", choices=served_marketplaces(), default=None,
+                        help="default: every marketplace whose adapter and sandbox have landed")
     add_common_options(parser)
     args = parser.parse_args(argv)
-    report = benchmark(args.shops, args.skus, args.latency_ms, args.database_url)
+    report = benchmark(args.shops, args.skus, args.latency_ms, args.database_url, args.marketplaces)
     print_report(report, args.json)
     return 0
 
