@@ -31,6 +31,8 @@ from syndicator.plan import AccountScope, Action, ActionKind, Plan
 Progress = Callable[[AccountScope, int, int], None]
 GIVE_UP_AFTER = 2  # consecutive calls failing for want of the marketplace, not for the item
 CREATE_CONCURRENCY = 8
+FORGOTTEN_BEFORE_SENDING = {ActionKind.update_content: "pushed_content_hash", ActionKind.update_price: "pushed_price",
+                            ActionKind.update_stock: "pushed_stock"}
 
 
 @dataclass
@@ -99,8 +101,7 @@ class ShopApplier:
         self._mark_creating(by_kind[ActionKind.create])
         await self._each(by_kind[ActionKind.create], lambda a: self._create(a, drafts[a.listing_id]),
                          CREATE_CONCURRENCY)
-        await self._each(by_kind[ActionKind.update_content],
-                         lambda a: self.adapter.update_content(self.refs[a.listing_id], drafts[a.listing_id]), 1)
+        await self._each(by_kind[ActionKind.update_content], lambda a: self._update_content(a, drafts[a.listing_id]), 1)
         capabilities = self.adapter.capabilities
         await self._batches(by_kind[ActionKind.update_price], capabilities.price_batch_size,
                             lambda batch: self.adapter.update_prices(
@@ -118,6 +119,10 @@ class ShopApplier:
             if ref is not None:
                 return Outcome(action, True, ref, adopted=True)
         return await self.adapter.create_listing(draft)
+
+    async def _update_content(self, action: Action, draft: ListingDraft) -> ItemResult:
+        self._forget_pushed([action])
+        return await self.adapter.update_content(self.refs[action.listing_id], draft)
 
     # --- sending ---------------------------------------------------------------------------------
     async def _each(self, actions: list[Action], send: Callable[[Action], Any], concurrency: int) -> None:
@@ -149,6 +154,7 @@ class ShopApplier:
             if self.given_up:
                 self._record(self._skipped(batch))
                 continue
+            self._forget_pushed(batch)
             try:
                 results: list[ItemResult] = await send(batch)
             except (MarketplaceError, httpx.HTTPError) as exc:
@@ -193,6 +199,15 @@ class ShopApplier:
         with session_scope(self.engine) as session:
             session.execute(sa.update(Listing).where(Listing.id.in_([a.listing_id for a in creates]))
                             .values(state=ListingState.creating.value))
+
+    def _forget_pushed(self, batch: list[Action]) -> None:
+        """Until the marketplace confirms, what it shows is unknown: a lost answer or a crash mid-call
+        leaves the value empty, so the next plan sends it again even if the catalog has come back to
+        the old value in the meantime."""
+        column = FORGOTTEN_BEFORE_SENDING[batch[0].kind]
+        with session_scope(self.engine) as session:
+            session.execute(sa.update(Listing).where(Listing.id.in_([a.listing_id for a in batch]))
+                            .values({column: None}))
 
     def _record(self, outcomes: list[Outcome]) -> None:
         now = utcnow()

@@ -1,4 +1,5 @@
-"""Recovery: a hand edit put back by the nightly reconcile; a sync killed part-way leaves no duplicate."""
+"""Recovery: a hand edit put back by the nightly reconcile; a sync killed part-way leaves no duplicate; a
+stock update whose answer was lost is sent again."""
 
 # ruff: noqa: F811  (the sandboxes fixture comes from tests/support/sandboxes.py)
 
@@ -15,7 +16,9 @@ from collections import Counter
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from adapters.common.http import HttpSettings
 from catalog.db import session_scope
+from catalog.stock import record_movement
 from catalog.models import Listing, ListingState, SyncRun
 from syndicator.apply import apply_plan
 from syndicator.engine import run_sync
@@ -102,3 +105,28 @@ def test_apply_binds_an_in_flight_create_found_on_the_marketplace_instead_of_cre
         assert dict(session.execute(sa.select(Listing.id, Listing.external_item_id)).all()) == bound
     for name, sandbox in sandboxes.items():
         assert len(sandbox.items()) == 4, name
+
+
+def test_a_stock_update_whose_answer_was_lost_is_sent_again_even_after_stock_comes_back(engine, sandboxes):
+    ids = seed_catalogue(engine)
+    connect_all(engine, sandboxes)
+    run_sync(engine)
+    shown = {name: sandbox.item("TC-CHE-200G")["stock"] for name, sandbox in sandboxes.items()}
+    with session_scope(engine) as session:
+        record_movement(session, ids["TC-CHE-200G"], "receipt", 5, "phieu-nhap:PN-0412", "nhập thêm 5 gói")
+    for sandbox in sandboxes.values():  # every marketplace does the work but its answer never arrives
+        sandbox.faults(timeout_rate=1.0, timeout_s=1)
+    impatient = HttpSettings(connect_timeout_s=2, read_timeout_s=0.3, max_attempts=1)
+
+    run_sync(engine, http=impatient)
+
+    assert all(sandbox.item("TC-CHE-200G")["stock"] > shown[name] for name, sandbox in sandboxes.items())
+    for sandbox in sandboxes.values():
+        sandbox.faults(timeout_rate=0.0)
+    with session_scope(engine) as session:  # the 5 packets go back: the catalog wants what was first pushed
+        record_movement(session, ids["TC-CHE-200G"], "adjustment", -5, "kiem-ke:KK-0413", "trả lại 5 gói")
+
+    report = run_sync(engine)
+
+    assert report.succeeded, report.summary()
+    assert {name: sandbox.item("TC-CHE-200G")["stock"] for name, sandbox in sandboxes.items()} == shown
