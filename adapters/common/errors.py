@@ -2,7 +2,8 @@
 
 - ``transient``: connection error, timeout, 5xx: retry with backoff.
 - ``rate_limited``: the marketplace's own rate-limit answer: back off, then retry.
-- ``auth_expired``: token unknown or expired: refresh once, then retry once.
+- ``auth_expired``: token unknown or expired: refresh once, then retry once. Raised past that (the
+  refresh token itself refused), the shop must be authorised again.
 - ``rejected``: the marketplace refused the request (with its field and reason): do not retry.
 """
 

@@ -28,7 +28,8 @@ INTERNAL_ERROR = "6"
 
 RATE_LIMIT_CODES = frozenset({API_CALL_LIMIT, "901", "IopSystemFlowlimit", "ServiceCurrentlimit"})
 TRANSIENT_CODES = frozenset({"ServiceTimeout", INTERNAL_ERROR, "1000", "513", "998"})
-AUTH_EXPIRED_CODES = frozenset({ILLEGAL_ACCESS_TOKEN})
+# a refused access token, or a refused refresh token (invalid or expired: the shop must authorise us again)
+AUTH_EXPIRED_CODES = frozenset({ILLEGAL_ACCESS_TOKEN, ILLEGAL_REFRESH_TOKEN})
 # more SKUs in one call than Lazada takes now: send smaller batches
 BATCH_TOO_LARGE_CODES = frozenset({"4171", "204", "513", "ServiceTimeout"})
 DUPLICATE_SELLER_SKU_CODES = frozenset({"4105", "4126", "4141"})

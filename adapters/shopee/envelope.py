@@ -30,7 +30,9 @@ ITEM_NOT_FOUND = "error_item_not_found"
 
 RATE_LIMIT_CODES = frozenset({ERROR_RATE_LIMIT, "error_limit"})
 TRANSIENT_CODES = frozenset({"error_system_busy", "error_inner", ERROR_SERVER, "error_network"})
-AUTH_EXPIRED_CODES = frozenset({INVALID_ACCESS_TOKEN, "invalid_access_token"})
+# a refused access token, or a refused refresh token (single use: spent, the shop must authorise us again)
+AUTH_EXPIRED_CODES = frozenset({INVALID_ACCESS_TOKEN, "invalid_access_token", ERROR_REFRESH_TOKEN,
+                                "refresh_token_expired"})
 
 # the field each business code is about, where the code itself says so (§3.1)
 CODE_FIELDS = {
