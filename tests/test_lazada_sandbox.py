@@ -60,6 +60,16 @@ def test_authorisation_code_works_once(lazada):
     assert again["code"] == "InvalidCode"
 
 
+def test_a_code_for_an_existing_shop_has_lazadas_shape_and_works_once(lazada):
+    seller = open_seller(lazada).authorize()
+    seller.code = control(lazada, "POST", f"shops/{seller.shop_id}/code")["code"]
+    assert seller.code.startswith(f"0_{seller.app_key}_")
+    first = seller.call("/auth/token/create", {"code": seller.code}, token=False)
+    again = seller.call("/auth/token/create", {"code": seller.code}, token=False)
+    assert first["code"] == "0" and first["country_user_info"][0]["seller_id"] == seller.shop_id
+    assert again["code"] == "InvalidCode"
+
+
 def test_code_of_another_app_is_refused(lazada):
     mine, theirs = open_seller(lazada), open_seller(lazada, "HTX Miến dong Na Rì")
     assert mine.call("/auth/token/create", {"code": theirs.code}, token=False)["code"] == "InvalidCode"

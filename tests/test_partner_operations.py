@@ -215,6 +215,17 @@ async def test_the_spec_names_the_floor_and_opens_shops_on_its_sandbox(floor: Fl
     assert floor.sandbox.state.shops[grant.credentials.shop_id].name == "HTX Mật ong Võ Nhai"
 
 
+async def test_a_floor_shop_is_authorised_again_by_its_key_not_a_code(floor: Floor):
+    floor_spec = spec(floor.profile.name)
+    grant = await floor_spec.open_sandbox_shop(floor.base_url, "HTX Mật ong Võ Nhai")
+
+    code = await floor_spec.sandbox_code(floor.base_url, grant.credentials.shop_id)
+
+    async with load(floor_spec.adapter)(floor.base_url, grant.credentials, http=FAST) as adapter:
+        again = await adapter.authorize(code or "")
+    assert code is None and again.shop_id == grant.credentials.shop_id
+
+
 async def test_orders_since_includes_an_order_placed_just_after_the_watermark(floor: Floor):
     adapter = await floor.connected()
     await adapter.create_listing(tea())

@@ -151,6 +151,14 @@ async def test_an_authorisation_code_works_once(shopee):
     assert second["error"] == "invalid_code"
 
 
+async def test_a_code_for_an_existing_shop_authorises_it_again_once(shopee, shop, raw):
+    code = await SPEC.sandbox_code(shopee.base_url, shop.credentials.shop_id)
+    body = {"code": code, "partner_id": raw.partner_id, "shop_id": raw.shop_id}
+    first, second = raw.public("auth/token/get", body), raw.public("auth/token/get", body)
+    assert first["error"] == "" and first["refresh_token"] != shop.credentials.refresh_token.get_secret_value()
+    assert second["error"] == "invalid_code"
+
+
 async def test_a_refresh_token_is_spent_by_its_first_use(shop, raw):
     spent = shop.credentials.refresh_token.get_secret_value()
     await shop.refresh_credentials()

@@ -212,7 +212,8 @@ class MarketplaceSpec(BaseModel):
     """Everything the engine and the CLI need to know about one marketplace, by name.
 
     ``adapter`` and ``sandbox`` are import paths (``module:attribute``) so nothing heavy loads early.
-    ``open_sandbox_shop`` calls the sandbox's ``POST /_sandbox/shops`` and reads its answer.
+    ``open_sandbox_shop`` calls the sandbox's ``POST /_sandbox/shops`` and reads its answer;
+    ``sandbox_code`` asks the sandbox for a new authorisation code for an existing shop.
     """
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
@@ -224,3 +225,4 @@ class MarketplaceSpec(BaseModel):
     default_port: int
     capabilities: Capabilities
     open_sandbox_shop: Callable[[str, str], Awaitable[SandboxShopGrant]]
+    sandbox_code: Callable[[str, str], Awaitable[str | None]]

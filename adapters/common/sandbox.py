@@ -5,7 +5,8 @@ its own API routes at its own paths, its own envelope and error codes, its rate-
 public product page. This module holds no marketplace's knowledge.
 
 Control API (DESIGN.md, *Sandbox control API*), under ``/_sandbox/``:
-``POST shops``, ``GET items``, ``PATCH items/{item_id}`` (a seller's hand edit or a moderator's hiding),
+``POST shops``, ``POST shops/{shop_id}/code`` (a new one-time authorisation code for an existing shop, as
+when its seller authorises the app again), ``GET items``, ``PATCH items/{item_id}`` (a seller's hand edit or a moderator's hiding),
 ``POST orders``, ``POST orders/{id}/cancel``, ``POST faults``, ``GET stats``, ``POST reset``,
 ``POST robots`` (what robots.txt disallows); public pages under ``/shop/{shop_id}/{item_id}``.
 """
@@ -166,8 +167,8 @@ class SandboxState:
         return None
 
     # --- tokens ------------------------------------------------------------------------------
-    def issue_code(self, shop_id: str) -> str:
-        code = secrets.token_hex(16)
+    def issue_code(self, shop_id: str, prefix: str = "") -> str:
+        code = prefix + secrets.token_hex(16)
         self.auth_codes[code] = shop_id
         return code
 
@@ -291,6 +292,11 @@ class MarketplaceSandbox(abc.ABC):
         """Open a seller shop in ``self.state``; return what the marketplace would hand the seller."""
 
     @abc.abstractmethod
+    def issue_code(self, shop: SandboxShop) -> str | None:
+        """A new one-time authorisation code for ``shop``, in the marketplace's own shape; ``None`` where
+        the marketplace authorises a shop by its key, not by code."""
+
+    @abc.abstractmethod
     def rate_limited_response(self) -> Response:
         """The marketplace's own answer to a caller over its rate limit."""
 
@@ -355,6 +361,7 @@ class MarketplaceSandbox(abc.ABC):
     def _control_routes(self) -> list[BaseRoute]:
         return [
             Route("/_sandbox/shops", self._shops, methods=["POST"]),
+            Route("/_sandbox/shops/{shop_id}/code", self._code, methods=["POST"]),
             Route("/_sandbox/items", self._items, methods=["GET"]),
             Route("/_sandbox/items/{item_id}", self._edit_item, methods=["PATCH"]),
             Route("/_sandbox/orders", self._orders, methods=["GET", "POST"]),
@@ -376,6 +383,12 @@ class MarketplaceSandbox(abc.ABC):
     async def _shops(self, request: Request) -> Response:
         body = await self._body(request)
         return JSONResponse(self.open_shop(str(body.get("name") or "Gian hàng thử nghiệm")))
+
+    async def _code(self, request: Request) -> Response:
+        shop = self.state.shops.get(request.path_params["shop_id"])
+        if shop is None:
+            return _json_error(404, "no such shop")
+        return JSONResponse({"shop_id": shop.shop_id, "code": self.issue_code(shop)})
 
     async def _items(self, request: Request) -> Response:
         shop_id = request.query_params.get("shop_id")

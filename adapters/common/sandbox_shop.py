@@ -1,4 +1,5 @@
-"""Opening a seller shop on any marketplace sandbox through its control API (``POST /_sandbox/shops``)."""
+"""Opening a seller shop on any marketplace sandbox, and authorising an existing one again, through its
+control API (``POST /_sandbox/shops``, ``POST /_sandbox/shops/{shop_id}/code``)."""
 
 from __future__ import annotations
 
@@ -18,3 +19,12 @@ async def open_sandbox_shop(base_url: str, name: str,
         response = await client.post("/_sandbox/shops", json={"name": name})
         response.raise_for_status()
         return grant(response.json())
+
+
+async def sandbox_code(base_url: str, shop_id: str) -> str | None:
+    """A new one-time authorisation code for the existing shop ``shop_id`` on the sandbox at ``base_url``
+    (``None`` on a floor, which authorises by key); ``httpx.HTTPStatusError`` from a host that is no sandbox."""
+    async with httpx.AsyncClient(base_url=base_url, timeout=10) as client:
+        response = await client.post(f"/_sandbox/shops/{shop_id}/code")
+        response.raise_for_status()
+        return response.json()["code"]

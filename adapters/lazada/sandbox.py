@@ -248,11 +248,12 @@ class LazadaSandbox(MarketplaceSandbox):
         shop = SandboxShop(shop_id=seller_id, name=name, app_key=app_key, app_secret=secrets.token_urlsafe(24),
                            extra={"short_code": f"VN{seller_id}"})
         self.state.shops[seller_id] = shop
-        issued = self.state.issue_code(seller_id)
-        code = f"0_{app_key}_{issued}"  # Lazada's shape: 0_<app_key>_<random>
-        self.state.auth_codes[code] = self.state.auth_codes.pop(issued)
         return {"shop_id": seller_id, "seller_id": seller_id, "name": name, "app_key": app_key,
-                "app_secret": shop.app_secret, "code": code, "short_code": shop.extra["short_code"]}
+                "app_secret": shop.app_secret, "code": self.issue_code(shop), "short_code": shop.extra["short_code"]}
+
+    def issue_code(self, shop: SandboxShop) -> str:
+        """Lazada's shape: ``0_<app_key>_<random>``."""
+        return self.state.issue_code(shop.shop_id, prefix=f"0_{shop.app_key}_")
 
     def rate_limited_response(self) -> Response:
         return envelope_error(envelope.API_CALL_LIMIT,

@@ -30,4 +30,5 @@ def floor_spec(profile: FloorProfile, *, adapter: str, sandbox: str) -> Marketpl
         default_port=profile.default_port,
         capabilities=profile.capabilities(),
         open_sandbox_shop=open_sandbox_shop,
+        sandbox_code=sandbox_shop.sandbox_code,
     )

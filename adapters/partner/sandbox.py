@@ -148,6 +148,9 @@ class PartnerSandbox(MarketplaceSandbox):
         self.state.shops[shop_id] = SandboxShop(shop_id=shop_id, name=name, app_key=key, app_secret=secret)
         return {"shop_id": shop_id, "name": name, "api_key": key, "api_secret": secret}
 
+    def issue_code(self, shop: SandboxShop) -> None:
+        """A floor authorises a shop by its API key and secret, not by code."""
+
     async def signed_shop(self, request: Request) -> SandboxShop:
         auth, codes = self.profile.auth, self.profile.errors.codes
         key = request.headers.get(auth.key_header, "")

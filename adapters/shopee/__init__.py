@@ -41,4 +41,5 @@ SPEC = MarketplaceSpec(
     default_port=8701,
     capabilities=CAPABILITIES,
     open_sandbox_shop=open_sandbox_shop,
+    sandbox_code=sandbox_shop.sandbox_code,
 )

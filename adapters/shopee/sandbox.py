@@ -131,10 +131,14 @@ class ShopeeSandbox(MarketplaceSandbox):
         shop = SandboxShop(shop_id=shop_id, name=name, app_key=partner_id,
                            app_secret="shpk" + secrets.token_hex(30), extra={"images": set()})
         self.state.shops[shop_id] = shop
-        code = self.state.issue_code(shop_id)
-        shop.extra["code_expires"] = {code: time.time() + CODE_TTL_S}
         return {"shop_id": int(shop_id), "partner_id": int(partner_id), "partner_key": shop.app_secret,
-                "code": code, "name": name}
+                "code": self.issue_code(shop), "name": name}
+
+    def issue_code(self, shop: SandboxShop) -> str:
+        """A code the seller's consent hands back: single use, good for 10 minutes."""
+        code = self.state.issue_code(shop.shop_id)
+        shop.extra.setdefault("code_expires", {})[code] = time.time() + CODE_TTL_S
+        return code
 
     def rate_limited_response(self) -> Response:
         return refusal_response(Refusal(envelope.ERROR_RATE_LIMIT,
