@@ -69,6 +69,14 @@ class ListingState(StrEnum):
     delisted = "delisted"
 
 
+class ChannelState(StrEnum):
+    connected = "connected"  # the shop's tokens work (or its key, on a floor)
+    feed = "feed"  # no API: listings go out as spreadsheet feeds
+    # the marketplace refused the shop's tokens even after a refresh (a single-use refresh token spent by a
+    # killed sync or a lost answer, or the seller revoked us): only authorising the shop again brings it back
+    needs_reauthorisation = "needs_reauthorisation"
+
+
 class MovementKind(StrEnum):
     receipt = "receipt"
     adjustment = "adjustment"
@@ -167,7 +175,7 @@ class ChannelAccount(SQLModel, table=True):
     credentials_encrypted: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
     access_expires_at: datetime | None = _when()
     refresh_expires_at: datetime | None = _when()
-    state: str = Field(default="connected", max_length=30)
+    state: str = Field(default=ChannelState.connected.value, max_length=30)
     enabled: bool = True
     price_rule: dict[str, Any] = _json(dict)
     stock_policy: dict[str, Any] = _json(dict)

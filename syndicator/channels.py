@@ -2,12 +2,18 @@
 
 Credentials are stored encrypted (syndicator.secrets); every token the adapter refreshes is written
 back, re-encrypted, with its expiry, through the adapter's ``on_credentials`` listener.
+
+A shop whose tokens the marketplace refuses even after the adapter's one refresh (Shopee's and Lazada's
+refresh tokens are single use: a sync killed, or an answer lost, after the marketplace spent the old one
+and before we stored the new one leaves us none) is marked ``needs_reauthorisation`` until it is
+connected again; later syncs still try it, and a refresh that works marks it connected again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 from collections.abc import Coroutine
 from datetime import datetime
@@ -21,15 +27,15 @@ from sqlmodel import Session, select
 
 from adapters import registry
 from adapters.common.contract import Adapter, MarketplaceSpec, ShopCredentials
-from adapters.common.errors import MarketplaceError
+from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
 from adapters.common.http import HttpSettings
 from catalog.db import session_scope
-from catalog.models import ChannelAccount, Coop, Marketplace
+from catalog.models import ChannelAccount, ChannelState, Coop, Marketplace
 from catalog.pricing import PriceRule, StockPolicy, default_price_rule
 from syndicator.secrets import decrypt_credentials, encrypt_credentials
 
 HTTP_SETTINGS_ENV = "SYNDICATOR_HTTP_SETTINGS"
-FEED_STATE = "feed"
+log = logging.getLogger("syndicator.channels")
 
 
 class ChannelError(ValueError):
@@ -85,7 +91,7 @@ def _store(
         elif account.coop_id != coop.id:
             raise ChannelError(f"gian hàng {shop_id} đã thuộc HTX khác / shop {shop_id} belongs to another co-op")
         account.name = name
-        account.state = "connected" if credentials else FEED_STATE
+        account.state = ChannelState.connected if credentials else ChannelState.feed
         account.credentials_encrypted = encrypt_credentials(credentials) if credentials else None
         account.access_expires_at = credentials.access_expires_at if credentials else None
         account.refresh_expires_at = credentials.refresh_expires_at if credentials else None
@@ -125,6 +131,45 @@ def connect_sandbox(engine: Engine, coop_code: str, marketplace: str, sandbox_ur
 
     credentials = _reach(marketplace, base_url, open_and_authorise())
     return _store(engine, coop_code, marketplace, base_url, credentials, coop_name)
+
+
+def reconnect_sandbox(engine: Engine, account_id: int) -> ChannelAccount:
+    """Authorise an existing sandbox shop again (its refresh token lost): a new one-time code from its
+    sandbox, exchanged with the stored app credentials through the adapter's own ``authorize``."""
+    account, coop_code = _api_account(engine, account_id)
+    marketplace, base_url = str(account.marketplace), account.base_url
+    spec = _spec(marketplace)
+
+    async def new_code_and_authorise() -> ShopCredentials:
+        try:
+            code = await spec.sandbox_code(base_url, account.shop_id)
+        except httpx.HTTPStatusError:
+            raise ChannelError(_not_a_sandbox(account, coop_code)) from None
+        return await _authorised(marketplace, base_url, decrypt_credentials(account.credentials_encrypted), code)
+
+    credentials = _reach(marketplace, base_url, new_code_and_authorise())
+    return _store(engine, coop_code, marketplace, base_url, credentials, account.name)
+
+
+def _api_account(engine: Engine, account_id: int) -> tuple[ChannelAccount, str]:
+    with Session(engine) as session:
+        row = session.exec(select(ChannelAccount, Coop.code).join(Coop, Coop.id == ChannelAccount.coop_id)
+                           .where(ChannelAccount.id == account_id)).first()
+    if row is None:
+        raise ChannelError(f"không có gian hàng #{account_id} / no channel account #{account_id}")
+    if not has_api(row[0]):
+        raise ChannelError(f"gian hàng #{account_id} đăng bằng bảng tính, không cần kết nối lại / "
+                           f"channel #{account_id} is a spreadsheet feed: nothing to authorise")
+    return row[0], row[1]
+
+
+def _not_a_sandbox(account: ChannelAccount, coop_code: str) -> str:
+    command = (f"syndicator channels connect --coop {coop_code} --marketplace {account.marketplace} "
+               f"--base-url {account.base_url} --credentials FILE")
+    return (f"{account.base_url} không cấp mã mới cho gian hàng {account.shop_id} (không phải sandbox): xin "
+            f"{account.marketplace} mã ủy quyền mới, ghi vào tệp JSON thông tin đăng nhập (trường `code`) rồi chạy "
+            f"`{command}` / no new code from this host (not a sandbox): get a new authorisation code from "
+            f"{account.marketplace}, put it in the credentials JSON file (field `code`) and run `{command}`")
 
 
 def connect(
@@ -212,10 +257,35 @@ def credentials_saver(engine: Engine, account_id: int):
             account.credentials_encrypted = encrypt_credentials(credentials)
             account.access_expires_at = credentials.access_expires_at
             account.refresh_expires_at = credentials.refresh_expires_at
-            account.state = "connected"
+            account.state = ChannelState.connected
             session.add(account)
 
     return save
+
+
+def reconnect_command(account_id: int) -> str:
+    """The command that authorises a shop again."""
+    return f"syndicator channels reconnect {account_id}"
+
+
+def reconnect_hint(account_id: int, marketplace: str) -> str:
+    """What a clerk is told of a shop that must be authorised again, and how."""
+    command = reconnect_command(account_id)
+    return (f"gian hàng {marketplace} #{account_id} cần kết nối lại (sàn không nhận token nữa): chạy `{command}` / "
+            f"the {marketplace} shop #{account_id} must be connected again (its tokens are refused): run `{command}`")
+
+
+def mark_if_authorisation_lost(engine: Engine, account_id: int, error: ErrorInfo) -> bool:
+    """Mark the shop ``needs_reauthorisation`` when ``error`` is its tokens refused past the adapter's one
+    refresh; whether it was."""
+    if error.kind is not ErrorKind.auth_expired:
+        return False
+    with session_scope(engine) as session:
+        account = session.get(ChannelAccount, account_id)
+        account.state = ChannelState.needs_reauthorisation
+        session.add(account)
+    log.warning(reconnect_hint(account_id, error.marketplace))
+    return True
 
 
 def adapter_for(engine: Engine, account: ChannelAccount, http: HttpSettings | None = None) -> Adapter:

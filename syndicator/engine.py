@@ -54,6 +54,7 @@ class SyncReport:
             "feeds": [vars(feed) for feed in self.feeds],
             "unreadable": {str(k): v for k, v in self.unreadable.items()},
             "busy": [account.id for account in self.busy],
+            "needs_reauthorisation": self.orders.needs_reauthorisation,
         }
 
 

@@ -3,7 +3,8 @@
 A shop is asked for orders changed since its watermark less an overlap window (marketplaces index
 orders late); what comes back twice is harmless because orders are unique per shop and marketplace
 order id, lines per order and line ref, and ledger movements per source. The watermark moves only
-when the shop's whole pull was stored.
+when the shop's whole pull was stored. A shop whose tokens are refused even after a refresh is marked
+as needing re-authorisation (syndicator.channels), and its orders wait there until it is connected again.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from catalog.db import session_scope
 from catalog.models import ChannelAccount, MovementKind, Order, OrderLine, Sku, utcnow
 from catalog.stock import order_line_source, record_movement
 from syndicator.apply import describe
-from syndicator.channels import adapter_for
+from syndicator.channels import adapter_for, mark_if_authorisation_lost, reconnect_hint
 from syndicator.plan import AccountScope, account_scopes
 
 OVERLAP = timedelta(minutes=10)
@@ -41,6 +42,7 @@ class ShopOrders:
     movements: int = 0
     unknown_skus: list[str] = field(default_factory=list)
     error: str | None = None
+    needs_reauthorisation: bool = False
 
 
 @dataclass
@@ -54,6 +56,10 @@ class OrdersReport:
     @property
     def movements(self) -> int:
         return sum(shop.movements for shop in self.shops)
+
+    @property
+    def needs_reauthorisation(self) -> list[int]:
+        return [shop.account_id for shop in self.shops if shop.needs_reauthorisation]
 
 
 def store_orders(session: Session, account_id: int, records: list[OrderRecord], shop: ShopOrders) -> None:
@@ -110,6 +116,9 @@ async def _pull_shop(engine: Engine, account: AccountScope, http: HttpSettings |
             records = await adapter.orders_since(since)
     except MarketplaceError as exc:
         shop.error = describe(exc.info)
+        if mark_if_authorisation_lost(engine, account.id, exc.info):
+            shop.needs_reauthorisation = True
+            shop.error += f" — {reconnect_hint(account.id, account.marketplace)}"
         return shop
     except Exception as exc:  # noqa: BLE001 - one shop failing never stops the others
         shop.error = f"{type(exc).__name__}: {exc}"

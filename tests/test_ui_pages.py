@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from catalog.db import session_scope
-from catalog.models import ChannelAccount, Listing, Sku
+from catalog.models import ChannelAccount, ChannelState, Listing, Sku
 from tests.support.apptest import logged_in, open_page, shown_text
 from tests.support.ui import seed_two_coops
 
@@ -215,3 +215,12 @@ def test_a_coop_user_sees_the_price_rule_but_cannot_edit_it(seeded):
     rule = next(area for area in app.text_area if area.key.startswith("rule_"))
     assert rule.disabled
     assert "Giá trên sàn" in shown_text(app)
+
+
+@pytest.mark.parametrize(("lang", "words"), [("vi", "Cần kết nối lại"), ("en", "Must be connected again")])
+def test_the_channels_page_says_which_shop_must_be_connected_again_and_how(seeded, lang, words):
+    with session_scope(seeded) as session:
+        shop = session.exec(select(ChannelAccount).where(ChannelAccount.shop_id == "100001")).one()
+        shop.state = ChannelState.needs_reauthorisation
+    text = shown_text(open_page(logged_in("tancuong", lang), "channels"))
+    assert words in text and f"syndicator channels reconnect {shop.id}" in text

@@ -72,7 +72,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "export_now": ("Tạo file Excel danh mục", "Build the catalog spreadsheet"),
     # channels
     "shop": ("Gian hàng", "Shop"),
-    "connected": ("Đã kết nối", "Connected"),
+    "state_connected": ("Đã kết nối", "Connected"),
+    "state_feed": ("Bảng tính", "Spreadsheet feed"),
+    "state_needs_reauthorisation": ("Cần kết nối lại", "Must be connected again"),
+    "reconnect_needed": ("{shop}: sàn không nhận token nữa, cần kết nối lại — chạy `{command}`.",
+                         "{shop}: the marketplace refuses its tokens; connect it again — run `{command}`."),
     "not_connected": ("Chưa kết nối", "Not connected"),
     "token_expiry": ("Hết hạn token", "Token expires"),
     "price_rule": ("Quy tắc giá", "Price rule"),

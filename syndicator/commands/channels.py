@@ -1,8 +1,9 @@
-"""``syndicator channels connect|list``: a co-op's shops on the marketplaces. Secrets are never shown."""
+"""``syndicator channels connect|reconnect|list``: a co-op's shops on the marketplaces. Secrets are never shown."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -11,9 +12,33 @@ from rich.console import Console
 from rich.table import Table
 
 from catalog.db import database_url, init_database
+from catalog.models import ChannelAccount, ChannelState
 from catalog.money import format_vnd
-from syndicator.channels import ChannelError, connect, connect_feed, connect_sandbox, list_channels
+from syndicator.channels import (
+    ChannelError,
+    connect,
+    connect_feed,
+    connect_sandbox,
+    list_channels,
+    reconnect_hint,
+    reconnect_sandbox,
+)
 from syndicator.secrets import SecretKeyMissing
+
+STATE_WORDS = {
+    ChannelState.connected: "đã kết nối / connected",
+    ChannelState.feed: "bảng tính / spreadsheet feed",
+    ChannelState.needs_reauthorisation: "cần kết nối lại / must be connected again",
+}
+
+
+def _connected(work: Callable[[], ChannelAccount]) -> ChannelAccount:
+    """The account ``work`` connected; a refusal is printed in red and the command exits 1."""
+    try:
+        return work()
+    except (ChannelError, SecretKeyMissing) as exc:
+        Console(stderr=True).print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
 
 
 def register(app: typer.Typer) -> None:
@@ -37,17 +62,25 @@ def register(app: typer.Typer) -> None:
                 "choose exactly one of these[/red]")
             raise typer.Exit(2)
         engine = init_database(database_url())
-        try:
-            if sandbox:
-                account = connect_sandbox(engine, coop, marketplace, sandbox)
-            elif feed:
-                account = connect_feed(engine, coop, marketplace)
-            else:
-                account = connect(engine, coop, marketplace, base_url, credentials)
-        except (ChannelError, SecretKeyMissing) as exc:
-            Console(stderr=True).print(f"[red]{exc}[/red]")
-            raise typer.Exit(1) from None
+        if sandbox:
+            account = _connected(lambda: connect_sandbox(engine, coop, marketplace, sandbox))
+        elif feed:
+            account = _connected(lambda: connect_feed(engine, coop, marketplace))
+        else:
+            account = _connected(lambda: connect(engine, coop, marketplace, base_url, credentials))
         typer.echo(f"Đã kết nối / connected: {coop} · {marketplace} · gian hàng / shop {account.shop_id} "
+                   f"(#{account.id})")
+
+    @channels.command("reconnect")
+    def reconnect_command(
+        account_id: Annotated[int, typer.Argument(help="số # của gian hàng trong `channels list` / its # there")],
+    ) -> None:
+        """Kết nối lại gian hàng sandbox. Authorise a sandbox shop again once its tokens are refused.
+
+        On a real marketplace: get a new code from it and run `channels connect --base-url … --credentials FILE`
+        with the code in the file; the same shop is updated."""
+        account = _connected(lambda: reconnect_sandbox(init_database(database_url()), account_id))
+        typer.echo(f"Đã kết nối lại / connected again: {account.marketplace} · gian hàng / shop {account.shop_id} "
                    f"(#{account.id})")
 
     @channels.command("list")
@@ -62,6 +95,10 @@ def register(app: typer.Typer) -> None:
             expiry = f"{s.access_expires_at:%Y-%m-%d %H:%M}" if s.access_expires_at else "—"
             policy = s.stock_policy
             stock = f"giữ {policy.safety_buffer}, {policy.allocation}"
-            table.add_row(str(s.id), s.coop_code, s.marketplace, s.shop_id, s.state, expiry,
+            table.add_row(str(s.id), s.coop_code, s.marketplace, s.shop_id, STATE_WORDS.get(s.state, s.state), expiry,
                           f"{s.price_rule.total_percent}%", format_vnd(s.price_rule.fixed_fee_per_order), stock)
-        Console().print(table)
+        console = Console()
+        console.print(table)
+        for s in summaries:
+            if s.state == ChannelState.needs_reauthorisation:
+                console.print(f"[yellow]{reconnect_hint(s.id, s.marketplace)}[/yellow]")

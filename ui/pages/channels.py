@@ -9,9 +9,10 @@ import streamlit as st
 from pydantic import ValidationError
 
 from adapters.registry import MARKETPLACES
-from catalog.models import Role
+from catalog.models import ChannelState, Role
 from catalog.pricing import PriceRule, channel_price
 from syndicator.access import channels, products, set_price_rule, set_stock_policy
+from syndicator.channels import reconnect_command
 from ui.common import coop_picker, engine, guarded, money, tr, viewer, when
 
 
@@ -34,7 +35,7 @@ def shops_table(shops: list[dict]) -> None:
     rows = [
         {
             tr("marketplace"): s["marketplace"], tr("coop"): s["coop_code"], tr("shop"): f"{s['name']} ({s['shop_id']})",
-            tr("state"): tr("connected") if s["state"] == "connected" else s["state"], tr("token_expiry"): when(s["access_expires_at"]),
+            tr("state"): tr(f"state_{s['state']}"), tr("token_expiry"): when(s["access_expires_at"]),
             tr("live_count"): s["live_listings"],
             tr("price_rule"): describe_rule(PriceRule.model_validate(s["price_rule"])),
             tr("stock_policy"): describe_policy(s["stock_policy"]),
@@ -43,6 +44,10 @@ def shops_table(shops: list[dict]) -> None:
     ]
     rows += [{tr("marketplace"): m, tr("state"): tr("not_connected")} for m in MARKETPLACES if m not in connected]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    for s in shops:
+        if s["state"] == ChannelState.needs_reauthorisation:
+            st.warning(tr("reconnect_needed", shop=f"{s['marketplace']} · {s['name']} (#{s['id']})",
+                          command=reconnect_command(s["id"])))
 
 
 def edit_shop(shops: list[dict]) -> None:
