@@ -1,12 +1,22 @@
 """The fault soak: ``python -m bench.soak [--minutes N] [--shops N] [--skus N] [--json]``.
 
-The sandboxes answer a share of calls with server errors, rate-limit answers and timeouts, and expire every
-access token now and then; shoppers buy and cancel on every marketplace at once; ``python -m syndicator
-sync`` runs again and again as a separate process, and now and then is killed with SIGKILL part-way. At the
-end, with the faults off, one more sync runs. Then the books are checked against what the shoppers did:
-every order placed is recorded once, the ledger counts every unit once, no item is listed twice, every
-listing shows the catalog's price and stock, and the worst time from a sale on one marketplace to the stock
-showing it on the others.
+Before the clock starts, one sync runs with the faults off, so every listing is live and the shoppers have
+something to buy from the first second. Then the sandboxes answer a share of calls with server errors,
+rate-limit answers and timeouts, and expire every access token now and then; shoppers buy and cancel on
+every marketplace at once; ``python -m syndicator sync`` runs again and again as a separate process, and now
+and then is killed with SIGKILL part-way. At the end, with the faults off, one more sync runs, reading every
+shop's items back as the nightly run does (``--reconcile``): a sync's stock push overwrites an order placed on
+that marketplace after the sync pulled orders, and if that order is then cancelled the marketplace shows
+more than the catalog, which only reading the items back can see.
+
+Shopee's and Lazada's refresh tokens are single use: a sync killed, or a refresh whose answer is lost, after
+the marketplace spent the old refresh token and before the new one was stored leaves the shop unable to
+refresh, and the syncs mark it as needing re-authorisation. So after the last sync every shop so marked is
+connected again, as its clerk would (``syndicator channels reconnect``), and one more sync pulls what it
+missed. Then the books are checked against what the shoppers did: every order placed is recorded once (a
+loss is counted by marketplace), the ledger counts every unit once, no item is listed twice, every listing
+shows the catalog's price and stock, and the worst time from a sale on one marketplace to the stock showing
+it on the others.
 
 Everything runs on loopback and is bounded: the soak's length, each sync's time, the shoppers' pace.
 """
@@ -45,7 +55,7 @@ from bench.common import (
     use_scratch_data_dir,
 )
 from catalog.db import init_database
-from catalog.models import ChannelAccount, Listing, MovementKind, Order, Sku, StockMovement
+from catalog.models import ChannelAccount, ChannelState, Listing, MovementKind, Order, Sku, StockMovement
 
 FAULTS = {"error_rate": 0.05, "rate_limit_rate": 0.05, "timeout_rate": 0.01, "timeout_s": 6}
 # The syncs give up waiting for an answer after 5 s (the product's default is 20 s) so that a soak of a few
@@ -248,13 +258,13 @@ class SyncRunner:
             number += 1
             self.run_once(rng.uniform(*KILL_AFTER_S) if number % KILL_EVERY == 0 else None)
 
-    def run_once(self, kill_after_s: float | None = None) -> int | None:
-        """One sync; its exit code, or ``None`` when it was killed."""
+    def run_once(self, kill_after_s: float | None = None, *options: str) -> int | None:
+        """One sync (with ``options``); its exit code, or ``None`` when it was killed."""
         with self.log_path.open("a", encoding="utf-8") as log:
             log.write(f"\n=== sync at {time.strftime('%H:%M:%S')} (kill after {kill_after_s}) ===\n")
             log.flush()
             process = self._running = subprocess.Popen(
-                [sys.executable, "-m", "syndicator", "sync"], env=self.env, stdout=log, stderr=log,
+                [sys.executable, "-m", "syndicator", "sync", *options], env=self.env, stdout=log, stderr=log,
             )
             try:
                 code = process.wait(timeout=kill_after_s or SYNC_TIMEOUT_S)
@@ -283,6 +293,16 @@ def expire_tokens_now_and_then(
     return thread
 
 
+def reauthorise_lost_shops(engine: Engine) -> int:
+    """Connect again every shop the syncs left needing re-authorisation, as its clerk would; how many."""
+    from syndicator.channels import list_channels, reconnect_sandbox
+
+    lost = [shop.id for shop in list_channels(engine) if shop.state == ChannelState.needs_reauthorisation]
+    for account_id in lost:
+        reconnect_sandbox(engine, account_id)
+    return len(lost)
+
+
 # --- the books --------------------------------------------------------------------------------------
 
 
@@ -304,6 +324,7 @@ def order_report(engine: Engine, orders: list[PlacedOrder]) -> dict[str, int]:
         )
     placed = {(o.marketplace, o.shop_id, o.order_id): o for o in orders}
     seen = Counter((str(m), s, o) for m, s, o, _ in recorded)
+    lost = placed.keys() - seen.keys()
     status = {(str(m), s, o): st for m, s, o, st in recorded}
     sold: Counter = Counter()
     for order in orders:
@@ -313,7 +334,8 @@ def order_report(engine: Engine, orders: list[PlacedOrder]) -> dict[str, int]:
         "orders_placed": len(placed),
         "orders_cancelled": sum(1 for o in orders if o.cancelled_at is not None),
         "orders_recorded": len(seen),
-        "orders_lost": len(placed.keys() - seen.keys()),
+        "orders_lost": len(lost),
+        "orders_lost_by_marketplace": dict(Counter(marketplace for marketplace, _, _ in lost)),
         "orders_unknown": len(seen.keys() - placed.keys()),
         "orders_recorded_twice": sum(1 for count in seen.values() if count > 1),
         "orders_wrong_status": sum(
@@ -399,9 +421,10 @@ def run_soak(engine: Engine, fleet: SandboxFleet, catalog: BenchCatalog, minutes
              seed: int) -> dict:
     started = time.monotonic()
     connect_shops(engine, catalog, fleet)
+    syncs = SyncRunner(dict(os.environ), workdir / "sync.log", seed)
+    first_exit = syncs.run_once()
     fleet.set_faults(**FAULTS)
     shoppers, watch = Shoppers(fleet, seed), StockWatch(fleet)
-    syncs = SyncRunner(dict(os.environ), workdir / "sync.log", seed)
     stop_expiring = threading.Event()
     for part in (syncs, shoppers, watch):
         part.start()
@@ -412,7 +435,10 @@ def run_soak(engine: Engine, fleet: SandboxFleet, catalog: BenchCatalog, minutes
     shoppers.finish()
     syncs.finish()
     fleet.set_faults(**NO_FAULTS)
-    final_exit = syncs.run_once()
+    final_exit = syncs.run_once(None, "--reconcile")
+    reauthorised = reauthorise_lost_shops(engine)
+    if reauthorised:
+        final_exit = syncs.run_once(None, "--reconcile")
     watch.finish()
     received = received_stock(engine)
     lags, unresolved = sale_lags_s(shoppers.orders, watch.samples, received)
@@ -424,6 +450,8 @@ def run_soak(engine: Engine, fleet: SandboxFleet, catalog: BenchCatalog, minutes
         "sync_runs": dict(syncs.runs),
         "faults": FAULTS,
         "token_expiries": expiries["token_expiries"],
+        "first_sync_exit": first_exit,
+        "shops_reauthorised": reauthorised,
         "final_sync_exit": final_exit,
         **order_report(engine, shoppers.orders),
         "orders_refused_short_stock": shoppers.refused,

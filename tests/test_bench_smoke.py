@@ -51,8 +51,9 @@ def test_planning_benchmark_finds_nothing_to_do_over_listings_already_pushed(dat
 def test_soak_loses_no_order_counts_none_twice_and_leaves_no_duplicate_or_drift():
     report = run_bench("bench.soak", "--minutes", "0.1", "--shops", "1", "--skus", "4")
 
+    assert report["first_sync_exit"] == 0
     assert report["orders_placed"] > 0
-    assert report["orders_lost"] == 0
+    assert report["orders_lost"] == 0, report["orders_lost_by_marketplace"]
     assert report["orders_recorded_twice"] == 0
     assert report["orders_unknown"] == 0
     assert report["orders_wrong_status"] == 0
@@ -60,5 +61,6 @@ def test_soak_loses_no_order_counts_none_twice_and_leaves_no_duplicate_or_drift(
     assert report["duplicate_listings"] == 0
     assert report["drift"] == 0
     assert report["final_sync_exit"] == 0
-    for key in ("oversold_units", "worst_sale_to_stock_update_s", "sync_runs", "marketplace_requests"):
+    for key in ("oversold_units", "worst_sale_to_stock_update_s", "sync_runs", "marketplace_requests",
+                "shops_reauthorised"):
         assert key in report, key

@@ -89,18 +89,22 @@ def register(app: typer.Typer) -> None:
         Console().print(table)
 
     @app.command("sync")
-    def sync_command(coop: Coop = None, marketplace: MarketplaceName = None, as_json: AsJson = False) -> None:
-        """Đồng bộ: đơn hàng, rồi đăng tin, giá, tồn kho. Pull orders, then push listings, prices and stock."""
+    def sync_command(
+        coop: Coop = None, marketplace: MarketplaceName = None, as_json: AsJson = False,
+        reconcile: Annotated[bool, typer.Option("--reconcile", help="đọc lại hàng trên sàn / read items back")] = False,
+    ) -> None:
+        """Đồng bộ: đơn hàng, rồi đăng tin, giá, tồn kho. Pull orders, then push listings, prices and stock
+        (``--reconcile``: first read every shop's items back, as the nightly run does)."""
         engine = init_database(database_url())
         if as_json:
-            report = run_sync(engine, coop, marketplace)
+            report = run_sync(engine, coop, marketplace, reconcile=reconcile)
             typer.echo(json.dumps({"run_id": report.run_id, "status": report.status, **report.summary()},
                                   ensure_ascii=False, indent=2, default=str))
         else:
             console = Console()
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                           console=console) as progress:
-                report = run_sync(engine, coop, marketplace, progress=MarketplaceBars(progress))
+                report = run_sync(engine, coop, marketplace, progress=MarketplaceBars(progress), reconcile=reconcile)
             console.print(_summary_table(report))
             _print_problems(report, Console(stderr=True))
         raise typer.Exit(0 if report.succeeded else 1)
