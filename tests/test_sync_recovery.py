@@ -18,8 +18,8 @@ from sqlmodel import Session
 
 from adapters.common.http import HttpSettings
 from catalog.db import session_scope
-from catalog.stock import record_movement
 from catalog.models import Listing, ListingState, SyncRun
+from catalog.stock import record_movement
 from syndicator.apply import apply_plan
 from syndicator.engine import run_sync
 from syndicator.plan import build_plan
