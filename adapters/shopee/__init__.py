@@ -9,10 +9,10 @@ from adapters.common.contract import Capabilities, MarketplaceSpec, SandboxShopG
 
 CAPABILITIES = Capabilities(
     marketplace="shopee",
-    # update_price/update_stock take one item and at most 50 models a call (reference shopee.md §3);
-    # the adapter makes one call per item, so a batch is bounded by what a sync wants to send at once
-    price_batch_size=50,
-    stock_batch_size=50,
+    # update_price/update_stock take one item (and up to 50 of its models) a call (reference shopee.md §3);
+    # each of our SKUs is its own Shopee item, so one call updates one SKU
+    price_batch_size=1,
+    stock_batch_size=1,
     requests_per_second=10,  # not published; the reference's starting point per shop (§5)
     content_update_in_place=True,
     name_length=(5, 100),  # get_item_limit sample (§3.2)
