@@ -23,9 +23,11 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from adapters.common.errors import MarketplaceError
 from catalog.db import make_engine
-from catalog.models import ChannelAccount, Coop, utcnow
-from syndicator.channels import adapter_for
+from catalog.models import ChannelAccount, ChannelState, Coop, utcnow
+from syndicator.apply import describe
+from syndicator.channels import adapter_for, mark_if_authorisation_lost
 from syndicator.engine import run_sync
 from syndicator.locks import shop_lock, shop_unit
 from syndicator.monitor.run import nightly_monitor
@@ -66,24 +68,38 @@ def nightly_reconcile(database_url: str) -> dict[str, str]:
 
 
 def refresh_tokens(database_url: str) -> list[int]:
-    """Refresh every token that expires within the hour; the adapter's listener stores the new ones."""
+    """Refresh every token that expires within the hour; the adapter's listener stores the new ones.
+    A shop whose refresh is refused is marked as needing re-authorisation; no shop stops the others."""
     engine = make_engine(database_url)
     try:
         with Session(engine) as session:
             due = session.exec(select(ChannelAccount).where(
                 ChannelAccount.enabled == sa.true(), ChannelAccount.credentials_encrypted.is_not(None),
+                ChannelAccount.state != ChannelState.needs_reauthorisation,
                 ChannelAccount.access_expires_at.is_not(None),
                 ChannelAccount.access_expires_at < utcnow() + REFRESH_AHEAD,
             )).all()
         refreshed = []
         for account in due:
             with shop_lock(engine, shop_unit(account.id)) as taken:
-                if taken:
-                    asyncio.run(_refresh(engine, account))
+                if taken and _refreshed(engine, account):
                     refreshed.append(account.id)
         return refreshed
     finally:
         engine.dispose()
+
+
+def _refreshed(engine: Engine, account: ChannelAccount) -> bool:
+    try:
+        asyncio.run(_refresh(engine, account))
+    except MarketplaceError as exc:
+        if not mark_if_authorisation_lost(engine, account.id, exc.info):
+            log.warning("token refresh of shop #%s failed: %s", account.id, describe(exc.info))
+        return False
+    except Exception:
+        log.exception("token refresh of shop #%s failed", account.id)
+        return False
+    return True
 
 
 async def _refresh(engine: Engine, account: ChannelAccount) -> None:

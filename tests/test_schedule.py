@@ -21,11 +21,17 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
 from catalog.db import session_scope
-from catalog.models import ChannelAccount, SyncRun, utcnow
+from catalog.models import ChannelAccount, ChannelState, SyncRun, utcnow
 from syndicator.locks import shop_lock, shop_unit
 from syndicator.schedule import STARTED, TIMEZONE, configure, refresh_tokens, sync_shops
 from syndicator.secrets import decrypt_credentials
-from tests.support.sandboxes import COOP, connect_all, sandboxes, seed_catalogue  # noqa: F401 (fixture)
+from tests.support.sandboxes import (  # noqa: F401 (fixture)
+    COOP,
+    connect_all,
+    sandboxes,
+    seed_catalogue,
+    spend_refresh_token,
+)
 
 
 def _runs(engine) -> list[SyncRun]:
@@ -132,3 +138,31 @@ def test_tokens_close_to_expiry_are_refreshed_ahead_and_stored(engine, database_
         stored = session.get(ChannelAccount, soon.id)
     assert decrypt_credentials(stored.credentials_encrypted).access_token.get_secret_value() != before
     assert stored.access_expires_at > utcnow() + timedelta(hours=1)
+
+
+def test_a_refused_refresh_marks_that_shop_and_the_other_shops_are_still_refreshed(engine, database_url, sandboxes):
+    if not {"shopee", "lazada"} <= set(sandboxes):
+        pytest.skip("needs Shopee and Lazada, whose refresh tokens are single-use")
+    seed_catalogue(engine)
+    connect_all(engine, sandboxes)
+    with session_scope(engine) as session:
+        accounts = {a.marketplace: a for a in session.execute(sa.select(ChannelAccount)).scalars()}
+        for account in (accounts["shopee"], accounts["lazada"]):
+            account.access_expires_at = utcnow() + timedelta(minutes=30)
+            session.add(account)
+    spend_refresh_token(accounts["shopee"])  # Shopee now refuses the refresh token we hold
+
+    refreshed = refresh_tokens(database_url)
+
+    assert refreshed == [accounts["lazada"].id]
+    with Session(engine) as session:
+        assert session.get(ChannelAccount, accounts["shopee"].id).state == ChannelState.needs_reauthorisation
+        assert session.get(ChannelAccount, accounts["lazada"].id).state == ChannelState.connected
+
+    def refresh_calls() -> int:
+        stats = sandboxes["shopee"]._call("GET", "/_sandbox/stats")["requests"]
+        return sum(sum(outcomes.values()) for path, outcomes in stats.items() if "access_token/get" in path)
+
+    before = refresh_calls()
+    refresh_tokens(database_url)
+    assert refresh_calls() == before  # a marked shop waits for `channels reconnect`; it is not retried

@@ -20,7 +20,13 @@ from syndicator.channels import ChannelError, connect_feed, list_channels, recon
 from syndicator.cli import app
 from syndicator.engine import run_sync
 from syndicator.secrets import decrypt_credentials
-from tests.support.sandboxes import COOP, connect_all, sandboxes, seed_catalogue  # noqa: F401 (fixture)
+from tests.support.sandboxes import (  # noqa: F401 (fixture)
+    COOP,
+    connect_all,
+    sandboxes,
+    seed_catalogue,
+    spend_refresh_token,
+)
 
 SINGLE_USE_REFRESH = ("shopee", "lazada")
 
@@ -29,17 +35,6 @@ def account_of(engine, marketplace: str) -> ChannelAccount:
     (account,) = [a for a in list_channels(engine) if a.marketplace == marketplace]
     with Session(engine) as session:
         return session.get(ChannelAccount, account.id)
-
-
-def spend_refresh_token(account: ChannelAccount) -> None:
-    """A refresh whose new tokens never reach our database: the marketplace has spent the stored one."""
-    factory = registry.load(registry.spec(account.marketplace).adapter)
-
-    async def refresh() -> None:
-        async with factory(account.base_url, decrypt_credentials(account.credentials_encrypted)) as adapter:
-            await adapter.refresh_credentials()
-
-    asyncio.run(refresh())
 
 
 def lose_authorisation(engine, sandboxes, marketplace: str) -> ChannelAccount:

@@ -3,6 +3,7 @@ into the tables, and connected shops: what the sync engine's end-to-end tests st
 
 from __future__ import annotations
 
+import asyncio
 import json
 import tempfile
 from collections.abc import Iterator
@@ -19,9 +20,10 @@ from adapters.common.http import HttpSettings
 from adapters.common.sandbox import SandboxServer
 from catalog.categories import ensure_categories
 from catalog.db import session_scope
-from catalog.models import Coop, Product, Sku
+from catalog.models import ChannelAccount, Coop, Product, Sku
 from catalog.stock import record_movement
 from syndicator.channels import HTTP_SETTINGS_ENV, connect_sandbox
+from syndicator.secrets import decrypt_credentials
 
 FAST = HttpSettings(connect_timeout_s=2, read_timeout_s=5, max_attempts=3, backoff_initial_s=0.01,
                     backoff_max_s=0.05, backoff_jitter_s=0.01)
@@ -144,6 +146,17 @@ def seed_catalogue(engine: Engine, coop_code: str = COOP) -> dict[str, int]:
 def connect_all(engine: Engine, sandboxes: dict[str, Sandbox], coop_code: str = COOP) -> dict[str, str]:
     """Connect the co-op to a new shop on every sandbox; returns shop ids by marketplace."""
     return {name: connect_sandbox(engine, coop_code, name, sandbox.url).shop_id for name, sandbox in sandboxes.items()}
+
+
+def spend_refresh_token(account: ChannelAccount) -> None:
+    """A refresh whose new tokens never reach our database: the marketplace has spent the stored one."""
+    factory = registry.load(registry.spec(account.marketplace).adapter)
+
+    async def refresh() -> None:
+        async with factory(account.base_url, decrypt_credentials(account.credentials_encrypted)) as adapter:
+            await adapter.refresh_credentials()
+
+    asyncio.run(refresh())
 
 
 def as_json(value) -> str:
