@@ -97,6 +97,15 @@ async def test_dead_refresh_token_asks_for_authorisation_again(lazada):
     assert refused.value.info.code == "IllegalRefreshToken"
 
 
+async def test_a_shop_without_a_refresh_token_must_be_authorised_again_and_nothing_is_sent(lazada):
+    async with await connected(lazada) as adapter:
+        adapter.credentials = adapter.credentials.model_copy(update={"refresh_token": None})
+        with pytest.raises(MarketplaceError) as refused:
+            await adapter.refresh_credentials()
+    assert (refused.value.kind, refused.value.info.field) == (ErrorKind.auth_expired, "refresh_token")
+    assert "/rest/auth/token/refresh" not in stats(lazada)["requests"]
+
+
 async def test_create_listing_returns_item_and_sku_ids(lazada):
     async with await connected(lazada) as adapter:
         result = await adapter.create_listing(tea())

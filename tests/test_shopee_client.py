@@ -115,6 +115,14 @@ async def test_a_refused_refresh_is_not_tried_twice(shopee, shop):
     assert Control(shopee).outcomes("auth/access_token/get") == {"error_shop_refresh_token": 1}
 
 
+async def test_a_shop_without_a_refresh_token_must_be_authorised_again_and_nothing_is_sent(shopee, shop):
+    shop.credentials = shop.credentials.model_copy(update={"refresh_token": None})
+    with pytest.raises(MarketplaceError) as refused:
+        await shop.refresh_credentials()
+    assert (refused.value.kind, refused.value.info.field) == (ErrorKind.auth_expired, "refresh_token")
+    assert Control(shopee).outcomes("auth/access_token/get") == {}
+
+
 # --- items --------------------------------------------------------------------------------------
 async def test_create_listing_uploads_the_photo_and_creates_one_live_item(shopee, shop, tea_photo):
     ref = await listed(shop, tea(tea_photo))

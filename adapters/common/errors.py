@@ -52,3 +52,9 @@ class MarketplaceError(Exception):
     @property
     def retryable(self) -> bool:
         return self.info.kind in (ErrorKind.transient, ErrorKind.rate_limited)
+
+
+def local_error(marketplace: str, code: str, message: str, field: str | None = None,
+                kind: ErrorKind = ErrorKind.rejected) -> ErrorInfo:
+    """An error the adapter finds itself, before or instead of a call, in the marketplace's own code."""
+    return ErrorInfo(kind=kind, marketplace=marketplace, code=code, message=message, field=field)

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -36,6 +37,7 @@ from adapters.common.contract import (
 )
 from adapters.common.creating import bound_to_existing, create_once
 from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
+from adapters.common.errors import local_error as common_local_error
 from adapters.common.http import HttpSettings, MarketplaceHttp
 from adapters.common.shop import TokenAdapter
 from adapters.lazada import CAPABILITIES, envelope, mapping
@@ -133,9 +135,7 @@ def failure(seller_sku: str, info: ErrorInfo) -> ItemResult:
     return ItemResult(seller_sku=seller_sku, ok=False, error=info)
 
 
-def local_error(code: str, message: str, field: str) -> ErrorInfo:
-    return ErrorInfo(kind=ErrorKind.rejected, marketplace=envelope.MARKETPLACE, code=code, message=message,
-                     field=field)
+local_error = partial(common_local_error, envelope.MARKETPLACE)
 
 
 def item_refs(product: dict[str, Any]) -> list[ItemRef]:
@@ -222,7 +222,7 @@ class LazadaAdapter(TokenAdapter):
         refresh_token = self.credentials.refresh_token
         if refresh_token is None:
             raise MarketplaceError(local_error(envelope.ILLEGAL_REFRESH_TOKEN, "no refresh token; authorise again",
-                                               "refresh_token"))
+                                               "refresh_token", kind=ErrorKind.auth_expired))
         body = await self.http.call(
             lambda: self._request("POST", "/auth/token/refresh", {"refresh_token": refresh_token.get_secret_value()},
                                   root=self.auth_root, with_token=False),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import mimetypes
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,6 +32,7 @@ from adapters.common.contract import (
 )
 from adapters.common.creating import bound_to_existing, create_once
 from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
+from adapters.common.errors import local_error as common_local_error
 from adapters.common.http import HttpSettings, MarketplaceHttp
 from adapters.common.shop import TokenAdapter
 from adapters.shopee import CAPABILITIES, envelope, mapping
@@ -75,9 +77,7 @@ def failure(seller_sku: str, info: ErrorInfo) -> ItemResult:
     return ItemResult(seller_sku=seller_sku, ok=False, error=info)
 
 
-def local_error(code: str, message: str, field: str) -> ErrorInfo:
-    return ErrorInfo(kind=ErrorKind.rejected, marketplace=envelope.MARKETPLACE, code=code, message=message,
-                     field=field)
+local_error = partial(common_local_error, envelope.MARKETPLACE)
 
 
 def item_ref(item: dict[str, Any]) -> ItemRef:
@@ -170,7 +170,7 @@ class ShopeeAdapter(TokenAdapter):
         refresh_token = self.credentials.refresh_token
         if refresh_token is None:
             raise MarketplaceError(local_error(envelope.ERROR_REFRESH_TOKEN, "no refresh token; authorise again",
-                                               "refresh_token"))
+                                               "refresh_token", kind=ErrorKind.auth_expired))
         body = {"refresh_token": refresh_token.get_secret_value(), "partner_id": self.partner_id,
                 "shop_id": self.shop_id}
         answer = await self.http.call(lambda: self._request("POST", "auth/access_token/get", body=body),
