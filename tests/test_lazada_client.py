@@ -236,6 +236,15 @@ async def test_prices_go_in_batches_of_20_keyed_by_sku_id(lazada):
     assert stats(lazada)["requests"]["/rest/product/price_quantity/update"] == {"ok": 2}
 
 
+async def test_prices_for_70_skus_known_only_by_seller_sku_are_all_found_and_sent(lazada):
+    seller = open_seller(lazada).authorize()
+    refs = [ItemRef(seller_sku=ref.seller_sku, item_id=ref.item_id) for ref in await _seed(seller, 70)]
+    async with LazadaAdapter(lazada.base_url, _tokens(seller), http=FAST) as adapter:
+        results = await adapter.update_prices([PriceUpdate(ref=ref, price=142000) for ref in refs])
+    assert [r.error for r in results if not r.ok] == []
+    assert {item["price"] for item in items(lazada, seller.shop_id)} == {142000}
+
+
 def _tokens(seller):
     return _credentials(seller).model_copy(update={"access_token": SecretStr(seller.access_token),
                                                     "refresh_token": SecretStr(seller.refresh_token)})

@@ -263,12 +263,18 @@ class LazadaAdapter(TokenAdapter):
         """Our SKUs found on Lazada (live or not, deleted ones excluded), by seller SKU."""
         found: dict[str, ItemRef] = {}
         for chunk in batched(dict.fromkeys(seller_skus), LOOKUP_SKUS_PER_CALL):
-            body = await self._call("GET", "/products/get", {
-                "filter": "all", "limit": str(PRODUCTS_PAGE_LIMIT),
-                "sku_seller_list": json.dumps(list(chunk), ensure_ascii=False),
-            })
-            for product in (body.get("data") or {}).get("products") or []:
-                found.update({ref.seller_sku: ref for ref in item_refs(product) if ref.seller_sku in chunk})
+            wanted = json.dumps(list(chunk), ensure_ascii=False)
+            offset, products = 0, None
+            # up to 100 SKUs a call but 50 products a page: page until a short one
+            while products is None or len(products) == PRODUCTS_PAGE_LIMIT:
+                body = await self._call("GET", "/products/get", {
+                    "filter": "all", "limit": str(PRODUCTS_PAGE_LIMIT), "offset": str(offset),
+                    "sku_seller_list": wanted,
+                })
+                products = (body.get("data") or {}).get("products") or []
+                for product in products:
+                    found.update({ref.seller_sku: ref for ref in item_refs(product) if ref.seller_sku in chunk})
+                offset += PRODUCTS_PAGE_LIMIT
         return found
 
     async def find_by_seller_sku(self, seller_sku: str) -> ItemRef | None:
