@@ -40,7 +40,8 @@ from catalog.models import (
 from catalog.pricing import PriceRule, StockPolicy
 from catalog.stock import stock_levels
 from catalog.text import fold, sort_key
-from syndicator.channels import price_rule, stock_policy
+from syndicator.channels import awaiting_upload_counts, feed_paths, price_rule, stock_policy
+from syndicator.feeds import confirm_upload
 from syndicator.users import Viewer
 
 LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -456,6 +457,7 @@ def channels(engine: Engine, viewer: Viewer, coop_code: str | None = None) -> li
                    Listing.channel_account_id.in_([account.id for account, _ in rows]))
             .group_by(Listing.channel_account_id)
         ).all())
+        awaiting = awaiting_upload_counts(session)
     return [
         {
             "id": account.id, "coop_code": code, "marketplace": str(account.marketplace),
@@ -463,10 +465,18 @@ def channels(engine: Engine, viewer: Viewer, coop_code: str | None = None) -> li
             "access_expires_at": account.access_expires_at, "refresh_expires_at": account.refresh_expires_at,
             "price_rule": price_rule(account).model_dump(mode="json"),
             "stock_policy": stock_policy(account).model_dump(mode="json"),
-            "live_listings": listed.get(account.id, 0),
+            "live_listings": listed.get(account.id, 0), "awaiting_upload": awaiting.get(account.id, 0),
+            "feed_full_path": None, "feed_changes_path": None, **feed_paths(account, code),
         }
         for account, code in rows
     ]
+
+
+def confirm_feed_upload(engine: Engine, viewer: Viewer, account_id: int) -> int:
+    """The clerk uploaded the shop's feed workbook: its listings awaiting upload are live (own co-op or admin)."""
+    with session_scope(engine) as session:
+        _require_editor_of(viewer, _account(session, account_id).coop_id)
+    return confirm_upload(engine, account_id)
 
 
 def set_price_rule(engine: Engine, viewer: Viewer, account_id: int, rule: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ connected again; later syncs still try it, and a refresh that works marks it con
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import logging
 import os
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -29,8 +31,10 @@ from adapters import registry
 from adapters.common.contract import Adapter, MarketplaceSpec, ShopCredentials
 from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
 from adapters.common.http import HttpSettings
-from catalog.db import session_scope
-from catalog.models import ChannelAccount, ChannelState, Coop, Marketplace
+from adapters.partner.feed import latest_feed
+from adapters.partner.profile import FloorProfile
+from catalog.db import data_dir, session_scope
+from catalog.models import ChannelAccount, ChannelState, Coop, Listing, ListingState, Marketplace
 from catalog.pricing import PriceRule, StockPolicy, default_price_rule
 from syndicator.secrets import decrypt_credentials, encrypt_credentials
 
@@ -214,6 +218,9 @@ class ChannelSummary(BaseModel):
     orders_watermark: datetime | None
     price_rule: PriceRule
     stock_policy: StockPolicy
+    awaiting_upload: int = 0  # listings in a feed workbook that no clerk has confirmed uploaded yet
+    feed_full_path: str | None = None
+    feed_changes_path: str | None = None
 
 
 def list_channels(engine: Engine) -> list[ChannelSummary]:
@@ -222,16 +229,45 @@ def list_channels(engine: Engine) -> list[ChannelSummary]:
             select(ChannelAccount, Coop.code).join(Coop, Coop.id == ChannelAccount.coop_id)
             .order_by(Coop.code, ChannelAccount.marketplace, ChannelAccount.id)
         ).all()
+        awaiting = awaiting_upload_counts(session)
     return [
         ChannelSummary(
             id=account.id, coop_code=code, marketplace=account.marketplace, shop_id=account.shop_id,
             name=account.name, base_url=account.base_url, state=account.state, enabled=account.enabled,
             access_expires_at=account.access_expires_at, refresh_expires_at=account.refresh_expires_at,
             orders_watermark=account.orders_watermark, price_rule=price_rule(account),
-            stock_policy=stock_policy(account),
+            stock_policy=stock_policy(account), awaiting_upload=awaiting.get(account.id, 0),
+            **feed_paths(account, code),
         )
         for account, code in rows
     ]
+
+
+def awaiting_upload_counts(session: Session) -> dict[int, int]:
+    """Channel account id → how many of its listings await a clerk's upload of the feed."""
+    return dict(session.exec(
+        select(Listing.channel_account_id, sa.func.count(Listing.id))
+        .where(Listing.state == ListingState.awaiting_upload).group_by(Listing.channel_account_id)
+    ).all())
+
+
+def feed_label(coop_code: str, shop_id: str) -> str:
+    """How a feed-only shop is named in its workbooks' file names."""
+    return f"{coop_code}-{shop_id}"
+
+
+def floor_profile(marketplace: str) -> FloorProfile:
+    """The floor's profile (``adapters.<floor>.PROFILE``): its feed columns."""
+    registry.spec(marketplace)
+    return importlib.import_module(f"adapters.{marketplace}").PROFILE
+
+
+def feed_paths(account: ChannelAccount, coop_code: str) -> dict[str, str | None]:
+    if account.state != ChannelState.feed:
+        return {}
+    files = latest_feed(floor_profile(account.marketplace), feed_label(coop_code, account.shop_id),
+                        data_dir() / "feeds")
+    return {"feed_full_path": str(files.full_path), "feed_changes_path": str(files.changes_path)} if files else {}
 
 
 def price_rule(account: ChannelAccount) -> PriceRule:

@@ -3,19 +3,17 @@ workbook and the changes-only workbook (adapters.partner.feed) and mark those li
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from adapters import registry
 from adapters.common.contract import ListingDraft
 from adapters.partner.feed import FeedError, FeedRow, write_feed
-from adapters.partner.profile import FloorProfile
 from catalog.db import data_dir, session_scope
-from catalog.models import Listing, ListingState, utcnow
+from catalog.models import ChannelAccount, Listing, ListingState, utcnow
+from syndicator.channels import ChannelError, feed_label, floor_profile, has_api
 from syndicator.desired import listing_drafts
 from syndicator.plan import AccountScope, Action, Plan
 
@@ -53,7 +51,7 @@ def _write_shop(engine: Engine, account: AccountScope, listings: list[Action], c
     folder = data_dir() / "feeds"
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        files = write_feed(floor_profile(account.marketplace), f"{account.coop_code}-{account.shop_id}",
+        files = write_feed(floor_profile(account.marketplace), feed_label(account.coop_code, account.shop_id),
                            rows, changed, folder)
     except FeedError as exc:
         report.error = str(exc)
@@ -70,12 +68,6 @@ def _write_shop(engine: Engine, account: AccountScope, listings: list[Action], c
     return report
 
 
-def floor_profile(marketplace: str) -> FloorProfile:
-    """The floor's profile (``adapters.<floor>.PROFILE``): its feed columns."""
-    registry.spec(marketplace)
-    return importlib.import_module(f"adapters.{marketplace}").PROFILE
-
-
 def write_feeds(engine: Engine, plan: Plan) -> list[FeedReport]:
     """One pair of workbooks per feed-only shop with changes; nothing for shops without changes."""
     reports = []
@@ -88,3 +80,21 @@ def write_feeds(engine: Engine, plan: Plan) -> list[FeedReport]:
         if changed_ids:
             reports.append(_write_shop(engine, account, listings, changed_ids))
     return reports
+
+
+def confirm_upload(engine: Engine, account_id: int) -> int:
+    """A clerk uploaded the shop's feed in the floor's seller centre: its awaiting listings are live.
+    Returns how many listings changed state."""
+    with session_scope(engine) as session:
+        account = session.get(ChannelAccount, account_id)
+        if account is None:
+            raise ChannelError(f"không có gian hàng {account_id} / no shop {account_id}")
+        if has_api(account):
+            raise ChannelError(f"gian hàng #{account_id} dùng API, không dùng bảng tính / "
+                               f"shop #{account_id} syncs by API, not by spreadsheet feed")
+        confirmed = session.execute(
+            sa.update(Listing)
+            .where(Listing.channel_account_id == account_id, Listing.state == ListingState.awaiting_upload)
+            .values(state=ListingState.live, last_synced_at=utcnow())
+        )
+        return confirmed.rowcount

@@ -10,13 +10,16 @@ import stat
 
 import pytest
 import sqlalchemy as sa
+from openpyxl import load_workbook
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from catalog.models import ChannelAccount
+from catalog.db import session_scope
+from catalog.models import ChannelAccount, Sku
 from syndicator.channels import ChannelError, connect_feed, connect_sandbox, list_channels
 from syndicator.cli import app
 from syndicator.engine import run_sync
+from syndicator.feeds import confirm_upload
 from syndicator.secrets import decrypt_credentials
 from tests.support.sandboxes import COOP, connect_all, sandboxes, seed_catalogue  # noqa: F401 (fixture)
 
@@ -95,6 +98,73 @@ def test_a_feed_shop_gets_full_and_changes_workbooks_and_waits_for_upload(engine
     with Session(engine) as session:
         states = session.execute(sa.text("SELECT DISTINCT state FROM listing")).scalars().all()
     assert states == ["awaiting_upload"]
+
+
+def _skus_in(path: str) -> list[str]:
+    sheet = load_workbook(path, read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    column = rows[0].index("Mã SKU")
+    return sorted(row[column] for row in rows[1:])
+
+
+def test_after_a_price_change_the_changes_workbook_holds_only_that_sku(engine, sandboxes, tmp_path, monkeypatch):
+    monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path))
+    ids = seed_catalogue(engine)
+    connect_feed(engine, COOP, "postmart")
+    run_sync(engine)
+    with session_scope(engine) as session:
+        session.get(Sku, ids["TC-CHE-500G"]).price = 295000
+
+    (feed,) = run_sync(engine).feeds
+
+    assert (feed.rows, feed.changed) == (4, 1)
+    assert _skus_in(feed.changes_path) == ["TC-CHE-500G"]
+    assert _skus_in(feed.full_path) == sorted(ids)
+
+
+def test_channels_list_names_a_feed_shops_latest_workbooks_and_what_awaits_upload(
+    engine, database_url, sandboxes, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SYNDICATOR_DATABASE_URL", database_url)
+    seed_catalogue(engine)
+    account = connect_feed(engine, COOP, "voso")
+    (feed,) = run_sync(engine).feeds
+
+    shown = CliRunner().invoke(app, ["channels", "list", "--json"])
+    table = CliRunner().invoke(app, ["channels", "list"], env={"COLUMNS": "200"})
+
+    (summary,) = json.loads(shown.stdout)
+    assert (summary["feed_full_path"], summary["feed_changes_path"]) == (feed.full_path, feed.changes_path)
+    assert summary["awaiting_upload"] == 4
+    assert f"syndicator channels confirm-upload {account.id}" in table.stdout
+    assert os.path.basename(feed.full_path) in table.stdout
+
+
+def test_a_clerk_confirming_the_upload_puts_the_awaiting_listings_live(
+    engine, database_url, sandboxes, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SYNDICATOR_DATABASE_URL", database_url)
+    seed_catalogue(engine)
+    account = connect_feed(engine, COOP, "thainguyentrade")
+    run_sync(engine)
+
+    confirmed = CliRunner().invoke(app, ["channels", "confirm-upload", str(account.id)])
+
+    assert confirmed.exit_code == 0 and "4" in confirmed.stdout
+    with Session(engine) as session:
+        states = session.execute(sa.text("SELECT DISTINCT state FROM listing")).scalars().all()
+    assert states == ["live"] and list_channels(engine)[0].awaiting_upload == 0
+    assert run_sync(engine).feeds == []
+
+
+def test_confirming_an_upload_for_a_shop_with_an_api_is_refused(engine, sandboxes):
+    seed_catalogue(engine)
+    account = connect_sandbox(engine, COOP, "voso", sandboxes["voso"].url)
+
+    with pytest.raises(ChannelError, match="API"):
+        confirm_upload(engine, account.id)
 
 
 def test_connecting_an_unknown_co_op_is_refused_by_name(engine, sandboxes):

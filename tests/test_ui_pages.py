@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from catalog.db import session_scope
-from catalog.models import ChannelAccount, ChannelState, Listing, Sku
+from catalog.models import ChannelAccount, ChannelState, Listing, ListingState, Sku
 from tests.support.apptest import logged_in, open_page, shown_text
 from tests.support.ui import seed_two_coops
 
@@ -224,3 +224,32 @@ def test_the_channels_page_says_which_shop_must_be_connected_again_and_how(seede
         shop.state = ChannelState.needs_reauthorisation
     text = shown_text(open_page(logged_in("tancuong", lang), "channels"))
     assert words in text and f"syndicator channels reconnect {shop.id}" in text
+
+
+def test_a_clerk_confirms_an_uploaded_feed_on_the_channels_page(seeded):
+    with session_scope(seeded) as session:
+        shop = session.exec(select(ChannelAccount).where(ChannelAccount.shop_id == "V-77")).one()
+        shop.state = ChannelState.feed
+        listing = session.exec(select(Listing).where(Listing.channel_account_id == shop.id)).one()
+        listing.state = ListingState.awaiting_upload
+    app = open_page(logged_in("tancuong"), "channels")
+    assert "1 tin chờ đăng tải" in shown_text(app)
+
+    app.button(key=f"confirm_{shop.id}").click()
+    app.run()
+
+    assert any("1 tin đăng đang bán" in message.value for message in app.success)
+    with session_scope(seeded) as session:
+        assert session.get(Listing, listing.id).state == ListingState.live
+
+
+def test_an_officer_sees_a_feed_awaiting_upload_but_cannot_confirm_it(seeded):
+    with session_scope(seeded) as session:
+        shop = session.exec(select(ChannelAccount).where(ChannelAccount.shop_id == "V-77")).one()
+        shop.state = ChannelState.feed
+        session.exec(select(Listing).where(Listing.channel_account_id == shop.id)).one().state = (
+            ListingState.awaiting_upload)
+    app = open_page(logged_in("canbo"), "channels")
+
+    assert "1 tin chờ đăng tải" in shown_text(app)
+    assert not [button for button in app.button if button.key == f"confirm_{shop.id}"]

@@ -224,6 +224,15 @@ def write_feed(
     )
 
 
+def latest_feed(profile: FloorProfile, shop_label: str, folder: Path) -> FeedFiles | None:
+    """The newest pair ``write_feed`` left under ``folder`` for this shop, or None when it wrote none."""
+    fulls = sorted(folder.glob(f"{profile.name}-{_slug(shop_label)}-*-day-du.xlsx"))
+    if not fulls:
+        return None
+    newest = fulls[-1]
+    return FeedFiles(full_path=newest, changes_path=newest.with_name(newest.name.replace("-day-du.", "-thay-doi.")))
+
+
 _COLUMN_BY_HEADER = {header.casefold(): column for column, header in HEADERS_VI.items()} | {
     column: column for column in FEED_COLUMNS
 }

@@ -16,6 +16,7 @@ from catalog.models import ChannelAccount, ChannelState
 from catalog.money import format_vnd
 from syndicator.channels import (
     ChannelError,
+    ChannelSummary,
     connect,
     connect_feed,
     connect_sandbox,
@@ -23,6 +24,7 @@ from syndicator.channels import (
     reconnect_hint,
     reconnect_sandbox,
 )
+from syndicator.feeds import confirm_upload
 from syndicator.secrets import SecretKeyMissing
 
 STATE_WORDS = {
@@ -102,3 +104,32 @@ def register(app: typer.Typer) -> None:
         for s in summaries:
             if s.state == ChannelState.needs_reauthorisation:
                 console.print(f"[yellow]{reconnect_hint(s.id, s.marketplace)}[/yellow]")
+            if s.state == ChannelState.feed:
+                _print_feed(console, s)
+
+    @channels.command("confirm-upload")
+    def confirm_upload_command(
+        account_id: Annotated[int, typer.Argument(help="số # của gian hàng trong `channels list` / its # there")],
+    ) -> None:
+        """Xác nhận đã đăng tải bảng tính. The shop's feed was uploaded in the floor's seller centre: its
+        listings awaiting upload are now live."""
+        engine = init_database(database_url())
+        try:
+            confirmed = confirm_upload(engine, account_id)
+        except ChannelError as exc:
+            Console(stderr=True).print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from None
+        typer.echo(f"Đã xác nhận / confirmed: {confirmed} tin đăng đang bán / listings now live (#{account_id})")
+
+
+def _print_feed(console: Console, summary: ChannelSummary) -> None:
+    """Where a feed-only shop's latest workbooks are, and what still waits for the clerk's upload."""
+    where = f"#{summary.id} {summary.coop_code} · {summary.marketplace}"
+    if summary.feed_full_path is None:
+        console.print(f"{where}: chưa có bảng tính / no feed written yet (run `syndicator sync`)")
+        return
+    console.print(f"{where}: bảng đầy đủ / full workbook {summary.feed_full_path}")
+    console.print(f"{where}: bảng thay đổi / changes workbook {summary.feed_changes_path}")
+    if summary.awaiting_upload:
+        console.print(f"[yellow]{where}: {summary.awaiting_upload} tin chờ đăng tải / listings awaiting upload; "
+                      f"sau khi tải lên / once uploaded: syndicator channels confirm-upload {summary.id}[/yellow]")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -11,7 +12,7 @@ from pydantic import ValidationError
 from adapters.registry import MARKETPLACES
 from catalog.models import ChannelState, Role
 from catalog.pricing import PriceRule, channel_price
-from syndicator.access import channels, products, set_price_rule, set_stock_policy
+from syndicator.access import channels, confirm_feed_upload, products, set_price_rule, set_stock_policy
 from syndicator.channels import reconnect_command
 from ui.common import coop_picker, engine, guarded, money, tr, viewer, when
 
@@ -48,6 +49,28 @@ def shops_table(shops: list[dict]) -> None:
         if s["state"] == ChannelState.needs_reauthorisation:
             st.warning(tr("reconnect_needed", shop=f"{s['marketplace']} · {s['name']} (#{s['id']})",
                           command=reconnect_command(s["id"])))
+        if s["state"] == ChannelState.feed:
+            feed_box(s)
+
+
+def feed_box(shop: dict) -> None:
+    """A feed-only shop: download its latest workbooks, then confirm they were uploaded in the floor's seller centre."""
+    st.markdown(f"**{shop['marketplace']} · {shop['name']}** — {tr('state_feed')}")
+    if shop["feed_full_path"] is None:
+        st.caption(tr("feed_none"))
+    else:
+        workbooks = ((Path(shop["feed_full_path"]), "feed_full"), (Path(shop["feed_changes_path"]), "feed_changes"))
+        for column, (path, label) in zip(st.columns(2), workbooks, strict=True):
+            if path.exists():
+                column.download_button(tr(label, name=path.name), path.read_bytes(), file_name=path.name,
+                                       key=f"{label}_{shop['id']}")
+    if not shop["awaiting_upload"]:
+        return
+    st.info(tr("feed_awaiting", count=shop["awaiting_upload"]))
+    if who.role is not Role.officer and st.button(tr("feed_confirm"), key=f"confirm_{shop['id']}"):
+        confirmed = guarded(lambda: confirm_feed_upload(engine(), who, shop["id"]))
+        if confirmed is not None:
+            st.success(tr("feed_confirmed", count=confirmed))
 
 
 def edit_shop(shops: list[dict]) -> None:
