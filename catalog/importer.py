@@ -186,6 +186,8 @@ class _Conflicts:
         for name, their_value, our_value in zip(PRODUCT_FIELDS, theirs, values, strict=True):
             if their_value != our_value:
                 shown = getattr(their_value, "name", their_value)
+                if isinstance(shown, list | tuple):
+                    shown = "; ".join(map(str, shown))
                 errors.append(RowError(number, name, t("product_conflict", self.lang, product=row.product_code,
                                                        first=first, first_value="" if shown is None else shown)))
         return errors

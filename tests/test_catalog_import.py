@@ -112,6 +112,15 @@ def test_rows_that_clash_with_each_other_are_reported_with_the_row_they_clash_wi
     ]
 
 
+def test_a_clash_over_certifications_quotes_them_as_the_file_writes_them(coops, tmp_path):
+    path = write_file(tmp_path / "che.xlsx", [
+        tea_row(),
+        tea_pack("CHE-TC-500", "Hộp 500g", "280000", "500", certifications="VietGAP"),
+    ])
+    (error,) = import_file(coops, path).errors
+    assert (error.row, error.message) == (3, "sản phẩm «CHE-BUP-DB» ở dòng 2 ghi khác: «VietGAP; Chỉ dẫn địa lý»")
+
+
 def test_row_errors_and_clashes_elsewhere_are_reported_together(coops, tmp_path):
     path = write_file(tmp_path / "che.xlsx", [
         tea_row(weight_g="nặng"),

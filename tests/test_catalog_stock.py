@@ -105,6 +105,27 @@ def test_a_cancellation_gives_the_units_back(honey):
     assert level(engine, sku_id) == StockLevel(on_hand=40, reserved=0, available=40)
 
 
+def test_a_returned_bottle_comes_back_on_hand(honey):
+    engine, sku_id, shop_id = honey
+    place_order(engine, shop_id, sku_id, "2411280002", 2, status="completed")
+    with session_scope(engine) as session:
+        session.execute(sa.select(Order)).scalar_one().status = "returned"
+        record_movement(session, sku_id, MovementKind.return_, 2,
+                        order_line_source(shop_id, "2411280002", "1", "return"))
+    assert level(engine, sku_id) == StockLevel(on_hand=40, reserved=0, available=40)
+
+
+def test_a_return_is_counted_once_however_often_it_is_seen(honey):
+    engine, sku_id, shop_id = honey
+    place_order(engine, shop_id, sku_id, "2411280003", 2, status="completed")
+    source = order_line_source(shop_id, "2411280003", "1", "return")
+    with session_scope(engine) as session:
+        assert record_movement(session, sku_id, MovementKind.return_, 2, source) is True
+    with session_scope(engine) as session:
+        assert record_movement(session, sku_id, MovementKind.return_, 2, source) is False
+    assert level(engine, sku_id).on_hand == 40
+
+
 def test_movements_must_point_the_way_their_kind_says(honey):
     engine, sku_id, _ = honey
     with session_scope(engine) as session, pytest.raises(ValueError, match="sale movement must be negative"):

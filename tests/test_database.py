@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from catalog.db import init_database, session_scope
-from catalog.models import ChannelAccount, Coop, Listing, Marketplace, Product, Sku
+from catalog.models import ChannelAccount, Coop, Listing, Marketplace, Order, Product, Sku
 
 
 def _tea_sku(session) -> Sku:
@@ -45,6 +45,20 @@ def test_a_listing_is_unique_per_sku_and_channel_account(engine):
         session.flush()
         session.add(Listing(sku_id=sku.id, channel_account_id=shop.id))
         session.add(Listing(sku_id=sku.id, channel_account_id=shop.id))
+        session.flush()
+
+
+def test_an_order_is_unique_per_channel_account_and_marketplace_order_id(engine):
+    with session_scope(engine) as session:
+        _tea_sku(session)
+        shopee = ChannelAccount(coop_id=1, marketplace=Marketplace.shopee, shop_id="22001", base_url="http://x")
+        lazada = ChannelAccount(coop_id=1, marketplace=Marketplace.lazada, shop_id="VN22001", base_url="http://x")
+        session.add_all([shopee, lazada])
+        session.flush()
+        session.add_all([Order(channel_account_id=shopee.id, marketplace_order_id="241128ABCD", status="open"),
+                         Order(channel_account_id=lazada.id, marketplace_order_id="241128ABCD", status="open")])
+    with pytest.raises(IntegrityError), session_scope(engine) as session:
+        session.add(Order(channel_account_id=shopee.id, marketplace_order_id="241128ABCD", status="completed"))
         session.flush()
 
 
