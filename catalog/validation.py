@@ -135,6 +135,14 @@ def _price(value: Any) -> int:
     return amount
 
 
+def parse_price(value: Any, lang: str | None = None) -> int:
+    """One price typed the usual ways (``99.000 ₫``), as whole đồng above 0; a ValueError says why in ``lang``."""
+    try:
+        return _price(value)
+    except PydanticCustomError as error:
+        raise ValueError(t(error.type, lang, **(error.context or {}))) from None
+
+
 def _name(value: Any) -> str:
     name = _text(value)
     low, high = NAME_LENGTH

@@ -40,6 +40,7 @@ from catalog.models import (
 from catalog.pricing import PriceRule, StockPolicy
 from catalog.stock import stock_levels
 from catalog.text import fold, sort_key
+from catalog.validation import parse_price
 from syndicator.channels import awaiting_upload_counts, feed_paths, price_rule, stock_policy
 from syndicator.feeds import confirm_upload
 from syndicator.users import Viewer
@@ -369,14 +370,14 @@ def listing_matrix(engine: Engine, viewer: Viewer, query: str = "", coop_code: s
         if by_sku:
             listings = session.exec(
                 select(Listing.sku_id, ChannelAccount.marketplace, Listing.id, Listing.state, Listing.enabled,
-                       Listing.last_error, Listing.external_item_id)
+                       Listing.last_error, Listing.external_item_id, Listing.price_override)
                 .join(ChannelAccount, Listing.channel_account_id == ChannelAccount.id)
                 .where(Listing.sku_id.in_(by_sku), ChannelAccount.enabled)
             ).all()
-            for sku_id, marketplace, listing_id, state, enabled, error, item_id in listings:
+            for sku_id, marketplace, listing_id, state, enabled, error, item_id, override in listings:
                 by_sku[sku_id]["listings"][str(marketplace)] = {
                     "listing_id": listing_id, "state": str(state), "enabled": enabled,
-                    "last_error": error, "external_item_id": item_id,
+                    "last_error": error, "external_item_id": item_id, "price_override": override,
                 }
     return Page(records, total, offset, limit)
 
@@ -428,6 +429,24 @@ def delist(engine: Engine, viewer: Viewer, listing_ids: Iterable[int]) -> int:
                 listing.enabled = False
                 changed += 1
     return changed
+
+
+def set_price_override(engine: Engine, viewer: Viewer, listing_id: int, price: str | int | None,
+                       lang: str | None = None) -> int | None:
+    """Sell this one listing at ``price`` instead of its shop's price rule (own co-op or admin); blank clears it.
+    A price that cannot be read raises ValueError and changes nothing."""
+    override = None if price is None or str(price).strip() == "" else parse_price(price, lang)
+    with session_scope(engine) as session:
+        found = session.exec(
+            select(Listing, ChannelAccount.coop_id)
+            .join(ChannelAccount, Listing.channel_account_id == ChannelAccount.id).where(Listing.id == listing_id)
+        ).first()
+        if found is None:
+            raise LookupError(f"không có tin đăng {listing_id} / no listing {listing_id}")
+        listing, coop_id = found
+        _require_editor_of(viewer, coop_id)
+        listing.price_override = override
+    return override
 
 
 def _coops_of_skus(session: Session, sku_ids: list[int]) -> set[int]:

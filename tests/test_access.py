@@ -302,3 +302,45 @@ def test_a_bad_stock_policy_is_refused_and_changes_nothing(seeded):
     with pytest.raises(ValidationError, match="safety_buffer"):
         access.set_stock_policy(seeded, login(seeded, "tancuong"), shop.id, {"safety_buffer": -3})
     assert _shop(seeded, "shopee", TAN_CUONG).stock_policy == shop.stock_policy
+
+
+def _listing_id(engine, item_id: str) -> int:
+    with session_scope(engine) as session:
+        return session.exec(Listing.__table__.select().where(Listing.external_item_id == item_id)).first().id
+
+
+def test_a_coop_user_sets_its_own_listing_price_typed_the_vietnamese_way(seeded):
+    listing_id = _listing_id(seeded, "9001")
+
+    assert access.set_price_override(seeded, login(seeded, "tancuong"), listing_id, "99.000 ₫") == 99000
+    with session_scope(seeded) as session:
+        assert session.get(Listing, listing_id).price_override == 99000
+
+
+def test_a_blank_listing_price_goes_back_to_the_price_rule(seeded):
+    listing_id = _listing_id(seeded, "9001")
+    tea = login(seeded, "tancuong")
+    access.set_price_override(seeded, tea, listing_id, "99000")
+
+    assert access.set_price_override(seeded, tea, listing_id, " ") is None
+    with session_scope(seeded) as session:
+        assert session.get(Listing, listing_id).price_override is None
+
+
+def test_an_unreadable_listing_price_is_named_and_changes_nothing(seeded):
+    listing_id = _listing_id(seeded, "9001")
+
+    with pytest.raises(ValueError, match="«99k» không phải số tiền"):
+        access.set_price_override(seeded, login(seeded, "tancuong"), listing_id, "99k")
+    with session_scope(seeded) as session:
+        assert session.get(Listing, listing_id).price_override is None
+
+
+@pytest.mark.parametrize("name", ["vonhai", "canbo"])
+def test_another_coop_or_an_officer_cannot_set_a_listing_price(seeded, name):
+    listing_id = _listing_id(seeded, "9001")
+
+    with pytest.raises(AccessDenied):
+        access.set_price_override(seeded, login(seeded, name), listing_id, "99000")
+    with session_scope(seeded) as session:
+        assert session.get(Listing, listing_id).price_override is None

@@ -133,3 +133,26 @@ def test_price_rule_edited_as_data_changes_the_price_sent(engine, sandboxes):
 
     assert run_sync(engine).succeeded
     assert sandboxes[first].item("TC-CHE-200G")["price"] == 150000
+
+
+def test_a_listing_with_its_own_price_is_sent_that_price_and_the_others_keep_the_rule(engine, sandboxes):
+    seed_catalogue(engine)
+    connect_all(engine, sandboxes)
+    run_sync(engine)
+    first = next(iter(sandboxes))
+    ruled = sandboxes[first].item("TC-CHE-500G")["price"]
+    with session_scope(engine) as session:
+        session.execute(
+            sa.update(Listing).where(
+                Listing.sku_id == sa.select(Sku.id).where(Sku.sku == "TC-CHE-200G").scalar_subquery(),
+                Listing.channel_account_id == sa.select(ChannelAccount.id)
+                .where(ChannelAccount.marketplace == first).scalar_subquery(),
+            ).values(price_override=99000))
+
+    plan = build_plan(engine)
+    assert run_sync(engine).succeeded
+
+    assert [(a.kind, a.seller_sku, a.price) for a in plan.actions] == [
+        (ActionKind.update_price, "TC-CHE-200G", 99000)]
+    assert sandboxes[first].item("TC-CHE-200G")["price"] == 99000
+    assert sandboxes[first].item("TC-CHE-500G")["price"] == ruled

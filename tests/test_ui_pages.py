@@ -253,3 +253,18 @@ def test_an_officer_sees_a_feed_awaiting_upload_but_cannot_confirm_it(seeded):
 
     assert "1 tin chờ đăng tải" in shown_text(app)
     assert not [button for button in app.button if button.key == f"confirm_{shop.id}"]
+
+
+def test_a_clerk_gives_one_listing_its_own_price_on_the_listings_page(seeded):
+    with session_scope(seeded) as session:
+        listing = session.exec(select(Listing).where(Listing.external_item_id == "9001")).one()
+    app = open_page(logged_in("tancuong"), "listings")
+    app.selectbox(key="override_listing").set_value(listing.id)
+    app.run()
+    app.text_input(key=f"override_{listing.id}").input("99.000 ₫")
+    app.button(key="save_override").click()
+    app.run()
+
+    assert any("bán giá 99.000 ₫" in message.value for message in app.success)
+    with session_scope(seeded) as session:
+        assert session.get(Listing, listing.id).price_override == 99000

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from adapters.registry import MARKETPLACES
-from syndicator.access import can_edit, delist, listing_matrix, plan_preview, publish
-from ui.common import coop_picker, engine, guarded, money, page_footer, pager, tr, viewer
+from syndicator.access import can_edit, delist, listing_matrix, plan_preview, publish, set_price_override
+from ui.common import coop_picker, engine, guarded, lang, money, page_footer, pager, tr, viewer
 
 SELECT = "select"
 
@@ -16,6 +16,8 @@ def state_label(listing: dict | None) -> str:
     if listing is None:
         return tr("state_none")
     label = tr(f"state_{listing['state']}")
+    if listing.get("price_override") is not None:
+        label += f" · {money(listing['price_override'])}"
     return label if listing["enabled"] else f"{label} ({tr('state_delisted')})"
 
 
@@ -54,6 +56,28 @@ def actions(rows: list[dict], chosen: list[bool]) -> None:
         count = guarded(lambda: delist(engine(), who, ids))
         if count is not None:
             st.success(tr("delisted", n=count))
+
+
+def price_override(rows: list[dict]) -> None:
+    """One listing sold at its own price instead of the shop's price rule (a promotion, a clearance)."""
+    listings = {listing["listing_id"]: (r["sku"], m, listing["price_override"])
+                for r in rows for m, listing in r["listings"].items()}
+    if not listings:
+        return
+    st.subheader(tr("price_override"))
+    chosen = st.selectbox(tr("listing"), list(listings), key="override_listing",
+                          format_func=lambda i: f"{listings[i][0]} · {listings[i][1]}")
+    typed = st.text_input(tr("override_price"), money(listings[chosen][2]), key=f"override_{chosen}",
+                          help=tr("override_help"))
+    if st.button(tr("save"), key="save_override"):
+        try:
+            saved = guarded(lambda: set_price_override(engine(), who, chosen, typed, lang()))
+        except ValueError as error:
+            st.error(tr("invalid", error=error))
+            return
+        sku, marketplace, _ = listings[chosen]
+        st.success(tr("override_saved", listing=f"{sku} · {marketplace}", price=money(saved)) if saved is not None
+                   else tr("override_cleared", listing=f"{sku} · {marketplace}"))
 
 
 def plan(coop_code: str | None) -> None:
@@ -98,6 +122,7 @@ if page is not None:
         errors_table(page.rows)
         if can_edit(who):
             actions(page.rows, list(shown[SELECT]))
+            price_override(page.rows)
             plan(scope)
         else:
             st.caption(tr("read_only"))
