@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import time
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from catalog.models import ChannelAccount, Listing, Order, StockMovement
+from catalog.models import ChannelAccount, Listing, Order, StockMovement, SyncEvent
 from catalog.pricing import channel_price, default_price_rule
 from syndicator.cli import app
 from syndicator.engine import run_sync
@@ -77,6 +78,29 @@ def test_a_sale_on_one_marketplace_lowers_stock_on_all_others_and_a_cancellation
         assert sandboxes[name].item("TC-CHE-200G")["stock"] == STOCK["TC-CHE-200G"], name
 
 
+def test_a_returned_order_puts_its_units_back_everywhere_once(engine, sandboxes):
+    if "lazada" not in sandboxes:
+        pytest.skip("needs a marketplace whose sandbox marks parcels returned")
+    seed_catalogue(engine)
+    shops = connect_all(engine, sandboxes)
+    run_sync(engine)
+    order = sandboxes["lazada"].order(shops["lazada"], "TC-MATONG-500", 2)
+    after_the_second()
+    run_sync(engine)
+    sandboxes["lazada"].mark_returned(order["order_id"])
+    after_the_second()
+
+    run_sync(engine)
+    run_sync(engine)
+
+    for name in sandboxes:
+        assert sandboxes[name].item("TC-MATONG-500")["stock"] == STOCK["TC-MATONG-500"], name
+    with Session(engine) as session:
+        returned = session.execute(sa.select(StockMovement.quantity).where(StockMovement.kind == "return")).all()
+        status = session.execute(sa.select(Order.status)).scalar_one()
+    assert (returned, status) == ([(2,)], "returned")
+
+
 def test_pulling_the_same_orders_twice_changes_nothing(engine, sandboxes):
     seed_catalogue(engine)
     shops = connect_all(engine, sandboxes)
@@ -117,6 +141,13 @@ def test_one_marketplace_failing_does_not_stop_the_others_and_the_next_sync_catc
             sa.select(Listing.last_error).join(ChannelAccount).where(ChannelAccount.marketplace == broken)
         ).scalars().all()
     assert errors and all(errors)
+    with Session(engine) as session:
+        events = session.execute(
+            sa.select(SyncEvent.outcome, SyncEvent.error_kind, SyncEvent.message)
+            .join(ChannelAccount, SyncEvent.channel_account_id == ChannelAccount.id)
+            .where(SyncEvent.run_id == report.run_id, ChannelAccount.marketplace == broken)
+        ).all()
+    assert events and all(outcome == "error" and kind and message for outcome, kind, message in events)
     sandboxes[broken].faults(error_rate=0.0)
 
     again = run_sync(engine)

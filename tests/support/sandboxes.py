@@ -71,6 +71,10 @@ class Sandbox:
     def cancel(self, order_id: str) -> dict:
         return self._call("POST", f"/_sandbox/orders/{order_id}/cancel")
 
+    def mark_returned(self, order_id: str) -> dict:
+        """The parcel came back to the seller (Lazada's sandbox moves an order through fulfilment)."""
+        return self._call("POST", f"/_sandbox/orders/{order_id}/status", json={"status": "returned"})
+
     def faults(self, **faults) -> dict:
         return self._call("POST", "/_sandbox/faults", json=faults)
 
