@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from importlib.util import find_spec
 from typing import Any
 
 import pandas as pd
@@ -108,9 +107,3 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
     )
 
 
-def missing(*modules: str) -> bool:
-    """Say which parts have not landed yet instead of failing on them."""
-    absent = [name for name in modules if find_spec(name) is None]
-    if absent:
-        st.info(tr("not_available", what=", ".join(absent)))
-    return bool(absent)

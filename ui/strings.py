@@ -22,7 +22,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "page_sales": ("Doanh số", "Sales"),
     "page_monitor": ("Giám sát", "Monitor"),
     "page_admin": ("Quản trị", "Administration"),
-    "not_available": ("Chưa có: {what}", "Not available yet: {what}"),
     "read_only": ("Bạn chỉ có quyền xem.", "You have read-only access."),
     "denied": ("Không được phép: {reason}", "Not allowed: {reason}"),
     "all_coops": ("Tất cả HTX", "All co-ops"),

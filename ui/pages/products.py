@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from catalog.spreadsheet import COLUMNS, header_label
 from syndicator.access import (
     can_edit,
     export_catalog,
@@ -21,7 +22,6 @@ from ui.common import (
     engine,
     guarded,
     lang,
-    missing,
     money,
     page_footer,
     pager,
@@ -57,14 +57,10 @@ def browse(coop_code: str | None) -> None:
 
 
 def edit(coop_code: str | None) -> None:
-    if missing("catalog.validation", "catalog.spreadsheet", "catalog.importer"):
-        return
     sku = st.text_input(tr("edit_which"), key="edit_sku").strip()
     current = guarded(lambda: product_row(engine(), who, sku)) if sku else {}
     if current is None:
         return
-    from catalog.spreadsheet import COLUMNS, header_label
-
     with st.form("product_form"):
         values = {
             column.field: st.text_input(header_label(column.field, lang()), value=str(current.get(column.field) or ""),
@@ -88,8 +84,6 @@ def edit(coop_code: str | None) -> None:
 
 
 def import_tab(coop_code: str | None) -> None:
-    if missing("catalog.importer"):
-        return
     uploaded = st.file_uploader(tr("upload"), type=["xlsx", "csv"], key="import_file")
     if uploaded is None:
         return
@@ -117,8 +111,6 @@ def import_tab(coop_code: str | None) -> None:
 
 
 def export_tab(coop_code: str | None) -> None:
-    if missing("catalog.spreadsheet"):
-        return
     if st.button(tr("export_now"), key="export_now"):
         path = Path(tempfile.mkdtemp(prefix="syndicator-export-")) / f"catalog-{coop_code or 'all'}.xlsx"
         if guarded(lambda: export_catalog(engine(), who, path, coop_code=coop_code)) is not None:
