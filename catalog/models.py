@@ -53,6 +53,8 @@ def _json(default: Any) -> Any:
 
 
 class Marketplace(StrEnum):
+    """The five built-in marketplaces; a floor found by its profile (adapters.registry) is named by it."""
+
     shopee = "shopee"
     lazada = "lazada"
     voso = "voso"
@@ -168,7 +170,7 @@ class ChannelAccount(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     coop_id: int = Field(foreign_key="coop.id", index=True)
-    marketplace: Marketplace = Field(sa_column=sa.Column(sa.String(30), nullable=False, index=True))
+    marketplace: str = Field(sa_column=sa.Column(sa.String(30), nullable=False, index=True))  # adapters.registry
     shop_id: str = Field(max_length=80)
     name: str = Field(default="", max_length=200)
     base_url: str = Field(default="", max_length=300)

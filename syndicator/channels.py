@@ -12,7 +12,6 @@ connected again; later syncs still try it, and a refresh that works marks it con
 from __future__ import annotations
 
 import asyncio
-import importlib
 import json
 import logging
 import os
@@ -32,9 +31,8 @@ from adapters.common.contract import Adapter, MarketplaceSpec, ShopCredentials
 from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
 from adapters.common.http import HttpSettings
 from adapters.partner.feed import latest_feed
-from adapters.partner.profile import FloorProfile
 from catalog.db import data_dir, session_scope
-from catalog.models import ChannelAccount, ChannelState, Coop, Listing, ListingState, Marketplace
+from catalog.models import ChannelAccount, ChannelState, Coop, Listing, ListingState
 from catalog.pricing import PriceRule, StockPolicy, default_price_rule
 from syndicator.secrets import decrypt_credentials, encrypt_credentials
 
@@ -62,11 +60,10 @@ def _coop(session: Session, coop_code: str) -> Coop:
 def _spec(name: str) -> MarketplaceSpec:
     """The marketplace's spec, or a ChannelError for an unknown one or one whose adapter has not landed."""
     try:
-        Marketplace(name)
         return registry.spec(name)
-    except ValueError:
+    except KeyError:
         raise ChannelError(
-            f"sàn không hợp lệ {name!r} / unknown marketplace; chọn / choose: {', '.join(Marketplace)}"
+            f"sàn không hợp lệ {name!r} / unknown marketplace; chọn / choose: {', '.join(registry.names())}"
         ) from None
     except (ImportError, AttributeError):
         raise ChannelError(f"sàn {name} chưa được hỗ trợ / marketplace {name} is not available yet") from None
@@ -88,7 +85,7 @@ def _store(
         ).first()
         if account is None:
             account = ChannelAccount(
-                coop_id=coop.id, marketplace=Marketplace(marketplace), shop_id=shop_id, base_url=base_url,
+                coop_id=coop.id, marketplace=marketplace, shop_id=shop_id, base_url=base_url,
                 price_rule=default_price_rule(marketplace).model_dump(mode="json"),
                 stock_policy=StockPolicy().model_dump(mode="json"),
             )
@@ -106,8 +103,7 @@ def _store(
 
 
 async def _authorised(marketplace: str, base_url: str, credentials: ShopCredentials, code: str | None) -> ShopCredentials:
-    spec = registry.spec(marketplace)
-    factory = registry.load(spec.adapter)
+    factory = registry.adapter_class(marketplace)
     async with factory(base_url, credentials, http=http_settings()) as adapter:
         return await adapter.authorize(code or "")
 
@@ -256,16 +252,10 @@ def feed_label(coop_code: str, shop_id: str) -> str:
     return f"{coop_code}-{shop_id}"
 
 
-def floor_profile(marketplace: str) -> FloorProfile:
-    """The floor's profile (``adapters.<floor>.PROFILE``): its feed columns."""
-    registry.spec(marketplace)
-    return importlib.import_module(f"adapters.{marketplace}").PROFILE
-
-
 def feed_paths(account: ChannelAccount, coop_code: str) -> dict[str, str | None]:
     if account.state != ChannelState.feed:
         return {}
-    files = latest_feed(floor_profile(account.marketplace), feed_label(coop_code, account.shop_id),
+    files = latest_feed(registry.floor_profile(account.marketplace), feed_label(coop_code, account.shop_id),
                         data_dir() / "feeds")
     return {"feed_full_path": str(files.full_path), "feed_changes_path": str(files.changes_path)} if files else {}
 
@@ -328,7 +318,7 @@ def adapter_for(engine: Engine, account: ChannelAccount, http: HttpSettings | No
     """The marketplace adapter for one connected shop."""
     if not has_api(account):
         raise ChannelError(f"gian hàng {account.id} không có API / channel {account.id} has no API access")
-    factory = registry.load(registry.spec(account.marketplace).adapter)
+    factory = registry.adapter_class(account.marketplace)
     return factory(
         account.base_url,
         decrypt_credentials(account.credentials_encrypted),

@@ -83,7 +83,7 @@ def start_sandboxes(host: str = "127.0.0.1", first_port: int = FIRST_PORT) -> di
     try:
         for offset, name in enumerate(registry.MARKETPLACES):
             try:
-                sandbox = registry.load(registry.spec(name).sandbox)()
+                sandbox = registry.sandbox_class(name)()
             except (ImportError, AttributeError, KeyError):
                 continue
             servers[name] = SandboxServer(sandbox, host=host, port=first_port + offset).start()

@@ -9,11 +9,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from adapters import registry
 from adapters.common.contract import ListingDraft
 from adapters.partner.feed import FeedError, FeedRow, write_feed
 from catalog.db import data_dir, session_scope
 from catalog.models import ChannelAccount, Listing, ListingState, utcnow
-from syndicator.channels import ChannelError, feed_label, floor_profile, has_api
+from syndicator.channels import ChannelError, feed_label, has_api
 from syndicator.desired import listing_drafts
 from syndicator.plan import AccountScope, Action, Plan
 
@@ -51,7 +52,7 @@ def _write_shop(engine: Engine, account: AccountScope, listings: list[Action], c
     folder = data_dir() / "feeds"
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        files = write_feed(floor_profile(account.marketplace), feed_label(account.coop_code, account.shop_id),
+        files = write_feed(registry.floor_profile(account.marketplace), feed_label(account.coop_code, account.shop_id),
                            rows, changed, folder)
     except FeedError as exc:
         report.error = str(exc)

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from openpyxl import load_workbook
+from sqlmodel import Session
 
+from adapters import registry
 from adapters.common.contract import PriceUpdate, StockUpdate
 from adapters.common.errors import MarketplaceError
 from adapters.partner.feed import HEADERS_VI, write_feed
 from adapters.partner.profile import FloorProfile, load_profile
+from catalog.models import Order, StockMovement
+from syndicator.channels import connect_sandbox
+from syndicator.engine import run_sync
+from syndicator.monitor import run_monitor
 from tests.support.partner import Floor, feed_row, honey, tea
+from tests.support.sandboxes import COOP, Sandbox, seed_catalogue, start_sandbox, use_test_settings
 
 pytestmark = pytest.mark.anyio
 
@@ -209,3 +218,47 @@ def test_a_profile_with_a_mistake_is_refused_naming_the_file(tmp_path: Path):
 
     with pytest.raises(ValueError, match="(?s)profile.toml.*SEND"):
         load_profile(path)
+
+
+@pytest.fixture
+def found_floor(tmp_path: Path, monkeypatch) -> Iterator[Sandbox]:
+    """The profile dropped into a folder of SYNDICATOR_FLOOR_PATH, and its sandbox started from it."""
+    folder = tmp_path / "floors" / "cho-phien-bac-kan"
+    folder.mkdir(parents=True)
+    (folder / "profile.toml").write_text(CHO_PHIEN_BAC_KAN, encoding="utf-8")
+    monkeypatch.setenv(registry.FLOOR_PATH_ENV, str(tmp_path / "floors"))
+    use_test_settings(monkeypatch)
+    sandbox = start_sandbox("cho_phien_bac_kan")
+    yield sandbox
+    sandbox.server.stop()
+
+
+def test_a_floor_found_by_its_profile_is_connected_synced_sold_on_and_crawled(engine, found_floor: Sandbox):
+    seed_catalogue(engine)
+    shop = connect_sandbox(engine, COOP, "cho_phien_bac_kan", found_floor.url)
+
+    listed = run_sync(engine)
+    found_floor.order(shop.shop_id, "TC-CHE-200G", 2)
+    time.sleep(1.05)  # orders are listed by whole-second update times
+    after_sale = run_sync(engine)
+    crawled = run_monitor(engine, marketplace="cho_phien_bac_kan", throttle_start_s=0.05)
+
+    assert listed.succeeded and after_sale.succeeded, after_sale.summary()
+    assert sorted(item["seller_sku"] for item in found_floor.items()) == [
+        "TC-CHE-200G", "TC-CHE-500G", "TC-MATONG-500", "TC-MIEN-500G"]
+    assert found_floor.item("TC-CHE-200G")["stock"] == 38
+    with Session(engine) as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Order)) == 1
+        assert session.scalar(sa.select(sa.func.sum(StockMovement.quantity)).where(StockMovement.kind == "sale")) == -2
+    assert crawled.ok and crawled.observed == 4 and crawled.drift == [], crawled.log_tail
+
+
+def test_a_floor_profile_may_not_take_a_built_in_marketplaces_name(tmp_path: Path, monkeypatch):
+    folder = tmp_path / "floors" / "shopee-copy"
+    folder.mkdir(parents=True)
+    (folder / "profile.toml").write_text(CHO_PHIEN_BAC_KAN.replace('name = "cho_phien_bac_kan"', 'name = "shopee"'),
+                                         encoding="utf-8")
+    monkeypatch.setenv(registry.FLOOR_PATH_ENV, str(tmp_path / "floors"))
+
+    with pytest.raises(ValueError, match="'shopee' is already taken"):
+        registry.names()

@@ -23,9 +23,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Chạy các sàn thử nghiệm đến khi dừng. Serve the sandboxes until stopped (Ctrl+C)."""
         servers = []
-        for offset, name in enumerate(registry.MARKETPLACES):
+        for offset, name in enumerate(registry.names()):
             try:
-                sandbox_class = registry.load(registry.spec(name).sandbox)
+                sandbox_class = registry.sandbox_class(name)
             except (ImportError, AttributeError, KeyError):
                 print(f"{name:<16} chưa có / not available", flush=True)
                 continue

@@ -14,7 +14,7 @@ from pathlib import Path
 from scrapy.crawler import CrawlerProcess
 
 from syndicator.monitor.settings import PROGRESS_MARK, crawl_settings
-from syndicator.monitor.spiders import SPIDERS, CrawlLog
+from syndicator.monitor.spiders import CrawlLog, spider_for
 from syndicator.monitor.targets import TARGET_LIST, CrawlTarget
 
 
@@ -22,7 +22,7 @@ def crawl(targets: list[CrawlTarget], *, cache: bool, throttle_start_s: float) -
     log = CrawlLog(on_pages=lambda settled: print(f"{PROGRESS_MARK} {settled}", flush=True))
     process = CrawlerProcess(crawl_settings(cache=cache, throttle_start_s=throttle_start_s))
     for name in sorted({target.marketplace for target in targets}):
-        process.crawl(SPIDERS[name], targets=targets, log=log)
+        process.crawl(spider_for(name), targets=targets, log=log)
     crawlers = list(process.crawlers)
     process.start()
     errors = sum(crawler.stats.get_value("log_count/ERROR", 0) for crawler in crawlers)

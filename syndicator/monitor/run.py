@@ -19,7 +19,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from adapters.registry import MARKETPLACES
+from adapters import registry
 from catalog.db import make_engine, session_scope
 from catalog.models import ChannelAccount, Listing, ListingObservation, Sku
 from syndicator.monitor.drift import Drift
@@ -98,8 +98,8 @@ def run_monitor(
 ) -> MonitorReport:
     """Crawl the public page of every live or awaiting-upload listing (one marketplace, or all) in a child
     process, store what was seen, and report drift. Raises ``ValueError`` for an unknown marketplace."""
-    if marketplace is not None and marketplace not in MARKETPLACES:
-        known = ", ".join(MARKETPLACES)
+    if marketplace is not None and marketplace not in registry.names():
+        known = ", ".join(registry.names())
         raise ValueError(f"sàn không hợp lệ / unknown marketplace {marketplace!r}; chọn / choose: {known}")
     watched = load_targets(engine, marketplace)
     targets = [target for target in watched if target.base_url]

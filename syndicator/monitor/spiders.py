@@ -13,8 +13,9 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from adapters import registry
 from adapters.common.page import PageObservation, PageReader, product_url, storefront_links, storefront_url
-from adapters.registry import MARKETPLACES, load
+from adapters.registry import load
 from syndicator.monitor.drift import Drift
 from syndicator.monitor.targets import CrawlTarget
 
@@ -101,12 +102,9 @@ class ListingSpider(scrapy.Spider):
 
 
 def spider_for(marketplace: str) -> type[ListingSpider]:
-    """The marketplace's spider: the shared visiting, with the page reader from ``adapters/<name>/page.py``."""
+    """The marketplace's spider: the shared visiting, with the marketplace's page reader (adapters.registry)."""
     return type(
         f"{marketplace.capitalize()}Spider",
         (ListingSpider,),
-        {"name": marketplace, "reader_path": f"adapters.{marketplace}.page:parse_product_page"},
+        {"name": marketplace, "reader_path": registry.page_reader_path(marketplace)},
     )
-
-
-SPIDERS: dict[str, type[ListingSpider]] = {name: spider_for(name) for name in MARKETPLACES}

@@ -96,15 +96,20 @@ def landed() -> list[str]:
 
 
 def start_sandbox(marketplace: str) -> Sandbox:
-    sandbox_class = registry.load(registry.spec(marketplace).sandbox)
+    sandbox_class = registry.sandbox_class(marketplace)
     return Sandbox(marketplace, SandboxServer(sandbox_class(rate_limit_per_s=500)).start())
+
+
+def use_test_settings(monkeypatch) -> None:
+    """Short HTTP timeouts and backoff, and a fixed key to encrypt shop credentials with."""
+    monkeypatch.setenv(HTTP_SETTINGS_ENV, FAST.model_dump_json())
+    monkeypatch.setenv("SYNDICATOR_SECRET_KEY", "Vk9TT19UQU5fQ1VPTkdfU0VDUkVUX0tFWV9URVNUXzE=")
 
 
 @pytest.fixture
 def sandboxes(monkeypatch) -> Iterator[dict[str, Sandbox]]:
     """Every available marketplace's sandbox, by name, each on its own ephemeral port."""
-    monkeypatch.setenv(HTTP_SETTINGS_ENV, FAST.model_dump_json())
-    monkeypatch.setenv("SYNDICATOR_SECRET_KEY", "Vk9TT19UQU5fQ1VPTkdfU0VDUkVUX0tFWV9URVNUXzE=")
+    use_test_settings(monkeypatch)
     running = {name: start_sandbox(name) for name in landed()}
     yield running
     for sandbox in running.values():

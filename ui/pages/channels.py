@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-from adapters.registry import MARKETPLACES
+from adapters import registry
 from catalog.models import ChannelState, Role
 from catalog.pricing import PriceRule, channel_price
 from syndicator.access import channels, confirm_feed_upload, products, set_price_rule, set_stock_policy
@@ -43,7 +43,7 @@ def shops_table(shops: list[dict]) -> None:
         }
         for s in shops
     ]
-    rows += [{tr("marketplace"): m, tr("state"): tr("not_connected")} for m in MARKETPLACES if m not in connected]
+    rows += [{tr("marketplace"): m, tr("state"): tr("not_connected")} for m in registry.names() if m not in connected]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     for s in shops:
         if s["state"] == ChannelState.needs_reauthorisation:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from adapters.registry import MARKETPLACES
+from adapters import registry
 from syndicator.access import can_edit, delist, listing_matrix, plan_preview, publish, set_price_override
 from ui.common import coop_picker, engine, guarded, lang, money, page_footer, pager, tr, viewer
 
@@ -28,7 +28,7 @@ def matrix_frame(rows: list[dict]) -> pd.DataFrame:
         tr("col_product"): [r["name"] for r in rows],
         tr("col_variant"): [r["variant"] for r in rows],
     })
-    for marketplace in MARKETPLACES:
+    for marketplace in registry.names():
         frame[marketplace] = [state_label(r["listings"].get(marketplace)) for r in rows]
     return frame
 
@@ -45,7 +45,7 @@ def errors_table(rows: list[dict]) -> None:
 
 def actions(rows: list[dict], chosen: list[bool]) -> None:
     selected = [row for row, pick in zip(rows, chosen, strict=True) if pick]
-    targets = st.multiselect(tr("publish_to"), MARKETPLACES, default=list(MARKETPLACES), key="publish_targets")
+    targets = st.multiselect(tr("publish_to"), registry.names(), default=list(registry.names()), key="publish_targets")
     left, right = st.columns(2)
     if left.button(tr("publish_selected"), key="publish", disabled=not selected):
         count = guarded(lambda: publish(engine(), who, [r["sku_id"] for r in selected], targets))
