@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 
 import httpx
 import pytest
@@ -148,3 +150,45 @@ def test_a_secret_in_a_url_logged_by_our_own_loggers_is_redacted(caplog, logger)
 
 def test_the_client_repr_names_the_marketplace_and_host_only():
     assert repr(http_for(Counter(httpx.Response(200)))) == "MarketplaceHttp('cho-phien', 'https://api.cho-phien.example')"
+
+
+class Clock:
+    """A marketplace stand-in that notes when each request reached it, and for which shop."""
+
+    def __init__(self) -> None:
+        self.arrivals: list[tuple[str, float]] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.arrivals.append((request.url.params["shop_id"], time.monotonic()))
+        return httpx.Response(200, json={"ok": True})
+
+    def times_of(self, shop_id: str) -> list[float]:
+        return [at for shop, at in self.arrivals if shop == shop_id]
+
+
+def shop_http(clock: Clock, shop_id: str) -> tuple[MarketplaceHttp, object]:
+    http = MarketplaceHttp("cho-phien", "https://api.cho-phien.example", requests_per_second=5, settings=QUICK,
+                           transport=httpx.MockTransport(clock))
+    return http, lambda: http.client.build_request("GET", "/items", params={"shop_id": shop_id})
+
+
+async def test_one_shops_calls_are_held_to_its_rate_limit():
+    clock = Clock()
+    http, request = shop_http(clock, "HTX-TANCUONG")
+
+    await asyncio.gather(*(http.call(request, interpret) for _ in range(15)))
+
+    times = clock.times_of("HTX-TANCUONG")
+    # 5 a second: after a burst of 5, the other 10 need two more seconds however fast we ask
+    assert len(times) == 15 and times[-1] - times[0] >= 1.9
+
+
+async def test_another_shop_is_not_held_back_by_a_busy_shops_limit():
+    clock = Clock()
+    busy, busy_request = shop_http(clock, "HTX-TANCUONG")
+    quiet, quiet_request = shop_http(clock, "HTX-VONHAI")
+
+    await asyncio.gather(*(busy.call(busy_request, interpret) for _ in range(15)), quiet.call(quiet_request, interpret))
+
+    order = [shop for shop, _ in clock.arrivals]
+    assert order.index("HTX-VONHAI") < 10  # the busy shop's 10th call waits a second for its own limit

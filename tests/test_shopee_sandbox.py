@@ -9,8 +9,11 @@ import extruct
 import pytest
 
 from adapters.common.contract import ItemRef
+from adapters.common.sandbox import SandboxServer
 from adapters.shopee import SPEC, mapping
+from adapters.shopee.sandbox import ShopeeSandbox
 from tests.support.shopee import (  # noqa: F401 (fixtures)
+    WEB,
     Control,
     RawShop,
     anyio_backend,
@@ -191,6 +194,31 @@ async def test_an_order_placed_by_a_shopper_reduces_the_items_stock(shopee, shop
     control.buy(shop.credentials.shop_id, (listed.seller_sku, 3))
     [item] = control.items(shop.credentials.shop_id)
     assert (item["stock"], item["sold"]) == (37, 3)
+
+
+async def test_an_order_for_more_than_is_left_is_refused_and_leaves_the_stock(shopee, shop, listed):
+    control = Control(shopee)
+
+    refused = WEB.post(f"{control.base_url}/_sandbox/orders", json={
+        "shop_id": shop.credentials.shop_id, "lines": [{"seller_sku": listed.seller_sku, "quantity": 41}]})
+
+    [item] = control.items(shop.credentials.shop_id)
+    assert refused.status_code == 409 and "only 40" in refused.json()["error"]
+    assert (item["stock"], item["sold"]) == (40, 0)
+
+
+async def test_a_reset_forgets_every_shop_item_and_order(tea_photo):
+    with SandboxServer(ShopeeSandbox()) as own:  # not the module's shared sandbox: a reset would wipe it
+        control = Control(own)
+        async with await connected(own) as adapter:
+            listed = (await adapter.create_listing(tea(tea_photo))).ref
+        shop_id = adapter.credentials.shop_id
+        control.buy(shop_id, (listed.seller_sku, 1))
+
+        control.send("POST", "reset")
+
+        assert control.items(shop_id) == [] and control.send("GET", "orders")["orders"] == []
+        assert WEB.post(f"{control.base_url}/_sandbox/shops/{shop_id}/code").status_code == 404
 
 
 async def test_product_page_shows_what_the_monitor_reads(shopee, shop, listed):
