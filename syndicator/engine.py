@@ -41,6 +41,19 @@ class SyncReport:
             return "ok"
         return "partial" if any(shop.ok for shop in self.shops) else "failed"
 
+    def shop_statuses(self) -> dict[str, str]:
+        """``co-op:marketplace`` → ``ok``, ``failed`` (any of its orders, read-back, actions or feed failed)
+        or ``busy`` (another run had it)."""
+        failed = ({shop.account_id for shop in self.orders.shops if shop.error} | set(self.unreadable)
+                  | {r.account.id for r in self.shops if not r.succeeded}
+                  | {feed.account_id for feed in self.feeds if feed.error})
+        statuses = {f"{a.coop_code}:{a.marketplace}": "busy" for a in self.busy}
+        for account in self.plan.accounts:
+            unit = f"{account.coop_code}:{account.marketplace}"
+            if statuses.get(unit) != "failed":
+                statuses[unit] = "failed" if account.id in failed else "ok"
+        return statuses
+
     def summary(self) -> dict[str, Any]:
         return {
             "planned": self.plan.counts(),

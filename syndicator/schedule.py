@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 
 from adapters.common.errors import MarketplaceError
 from catalog.db import make_engine
-from catalog.models import ChannelAccount, ChannelState, Coop, utcnow
+from catalog.models import ChannelAccount, ChannelState, utcnow
 from syndicator.apply import describe
 from syndicator.channels import adapter_for, mark_if_authorisation_lost
 from syndicator.engine import run_sync
@@ -38,25 +38,23 @@ REFRESH_AHEAD = timedelta(hours=1)  # Shopee access tokens live 4 hours
 log = logging.getLogger("syndicator.schedule")
 
 
-def shop_units(engine: Engine) -> list[tuple[str, str]]:
-    """Every (co-op code, marketplace) with an enabled shop: the unit of scheduled work."""
+def marketplaces_in_use(engine: Engine) -> list[str]:
+    """Every marketplace with an enabled shop: one scheduled run each."""
     with Session(engine) as session:
-        rows = session.exec(
-            select(Coop.code, ChannelAccount.marketplace).join(Coop, Coop.id == ChannelAccount.coop_id)
-            .where(ChannelAccount.enabled == sa.true()).distinct()
-        ).all()
-    return sorted((code, str(marketplace)) for code, marketplace in rows)
+        rows = session.exec(select(ChannelAccount.marketplace).where(ChannelAccount.enabled == sa.true()).distinct())
+        return sorted(str(marketplace) for marketplace in rows.all())
 
 
 def sync_shops(database_url: str, reconcile: bool = False) -> dict[str, str]:
-    """One scheduled pass, one run per co-op and marketplace; a shop already being synced elsewhere is
-    skipped by the run (``busy``), not waited for."""
+    """One scheduled pass: a run per marketplace over every co-op's shop there, the shops at once within
+    the marketplace's rate limits. Returns ``co-op:marketplace`` → ``ok``, ``failed`` or ``busy`` (a shop
+    already being synced elsewhere is left to that run, not waited for)."""
     engine = make_engine(database_url)
     outcome: dict[str, str] = {}
     try:
-        for coop_code, marketplace in shop_units(engine):
-            report = run_sync(engine, coop_code, marketplace, trigger="schedule", reconcile=reconcile)
-            outcome[f"{coop_code}:{marketplace}"] = "busy" if report.busy and not report.shops else report.status
+        for marketplace in marketplaces_in_use(engine):
+            report = run_sync(engine, marketplace=marketplace, trigger="schedule", reconcile=reconcile)
+            outcome |= report.shop_statuses()
     finally:
         engine.dispose()
     log.info("scheduled sync: %s", outcome)

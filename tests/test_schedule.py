@@ -79,12 +79,11 @@ def test_two_syncs_of_one_shop_never_overlap(engine, sandboxes):
     with shortened_clock(engine, every_s=0.5, nightly_s=0.5):
         time.sleep(5)
 
-    by_shop: dict[tuple, list[SyncRun]] = {}
+    by_shop: dict[int, list[SyncRun]] = {}
     for run in _runs(engine):
-        if not run.summary.get("shops"):
-            continue  # found the shop busy and left it to the run that had it
-        by_shop.setdefault((run.scope["coop"], run.scope["marketplace"]), []).append(run)
-    assert by_shop
+        for shop in run.summary["orders"]:  # the shops whose locks the run held (busy ones are left out)
+            by_shop.setdefault(shop["account_id"], []).append(run)
+    assert by_shop and all(len(runs) > 1 for runs in by_shop.values())
     for shop, runs in by_shop.items():
         for earlier, later in pairwise(runs):
             assert earlier.finished_at <= later.started_at, shop
@@ -106,6 +105,19 @@ def test_a_shop_already_being_synced_is_skipped(engine, database_url, sandboxes)
     assert {state for unit, state in outcome.items() if unit != f"{COOP}:{name}"} == {"ok"}
     (skipped,) = [run for run in _runs(engine) if run.scope["marketplace"] == name]
     assert skipped.summary["busy"] == [account_id] and skipped.summary["shops"] == []
+
+
+def test_a_scheduled_pass_names_the_failing_shop_and_still_syncs_the_others(engine, database_url, sandboxes):
+    seed_catalogue(engine)
+    connect_all(engine, sandboxes)
+    broken = next(iter(sandboxes))
+    sandboxes[broken].faults(error_rate=1.0)
+
+    outcome = sync_shops(database_url)
+
+    assert outcome.pop(f"{COOP}:{broken}") == "failed"
+    assert outcome == {f"{COOP}:{name}": "ok" for name in sandboxes if name != broken}
+    assert all(len(sandboxes[name].items()) == 4 for name in sandboxes if name != broken)
 
 
 def test_schedule_stops_cleanly_on_sigterm(database_url, tmp_path):
