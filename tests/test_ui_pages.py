@@ -268,3 +268,20 @@ def test_a_clerk_gives_one_listing_its_own_price_on_the_listings_page(seeded):
     assert any("bán giá 99.000 ₫" in message.value for message in app.success)
     with session_scope(seeded) as session:
         assert session.get(Listing, listing.id).price_override == 99000
+
+
+def test_a_feed_shop_offers_its_latest_workbooks_to_download(seeded, tmp_path, monkeypatch):
+    monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path))
+    with session_scope(seeded) as session:
+        shop = session.exec(select(ChannelAccount).where(ChannelAccount.shop_id == "V-77")).one()
+        shop.state = ChannelState.feed
+    folder = tmp_path / "feeds"
+    folder.mkdir()
+    for kind in ("day-du", "thay-doi"):
+        (folder / f"voso-htx-tancuong-v-77-20261129-020000-{kind}.xlsx").write_bytes(b"PK")
+
+    app = open_page(logged_in("tancuong"), "channels")
+
+    labels = [button.label for button in app.get("download_button")]
+    assert labels == ["Tải bảng đầy đủ (voso-htx-tancuong-v-77-20261129-020000-day-du.xlsx)",
+                      "Tải bảng thay đổi (voso-htx-tancuong-v-77-20261129-020000-thay-doi.xlsx)"]
