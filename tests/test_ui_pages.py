@@ -163,6 +163,21 @@ def test_a_good_edit_is_saved(seeded):
         assert session.exec(select(Sku.price).where(Sku.sku == "CHE-DB-200")).one() == 135000
 
 
+def test_a_clerk_adds_a_new_product_through_the_form(seeded):
+    app = open_page(logged_in("tancuong"), "products")
+    typed = {"product_code": "CHE-XANH-TC", "name": "Chè xanh Tân Cương loại 1", "category": "Chè",
+             "sku": "CHE-XANH-100", "variant": "Gói 100g", "price": "75.000 ₫", "stock": "25", "weight_g": "100 g",
+             "origin_commune": "Tân Cương"}
+    for field, value in typed.items():
+        app.text_input(key=f"field__{field}").input(value)
+    next(b for b in app.button if b.label == "Lưu").click()
+    app.run()
+
+    assert "Đã lưu CHE-XANH-100." in shown_text(app), [e.value for e in app.error]
+    with session_scope(seeded) as session:
+        assert session.exec(select(Sku.price, Sku.weight_g).where(Sku.sku == "CHE-XANH-100")).one() == (75000, 100)
+
+
 def test_a_coop_user_cannot_open_another_coops_sku_in_the_form(seeded):
     app = open_page(logged_in("tancuong"), "products")
     app.text_input(key="edit_sku").input("MO-VN-500")
