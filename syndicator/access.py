@@ -476,7 +476,7 @@ def channels(engine: Engine, viewer: Viewer, coop_code: str | None = None) -> li
                    Listing.channel_account_id.in_([account.id for account, _ in rows]))
             .group_by(Listing.channel_account_id)
         ).all())
-        awaiting = awaiting_upload_counts(session)
+        awaiting = awaiting_upload_counts(session, [account.id for account, _ in rows])
     return [
         {
             "id": account.id, "coop_code": code, "marketplace": str(account.marketplace),
@@ -485,7 +485,7 @@ def channels(engine: Engine, viewer: Viewer, coop_code: str | None = None) -> li
             "price_rule": price_rule(account).model_dump(mode="json"),
             "stock_policy": stock_policy(account).model_dump(mode="json"),
             "live_listings": listed.get(account.id, 0), "awaiting_upload": awaiting.get(account.id, 0),
-            "feed_full_path": None, "feed_changes_path": None, **feed_paths(account, code),
+            **feed_paths(account, code),
         }
         for account, code in rows
     ]

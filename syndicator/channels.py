@@ -225,7 +225,7 @@ def list_channels(engine: Engine) -> list[ChannelSummary]:
             select(ChannelAccount, Coop.code).join(Coop, Coop.id == ChannelAccount.coop_id)
             .order_by(Coop.code, ChannelAccount.marketplace, ChannelAccount.id)
         ).all()
-        awaiting = awaiting_upload_counts(session)
+        awaiting = awaiting_upload_counts(session, [account.id for account, _ in rows])
     return [
         ChannelSummary(
             id=account.id, coop_code=code, marketplace=account.marketplace, shop_id=account.shop_id,
@@ -239,11 +239,12 @@ def list_channels(engine: Engine) -> list[ChannelSummary]:
     ]
 
 
-def awaiting_upload_counts(session: Session) -> dict[int, int]:
+def awaiting_upload_counts(session: Session, account_ids: list[int]) -> dict[int, int]:
     """Channel account id → how many of its listings await a clerk's upload of the feed."""
     return dict(session.exec(
         select(Listing.channel_account_id, sa.func.count(Listing.id))
-        .where(Listing.state == ListingState.awaiting_upload).group_by(Listing.channel_account_id)
+        .where(Listing.state == ListingState.awaiting_upload, Listing.channel_account_id.in_(account_ids))
+        .group_by(Listing.channel_account_id)
     ).all())
 
 
@@ -252,12 +253,19 @@ def feed_label(coop_code: str, shop_id: str) -> str:
     return f"{coop_code}-{shop_id}"
 
 
+def feeds_folder() -> Path:
+    """Where the feed workbooks of every shop without API access are written."""
+    return data_dir() / "feeds"
+
+
 def feed_paths(account: ChannelAccount, coop_code: str) -> dict[str, str | None]:
-    if account.state != ChannelState.feed:
-        return {}
-    files = latest_feed(registry.floor_profile(account.marketplace), feed_label(coop_code, account.shop_id),
-                        data_dir() / "feeds")
-    return {"feed_full_path": str(files.full_path), "feed_changes_path": str(files.changes_path)} if files else {}
+    """``feed_full_path`` and ``feed_changes_path``: the shop's latest workbooks, None when it has none."""
+    files = None
+    if account.state == ChannelState.feed:
+        files = latest_feed(registry.floor_profile(account.marketplace), feed_label(coop_code, account.shop_id),
+                            feeds_folder())
+    return {"feed_full_path": str(files.full_path) if files else None,
+            "feed_changes_path": str(files.changes_path) if files else None}
 
 
 def price_rule(account: ChannelAccount) -> PriceRule:

@@ -12,9 +12,9 @@ from sqlmodel import Session
 from adapters import registry
 from adapters.common.contract import ListingDraft
 from adapters.partner.feed import FeedError, FeedRow, write_feed
-from catalog.db import data_dir, session_scope
+from catalog.db import session_scope
 from catalog.models import ChannelAccount, Listing, ListingState, utcnow
-from syndicator.channels import ChannelError, feed_label, has_api
+from syndicator.channels import ChannelError, feed_label, feeds_folder, has_api
 from syndicator.desired import listing_drafts
 from syndicator.plan import AccountScope, Action, Plan
 
@@ -49,7 +49,7 @@ def _write_shop(engine: Engine, account: AccountScope, listings: list[Action], c
         drafts = listing_drafts(session, account.id, wanted)
     rows = [feed_row(drafts[listing_id]) for listing_id in wanted]
     changed = [feed_row(drafts[listing_id]) for listing_id in wanted if listing_id in changed_ids]
-    folder = data_dir() / "feeds"
+    folder = feeds_folder()
     folder.mkdir(parents=True, exist_ok=True)
     try:
         files = write_feed(registry.floor_profile(account.marketplace), feed_label(account.coop_code, account.shop_id),

@@ -19,7 +19,7 @@ from catalog.models import ChannelAccount, Sku
 from syndicator.channels import ChannelError, connect_feed, connect_sandbox, list_channels
 from syndicator.cli import app
 from syndicator.engine import run_sync
-from syndicator.feeds import confirm_upload
+from syndicator.feeds import FeedReport, confirm_upload
 from syndicator.secrets import decrypt_credentials
 from tests.support.sandboxes import COOP, connect_all, sandboxes, seed_catalogue  # noqa: F401 (fixture)
 
@@ -122,14 +122,19 @@ def test_after_a_price_change_the_changes_workbook_holds_only_that_sku(engine, s
     assert _skus_in(feed.full_path) == sorted(ids)
 
 
-def test_channels_list_names_a_feed_shops_latest_workbooks_and_what_awaits_upload(
-    engine, database_url, sandboxes, tmp_path, monkeypatch
-):
+@pytest.fixture
+def feed_shop(engine, database_url, sandboxes, tmp_path, monkeypatch) -> tuple[ChannelAccount, FeedReport]:
+    """The tea co-op as a Voso shop without API access, synced once: its workbooks written, 4 listings waiting."""
     monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("SYNDICATOR_DATABASE_URL", database_url)
     seed_catalogue(engine)
     account = connect_feed(engine, COOP, "voso")
     (feed,) = run_sync(engine).feeds
+    return account, feed
+
+
+def test_channels_list_names_a_feed_shops_latest_workbooks_and_what_awaits_upload(feed_shop):
+    account, feed = feed_shop
 
     shown = CliRunner().invoke(app, ["channels", "list", "--json"])
     table = CliRunner().invoke(app, ["channels", "list"], env={"COLUMNS": "200"})
@@ -141,18 +146,12 @@ def test_channels_list_names_a_feed_shops_latest_workbooks_and_what_awaits_uploa
     assert os.path.basename(feed.full_path) in table.stdout
 
 
-def test_a_clerk_confirming_the_upload_puts_the_awaiting_listings_live(
-    engine, database_url, sandboxes, tmp_path, monkeypatch
-):
-    monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("SYNDICATOR_DATABASE_URL", database_url)
-    seed_catalogue(engine)
-    account = connect_feed(engine, COOP, "thainguyentrade")
-    run_sync(engine)
+def test_a_clerk_confirming_the_upload_puts_the_awaiting_listings_live(engine, feed_shop):
+    account, _ = feed_shop
 
     confirmed = CliRunner().invoke(app, ["channels", "confirm-upload", str(account.id)])
 
-    assert confirmed.exit_code == 0 and "4" in confirmed.stdout
+    assert confirmed.exit_code == 0 and "confirmed: 4 tin đăng đang bán" in confirmed.stdout
     with Session(engine) as session:
         states = session.execute(sa.text("SELECT DISTINCT state FROM listing")).scalars().all()
     assert states == ["live"] and list_channels(engine)[0].awaiting_upload == 0

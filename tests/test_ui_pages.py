@@ -270,15 +270,19 @@ def test_an_officer_sees_a_feed_awaiting_upload_but_cannot_confirm_it(seeded):
     assert not [button for button in app.button if button.key == f"confirm_{shop.id}"]
 
 
+def _type_own_price(app, listing_id: int, price: str):
+    app.selectbox(key="override_listing").set_value(listing_id)
+    app.run()
+    app.text_input(key=f"override_{listing_id}").input(price)
+    app.button(key="save_override").click()
+    app.run()
+    return app
+
+
 def test_a_clerk_gives_one_listing_its_own_price_on_the_listings_page(seeded):
     with session_scope(seeded) as session:
         listing = session.exec(select(Listing).where(Listing.external_item_id == "9001")).one()
-    app = open_page(logged_in("tancuong"), "listings")
-    app.selectbox(key="override_listing").set_value(listing.id)
-    app.run()
-    app.text_input(key=f"override_{listing.id}").input("99.000 ₫")
-    app.button(key="save_override").click()
-    app.run()
+    app = _type_own_price(open_page(logged_in("tancuong"), "listings"), listing.id, "99.000 ₫")
 
     assert any("bán giá 99.000 ₫" in message.value for message in app.success)
     with session_scope(seeded) as session:
@@ -300,3 +304,14 @@ def test_a_feed_shop_offers_its_latest_workbooks_to_download(seeded, tmp_path, m
     labels = [button.label for button in app.get("download_button")]
     assert labels == ["Tải bảng đầy đủ (voso-htx-tancuong-v-77-20261129-020000-day-du.xlsx)",
                       "Tải bảng thay đổi (voso-htx-tancuong-v-77-20261129-020000-thay-doi.xlsx)"]
+
+
+def test_a_clerk_clears_a_listings_own_price_on_the_listings_page(seeded):
+    with session_scope(seeded) as session:
+        listing = session.exec(select(Listing).where(Listing.external_item_id == "9001")).one()
+        listing.price_override = 99000
+    app = _type_own_price(open_page(logged_in("tancuong"), "listings"), listing.id, "")
+
+    assert any("giá theo quy tắc của gian hàng" in message.value for message in app.success)
+    with session_scope(seeded) as session:
+        assert session.get(Listing, listing.id).price_override is None

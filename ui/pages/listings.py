@@ -69,15 +69,20 @@ def price_override(rows: list[dict]) -> None:
                           format_func=lambda i: f"{listings[i][0]} · {listings[i][1]}")
     typed = st.text_input(tr("override_price"), money(listings[chosen][2]), key=f"override_{chosen}",
                           help=tr("override_help"))
-    if st.button(tr("save"), key="save_override"):
-        try:
-            saved = guarded(lambda: set_price_override(engine(), who, chosen, typed, lang()))
-        except ValueError as error:
-            st.error(tr("invalid", error=error))
-            return
-        sku, marketplace, _ = listings[chosen]
-        st.success(tr("override_saved", listing=f"{sku} · {marketplace}", price=money(saved)) if saved is not None
-                   else tr("override_cleared", listing=f"{sku} · {marketplace}"))
+    if not st.button(tr("save"), key="save_override"):
+        return
+    try:
+        # wrapped so that a refusal (None from guarded) is told apart from a cleared price (None from the call)
+        saved = guarded(lambda: [set_price_override(engine(), who, chosen, typed, lang())])
+    except ValueError as error:
+        st.error(tr("invalid", error=error))
+        return
+    if saved is None:
+        return
+    sku, marketplace, _ = listings[chosen]
+    listing, (price,) = f"{sku} · {marketplace}", saved
+    st.success(tr("override_cleared", listing=listing) if price is None
+               else tr("override_saved", listing=listing, price=money(price)))
 
 
 def plan(coop_code: str | None) -> None:
