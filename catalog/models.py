@@ -245,7 +245,10 @@ class SyncRun(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     trigger: str = Field(default="cli", max_length=30)
     scope: dict[str, Any] = _json(dict)
-    status: str = Field(default="running", max_length=20)  # running, ok, failed, partial
+    status: str = Field(default="running", max_length=20)  # running, ok, failed, partial, busy, interrupted
+    # who runs it: a ``running`` row whose process is gone on this host was killed (marked ``interrupted``)
+    host: str | None = Field(default=None, max_length=255)
+    pid: int | None = None
     started_at: datetime = _created()
     finished_at: datetime | None = _when()
     summary: dict[str, Any] = _json(dict)
@@ -285,4 +288,26 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=200)
     role: Role = Field(sa_column=sa.Column(sa.String(20), nullable=False))
     coop_id: int | None = Field(default=None, foreign_key="coop.id")
+    disabled: bool = Field(default=False, sa_column=sa.Column(sa.Boolean(), nullable=False,
+                                                              server_default=sa.false()))
     created_at: datetime = _created()
+
+
+class LoginAttempt(SQLModel, table=True):
+    """One try at logging in: the throttle counts recent failures per user name and per client address."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=80, index=True)
+    client: str = Field(default="", max_length=64, index=True)
+    succeeded: bool
+    created_at: datetime = _created()
+
+
+class ScheduledJob(SQLModel, table=True):
+    """A scheduler job as plain data (a function's dotted name, JSON arguments and trigger), never a pickle."""
+
+    __tablename__ = "scheduled_job"
+
+    id: str = Field(primary_key=True, max_length=191)
+    next_run_time: float | None = Field(default=None, index=True)  # POSIX seconds; None = paused
+    job_state: dict[str, Any] = _json(dict)
