@@ -1,5 +1,10 @@
 """Reconcile: read each shop's items back and forget what we pushed where the marketplace now differs
-(an edit made by hand in the seller centre), so the next plan puts ours back."""
+(an edit made by hand in the seller centre), so the next plan puts ours back.
+
+It also heals listings whose stored ids are not ids (an older version stored what a broken marketplace
+answered): they take the ids of the item read back under their seller SKU, or, when none was read back,
+go back to ``creating`` so the look-up by seller SKU that starts every sync binds or creates them.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +18,12 @@ from adapters.common.contract import Adapter, ItemRef
 from adapters.common.http import HttpSettings
 from catalog.db import session_scope
 from catalog.models import ChannelAccount, Listing, ListingState, Product, Sku
+from syndicator.apply import valid_ids
 from syndicator.channels import adapter_for
 from syndicator.plan import AccountScope
 
 GONE = {"deleted"}
+UNKNOWN_PUSHED = {"pushed_content_hash": None, "pushed_price": None, "pushed_stock": None}
 
 
 async def all_items(adapter: Adapter) -> list[ItemRef]:
@@ -34,7 +41,7 @@ def drift_changes(ours: dict, item: ItemRef) -> dict:
     """What to forget about one listing, given what its shop shows."""
     if item.status in GONE:
         return {"state": ListingState.draft.value, "external_item_id": None, "external_sku_id": None,
-                "pushed_content_hash": None, "pushed_price": None, "pushed_stock": None}
+                **UNKNOWN_PUSHED}
     change = {}
     if item.price is not None and item.price != ours["pushed_price"]:
         change["pushed_price"] = None
@@ -46,20 +53,37 @@ def drift_changes(ours: dict, item: ItemRef) -> dict:
     return change
 
 
+def healing_changes(invalid: dict[str, int], items: list[ItemRef]) -> list[dict]:
+    """New ids for listings whose stored ids are invalid (by seller SKU → listing id), from the items read
+    back; those not read back are left to the look-up by seller SKU. What was pushed there is unknown."""
+    read_back = {item.seller_sku: item for item in items if item.status not in GONE}
+    changes = []
+    for seller_sku, listing_id in invalid.items():
+        item = read_back.get(seller_sku)
+        ids = ({"external_item_id": item.item_id, "external_sku_id": item.sku_id} if item else
+               {"state": ListingState.creating.value, "external_item_id": None, "external_sku_id": None})
+        changes.append({"id": listing_id, **ids, **UNKNOWN_PUSHED})
+    return changes
+
+
 async def _reconcile_shop(engine: Engine, account_id: int, http: HttpSettings | None) -> int:
     with Session(engine) as session:
         account = session.get(ChannelAccount, account_id)
-        ours = {
-            row.sku: row._asdict()
-            for row in session.execute(
-                sa.select(Listing.id, Sku.sku, Product.name, Listing.pushed_price, Listing.pushed_stock)
-                .join(Sku, Sku.id == Listing.sku_id).join(Product, Product.id == Sku.product_id)
-                .where(Listing.channel_account_id == account_id, Listing.external_item_id.is_not(None))
-            )
-        }
+        rows = session.execute(
+            sa.select(Listing.id, Sku.sku, Product.name, Listing.pushed_price, Listing.pushed_stock,
+                      Listing.external_item_id, Listing.external_sku_id)
+            .join(Sku, Sku.id == Listing.sku_id).join(Product, Product.id == Sku.product_id)
+            .where(Listing.channel_account_id == account_id, Listing.external_item_id.is_not(None))
+        )
+        ours, invalid = {}, {}
+        for row in rows:
+            if valid_ids(row.external_item_id, row.external_sku_id):
+                ours[row.sku] = row._asdict()
+            else:
+                invalid[row.sku] = row.id
     async with adapter_for(engine, account, http) as adapter:
         items = await all_items(adapter)
-    changes = []
+    changes = healing_changes(invalid, items)
     for item in items:
         listing = ours.get(item.seller_sku)
         change = drift_changes(listing, item) if listing else {}

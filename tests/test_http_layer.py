@@ -1,8 +1,11 @@
-"""The shared HTTP layer with a swapped httpx transport: retries, backoff, giving up, refresh, redaction."""
+"""The shared HTTP layer with a swapped httpx transport: retries, backoff, giving up, refresh, redaction,
+the deadline on a trickling answer and the cap on a huge one."""
 
 from __future__ import annotations
 
 import asyncio
+import gzip
+import json
 import logging
 import time
 
@@ -192,3 +195,70 @@ async def test_another_shop_is_not_held_back_by_a_busy_shops_limit():
 
     order = [shop for shop, _ in clock.arrivals]
     assert order.index("HTX-VONHAI") < 10  # the busy shop's 10th call waits a second for its own limit
+
+
+MiB = 1024 * 1024
+GUARDED = QUICK.model_copy(update={"max_attempts": 1, "max_body_bytes": MiB, "call_deadline_s": 0.3})
+
+
+class Endless(httpx.AsyncByteStream):
+    """An answer body of ``total`` bytes made as it is read; counts the bytes the client took."""
+
+    def __init__(self, total: int, chunk: bytes = b"[" * 65536, pause_s: float = 0) -> None:
+        self.total, self.chunk, self.pause_s, self.taken = total, chunk, pause_s, 0
+
+    async def __aiter__(self):
+        while self.taken < self.total:
+            await asyncio.sleep(self.pause_s)
+            self.taken += len(self.chunk)
+            yield self.chunk
+
+
+async def guarded_failure(response: httpx.Response) -> MarketplaceError:
+    http = http_for(Counter(response), GUARDED)
+    with pytest.raises(MarketplaceError) as failed:
+        await http.call(build(http), interpret)
+    return failed.value
+
+
+async def test_an_answer_past_the_size_cap_is_refused_and_read_no_further():
+    body = Endless(total=64 * MiB)
+
+    refused = await guarded_failure(httpx.Response(200, stream=body))
+
+    assert (refused.kind, refused.info.code) == (ErrorKind.transient, "answer_too_large")
+    assert body.taken <= GUARDED.max_body_bytes + len(body.chunk)
+
+
+async def test_an_answer_announcing_a_length_past_the_cap_is_refused_unread():
+    body = Endless(total=64 * MiB)
+
+    refused = await guarded_failure(httpx.Response(200, headers={"Content-Length": str(2 * 1024 * MiB)}, stream=body))
+
+    assert refused.info.code == "answer_too_large" and body.taken == 0
+
+
+async def test_a_compressed_answer_is_capped_at_its_inflated_size():
+    bomb = gzip.compress(b"0" * (64 * MiB))  # 64 KiB on the wire
+
+    refused = await guarded_failure(httpx.Response(200, headers={"Content-Encoding": "gzip"},
+                                                   stream=httpx.ByteStream(bomb)))
+
+    assert len(bomb) < GUARDED.max_body_bytes and refused.info.code == "answer_too_large"
+
+
+async def test_a_compressed_answer_within_the_cap_reaches_the_interpreter_inflated():
+    orders = {"orders": [{"id": "DH-2611-0042", "sku": "TC-CHE-200G", "quantity": 3}]}
+    packed = gzip.compress(json.dumps(orders).encode())
+    http = http_for(Counter(httpx.Response(200, headers={"Content-Encoding": "gzip"}, content=packed)), GUARDED)
+
+    assert await http.call(build(http), interpret) == orders
+
+
+async def test_an_answer_trickling_in_ends_at_the_deadline_as_a_transient_error():
+    trickle = Endless(total=1000, chunk=b" ", pause_s=0.01)  # 10 s of spaces, each byte far inside the read timeout
+
+    refused = await guarded_failure(httpx.Response(200, stream=trickle))
+
+    assert (refused.kind, refused.info.code) == (ErrorKind.transient, "deadline")
+    assert "no complete answer within 0.3 s" in refused.info.message

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
 from PIL import Image
-from pydantic import SecretStr
+from pydantic import BaseModel, SecretStr
 
 from adapters.common.contract import ItemRef, PriceUpdate, ShopCredentials, StockUpdate
 from adapters.common.errors import ErrorKind, MarketplaceError
@@ -181,6 +183,33 @@ async def test_outside_image_url_is_migrated_to_lazada(lazada):
     assert stats(lazada)["requests"]["/rest/image/migrate"] == {"ok": 1}
 
 
+async def test_image_url_with_xml_markup_reaches_lazada_exactly_as_given(lazada):
+    url = "https://htxchetancuong.vn/anh/che-bup.jpg?v=2&c=]]></Url><Url>https://169.254.169.254/latest</Url>"
+    async with await connected(lazada) as adapter:
+        result = await adapter.create_listing(tea(images=[url]))
+        product = await _raw_product(adapter)
+    # the sandbox names a migrated image by the SHA-1 of the URL it read from the payload
+    migrated = f"https://vn-live-01.slatic.net/p/{hashlib.sha1(url.encode()).hexdigest()}.jpg"
+    assert result.ok and product["images"] == [migrated]
+    assert stats(lazada)["requests"]["/rest/image/migrate"] == {"ok": 1}
+
+
+def test_image_payload_broken_by_a_url_in_cdata_is_refused_as_lazada_does(lazada):
+    seller = open_seller(lazada).authorize()
+    broken = ('<?xml version="1.0" encoding="UTF-8"?><Request><Image><Url><![CDATA['
+              "https://htxchetancuong.vn/anh/che.jpg?c=]]></Url>]]></Url></Image></Request>")
+    body = seller.call("/image/migrate", {"payload": broken})
+    assert (body["code"], body["message"]) == ("5", "E005: Invalid Request Format")
+
+
+async def test_product_name_with_xml_markup_reaches_lazada_exactly_as_given(lazada):
+    name = "Chè búp Tân Cương </Name><Evil>giá 1đ</Evil> ]]> & <![CDATA[đặc biệt"
+    async with await connected(lazada) as adapter:
+        result = await adapter.create_listing(tea(name=name))
+        [item] = items(lazada, adapter.credentials.shop_id)
+    assert result.ok and item["name"] == f"{name} - Gói 200g"
+
+
 async def test_local_image_file_is_uploaded(lazada, tmp_path):
     photo = tmp_path / "mat-ong-vo-nhai.jpg"
     Image.new("RGB", (800, 800), (212, 160, 23)).save(photo, "JPEG")
@@ -293,9 +322,13 @@ async def test_stock_is_pushed_as_sellable_so_open_orders_are_not_counted_twice(
     assert stats(lazada)["requests"]["/rest/product/stock/sellable/update"] == {"ok": 1}
 
 
+class _RawAnswer(BaseModel):
+    data: dict[str, Any]
+
+
 async def _raw_product(adapter):
-    body = await adapter._call("GET", "/products/get", {"filter": "all", "limit": "50"})
-    return body["data"]["products"][0]
+    answer = await adapter._call("GET", "/products/get", _RawAnswer, {"filter": "all", "limit": "50"})
+    return answer.data["products"][0]
 
 
 async def test_list_items_pages_by_50(lazada):

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, Field, StringConstraints, ValidationError
+import httpx
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StringConstraints, ValidationError
 
 from adapters.common.errors import ErrorKind, MarketplaceError, local_error
 
@@ -28,11 +29,18 @@ def _id_text(value: Any) -> Any:
     return value
 
 
+def _digits(value: str) -> str:
+    if not value.isdigit():
+        raise ValueError("an id of digits only")
+    return value
+
+
 ExternalId = Annotated[
     str,
     BeforeValidator(_id_text),
     StringConstraints(pattern=rf"^[A-Za-z0-9_.:-]{{1,{MAX_ID_LENGTH}}}$"),
 ]
+NumericId = Annotated[ExternalId, AfterValidator(_digits)]  # an id the marketplace takes back as a number
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 Money = Annotated[int, Field(ge=0, le=MAX_MONEY)]
 ShortText = Annotated[str, StringConstraints(max_length=2000)]
@@ -54,3 +62,12 @@ def parse_answer(model: type[M], data: Any, marketplace: str, what: str) -> M:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "answer"
         raise malformed_answer(marketplace, what, f"{where}: {first['msg']}") from None
+
+
+def json_body(response: httpx.Response) -> Any:
+    """The decoded body, or ``None`` when it is not JSON (a 5-million-digit number or nesting deep enough
+    to exhaust the stack included: Python's json raises ValueError and RecursionError on those)."""
+    try:
+        return response.json()
+    except (ValueError, RecursionError):
+        return None

@@ -1,6 +1,8 @@
 """The HTTP layer every marketplace client shares, written once.
 
-httpx with connect/read timeouts; tenacity retries with exponential backoff and jitter for transient
+httpx with connect/read timeouts and an overall deadline on each attempt (a server trickling its answer
+a byte at a time never trips a read timeout); answers read as a stream and refused past a size cap, so a
+huge answer never reaches memory; tenacity retries with exponential backoff and jitter for transient
 failures and rate-limit answers only; an aiolimiter bucket per shop; one refresh-and-retry on an
 expired token; secrets (keys, tokens, signatures) kept out of logs, exceptions and reprs.
 
@@ -10,6 +12,7 @@ answer itself (each marketplace has its own envelope); this module does everythi
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -21,7 +24,7 @@ from pydantic import BaseModel
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 from tenacity.wait import wait_exponential_jitter
 
-from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
+from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError, local_error
 
 log = logging.getLogger("syndicator.http")
 
@@ -68,6 +71,12 @@ class HttpSettings(BaseModel):
     backoff_initial_s: float = 0.5
     backoff_max_s: float = 8.0
     backoff_jitter_s: float = 0.5
+    call_deadline_s: float = 60.0  # one attempt, from sending to the last byte of the answer
+    max_body_bytes: int = 16 * 1024 * 1024  # decoded: a compressed answer counts at its inflated size
+
+
+# Headers that described the body as it came over the wire, not the decoded body handed on.
+_WIRE_HEADERS = ("content-encoding", "content-length", "transfer-encoding")
 
 
 class MarketplaceHttp:
@@ -98,7 +107,11 @@ class MarketplaceHttp:
     async def aclose(self) -> None:
         await self.client.aclose()
 
-    def transport_error(self, exc: httpx.HTTPError) -> MarketplaceError:
+    def transport_error(self, exc: httpx.HTTPError | TimeoutError) -> MarketplaceError:
+        if isinstance(exc, TimeoutError):
+            return MarketplaceError(local_error(
+                self.marketplace, "deadline", f"no complete answer within {self.settings.call_deadline_s:g} s",
+                kind=ErrorKind.transient))
         return MarketplaceError(
             ErrorInfo(kind=ErrorKind.transient, marketplace=self.marketplace, message=type(exc).__name__)
         )
@@ -106,16 +119,44 @@ class MarketplaceHttp:
     async def send_once(
         self, build: Callable[[], httpx.Request], interpret: Callable[[httpx.Response], T]
     ) -> T:
-        """One attempt: wait for the shop's rate limit, send, interpret (which raises on failure)."""
+        """One attempt: wait for the shop's rate limit, send and read within the deadline, interpret (which
+        raises on failure)."""
         async with self.limiter:
             request = build()
             try:
-                response = await self.client.send(request)
-            except httpx.HTTPError as exc:
+                async with asyncio.timeout(self.settings.call_deadline_s):
+                    response = await self._read(request)
+            except (httpx.HTTPError, TimeoutError) as exc:
                 log.info("%s %s %s -> %s", self.marketplace, request.method, request.url.path, type(exc).__name__)
                 raise self.transport_error(exc) from None
         log.debug("%s %s %s -> %s", self.marketplace, request.method, request.url.path, response.status_code)
         return interpret(response)
+
+    async def _read(self, request: httpx.Request) -> httpx.Response:
+        """The answer with its whole body read, or ``answer_too_large`` as soon as the body passes the cap."""
+        streamed = await self.client.send(request, stream=True)
+        try:
+            declared = streamed.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > self.settings.max_body_bytes:
+                raise self.too_large()
+            chunks, size = [], 0
+            async for chunk in streamed.aiter_bytes():
+                size += len(chunk)
+                if size > self.settings.max_body_bytes:
+                    raise self.too_large()
+                chunks.append(chunk)
+        finally:
+            await streamed.aclose()
+        headers = [(k, v) for k, v in streamed.headers.multi_items() if k.lower() not in _WIRE_HEADERS]
+        return httpx.Response(streamed.status_code, headers=headers, content=b"".join(chunks), request=request,
+                              extensions=streamed.extensions)
+
+    def too_large(self) -> MarketplaceError:
+        """Transient, not rejected: the marketplace may have done the work and only its answer is unread, as
+        when an answer is lost (a create is then looked up before it is sent again)."""
+        limit = self.settings.max_body_bytes
+        return MarketplaceError(local_error(self.marketplace, "answer_too_large",
+                                            f"answer too large: more than {limit:,} bytes", kind=ErrorKind.transient))
 
     async def call(
         self,

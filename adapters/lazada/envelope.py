@@ -1,18 +1,23 @@
 """Lazada's answer envelope and error codes (reference lazada.md §3).
 
 Every answer is JSON with a string ``code``: ``"0"`` is success; anything else is an error inside
-HTTP 200, optionally with a ``detail`` list naming the failing field or SKU. Non-200 or non-JSON
-replies are transport failures.
+HTTP 200, optionally with a ``detail`` list naming the failing field or SKU. Non-200 replies are
+transport failures; a 200 whose body is not JSON, has no ``code``, or does not fit the model of the
+fields the client uses is a ``malformed_answer``.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
 import httpx
+from pydantic import BaseModel, BeforeValidator, Field
 
+from adapters.common.answers import ShortText, json_body, malformed_answer, parse_answer
 from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
+
+M = TypeVar("M", bound=BaseModel)
 
 MARKETPLACE = "lazada"
 SUCCESS = "0"
@@ -57,10 +62,21 @@ def kind_of(code: str) -> ErrorKind:
     return ErrorKind.rejected
 
 
-def error_from(body: dict[str, Any]) -> LazadaError:
-    code = str(body.get("code", ""))
-    message = str(body.get("message", ""))
-    detail = [entry for entry in body.get("detail") or [] if isinstance(entry, dict)]
+def _code_text(value: Any) -> Any:
+    """Codes are strings (``"0"``, ``"IllegalAccessToken"``); a bare number is taken as its digits."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+class Envelope(BaseModel):
+    code: Annotated[str, BeforeValidator(_code_text), Field(min_length=1, max_length=64)]
+    message: ShortText = ""
+    request_id: ShortText | None = None
+    detail: Annotated[list[Any], Field(max_length=500)] = []
+
+
+def error_from(envelope: Envelope) -> LazadaError:
+    code, message = envelope.code, envelope.message
+    detail = [entry for entry in envelope.detail if isinstance(entry, dict)]
     retry_after = None
     if code in RATE_LIMIT_CODES:
         ban = _BAN_SECONDS.search(message)
@@ -70,8 +86,8 @@ def error_from(body: dict[str, Any]) -> LazadaError:
         marketplace=MARKETPLACE,
         code=code,
         message=message,
-        field=str(detail[0].get("field")) if detail and detail[0].get("field") else None,
-        request_id=body.get("request_id"),
+        field=str(detail[0].get("field"))[:200] if detail and detail[0].get("field") else None,
+        request_id=envelope.request_id,
         retry_after_s=retry_after,
     )
     return LazadaError(info, detail)
@@ -81,16 +97,20 @@ def transport_failure(message: str) -> MarketplaceError:
     return MarketplaceError(ErrorInfo(kind=ErrorKind.transient, marketplace=MARKETPLACE, message=message))
 
 
-def interpret(response: httpx.Response) -> dict[str, Any]:
+
+def interpret(response: httpx.Response, what: str) -> dict[str, Any]:
     """The body of a successful answer; raises the classified error otherwise."""
     if response.status_code != 200:
         raise transport_failure(f"HTTP {response.status_code}")
-    try:
-        body = response.json()
-    except ValueError:
-        raise transport_failure("answer is not JSON") from None
+    body = json_body(response)
     if not isinstance(body, dict):
-        raise transport_failure("answer is not a JSON object")
-    if str(body.get("code")) != SUCCESS:
-        raise error_from(body)
+        raise malformed_answer(MARKETPLACE, what, "answer is not a JSON object")
+    envelope = parse_answer(Envelope, body, MARKETPLACE, what)
+    if envelope.code != SUCCESS:
+        raise error_from(envelope)
     return body
+
+
+def answer_of(model: type[M], what: str, response: httpx.Response) -> M:
+    """A successful answer read as ``model``."""
+    return parse_answer(model, interpret(response, what), MARKETPLACE, what)

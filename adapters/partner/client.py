@@ -2,7 +2,8 @@
 
 A floor issues an API key and secret per shop (no tokens): every call carries the key, a timestamp and
 an HMAC-SHA256 signature (signing.py). ``authorize`` and ``refresh_credentials`` therefore just prove
-the key with a signed call and hand the credentials back.
+the key with a signed call and hand the credentials back. Every answer used is read through wire.py's
+answer models: one that does not fit them is a ``malformed_answer`` error for that call, never stored.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from urllib.parse import quote
 
 import httpx
 
+from adapters.common.answers import json_body
 from adapters.common.contract import (
     CredentialsListener,
     ItemRef,
@@ -36,6 +38,7 @@ from adapters.partner.profile import Endpoint, FloorProfile
 
 # The floor counts calls by its own clock, after network delay: keep under its limit by a margin.
 PACE_MARGIN = 0.8
+MAX_TIME_DIGITS = 13  # Unix milliseconds until the year 2286
 
 
 class PartnerAdapter(ShopAdapter):
@@ -101,10 +104,7 @@ class PartnerAdapter(ShopAdapter):
         return build
 
     def _interpret(self, response: httpx.Response) -> Any:
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+        body = json_body(response)
         if response.is_success:
             if body is None:
                 raise MarketplaceError(
@@ -113,18 +113,18 @@ class PartnerAdapter(ShopAdapter):
                     )
                 )
             return wire.dig(body, self.profile.errors.data_path)
-        retry_after = response.headers.get("Retry-After")
+        retry_after = response.headers.get("Retry-After", "")
         info = wire.error_info(
-            self.profile, body, response.status_code, float(retry_after) if retry_after else None
+            self.profile, body, response.status_code, float(retry_after) if retry_after.isdigit() else None
         )
         if info.code == self.profile.errors.codes.timestamp_expired:
             self._learn_clock(body)
         raise MarketplaceError(info)
 
     def _learn_clock(self, body: Any) -> None:
-        server_time = wire.dig(body, self.profile.errors.server_time_path)
-        if server_time is not None:
-            self.clock_offset_s = signing.seconds_of(self.profile.auth, str(server_time)) - time.time()
+        server_time = str(wire.dig(body, self.profile.errors.server_time_path) or "")
+        if server_time.isdigit() and len(server_time) <= MAX_TIME_DIGITS:
+            self.clock_offset_s = signing.seconds_of(self.profile.auth, server_time) - time.time()
 
     async def _call(self, endpoint: Endpoint, **request: Any) -> Any:
         return await self.http.call(self._builder(endpoint, **request), self._interpret, refresh=self._verify)
@@ -133,7 +133,7 @@ class PartnerAdapter(ShopAdapter):
     async def _verify(self) -> ShopCredentials:
         """Prove the key with a signed call; the floor names the shop it belongs to."""
         data = await self.http.call(self._builder(self.profile.endpoints.shop), self._interpret)
-        shop_id = str((data or {}).get(wire.SHOP_ID_KEY) or self.credentials.shop_id)
+        shop_id = wire.shop_id(self.profile, data)
         return await self._keep(self.credentials.model_copy(update={"shop_id": shop_id}))
 
     async def authorize(self, code: str) -> ShopCredentials:
@@ -204,9 +204,8 @@ class PartnerAdapter(ShopAdapter):
         self, endpoint: Endpoint, entries: list[tuple[ItemRef, dict[str, int]]]
     ) -> list[ItemResult]:
         """One batch call; halved when the floor says it is too large for it now."""
-        batches = self.profile.batches
         body = {
-            batches.request_key: [
+            self.profile.batches.request_key: [
                 wire.to_floor(self.profile, {"seller_sku": ref.seller_sku, **change})
                 | {self.profile.fields.item_id: ref.item_id}
                 for ref, change in entries
@@ -223,10 +222,7 @@ class PartnerAdapter(ShopAdapter):
                     endpoint, entries[half:]
                 )
             return [ItemResult(seller_sku=ref.seller_sku, ok=False, error=exc.info) for ref, _ in entries]
-        answers = {
-            str(answer.get(self.profile.fields.seller_sku)): answer
-            for answer in wire.dig(data, batches.results_key) or []
-        }
+        answers = wire.batch_results(self.profile, data)
         return [self._batch_result(ref, change, answers.get(ref.seller_sku)) for ref, change in entries]
 
     def _batch_result(
@@ -280,11 +276,10 @@ class PartnerAdapter(ShopAdapter):
         query = {**params, paging.size_param: paging.page_size}
         if paging.style == "cursor":
             query |= {paging.position_param: cursor} if cursor else {}
-            data = await self._call(endpoint, params=query) or {}
-            return list(data.get(list_key) or []), data.get(paging.next_cursor_key) or None
+            return wire.cursor_page(self.profile, await self._call(endpoint, params=query), list_key)
         position = int(cursor) if cursor else (paging.first_page if paging.style == "page" else 0)
-        data = await self._call(endpoint, params=query | {paging.position_param: position}) or {}
-        records, total = list(data.get(list_key) or []), int(data.get(paging.total_key) or 0)
+        data = await self._call(endpoint, params=query | {paging.position_param: position})
+        records, total = wire.counted_page(self.profile, data, list_key)
         if paging.style == "page":
             more = (position - paging.first_page + 1) * paging.page_size < total
             return records, str(position + 1) if records and more else None

@@ -1,13 +1,18 @@
 """Between our values and a floor's JSON, by the floor's profile: field names, times, weights, errors.
 
-The client and the sandbox both speak through these functions, so the two cannot drift apart.
+The client and the sandbox both speak through these functions, so the two cannot drift apart. Every
+answer the client reads is first renamed to our field names and checked against one of the answer models
+below (adapters/common/answers.py): what does not fit is a ``malformed_answer`` for that call.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
+from pydantic import BaseModel, Field, StringConstraints
+
+from adapters.common.answers import MAX_COUNT, Count, ExternalId, Money, ShortText, parse_answer
 from adapters.common.contract import ItemRef, ListingDraft, OrderLineRecord, OrderRecord
 from adapters.common.errors import ErrorInfo, ErrorKind
 from adapters.partner.profile import FloorProfile
@@ -54,6 +59,96 @@ def merge(*parts: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+# --- answers -------------------------------------------------------------------------------------
+SellerSku = Annotated[str, StringConstraints(min_length=1, max_length=100)]  # typed by a seller: any letters
+Label = Annotated[str, StringConstraints(min_length=1, max_length=64)]  # a status
+Cursor = Annotated[str, StringConstraints(min_length=1, max_length=1000)]  # opaque to us
+MAX_ERROR_TEXT = 500
+
+
+class ShopAnswer(BaseModel):
+    shop_id: ExternalId
+
+
+class ItemAnswer(BaseModel):
+    item_id: ExternalId
+    seller_sku: SellerSku
+    name: ShortText | None = None
+    price: Money | None = None
+    stock: Count | None = None
+    status: Label | None = None
+
+
+class OrderLineAnswer(BaseModel):
+    line_ref: ExternalId
+    seller_sku: SellerSku
+    quantity: Annotated[int, Field(gt=0, le=MAX_COUNT)]
+    unit_price: Money | None = None
+
+
+class OrderAnswer(BaseModel):
+    order_id: ExternalId
+    status: Label
+    created_at: datetime  # Unix seconds or ISO 8601, as the floor's time format says
+    updated_at: datetime
+    total: Money | None = None
+    lines: list[dict[str, Any]]
+
+
+class CountedPage(BaseModel):
+    records: list[dict[str, Any]]
+    total: Count
+
+
+class CursorPage(BaseModel):
+    records: list[dict[str, Any]]
+    next_cursor: Cursor | None = None
+
+
+class BatchAnswer(BaseModel):
+    results: list[dict[str, Any]]
+
+
+class BatchResultAnswer(BaseModel):
+    seller_sku: SellerSku
+
+
+A = TypeVar("A", bound=BaseModel)
+
+
+def read_answer(profile: FloorProfile, model: type[A], data: Any, names: dict[str, str], what: str) -> A:
+    """``data`` as ``model``, its fields found at the floor's paths in ``names`` (ours → theirs); an answer
+    that is not an object is refused as it is."""
+    renamed = {ours: dig(data, theirs) for ours, theirs in names.items()} if isinstance(data, dict) else data
+    return parse_answer(model, renamed, profile.name, what)
+
+
+def shop_id(profile: FloorProfile, data: Any) -> str:
+    return read_answer(profile, ShopAnswer, data, {"shop_id": SHOP_ID_KEY}, "shop").shop_id
+
+
+def counted_page(profile: FloorProfile, data: Any, list_key: str) -> tuple[list[dict[str, Any]], int]:
+    """One page's records and the list's total, for floors paging by page number or offset."""
+    names = {"records": list_key, "total": profile.paging.total_key}
+    page = read_answer(profile, CountedPage, data, names, "page")
+    return page.records, page.total
+
+
+def cursor_page(profile: FloorProfile, data: Any, list_key: str) -> tuple[list[dict[str, Any]], str | None]:
+    """One page's records and the next page's cursor (``None`` after the last)."""
+    names = {"records": list_key, "next_cursor": profile.paging.next_cursor_key}
+    page = read_answer(profile, CursorPage, data, names, "page")
+    return page.records, page.next_cursor
+
+
+def batch_results(profile: FloorProfile, data: Any) -> dict[str, dict[str, Any]]:
+    """A batch call's result records by seller SKU."""
+    records = read_answer(profile, BatchAnswer, data, {"results": profile.batches.results_key}, "batch").results
+    sku = {"seller_sku": profile.fields.seller_sku}
+    return {read_answer(profile, BatchResultAnswer, record, sku, "batch result").seller_sku: record
+            for record in records}
+
+
 # --- times and weights ---------------------------------------------------------------------------
 def encode_time(profile: FloorProfile, at: datetime) -> str | int:
     return int(at.timestamp()) if profile.time_format == "unix" else at.astimezone(UTC).isoformat()
@@ -80,7 +175,6 @@ def decode_weight(profile: FloorProfile, value: Any) -> Any:
 # --- listings ------------------------------------------------------------------------------------
 def canonical_listing(draft: ListingDraft) -> dict[str, Any]:
     """Our listing values under our field names, before any floor's naming."""
-    origin = ", ".join(part for part in (draft.origin_commune, draft.origin_province) if part)
     return {
         "seller_sku": draft.seller_sku,
         "name": draft.name,
@@ -98,7 +192,7 @@ def canonical_listing(draft: ListingDraft) -> dict[str, Any]:
         "ocop_stars": draft.ocop_stars,
         "ocop_valid_to": draft.ocop_valid_to.isoformat() if draft.ocop_valid_to else None,
         "certifications": list(draft.certifications),
-        "origin": origin,
+        "origin": draft.origin,
         "shelf_life_days": draft.shelf_life_days,
         "trace_url": draft.trace_url,
     }
@@ -140,41 +234,47 @@ def our_field(profile: FloorProfile, theirs: str | None) -> str | None:
     return theirs
 
 
-def item_ref(profile: FloorProfile, record: dict[str, Any]) -> ItemRef:
+def item_ref(profile: FloorProfile, record: Any) -> ItemRef:
     f = profile.fields
-    status = record.get(f.status)
+    names = {"item_id": f.item_id, "seller_sku": f.seller_sku, "name": f.name, "price": f.price,
+             "stock": f.stock, "status": f.status}
+    item = read_answer(profile, ItemAnswer, record, names, "item")
     return ItemRef(
-        seller_sku=str(record[f.seller_sku]),
-        item_id=str(record[f.item_id]),
-        name=record.get(f.name),
-        price=record.get(f.price),
-        stock=record.get(f.stock),
-        status=profile.our_item_status(str(status)) if status is not None else None,
+        seller_sku=item.seller_sku,
+        item_id=item.item_id,
+        name=item.name,
+        price=item.price,
+        stock=item.stock,
+        status=profile.our_item_status(item.status) if item.status is not None else None,
     )
 
 
 # --- orders --------------------------------------------------------------------------------------
-def order_record(profile: FloorProfile, wire: dict[str, Any]) -> OrderRecord:
+def order_record(profile: FloorProfile, record: Any) -> OrderRecord:
     f = profile.orders.fields
-    floor_status = str(wire[f.status])
-    lines = [
-        OrderLineRecord(
-            line_ref=str(line[f.line_ref]),
-            seller_sku=str(line[f.line_sku]),
-            quantity=int(line[f.line_quantity]),
-            unit_price=int(line.get(f.line_price) or 0),
-        )
-        for line in wire.get(f.lines) or []
-    ]
+    names = {"order_id": f.order_id, "status": f.status, "created_at": f.created_at, "updated_at": f.updated_at,
+             "total": f.total, "lines": f.lines}
+    order = read_answer(profile, OrderAnswer, record, names, "order")
+    line_names = {"line_ref": f.line_ref, "seller_sku": f.line_sku, "quantity": f.line_quantity,
+                  "unit_price": f.line_price}
+    lines = [read_answer(profile, OrderLineAnswer, line, line_names, "order line") for line in order.lines]
     return OrderRecord(
-        order_id=str(wire[f.order_id]),
-        status=profile.orders.statuses.get(floor_status, "open"),
-        marketplace_status=floor_status,
-        placed_at=decode_time(profile, wire[f.created_at]),
-        updated_at=decode_time(profile, wire[f.updated_at]),
-        total=int(wire.get(f.total) or 0),
-        lines=lines,
+        order_id=order.order_id,
+        status=profile.orders.statuses.get(order.status, "open"),
+        marketplace_status=order.status,
+        placed_at=_aware(order.created_at),
+        updated_at=_aware(order.updated_at),
+        total=order.total or 0,
+        lines=[
+            OrderLineRecord(line_ref=line.line_ref, seller_sku=line.seller_sku, quantity=line.quantity,
+                            unit_price=line.unit_price or 0)
+            for line in lines
+        ],
     )
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 # --- errors --------------------------------------------------------------------------------------
@@ -210,12 +310,13 @@ def kind_of(profile: FloorProfile, code: str, http_status: int) -> ErrorKind:
 def error_info(
     profile: FloorProfile, body: Any, http_status: int, retry_after_s: float | None = None
 ) -> ErrorInfo:
-    code = error_code(profile, body) or f"HTTP {http_status}"
+    code = (error_code(profile, body) or f"HTTP {http_status}")[:MAX_ERROR_TEXT]
+    field = dig(body, profile.errors.field_path)
     return ErrorInfo(
         kind=kind_of(profile, code, http_status),
         marketplace=profile.name,
         code=code,
-        message=str(dig(body, profile.errors.message_path) or ""),
-        field=our_field(profile, dig(body, profile.errors.field_path)),
+        message=str(dig(body, profile.errors.message_path) or "")[:MAX_ERROR_TEXT],
+        field=our_field(profile, str(field)[:MAX_ERROR_TEXT] if field else None),
         retry_after_s=retry_after_s,
     )

@@ -4,17 +4,22 @@ Every answer carries ``error`` (empty on success), ``message`` and ``request_id`
 data under ``response``, the token calls flat at the top level. Codes come bare (``error_auth``) or with
 a module prefix (``product.error_param``), so they are matched on their last part. HTTP status codes are
 not documented: the body decides, except that 5xx or a body that is not JSON is transient and a 429 is
-a rate-limit answer.
+a rate-limit answer. A body that is JSON but not Shopee's envelope, or a shop call's ``response`` that
+does not fit the model of the fields the client uses, is a ``malformed_answer``.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+from pydantic import BaseModel
 
+from adapters.common.answers import ShortText, json_body, malformed_answer, parse_answer
 from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
+
+M = TypeVar("M", bound=BaseModel)
 
 MARKETPLACE = "shopee"
 
@@ -94,19 +99,27 @@ def transport_failure(message: str, kind: ErrorKind = ErrorKind.transient) -> Ma
     return MarketplaceError(ErrorInfo(kind=kind, marketplace=MARKETPLACE, message=message))
 
 
-def interpret(response: httpx.Response) -> dict[str, Any]:
+class Envelope(BaseModel):
+    """What every answer carries around its data; ``error`` is empty (or null) on success."""
+
+    error: ShortText | None = None
+    message: ShortText | None = None
+    request_id: ShortText | None = None
+
+
+
+def interpret(response: httpx.Response, what: str) -> dict[str, Any]:
     """The whole body of a successful answer; raises the classified error otherwise."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
+    body = json_body(response)
     if not isinstance(body, dict):
         if response.status_code == 429:
             raise transport_failure("HTTP 429", ErrorKind.rate_limited)
-        raise transport_failure(f"HTTP {response.status_code}: answer is not JSON")
-    code = str(body.get("error") or "")
-    if code:
-        raise MarketplaceError(error_info(code, str(body.get("message") or ""), body.get("request_id")))
+        if response.status_code >= 500:
+            raise transport_failure(f"HTTP {response.status_code}: answer is not JSON")
+        raise malformed_answer(MARKETPLACE, what, f"HTTP {response.status_code}: answer is not a JSON object")
+    envelope = parse_answer(Envelope, body, MARKETPLACE, what)
+    if envelope.error:
+        raise MarketplaceError(error_info(envelope.error, envelope.message or "", envelope.request_id))
     if response.status_code == 429:
         raise transport_failure("HTTP 429", ErrorKind.rate_limited)
     if response.status_code >= 500:
@@ -114,6 +127,12 @@ def interpret(response: httpx.Response) -> dict[str, Any]:
     return body
 
 
-def response_of(response: httpx.Response) -> dict[str, Any]:
-    """The ``response`` object of a successful shop call."""
-    return interpret(response).get("response") or {}
+def answer_of(model: type[M], what: str, response: httpx.Response) -> M:
+    """A token call's answer (flat at the top level) read as ``model``."""
+    return parse_answer(model, interpret(response, what), MARKETPLACE, what)
+
+
+def response_of(model: type[M], what: str, response: httpx.Response) -> M:
+    """The ``response`` object of a successful shop call read as ``model``: a missing or null
+    ``response`` does not fit any model, so it is never taken for an empty success."""
+    return parse_answer(model, interpret(response, what).get("response"), MARKETPLACE, what)
