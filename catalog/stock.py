@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from catalog.chunks import chunked
 from catalog.models import MovementKind, Order, OrderLine, StockMovement, utcnow
 
 _SIGN = {
@@ -71,9 +72,9 @@ def record_movements(session: Session, movements: Sequence[dict[str, Any]]) -> i
     if dialect in ("sqlite", "postgresql"):
         insert = (sqlite.insert if dialect == "sqlite" else postgresql.insert)(StockMovement)
         inserted = 0
-        for start in range(0, len(rows), _CHUNK):
-            statement = insert.on_conflict_do_nothing(index_elements=["source"]).returning(StockMovement.id)
-            inserted += len(session.execute(statement, rows[start : start + _CHUNK]).all())
+        statement = insert.on_conflict_do_nothing(index_elements=["source"]).returning(StockMovement.id)
+        for chunk in chunked(rows, _CHUNK):
+            inserted += len(session.execute(statement, chunk).all())
         return inserted
     return sum(_insert_one_guarded(session, row) for row in rows)
 
@@ -101,8 +102,7 @@ def stock_levels(session: Session, sku_ids: Iterable[int] | None = None) -> dict
         return _levels(session, None)
     ids = sorted(set(sku_ids))
     levels: dict[int, StockLevel] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
+    for chunk in chunked(ids, _CHUNK):
         found = _levels(session, chunk)
         levels.update({sku_id: found.get(sku_id, NO_STOCK) for sku_id in chunk})
     return levels
@@ -140,8 +140,7 @@ def last_movement_ids(session: Session, sku_ids: Iterable[int]) -> dict[int, int
     """The newest movement id of each SKU (0 when it has none): the ledger state a stock count is made against."""
     ids = sorted(set(sku_ids))
     found: dict[int, int] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
+    for chunk in chunked(ids, _CHUNK):
         found.update(session.execute(
             sa.select(StockMovement.sku_id, sa.func.max(StockMovement.id))
             .where(StockMovement.sku_id.in_(chunk))

@@ -4,7 +4,9 @@ Shops run concurrently (each adapter keeps its own shop's rate limit); within a 
 kind through the batch endpoints. A create is persisted as ``creating`` before it is sent, and
 ``resolve_in_flight`` binds such listings by seller-SKU look-up at the start of the next run, so a
 crash never publishes a SKU twice. A shop whose marketplace stops answering is given up for this run
-after a few failed calls; its listings keep their error and are retried next run.
+after a few failed calls; its listings keep their error and are retried next run. Stored ids that are
+not ids (kept by an older version from a broken answer) are never sent: the listing is bound again by
+seller-SKU look-up first.
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from adapters.common.answers import ExternalId
 from adapters.common.contract import Adapter, ItemRef, ItemResult, ListingDraft, PriceUpdate, StockUpdate
 from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
 from adapters.common.http import HttpSettings
+from catalog.chunks import chunked
 from catalog.db import session_scope
 from catalog.models import ChannelAccount, Listing, ListingState, Sku, SyncEvent, utcnow
 from syndicator.channels import adapter_for
@@ -31,6 +36,7 @@ from syndicator.plan import AccountScope, Action, ActionKind, Plan
 Progress = Callable[[AccountScope, int, int], None]
 GIVE_UP_AFTER = 2  # consecutive calls failing for want of the marketplace, not for the item
 CREATE_CONCURRENCY = 8
+SKIPPED = "bỏ qua: sàn không phản hồi trong lần chạy này / skipped: marketplace unavailable"
 FORGOTTEN_BEFORE_SENDING = {ActionKind.update_content: "pushed_content_hash", ActionKind.update_price: "pushed_price",
                             ActionKind.update_stock: "pushed_stock"}
 
@@ -63,15 +69,26 @@ class AccountReport:
 
 
 def describe(error: ErrorInfo | None) -> str:
-    if error is None:
-        return "lỗi không rõ / unknown error"
-    code = f" [{error.code}]" if error.code else ""
-    where = f" ({error.field})" if error.field else ""
-    return f"{error.kind.value}{code}: {error.message}{where}"
+    """An outcome's error; an outcome with none is a failure nobody explained."""
+    return "lỗi không rõ / unknown error" if error is None else error.summary
 
 
 def _unavailable(marketplace: str, message: str) -> ErrorInfo:
     return ErrorInfo(kind=ErrorKind.transient, marketplace=marketplace, message=message)
+
+
+_EXTERNAL_ID = TypeAdapter(ExternalId)
+
+
+def valid_ids(item_id: str | None, sku_id: str | None) -> bool:
+    """Whether a listing's stored ids are ids a marketplace could have issued (an item id is required)."""
+    try:
+        _EXTERNAL_ID.validate_python(item_id)
+        if sku_id is not None:
+            _EXTERNAL_ID.validate_python(sku_id)
+    except ValidationError:
+        return False
+    return True
 
 
 class ShopApplier:
@@ -95,8 +112,11 @@ class ShopApplier:
         return self.failed_calls >= GIVE_UP_AFTER
 
     async def run(self) -> AccountReport:
-        by_kind = {kind: [a for a in self.actions if a.kind is kind] for kind in ActionKind}
-        self._load_refs()
+        unsendable = await self._rebind(self._load_refs())
+        self._record([Outcome(a, False, error=unsendable[a.listing_id])
+                      for a in self.actions if a.listing_id in unsendable])
+        by_kind = {kind: [a for a in self.actions if a.kind is kind and a.listing_id not in unsendable]
+                   for kind in ActionKind}
         drafts = self._drafts(by_kind[ActionKind.create] + by_kind[ActionKind.update_content])
         self._mark_creating(by_kind[ActionKind.create])
         await self._each(by_kind[ActionKind.create], lambda a: self._create(a, drafts[a.listing_id]),
@@ -126,8 +146,7 @@ class ShopApplier:
 
     # --- sending ---------------------------------------------------------------------------------
     async def _each(self, actions: list[Action], send: Callable[[Action], Any], concurrency: int) -> None:
-        for start in range(0, len(actions), concurrency):
-            chunk = actions[start : start + concurrency]
+        for chunk in chunked(actions, concurrency):
             if self.given_up:
                 self._record(self._skipped(chunk))
                 continue
@@ -149,8 +168,7 @@ class ShopApplier:
 
     async def _batches(self, actions: list[Action], size: int,
                        send: Callable[[list[Action]], Any]) -> None:
-        for start in range(0, len(actions), size):
-            batch = actions[start : start + size]
+        for batch in chunked(actions, size):
             if self.given_up:
                 self._record(self._skipped(batch))
                 continue
@@ -171,21 +189,51 @@ class ShopApplier:
         return _unavailable(self.account.marketplace, f"{type(exc).__name__}: {exc}")
 
     def _skipped(self, actions: list[Action]) -> list[Outcome]:
-        info = _unavailable(self.account.marketplace,
-                            "bỏ qua: sàn không phản hồi trong lần chạy này / skipped: marketplace unavailable")
+        info = _unavailable(self.account.marketplace, SKIPPED)
         return [Outcome(action, False, error=info) for action in actions]
 
     # --- state -----------------------------------------------------------------------------------
-    def _load_refs(self) -> None:
+    def _load_refs(self) -> dict[int, str]:
+        """The stored refs of the listings acted on; returns the seller SKUs of those whose ids are invalid."""
         ids = [a.listing_id for a in self.actions if a.kind is not ActionKind.create]
+        invalid: dict[int, str] = {}
         if not ids:
-            return
+            return invalid
         with Session(self.engine) as session:
             rows = session.execute(
                 sa.select(Listing.id, Listing.external_item_id, Listing.external_sku_id, Sku.sku)
                 .join(Sku, Sku.id == Listing.sku_id).where(Listing.id.in_(ids))
             )
-            self.refs = {lid: ItemRef(seller_sku=sku, item_id=item, sku_id=sku_id) for lid, item, sku_id, sku in rows}
+            for listing_id, item_id, sku_id, seller_sku in rows:
+                if valid_ids(item_id, sku_id):
+                    self.refs[listing_id] = ItemRef(seller_sku=seller_sku, item_id=item_id, sku_id=sku_id)
+                else:
+                    invalid[listing_id] = seller_sku
+        return invalid
+
+    async def _rebind(self, invalid: dict[int, str]) -> dict[int, ErrorInfo]:
+        """Bind listings with invalid ids by seller-SKU look-up; returns why each of those left unbound
+        is not sent in this run."""
+        unsendable: dict[int, ErrorInfo] = {}
+        for listing_id, seller_sku in invalid.items():
+            if self.given_up:
+                unsendable[listing_id] = _unavailable(self.account.marketplace, SKIPPED)
+                continue
+            try:
+                ref = await bind_by_seller_sku(self.engine, self.adapter, listing_id, seller_sku)
+            except (MarketplaceError, httpx.HTTPError) as exc:
+                self.failed_calls += 1
+                unsendable[listing_id] = self._info(exc)
+                continue
+            self.failed_calls = 0
+            if ref is None:
+                unsendable[listing_id] = ErrorInfo(
+                    kind=ErrorKind.transient, marketplace=self.account.marketplace, code="invalid_stored_id",
+                    message="mã sản phẩm đã lưu không hợp lệ và sàn không có SKU này: sẽ đăng mới ở lần chạy sau / "
+                            "stored item id invalid and the SKU is not on the marketplace: created next run")
+            else:
+                self.refs[listing_id] = ref
+        return unsendable
 
     def _drafts(self, actions: Sequence[Action]) -> dict[int, ListingDraft]:
         if not actions:
@@ -210,6 +258,8 @@ class ShopApplier:
                             .values({column: None}))
 
     def _record(self, outcomes: list[Outcome]) -> None:
+        if not outcomes:
+            return
         now = utcnow()
         with session_scope(self.engine) as session:
             session.execute(sa.insert(SyncEvent), [_event(self.run_id, o, now) for o in outcomes])
@@ -309,16 +359,24 @@ async def _resolve_shop(engine: Engine, account_id: int, listings: list[tuple[in
     found = 0
     async with adapter_for(engine, account, http) as adapter:
         for listing_id, seller_sku in listings:
-            ref = await adapter.find_by_seller_sku(seller_sku)
-            with session_scope(engine) as session:
-                listing = session.get(Listing, listing_id)
-                if ref is None:
-                    listing.state = ListingState.draft
-                else:
-                    found += 1
-                    listing.state = ListingState.live
-                    listing.external_item_id, listing.external_sku_id = ref.item_id, ref.sku_id
-                    listing.pushed_price, listing.pushed_stock = ref.price, ref.stock
-                    listing.pushed_content_hash = None  # what was sent is unknown: send the content again
-                session.add(listing)
+            if await bind_by_seller_sku(engine, adapter, listing_id, seller_sku) is not None:
+                found += 1
     return found
+
+
+async def bind_by_seller_sku(engine: Engine, adapter: Adapter, listing_id: int, seller_sku: str) -> ItemRef | None:
+    """Bind a listing to the item its shop holds under its seller SKU, or send it back to ``draft`` (to be
+    created) when there is none; returns the item found."""
+    ref = await adapter.find_by_seller_sku(seller_sku)
+    with session_scope(engine) as session:
+        listing = session.get(Listing, listing_id)
+        if ref is None:
+            listing.state = ListingState.draft
+            listing.external_item_id = listing.external_sku_id = None
+        else:
+            listing.state = ListingState.live
+            listing.external_item_id, listing.external_sku_id = ref.item_id, ref.sku_id
+            listing.pushed_price, listing.pushed_stock = ref.price, ref.stock
+            listing.pushed_content_hash = None  # what was sent is unknown: send the content again
+        session.add(listing)
+    return ref

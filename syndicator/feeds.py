@@ -12,9 +12,9 @@ from sqlmodel import Session
 from adapters import registry
 from adapters.common.contract import ListingDraft
 from adapters.partner.feed import FeedError, FeedRow, write_feed
-from catalog.db import session_scope
+from catalog.db import private_folder, session_scope
 from catalog.models import ChannelAccount, Listing, ListingState, utcnow
-from syndicator.channels import ChannelError, feed_label, feeds_folder, has_api
+from syndicator.channels import ChannelError, feeds_folder, has_api
 from syndicator.desired import listing_drafts
 from syndicator.plan import AccountScope, Action, Plan
 
@@ -31,13 +31,12 @@ class FeedReport:
 
 
 def feed_row(draft: ListingDraft) -> FeedRow:
-    origin = ", ".join(part for part in (draft.origin_commune, draft.origin_province) if part)
     return FeedRow(
         sku=draft.seller_sku, name_vi=draft.name, category=draft.category_name or draft.category_code,
         unit=draft.variant or None, price_vnd=draft.price, stock=draft.stock, weight_g=draft.weight_g,
         length_cm=draft.length_cm, width_cm=draft.width_cm, height_cm=draft.height_cm,
         shelf_life_days=draft.shelf_life_days, ocop_stars=draft.ocop_stars, ocop_valid_to=draft.ocop_valid_to,
-        gtin=draft.gtin, trace_url=draft.trace_url, origin_address=origin or None,
+        gtin=draft.gtin, trace_url=draft.trace_url, origin_address=draft.origin or None,
         cooperative_name=draft.coop_name or None, image_urls=draft.images, description_html=draft.description,
     )
 
@@ -49,11 +48,9 @@ def _write_shop(engine: Engine, account: AccountScope, listings: list[Action], c
         drafts = listing_drafts(session, account.id, wanted)
     rows = [feed_row(drafts[listing_id]) for listing_id in wanted]
     changed = [feed_row(drafts[listing_id]) for listing_id in wanted if listing_id in changed_ids]
-    folder = feeds_folder()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(feeds_folder())
     try:
-        files = write_feed(registry.floor_profile(account.marketplace), feed_label(account.coop_code, account.shop_id),
-                           rows, changed, folder)
+        files = write_feed(registry.floor_profile(account.marketplace), account.id, rows, changed, folder)
     except FeedError as exc:
         report.error = str(exc)
         return report

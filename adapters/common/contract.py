@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from adapters.common.errors import ErrorInfo
+from catalog.pricing import PriceRule
+from catalog.text import clean
 
 
 class Capabilities(BaseModel):
@@ -74,6 +76,21 @@ class ListingDraft(BaseModel):
     category_mapping: dict[str, Any] = Field(
         default_factory=dict, description="the channel account's editable category/attribute mapping"
     )
+
+    def name_with_variant(self, limit: int) -> str:
+        """Name and pack (``Chè búp Tân Cương đặc biệt - Gói 200g``) unless the name already says the pack,
+        cut at a word to at most ``limit`` characters."""
+        name, variant = clean(self.name), clean(self.variant)
+        if variant and variant.lower() not in name.lower():
+            name = f"{name} - {variant}"
+        if len(name) <= limit:
+            return name
+        return name[:limit].rsplit(" ", 1)[0].rstrip(" -,")
+
+    @property
+    def origin(self) -> str:
+        """Where it was grown or made, as a shopper reads it: ``Tân Cương, Thái Nguyên``."""
+        return ", ".join(part for part in (self.origin_commune, self.origin_province) if part)
 
 
 class ItemRef(BaseModel):
@@ -214,6 +231,9 @@ class MarketplaceSpec(BaseModel):
     ``adapter`` and ``sandbox`` are import paths (``module:attribute``) so nothing heavy loads early.
     ``open_sandbox_shop`` calls the sandbox's ``POST /_sandbox/shops`` and reads its answer;
     ``sandbox_code`` asks the sandbox for a new authorisation code for an existing shop.
+    ``price_rule`` is the fee rule a new shop starts with; ``token_refresh_ahead`` how long before an
+    access token expires the schedule renews it (zero where credentials never expire). A marketplace
+    switched off with ``enabled=False`` stays registered but is left out of every name in use.
     """
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
@@ -226,3 +246,6 @@ class MarketplaceSpec(BaseModel):
     capabilities: Capabilities
     open_sandbox_shop: Callable[[str, str], Awaitable[SandboxShopGrant]]
     sandbox_code: Callable[[str, str], Awaitable[str | None]]
+    price_rule: PriceRule = PriceRule()
+    token_refresh_ahead: timedelta = timedelta(0)
+    enabled: bool = True

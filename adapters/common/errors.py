@@ -32,6 +32,13 @@ class ErrorInfo(BaseModel):
     request_id: str | None = None
     retry_after_s: float | None = None
 
+    @property
+    def summary(self) -> str:
+        """What went wrong, as a run's log and a listing's last error show it: kind, code, message, field."""
+        code = f" [{self.code}]" if self.code else ""
+        where = f" ({self.field})" if self.field else ""
+        return f"{self.kind.value}{code}: {self.message}{where}"
+
     def __str__(self) -> str:
         where = f" [{self.field}]" if self.field else ""
         code = f"{self.code}: " if self.code else ""

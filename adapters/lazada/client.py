@@ -10,18 +10,19 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import httpx
-from pydantic import SecretStr
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field, SecretStr, StringConstraints
 
+from adapters.common.answers import MAX_MONEY, Count, ExternalId, Money, NumericId, ShortText
 from adapters.common.contract import (
     CredentialsListener,
     ItemRef,
@@ -43,9 +44,10 @@ from adapters.common.shop import TokenAdapter
 from adapters.lazada import CAPABILITIES, envelope, mapping
 from adapters.lazada.envelope import LazadaError
 from adapters.lazada.signing import sign, system_params
+from catalog.chunks import chunked
 
 log = logging.getLogger("syndicator.lazada")
-T = TypeVar("T")
+A = TypeVar("A", bound=BaseModel)
 
 MAX_SKUS_PER_CALL = 50
 LOOKUP_SKUS_PER_CALL = 100
@@ -73,18 +75,6 @@ COMPLETED_STATUSES = frozenset({"delivered"})
 ITEM_STATUSES = {"active": "live", "inactive": "unlisted", "deleted": "deleted"}
 
 
-def batched(values: Iterable[T], size: int) -> Iterator[list[T]]:
-    """Consecutive lists of at most ``size`` values (``itertools.batched`` arrives in Python 3.12)."""
-    chunk: list[T] = []
-    for value in values:
-        chunk.append(value)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def api_root(base_url: str) -> str:
     """The host root whether the caller gave ``https://api.lazada.vn`` or ``…/rest``."""
     root = base_url.rstrip("/")
@@ -99,16 +89,162 @@ def auth_root(base_url: str, credentials: ShopCredentials) -> str:
     return AUTH_HOST if host.endswith(LAZADA_HOST_SUFFIXES) else api_root(base_url)
 
 
-def whole_dong(value: Any) -> int:
-    """Lazada money (number or string such as ``"120000.00"``) as whole đồng."""
+def whole_dong(value: Any) -> Any:
+    """Lazada money (number or string such as ``"120000.00"``) as whole đồng; what is not an amount in
+    range is left for the model to refuse."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str) or len(str(value)) > 30:
+        return value
     try:
-        return int(Decimal(str(value or 0)))
+        amount = Decimal(str(value))
     except InvalidOperation:
-        return 0
+        return value
+    return int(amount) if amount.is_finite() and 0 <= amount <= MAX_MONEY else value
 
 
-def order_time(value: str) -> datetime:
-    return datetime.strptime(value, ORDER_TIME_FORMAT)
+def order_time(value: Any) -> Any:
+    """``"2026-03-02 09:23:36 +0700"`` as an aware datetime; anything else is left for the model to refuse."""
+    try:
+        return datetime.strptime(value, ORDER_TIME_FORMAT)
+    except (TypeError, ValueError):
+        return value
+
+
+# --- answers: just the fields used, each bounded (adapters/common/answers.py) -------------------------
+# Lists of results may be left out when empty [?], so they default to empty; null is refused everywhere.
+Token = Annotated[str, StringConstraints(pattern=r"^[!-~]{1,512}$")]  # printable ASCII, no blanks
+TokenLifetime = Annotated[int, Field(ge=60, le=366 * 24 * 3600)]  # seconds (10 and 30 days in practice)
+SkuText = Annotated[str, StringConstraints(max_length=200)]  # Lazada's own limit for SellerSku
+StatusText = Annotated[str, StringConstraints(max_length=40)]
+LazadaMoney = Annotated[Money, BeforeValidator(whole_dong)]
+LazadaTime = Annotated[AwareDatetime, BeforeValidator(order_time)]
+ImageUrl = Annotated[str, StringConstraints(pattern=r'^https?://[^\s<>"]{1,2000}$')]
+
+
+class CountryUser(BaseModel):
+    seller_id: ExternalId | None = None
+    user_id: ExternalId | None = None
+
+
+class TokenAnswer(BaseModel):
+    access_token: Token
+    refresh_token: Token | None = None
+    expires_in: TokenLifetime
+    refresh_expires_in: TokenLifetime | None = None
+    country: StatusText | None = None
+    account: ShortText | None = None
+    country_user_info: list[CountryUser] = []  # token/create
+    country_user_info_list: list[CountryUser] = []  # token/refresh
+
+
+class Warehouse(BaseModel):
+    sellableQuantity: Count = 0
+
+
+class ProductSku(BaseModel):
+    SellerSku: SkuText
+    SkuId: NumericId
+    Status: StatusText = ""
+    price: LazadaMoney
+    Available: Count | None = None
+    quantity: Count | None = None
+    multiWarehouseInventories: list[Warehouse] = []
+
+    @property
+    def sellable(self) -> int:
+        """What buyers can buy: the sellable bucket of every warehouse."""
+        if self.multiWarehouseInventories:
+            return sum(warehouse.sellableQuantity for warehouse in self.multiWarehouseInventories)
+        return self.Available if self.Available is not None else self.quantity or 0
+
+
+class ProductAttributes(BaseModel):
+    name: ShortText | None = None
+
+
+class Product(BaseModel):
+    item_id: NumericId
+    status: StatusText = ""
+    attributes: ProductAttributes | None = None
+    skus: list[ProductSku] = []
+
+
+class ProductsPage(BaseModel):
+    products: Annotated[list[Product], Field(max_length=PRODUCTS_PAGE_LIMIT)] = []
+
+
+class ProductsAnswer(BaseModel):
+    data: ProductsPage
+
+
+class CreatedSku(BaseModel):
+    seller_sku: SkuText
+    sku_id: NumericId
+
+
+class Created(BaseModel):
+    item_id: NumericId
+    sku_list: list[CreatedSku] = []
+    item_status: StatusText | None = None
+
+
+class CreatedAnswer(BaseModel):
+    data: Created
+
+
+class HostedImage(BaseModel):
+    url: ImageUrl
+
+
+class HostedImageData(BaseModel):
+    image: HostedImage
+
+
+class ImageAnswer(BaseModel):
+    data: HostedImageData
+
+
+class Acknowledged(BaseModel):
+    """A write whose answer carries nothing we use beyond its ``code``."""
+
+
+class Order(BaseModel):
+    order_id: NumericId
+    created_at: LazadaTime
+    updated_at: LazadaTime
+    price: LazadaMoney
+    voucher: LazadaMoney = 0
+    shipping_fee: LazadaMoney = 0
+    statuses: list[StatusText] = []
+
+
+class OrdersPage(BaseModel):
+    orders: Annotated[list[Order], Field(max_length=ORDERS_PAGE_LIMIT)] = []
+
+
+class OrdersAnswer(BaseModel):
+    data: OrdersPage
+
+
+class OrderItem(BaseModel):
+    """One unit sold."""
+
+    sku: SkuText
+    status: StatusText = ""
+    paid_price: LazadaMoney | None = None
+    item_price: LazadaMoney | None = None
+
+    @property
+    def unit_price(self) -> int:
+        return self.paid_price if self.paid_price is not None else self.item_price or 0
+
+
+class OrderItems(BaseModel):
+    order_id: NumericId
+    order_items: list[OrderItem] = []
+
+
+class OrderItemsAnswer(BaseModel):
+    data: list[OrderItems]
 
 
 def normalised_status(statuses: Iterable[str]) -> OrderStatus:
@@ -138,28 +274,20 @@ def failure(seller_sku: str, info: ErrorInfo) -> ItemResult:
 local_error = partial(common_local_error, envelope.MARKETPLACE)
 
 
-def item_refs(product: dict[str, Any]) -> list[ItemRef]:
+def item_refs(product: Product) -> list[ItemRef]:
     """One ref per SKU of a ``/products/get`` product; stock is what buyers can buy (sellable)."""
-    refs = []
-    for sku in product.get("skus") or []:
-        warehouses = sku.get("multiWarehouseInventories") or []
-        sellable = (
-            sum(int(w.get("sellableQuantity", 0)) for w in warehouses)
-            if warehouses
-            else int(sku.get("Available", sku.get("quantity", 0)))
+    return [
+        ItemRef(
+            seller_sku=sku.SellerSku,
+            item_id=product.item_id,
+            sku_id=sku.SkuId,
+            name=product.attributes.name if product.attributes else None,
+            price=sku.price,
+            stock=sku.sellable,
+            status=item_status(sku.Status or product.status),
         )
-        refs.append(
-            ItemRef(
-                seller_sku=str(sku.get("SellerSku", "")),
-                item_id=str(product.get("item_id")),
-                sku_id=str(sku.get("SkuId")),
-                name=(product.get("attributes") or {}).get("name"),
-                price=whole_dong(sku.get("price")),
-                stock=sellable,
-                status=item_status(str(sku.get("Status") or product.get("status") or "")),
-            )
-        )
-    return refs
+        for sku in product.skus
+    ]
 
 
 class LazadaAdapter(TokenAdapter):
@@ -202,57 +330,59 @@ class LazadaAdapter(TokenAdapter):
         return self.http.client.build_request("POST", url, params=system, data=params, files=files)
 
     async def _call(
-        self, method: str, path: str, params: dict[str, str] | None = None, *, files: dict[str, Any] | None = None
-    ) -> dict[str, Any]:
-        return await self._send(lambda: self._request(method, path, params or {}, files=files), envelope.interpret)
+        self, method: str, path: str, answer: type[A], params: dict[str, str] | None = None, *,
+        files: dict[str, Any] | None = None,
+    ) -> A:
+        """A seller call whose answer is read as ``answer`` (a malformed one is retried as transient)."""
+        return await self._send(lambda: self._request(method, path, params or {}, files=files),
+                                partial(envelope.answer_of, answer, path))
 
-    async def _call_once(self, method: str, path: str, params: dict[str, str]) -> dict[str, Any]:
-        return await self._send_unretried(lambda: self._request(method, path, params), envelope.interpret)
+    async def _call_once(self, method: str, path: str, answer: type[A], params: dict[str, str]) -> A:
+        return await self._send_unretried(lambda: self._request(method, path, params),
+                                          partial(envelope.answer_of, answer, path))
+
+    async def _token_call(self, path: str, params: dict[str, str]) -> ShopCredentials:
+        answer = await self.http.call(
+            lambda: self._request("POST", path, params, root=self.auth_root, with_token=False),
+            partial(envelope.answer_of, TokenAnswer, path),
+        )
+        return await self._store_tokens(answer)
 
     # --- tokens -------------------------------------------------------------------------------
     async def authorize(self, code: str) -> ShopCredentials:
-        body = await self.http.call(
-            lambda: self._request("POST", "/auth/token/create", {"code": code}, root=self.auth_root,
-                                  with_token=False),
-            envelope.interpret,
-        )
-        return await self._store_tokens(body)
+        return await self._token_call("/auth/token/create", {"code": code})
 
     async def refresh_credentials(self) -> ShopCredentials:
         refresh_token = self.credentials.refresh_token
         if refresh_token is None:
             raise MarketplaceError(local_error(envelope.ILLEGAL_REFRESH_TOKEN, "no refresh token; authorise again",
                                                "refresh_token", kind=ErrorKind.auth_expired))
-        body = await self.http.call(
-            lambda: self._request("POST", "/auth/token/refresh", {"refresh_token": refresh_token.get_secret_value()},
-                                  root=self.auth_root, with_token=False),
-            envelope.interpret,
-        )
-        return await self._store_tokens(body)
+        return await self._token_call("/auth/token/refresh", {"refresh_token": refresh_token.get_secret_value()})
 
     def _refresh_margin(self) -> timedelta:
         """48 hours ahead, or half the token's lifetime when Lazada issued a shorter one."""
         lifetime = self.credentials.extra.get("expires_in")
         return min(REFRESH_AHEAD, timedelta(seconds=int(lifetime) / 2)) if lifetime else REFRESH_AHEAD
 
-    async def _store_tokens(self, body: dict[str, Any]) -> ShopCredentials:
+    async def _store_tokens(self, answer: TokenAnswer) -> ShopCredentials:
         """Keep both tokens and the lifetimes Lazada returned (seconds), then tell the listener."""
         now = datetime.now(UTC)
-        users = body.get("country_user_info") or body.get("country_user_info_list") or []
-        seller_id = str(users[0].get("seller_id") or users[0].get("user_id")) if users else None
-        extra = {**self.credentials.extra, "expires_in": str(body["expires_in"]),
-                 "refresh_expires_in": str(body.get("refresh_expires_in", ""))}
-        extra.update({key: str(body[key]) for key in ("country", "account") if body.get(key)})
-        refresh = body.get("refresh_token")
+        users = answer.country_user_info or answer.country_user_info_list
+        seller_id = (users[0].seller_id or users[0].user_id) if users else None
+        extra = {**self.credentials.extra, "expires_in": str(answer.expires_in),
+                 "refresh_expires_in": str(answer.refresh_expires_in or "")}
+        extra.update({key: value for key, value in (("country", answer.country), ("account", answer.account))
+                      if value})
         return await self._keep(self.credentials.model_copy(
             update={
                 "shop_id": seller_id or self.credentials.shop_id,
-                "access_token": SecretStr(body["access_token"]),
-                "refresh_token": SecretStr(refresh) if refresh else self.credentials.refresh_token,
-                "access_expires_at": now + timedelta(seconds=int(body["expires_in"])),
+                "access_token": SecretStr(answer.access_token),
+                "refresh_token": SecretStr(answer.refresh_token) if answer.refresh_token
+                else self.credentials.refresh_token,
+                "access_expires_at": now + timedelta(seconds=answer.expires_in),
                 "refresh_expires_at": (
-                    now + timedelta(seconds=int(body["refresh_expires_in"]))
-                    if body.get("refresh_expires_in") else self.credentials.refresh_expires_at
+                    now + timedelta(seconds=answer.refresh_expires_in)
+                    if answer.refresh_expires_in else self.credentials.refresh_expires_at
                 ),
                 "extra": extra,
             }
@@ -262,16 +392,16 @@ class LazadaAdapter(TokenAdapter):
     async def _lookup(self, seller_skus: list[str]) -> dict[str, ItemRef]:
         """Our SKUs found on Lazada (live or not, deleted ones excluded), by seller SKU."""
         found: dict[str, ItemRef] = {}
-        for chunk in batched(dict.fromkeys(seller_skus), LOOKUP_SKUS_PER_CALL):
+        for chunk in chunked(dict.fromkeys(seller_skus), LOOKUP_SKUS_PER_CALL):
             wanted = json.dumps(list(chunk), ensure_ascii=False)
             offset, products = 0, None
-            # up to 100 SKUs a call but 50 products a page: page until a short one
-            while products is None or len(products) == PRODUCTS_PAGE_LIMIT:
-                body = await self._call("GET", "/products/get", {
+            # up to 100 SKUs a call but 50 products a page: page until a short one (or Lazada's last offset)
+            while (products is None or len(products) == PRODUCTS_PAGE_LIMIT) and offset <= PRODUCTS_MAX_OFFSET:
+                answer = await self._call("GET", "/products/get", ProductsAnswer, {
                     "filter": "all", "limit": str(PRODUCTS_PAGE_LIMIT), "offset": str(offset),
                     "sku_seller_list": wanted,
                 })
-                products = (body.get("data") or {}).get("products") or []
+                products = answer.data.products
                 for product in products:
                     found.update({ref.seller_sku: ref for ref in item_refs(product) if ref.seller_sku in chunk})
                 offset += PRODUCTS_PAGE_LIMIT
@@ -282,10 +412,10 @@ class LazadaAdapter(TokenAdapter):
 
     async def list_items(self, cursor: str | None = None) -> ItemsPage:
         offset = int(cursor or 0)
-        body = await self._call("GET", "/products/get", {
+        answer = await self._call("GET", "/products/get", ProductsAnswer, {
             "filter": "all", "limit": str(PRODUCTS_PAGE_LIMIT), "offset": str(offset),
         })
-        products = (body.get("data") or {}).get("products") or []
+        products = answer.data.products
         items = [ref for product in products for ref in item_refs(product)]
         following = offset + PRODUCTS_PAGE_LIMIT
         more = len(products) == PRODUCTS_PAGE_LIMIT and following <= PRODUCTS_MAX_OFFSET
@@ -296,15 +426,15 @@ class LazadaAdapter(TokenAdapter):
         if source.startswith(("http://", "https://")):
             if (urlsplit(source).hostname or "").endswith(LAZADA_IMAGE_HOST):
                 return source
-            payload = f'<?xml version="1.0" encoding="UTF-8"?><Request><Image><Url><![CDATA[{source}]]></Url>' \
-                      "</Image></Request>"
-            body = await self._call("POST", "/image/migrate", {"payload": payload})
+            answer = await self._call("POST", "/image/migrate", ImageAnswer,
+                                      {"payload": mapping.image_migrate_payload(source)})
         else:
             path = Path(source)
             if not path.is_file():
                 raise MarketplaceError(local_error("", f"image file not found: {source}", "images"))
-            body = await self._call("POST", "/image/upload", files={"image": (path.name, path.read_bytes())})
-        return str(body["data"]["image"]["url"])
+            answer = await self._call("POST", "/image/upload", ImageAnswer,
+                                      files={"image": (path.name, path.read_bytes())})
+        return answer.data.image.url
 
     async def _images(self, sources: list[str]) -> list[str]:
         return [await self._lazada_image(source) for source in sources[:MAX_IMAGES]]
@@ -327,18 +457,16 @@ class LazadaAdapter(TokenAdapter):
         )
 
     async def _create(self, draft: ListingDraft, params: dict[str, str]) -> ItemResult:
-        return self._created(draft, await self._call_once("POST", "/product/create", params))
+        return self._created(draft, await self._call_once("POST", "/product/create", CreatedAnswer, params))
 
     @staticmethod
-    def _created(draft: ListingDraft, body: dict[str, Any]) -> ItemResult:
-        data = body.get("data") or {}
-        skus = {str(sku.get("seller_sku")): sku for sku in data.get("sku_list") or []}
-        sku = skus.get(draft.seller_sku, {})
+    def _created(draft: ListingDraft, answer: CreatedAnswer) -> ItemResult:
+        created = answer.data
+        sku = next((sku for sku in created.sku_list if sku.seller_sku == draft.seller_sku), None)
         ref = ItemRef(
-            seller_sku=draft.seller_sku, item_id=str(data["item_id"]),
-            sku_id=str(sku["sku_id"]) if sku.get("sku_id") is not None else None,
+            seller_sku=draft.seller_sku, item_id=created.item_id, sku_id=sku.sku_id if sku else None,
             name=mapping.listing_name(draft), price=draft.price, stock=draft.stock,
-            status=item_status(str(data.get("item_status") or "active")),
+            status=item_status(created.item_status or "active"),
         )
         return ItemResult(seller_sku=draft.seller_sku, ok=True, ref=ref)
 
@@ -354,7 +482,7 @@ class LazadaAdapter(TokenAdapter):
                 return failure(ref.seller_sku, local_error("208", "item not found on Lazada", "SellerSku"))
             images = await self._images(draft.images)
             payload = mapping.update_payload(bound.item_id, str(bound.sku_id), draft, images)
-            await self._call("POST", "/product/update", {"payload": payload})
+            await self._call("POST", "/product/update", Acknowledged, {"payload": payload})
         except MarketplaceError as exc:
             if exc.retryable or exc.kind is ErrorKind.auth_expired:
                 raise
@@ -366,7 +494,7 @@ class LazadaAdapter(TokenAdapter):
         """Take the whole item offline (``/product/deactivate``); already inactive counts as done."""
         request = {"Request": {"Product": {"ItemId": ref.item_id}}}
         try:
-            await self._call("POST", "/product/deactivate", {"apiRequestBody": json.dumps(request)})
+            await self._call("POST", "/product/deactivate", Acknowledged, {"apiRequestBody": json.dumps(request)})
         except LazadaError as exc:
             if envelope.ALREADY_INACTIVE_MARK not in exc.info.message:
                 if exc.retryable or exc.kind is ErrorKind.auth_expired:
@@ -412,7 +540,7 @@ class LazadaAdapter(TokenAdapter):
                                                                      "SkuId"))
             else:
                 ready.append((index, bound, value))
-        for chunk in batched(ready, max(1, min(self.batch_size, MAX_SKUS_PER_CALL))):
+        for chunk in chunked(ready, max(1, min(self.batch_size, MAX_SKUS_PER_CALL))):
             outcomes = await self._send_batch(path, list(chunk), fields, attribute)
             results.update(zip((index for index, _, _ in chunk), outcomes, strict=True))
         return [results[index] for index in range(len(changes))]
@@ -426,7 +554,7 @@ class LazadaAdapter(TokenAdapter):
             for _, ref, value in rows
         ]
         try:
-            await self._call("POST", path, {"payload": mapping.sku_batch_payload(skus)})
+            await self._call("POST", path, Acknowledged, {"payload": mapping.sku_batch_payload(skus)})
         except MarketplaceError as exc:
             if exc.info.code in envelope.BATCH_TOO_LARGE_CODES and len(rows) > 1:
                 half = len(rows) // 2
@@ -462,7 +590,7 @@ class LazadaAdapter(TokenAdapter):
             if entry is None and current is not None and getattr(current, attribute) == value:
                 outcomes.append(self._applied(ref, value, attribute))
                 continue
-            message = str(entry.get("message")) if entry else f"not applied: {exc.info.message}"
+            message = str(entry.get("message"))[:2000] if entry else f"not applied: {exc.info.message}"
             info = exc.info.model_copy(update={"message": message, "field": str((entry or {}).get("field") or
                                                                                    attribute)})
             outcomes.append(failure(ref.seller_sku, info))
@@ -476,53 +604,52 @@ class LazadaAdapter(TokenAdapter):
         items = await self._order_items(list(orders))
         return [self._order_record(order, items.get(order_id, [])) for order_id, order in orders.items()]
 
-    async def _changed_orders(self, watermark: datetime) -> dict[str, dict[str, Any]]:
-        orders: dict[str, dict[str, Any]] = {}
+    async def _changed_orders(self, watermark: datetime) -> dict[str, Order]:
+        orders: dict[str, Order] = {}
         since = watermark.astimezone(VIETNAM).replace(microsecond=0)
         offset = 0
         while True:
-            body = await self._call("GET", "/orders/get", {
+            answer = await self._call("GET", "/orders/get", OrdersAnswer, {
                 "update_after": since.isoformat(), "sort_by": "updated_at", "sort_direction": "ASC",
                 "offset": str(offset), "limit": str(self.orders_page_limit),
             })
-            page = (body.get("data") or {}).get("orders") or []
-            orders.update({str(order["order_id"]): order for order in page})
+            page = answer.data.orders
+            orders.update({order.order_id: order for order in page})
             if len(page) < self.orders_page_limit:
                 return orders
             offset += self.orders_page_limit
             if offset > self.orders_max_offset:
-                moved = order_time(page[-1]["updated_at"])
+                moved = page[-1].updated_at
                 if moved <= since:
                     raise MarketplaceError(local_error("", f"more than {offset} orders changed at {since}",
                                                        "update_after"))
                 since, offset = moved, 0
 
-    async def _order_items(self, order_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-        items: dict[str, list[dict[str, Any]]] = {}
-        for chunk in batched(order_ids, ORDER_IDS_PER_CALL):
-            body = await self._call("GET", "/orders/items/get", {"order_ids": json.dumps([int(i) for i in chunk])})
-            for entry in body.get("data") or []:
-                items[str(entry["order_id"])] = list(entry.get("order_items") or [])
+    async def _order_items(self, order_ids: list[str]) -> dict[str, list[OrderItem]]:
+        items: dict[str, list[OrderItem]] = {}
+        for chunk in chunked(order_ids, ORDER_IDS_PER_CALL):
+            answer = await self._call("GET", "/orders/items/get", OrderItemsAnswer,
+                                      {"order_ids": json.dumps([int(i) for i in chunk])})
+            items.update({entry.order_id: entry.order_items for entry in answer.data})
         return items
 
     @staticmethod
-    def _order_record(order: dict[str, Any], items: list[dict[str, Any]]) -> OrderRecord:
+    def _order_record(order: Order, items: list[OrderItem]) -> OrderRecord:
         """One order item is one unit sold (§5.2): lines count the units of each seller SKU."""
-        order_id = str(order["order_id"])
-        statuses = [str(item.get("status", "")) for item in items] or list(order.get("statuses") or [])
+        statuses = [item.status for item in items] or order.statuses
         status = normalised_status(statuses)
         counted = items if status == "cancelled" else [
-            item for item in items if str(item.get("status", "")).lower() not in CANCELLED_STATUSES
+            item for item in items if item.status.lower() not in CANCELLED_STATUSES
         ]
-        units = Counter(str(item["sku"]) for item in counted)
-        price = {str(item["sku"]): whole_dong(item.get("paid_price") or item.get("item_price")) for item in counted}
+        units = Counter(item.sku for item in counted)
+        price = {item.sku: item.unit_price for item in counted}
         lines = [
-            OrderLineRecord(line_ref=f"{order_id}-{sku}", seller_sku=sku, quantity=quantity, unit_price=price[sku])
+            OrderLineRecord(line_ref=f"{order.order_id}-{sku}", seller_sku=sku, quantity=quantity,
+                            unit_price=price[sku])
             for sku, quantity in units.items()
         ]
-        total = whole_dong(order.get("price")) - whole_dong(order.get("voucher")) + whole_dong(order.get("shipping_fee"))
         return OrderRecord(
-            order_id=order_id, status=status, marketplace_status=",".join(sorted(set(statuses))),
-            placed_at=order_time(order["created_at"]), updated_at=order_time(order["updated_at"]),
-            total=total, lines=lines,
+            order_id=order.order_id, status=status, marketplace_status=",".join(sorted(set(statuses))),
+            placed_at=order.created_at, updated_at=order.updated_at,
+            total=order.price - order.voucher + order.shipping_fee, lines=lines,
         )

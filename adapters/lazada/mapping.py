@@ -1,4 +1,7 @@
-"""ListingDraft → Lazada product payload (reference lazada.md §4.3, §4.4, §7).
+"""ListingDraft → Lazada product payload (reference lazada.md §4.3, §4.4, §7), and the other payloads.
+
+Payloads are built by a serialiser, never by pasting text into a template: JSON by ``json.dumps``, the
+one XML payload (``/image/migrate``, which takes XML only) by ElementTree, which escapes every text node.
 
 The channel's editable category mapping may give, for the whole account or per catalog category code:
 ``primary_category`` (Lazada leaf id), ``brand`` / ``brand_id``, ``attributes`` (extra product
@@ -11,6 +14,7 @@ import json
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import Any
+from xml.etree import ElementTree
 
 from adapters.common.contract import ListingDraft
 from adapters.lazada import categories
@@ -20,6 +24,7 @@ DEFAULT_BRAND = "No Brand"
 DEFAULT_PACKAGE_CM = 10
 DEFAULT_SHELF_LIFE = "12 tháng"
 DEFAULT_COUNTRY = "Việt Nam"
+XML_PROLOG = '<?xml version="1.0" encoding="UTF-8"?>'
 
 
 def channel_mapping(draft: ListingDraft) -> dict[str, Any]:
@@ -38,10 +43,7 @@ def primary_category(draft: ListingDraft) -> str:
 
 
 def listing_name(draft: ListingDraft) -> str:
-    name = draft.name
-    if draft.variant and draft.variant.lower() not in name.lower():
-        name = f"{name} - {draft.variant}"
-    return name[:NAME_MAX]
+    return draft.name_with_variant(NAME_MAX)
 
 
 def kilograms(grams: int) -> str:
@@ -55,9 +57,8 @@ def facts(draft: ListingDraft) -> list[str]:
     lines = []
     if draft.variant:
         lines.append(f"Quy cách: {draft.variant}")
-    origin = ", ".join(part for part in (draft.origin_commune, draft.origin_province) if part)
-    if origin:
-        lines.append(f"Xuất xứ: {origin}")
+    if draft.origin:
+        lines.append(f"Xuất xứ: {draft.origin}")
     if draft.ocop_stars:
         valid = f" (hiệu lực đến {draft.ocop_valid_to:%d/%m/%Y})" if draft.ocop_valid_to else ""
         lines.append(f"Sản phẩm OCOP {draft.ocop_stars} sao{valid}")
@@ -153,3 +154,11 @@ def update_payload(item_id: str, sku_id: str, draft: ListingDraft, image_urls: l
 def sku_batch_payload(rows: list[dict[str, str]]) -> str:
     """The ``payload`` of the price and sellable-stock batch calls (PascalCase fields)."""
     return product_payload({"Skus": {"Sku": rows}})
+
+
+def image_migrate_payload(url: str) -> str:
+    """The ``payload`` of ``/image/migrate``: ``<Request><Image><Url>…</Url></Image></Request>``, the URL
+    escaped (``&`` as ``&amp;``), so no URL can close the element or add one."""
+    request = ElementTree.Element("Request")
+    ElementTree.SubElement(ElementTree.SubElement(request, "Image"), "Url").text = url
+    return XML_PROLOG + ElementTree.tostring(request, encoding="unicode")

@@ -22,7 +22,6 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
-from babel.numbers import format_decimal
 from PIL import Image, UnidentifiedImageError
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -33,6 +32,7 @@ from adapters.common.sandbox import MarketplaceSandbox, SandboxItem, SandboxOrde
 from adapters.lazada import categories, envelope
 from adapters.lazada.client import LAZADA_IMAGE_HOST, MAX_SKUS_PER_CALL, ORDER_TIME_FORMAT, VIETNAM
 from adapters.lazada.signing import sign
+from catalog.money import format_vnd
 
 TIMESTAMP_WINDOW_S = 7200
 TOKEN_PATHS = ("/auth/token/create", "/auth/token/refresh")
@@ -158,11 +158,6 @@ def parse_time(value: str, code: str) -> datetime:
     if moment.tzinfo is None:
         raise Refusal(code, f"E0{code}: Invalid date format {value}: no UTC offset")
     return moment
-
-
-def dong(amount: int) -> str:
-    """A price as a Vietnamese shopper reads it: ``120.000 ₫``."""
-    return f"{format_decimal(amount, locale='vi_VN')} ₫"
 
 
 def json_list(raw: str | None, name: str, code: str) -> list[Any]:
@@ -794,7 +789,7 @@ class LazadaSandbox(MarketplaceSandbox):
             f'<div class="pdp-block__gallery">{picture}</div>'
             f'<h1 class="pdp-mod-product-badge-title">{escape(item.name)}</h1>'
             f'<div class="pdp-review-summary"><span class="pdp-sold">Đã bán {item.sold}</span></div>'
-            f'<div class="pdp-product-price"><span class="pdp-price">{dong(item.price)}</span></div>'
+            f'<div class="pdp-product-price"><span class="pdp-price">{format_vnd(item.price)}</span></div>'
             f'<div class="pdp-mod-stock"><span class="quantity-content-default">{stock_line}</span></div>'
             f'<div class="seller-name">Nhà bán: <a href="/shop/{shop.shop_id}">{escape(shop.name)}</a></div>'
             f'<div class="pdp-product-detail">{item.description}</div>'

@@ -10,6 +10,7 @@ clerk would upload it in the seller centre (raw body or a multipart file) and pu
 from __future__ import annotations
 
 import base64
+import importlib
 import json
 import re
 import secrets
@@ -19,7 +20,6 @@ from datetime import datetime
 from html import escape
 from typing import Any, ClassVar
 
-from babel.numbers import format_decimal
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -28,6 +28,7 @@ from adapters.common.sandbox import MarketplaceSandbox, SandboxItem, SandboxOrde
 from adapters.partner import signing, wire
 from adapters.partner.feed import FeedError, read_feed
 from adapters.partner.profile import Endpoint, FloorProfile
+from catalog.money import format_vnd
 
 SKU_PATTERN = re.compile(r"^[A-Za-z0-9-]{1,50}$")
 Problem = tuple[str, str]  # (our field name, message in Vietnamese)
@@ -471,7 +472,7 @@ class PartnerSandbox(MarketplaceSandbox):
 
     # --- public pages ---------------------------------------------------------------------------------
     def product_page(self, item: SandboxItem, shop: SandboxShop) -> str:
-        price = f"{format_decimal(item.price, locale='vi_VN')} ₫"
+        price = format_vnd(item.price)
         visible = (
             f'<h1 class="product-name">{escape(item.name)}</h1>'
             f'<div class="price">{price}</div>'
@@ -481,58 +482,10 @@ class PartnerSandbox(MarketplaceSandbox):
             f'<div class="shop">{escape(shop.name)}</div>'
             f'<div class="description">{escape(item.description)}</div>'
         )
-        if self.profile.public_page == "voso_inline_rdfa":
-            body = self._rdfa(item, visible) + self._inline_record(item, shop)
-        else:
-            body = visible + self._jsonld(item)
+        write_markup = importlib.import_module(self.profile.page_module).product_markup
+        body = write_markup(item, shop, visible, self.record(item))
         return (
             f'<!doctype html><html lang="vi"><head><meta charset="utf-8">'
             f"<title>{escape(item.name)} - P{item.item_id} | {escape(self.profile.display_name)}</title>"
             f'<meta property="og:title" content="{escape(item.name)}"></head><body>{body}</body></html>'
         )
-
-    @staticmethod
-    def availability(item: SandboxItem) -> str:
-        return "http://schema.org/InStock" if item.stock > 0 else "http://schema.org/OutOfStock"
-
-    def _rdfa(self, item: SandboxItem, visible: str) -> str:
-        return (
-            f'<div prefix="schema: http://schema.org/" typeof="schema:Product" resource="#product">'
-            f'<meta property="schema:name" content="{escape(item.name)}">'
-            f'<meta property="schema:sku" content="{escape(item.seller_sku)}">'
-            f'<meta property="schema:mpn" content="P{item.item_id}">'
-            f'<meta property="schema:description" content="{escape(item.description)}">'
-            f'<div property="schema:offers" typeof="schema:Offer">'
-            f'<meta property="schema:price" content="{item.price}">'
-            f'<meta property="schema:priceCurrency" content="VND">'
-            f'<link property="schema:availability" href="{self.availability(item)}"></div>'
-            f"{visible}</div>"
-        )
-
-    def _inline_record(self, item: SandboxItem, shop: SandboxShop) -> str:
-        record = self.record(item) | {
-            "productCode": f"P{item.item_id}",
-            "merchantId": shop.shop_id,
-            "buyCount": item.sold,
-            "updateTime": int(item.updated_at.timestamp()),
-        }
-        text = json.dumps(record, ensure_ascii=False).replace("</", "<\\/")
-        return f"<script>var product = {text};</script>"
-
-    def _jsonld(self, item: SandboxItem) -> str:
-        data = {
-            "@context": "https://schema.org",
-            "@type": "Product",
-            "name": item.name,
-            "sku": item.seller_sku,
-            "description": item.description,
-            "image": item.images,
-            "offers": {
-                "@type": "Offer",
-                "price": str(item.price),
-                "priceCurrency": "VND",
-                "availability": self.availability(item).replace("http:", "https:"),
-            },
-        }
-        text = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
-        return f'<script type="application/ld+json">{text}</script>'

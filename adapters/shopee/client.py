@@ -12,11 +12,20 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 import httpx
-from pydantic import SecretStr
+from pydantic import BaseModel, Field, SecretStr, StringConstraints
 
+from adapters.common.answers import (
+    MAX_COUNT,
+    Count,
+    ExternalId,
+    Money,
+    NumericId,
+    ShortText,
+    malformed_answer,
+)
 from adapters.common.contract import (
     CredentialsListener,
     ItemRef,
@@ -37,8 +46,9 @@ from adapters.common.http import HttpSettings, MarketplaceHttp
 from adapters.common.shop import TokenAdapter
 from adapters.shopee import CAPABILITIES, envelope, mapping
 from adapters.shopee.signing import PUBLIC_PATHS, common_params
+from catalog.chunks import chunked
 
-T = TypeVar("T")
+A = TypeVar("A", bound=BaseModel)
 
 API = "/api/v2"
 MODELS_PER_CALL = 50  # update_price / update_stock: one item, at most 50 models
@@ -56,8 +66,148 @@ ORDER_DETAIL_FIELDS = "item_list,total_amount,pay_time,cancel_by,cancel_reason"
 IMAGE_HOST_MARK = "/file/"  # https://cf.shopee.vn/file/<image_id>: already on Shopee
 
 
-def chunks(values: list[T], size: int) -> list[list[T]]:
-    return [values[start: start + size] for start in range(0, len(values), size)]
+# --- answers: just the fields used, each bounded (adapters/common/answers.py) -------------------------
+# Lists of results may be left out when empty [?], so they default to empty; null is refused everywhere.
+Token = Annotated[str, StringConstraints(pattern=r"^[!-~]{1,512}$")]  # printable ASCII, no blanks
+TokenLifetime = Annotated[int, Field(ge=60, le=366 * 24 * 3600)]  # seconds (4 h in practice)
+EpochSeconds = Annotated[int, Field(ge=0, le=4_102_444_800)]  # up to 2100-01-01
+SellerSku = Annotated[str, StringConstraints(max_length=100)]  # Shopee's own limit for item_sku
+Status = Annotated[str, StringConstraints(max_length=40)]
+Offset = Count | Literal[""]  # search_item answers a number, or "" on the last page
+
+
+class TokenAnswer(BaseModel):
+    access_token: Token
+    refresh_token: Token
+    expire_in: TokenLifetime
+
+
+class PriceInfo(BaseModel):
+    original_price: Money
+
+
+class StockSummary(BaseModel):
+    total_available_stock: Count
+
+
+class StockInfo(BaseModel):
+    summary_info: StockSummary
+
+
+class BaseInfo(BaseModel):
+    item_id: NumericId
+    item_sku: SellerSku = ""
+    item_name: ShortText | None = None
+    item_status: Status
+    price_info: list[PriceInfo] = []  # absent when the item has variants
+    stock_info_v2: StockInfo | None = None
+
+
+class BaseInfoAnswer(BaseModel):
+    item_list: list[BaseInfo] = []
+
+
+class SearchAnswer(BaseModel):
+    item_id_list: list[NumericId] = []
+    next_offset: Offset = ""
+
+
+class ListedItem(BaseModel):
+    item_id: NumericId
+
+
+class ItemListAnswer(BaseModel):
+    item: list[ListedItem] = []
+    has_next_page: bool
+    next_offset: Count
+
+
+class ImageInfo(BaseModel):
+    image_id: ExternalId
+
+
+class ImageAnswer(BaseModel):
+    image_info: ImageInfo
+
+
+class ItemAnswer(BaseModel):
+    """add_item and update_item name the item they wrote."""
+
+    item_id: NumericId
+
+
+class ItemOutcome(BaseModel):
+    item_id: NumericId
+    failed_reason: ShortText = ""
+
+    @property
+    def key(self) -> str:
+        return self.item_id
+
+
+class ModelOutcome(BaseModel):
+    model_id: NumericId
+    failed_reason: ShortText = ""
+
+    @property
+    def key(self) -> str:
+        return self.model_id
+
+
+O = TypeVar("O", ItemOutcome, ModelOutcome)
+
+
+class Outcomes(BaseModel, Generic[O]):
+    """A write on several items (unlist_item) or models (update_price, update_stock): each one sent is
+    in one of the two lists."""
+
+    success_list: list[O] = []
+    failure_list: list[O] = []
+
+    def error_for(self, api: str, wanted: str, field: str) -> ErrorInfo | None:
+        """Why ``wanted`` failed, or ``None`` if it is listed as done. In neither list, nothing says it
+        was done: a malformed answer."""
+        if (failed := next((entry for entry in self.failure_list if entry.key == wanted), None)) is not None:
+            return local_error("", failed.failed_reason, field)
+        if any(entry.key == wanted for entry in self.success_list):
+            return None
+        return malformed_answer(envelope.MARKETPLACE, api, f"{wanted} is in neither success_list nor "
+                                                           "failure_list").info
+
+
+class OrderSn(BaseModel):
+    order_sn: ExternalId
+
+
+class OrderListAnswer(BaseModel):
+    order_list: list[OrderSn] = []
+    more: bool
+    next_cursor: ExternalId | Literal[""] = ""
+
+
+class OrderedModel(BaseModel):
+    item_id: NumericId
+    model_id: NumericId
+    item_sku: SellerSku = ""
+    model_sku: SellerSku = ""
+    model_quantity_purchased: Annotated[int, Field(ge=1, le=MAX_COUNT)]
+    model_original_price: Money = 0
+    model_discounted_price: Money = 0  # 0 for bundle deals
+
+
+class OrderDetail(BaseModel):
+    order_sn: ExternalId
+    order_status: Status
+    create_time: EpochSeconds
+    update_time: EpochSeconds
+    total_amount: Money
+    item_list: list[OrderedModel]  # asked for in response_optional_fields
+
+
+class OrderDetailAnswer(BaseModel):
+    order_list: list[OrderDetail] = []
+
+
 
 
 def order_status(shopee_status: str) -> OrderStatus:
@@ -69,8 +219,8 @@ def epoch(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def from_epoch(seconds: Any) -> datetime:
-    return datetime.fromtimestamp(int(seconds or 0), UTC)
+def from_epoch(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 def failure(seller_sku: str, info: ErrorInfo) -> ItemResult:
@@ -80,18 +230,23 @@ def failure(seller_sku: str, info: ErrorInfo) -> ItemResult:
 local_error = partial(common_local_error, envelope.MARKETPLACE)
 
 
-def item_ref(item: dict[str, Any]) -> ItemRef:
+def item_ref(item: BaseInfo) -> ItemRef:
     """An ItemRef from a ``get_item_base_info`` item (an item without variants)."""
-    prices = item.get("price_info") or [{}]
-    summary = (item.get("stock_info_v2") or {}).get("summary_info") or {}
     return ItemRef(
-        seller_sku=str(item.get("item_sku") or ""),
-        item_id=str(item["item_id"]),
-        name=item.get("item_name"),
-        price=int(prices[0].get("original_price") or 0),
-        stock=int(summary.get("total_available_stock") or 0),
-        status=ITEM_STATUSES.get(str(item.get("item_status")), str(item.get("item_status", "")).lower()),
+        seller_sku=item.item_sku,
+        item_id=item.item_id,
+        name=item.item_name,
+        price=item.price_info[0].original_price if item.price_info else 0,
+        stock=item.stock_info_v2.summary_info.total_available_stock if item.stock_info_v2 else 0,
+        status=ITEM_STATUSES.get(item.item_status, item.item_status.lower()),
     )
+
+
+def next_offset(what: str, offset: int, following: int) -> str:
+    """Offsets only grow: an answer whose next page does not come after this one would page forever."""
+    if following <= offset:
+        raise malformed_answer(envelope.MARKETPLACE, what, f"next_offset {following} does not pass {offset}")
+    return str(following)
 
 
 def window_starts(since: datetime, until: datetime) -> Iterator[tuple[datetime, datetime]]:
@@ -152,18 +307,25 @@ class ShopeeAdapter(TokenAdapter):
             return self.http.client.build_request("POST", path, params=params, files=files)
         return self.http.client.build_request("POST", path, params=params, json=body or {})
 
-    async def _call(self, method: str, api: str, **parts: Any) -> dict[str, Any]:
-        return await self._send(lambda: self._request(method, api, **parts), envelope.response_of)
+    async def _call(self, method: str, api: str, answer: type[A], **parts: Any) -> A:
+        """A shop call whose ``response`` is read as ``answer`` (a malformed one is retried as transient)."""
+        return await self._send(lambda: self._request(method, api, **parts),
+                                partial(envelope.response_of, answer, api))
 
-    async def _call_unretried(self, method: str, api: str, **parts: Any) -> dict[str, Any]:
-        return await self._send_unretried(lambda: self._request(method, api, **parts), envelope.response_of)
+    async def _call_unretried(self, method: str, api: str, answer: type[A], **parts: Any) -> A:
+        return await self._send_unretried(lambda: self._request(method, api, **parts),
+                                          partial(envelope.response_of, answer, api))
+
+    async def _token_call(self, api: str, body: dict[str, Any]) -> ShopCredentials:
+        answer = await self.http.call(lambda: self._request("POST", api, body=body),
+                                      partial(envelope.answer_of, TokenAnswer, api))
+        return await self._store_tokens(answer)
 
     # --- tokens -------------------------------------------------------------------------------
     async def authorize(self, code: str) -> ShopCredentials:
         """``auth/token/get``: the one-time code from the seller's consent for this shop's tokens."""
-        body = {"code": code, "partner_id": self.partner_id, "shop_id": self.shop_id}
-        answer = await self.http.call(lambda: self._request("POST", "auth/token/get", body=body), envelope.interpret)
-        return await self._store_tokens(answer)
+        return await self._token_call("auth/token/get",
+                                      {"code": code, "partner_id": self.partner_id, "shop_id": self.shop_id})
 
     async def refresh_credentials(self) -> ShopCredentials:
         """``auth/access_token/get``: the refresh token is single use, so the new pair is kept at once."""
@@ -171,53 +333,51 @@ class ShopeeAdapter(TokenAdapter):
         if refresh_token is None:
             raise MarketplaceError(local_error(envelope.ERROR_REFRESH_TOKEN, "no refresh token; authorise again",
                                                "refresh_token", kind=ErrorKind.auth_expired))
-        body = {"refresh_token": refresh_token.get_secret_value(), "partner_id": self.partner_id,
-                "shop_id": self.shop_id}
-        answer = await self.http.call(lambda: self._request("POST", "auth/access_token/get", body=body),
-                                      envelope.interpret)
-        return await self._store_tokens(answer)
+        return await self._token_call("auth/access_token/get", {
+            "refresh_token": refresh_token.get_secret_value(), "partner_id": self.partner_id,
+            "shop_id": self.shop_id})
 
-    async def _store_tokens(self, answer: dict[str, Any]) -> ShopCredentials:
+    async def _store_tokens(self, answer: TokenAnswer) -> ShopCredentials:
         now = datetime.now(UTC)
         return await self._keep(self.credentials.model_copy(update={
-            "access_token": SecretStr(str(answer["access_token"])),
-            "refresh_token": SecretStr(str(answer["refresh_token"])),
-            "access_expires_at": now + timedelta(seconds=int(answer["expire_in"])),
+            "access_token": SecretStr(answer.access_token),
+            "refresh_token": SecretStr(answer.refresh_token),
+            "access_expires_at": now + timedelta(seconds=answer.expire_in),
             "refresh_expires_at": now + timedelta(days=30),
         }))
 
     # --- reading items ------------------------------------------------------------------------
     async def _base_info(self, item_ids: list[str]) -> list[ItemRef]:
         refs = []
-        for chunk in chunks(item_ids, IDS_PER_CALL):
-            answer = await self._call("GET", "product/get_item_base_info",
+        for chunk in chunked(item_ids, IDS_PER_CALL):
+            answer = await self._call("GET", "product/get_item_base_info", BaseInfoAnswer,
                                       query={"item_id_list": ",".join(chunk)})
-            refs += [item_ref(item) for item in answer.get("item_list") or []]
+            refs += [item_ref(item) for item in answer.item_list]
         return refs
 
     async def find_by_seller_sku(self, seller_sku: str) -> ItemRef | None:
         """``product/search_item`` by ``item_sku``, confirmed by each item's own SKU (the search is loose)."""
-        offset = ""
+        offset = 0
         while True:
-            answer = await self._call("GET", "product/search_item", query={
-                "item_sku": seller_sku, "page_size": str(ITEMS_PAGE_SIZE), "offset": offset,
+            answer = await self._call("GET", "product/search_item", SearchAnswer, query={
+                "item_sku": seller_sku, "page_size": str(ITEMS_PAGE_SIZE), "offset": str(offset or ""),
                 "item_status": list(LISTED_STATUSES),
             })
-            ids = [str(item_id) for item_id in answer.get("item_id_list") or []]
-            matches = [ref for ref in await self._base_info(ids) if ref.seller_sku == seller_sku]
+            matches = [ref for ref in await self._base_info(answer.item_id_list) if ref.seller_sku == seller_sku]
             if matches:
                 return matches[0]
-            offset = str(answer.get("next_offset") or "")
-            if not ids or not offset:
+            if not answer.item_id_list or answer.next_offset in ("", 0):
                 return None
+            offset = int(next_offset("product/search_item", offset, answer.next_offset))
 
     async def list_items(self, cursor: str | None = None) -> ItemsPage:
-        answer = await self._call("GET", "product/get_item_list", query={
-            "offset": cursor or "0", "page_size": str(self.items_page_size), "item_status": list(LISTED_STATUSES),
+        offset = int(cursor or 0)
+        answer = await self._call("GET", "product/get_item_list", ItemListAnswer, query={
+            "offset": str(offset), "page_size": str(self.items_page_size), "item_status": list(LISTED_STATUSES),
         })
-        ids = [str(item["item_id"]) for item in answer.get("item") or []]
-        following = str(answer["next_offset"]) if answer.get("has_next_page") else None
-        return ItemsPage(items=await self._base_info(ids), next_cursor=following)
+        following = next_offset("product/get_item_list", offset, answer.next_offset) if answer.has_next_page \
+            else None
+        return ItemsPage(items=await self._base_info([item.item_id for item in answer.item]), next_cursor=following)
 
     # --- images -------------------------------------------------------------------------------
     async def _image_bytes(self, source: str) -> tuple[str, bytes]:
@@ -239,8 +399,9 @@ class ShopeeAdapter(TokenAdapter):
             return source.rsplit(IMAGE_HOST_MARK, 1)[-1]
         name, content = await self._image_bytes(source)
         kind = mimetypes.guess_type(name)[0] or "image/jpeg"
-        answer = await self._call("POST", "media_space/upload_image", files={"image": (name, content, kind)})
-        return str(answer["image_info"]["image_id"])
+        answer = await self._call("POST", "media_space/upload_image", ImageAnswer,
+                                  files={"image": (name, content, kind)})
+        return answer.image_info.image_id
 
     async def _image_ids(self, sources: list[str]) -> list[str]:
         return [await self._image_id(source) for source in sources[: CAPABILITIES.max_images]]
@@ -260,8 +421,8 @@ class ShopeeAdapter(TokenAdapter):
         body = mapping.add_item_body(draft, image_ids)
 
         async def send() -> ItemResult:
-            answer = await self._call_unretried("POST", "product/add_item", body=body)
-            ref = ItemRef(seller_sku=draft.seller_sku, item_id=str(answer["item_id"]), name=body["item_name"],
+            answer = await self._call_unretried("POST", "product/add_item", ItemAnswer, body=body)
+            ref = ItemRef(seller_sku=draft.seller_sku, item_id=answer.item_id, name=body["item_name"],
                           price=draft.price, stock=draft.stock, status="live")
             return ItemResult(seller_sku=draft.seller_sku, ok=True, ref=ref)
 
@@ -272,7 +433,7 @@ class ShopeeAdapter(TokenAdapter):
         try:
             image_ids = await self._image_ids(draft.images)
             body = mapping.update_item_body(int(ref.item_id), draft, image_ids)
-            await self._call("POST", "product/update_item", body=body)
+            await self._call("POST", "product/update_item", ItemAnswer, body=body)
         except MarketplaceError as exc:
             if exc.kind is ErrorKind.auth_expired:
                 raise
@@ -283,14 +444,14 @@ class ShopeeAdapter(TokenAdapter):
     async def delist(self, ref: ItemRef) -> ItemResult:
         """``unlist_item`` with ``unlist: true``; the item stays in the shop, hidden from buyers."""
         try:
-            answer = await self._call("POST", "product/unlist_item",
+            answer = await self._call("POST", "product/unlist_item", Outcomes[ItemOutcome],
                                       body={"item_list": [{"item_id": int(ref.item_id), "unlist": True}]})
         except MarketplaceError as exc:
             if exc.kind is ErrorKind.auth_expired:
                 raise
             return failure(ref.seller_sku, exc.info)
-        if failed := answer.get("failure_list"):
-            return failure(ref.seller_sku, local_error("", str(failed[0].get("failed_reason") or ""), "item_id"))
+        if info := answer.error_for("product/unlist_item", ref.item_id, "item_id"):
+            return failure(ref.seller_sku, info)
         return ItemResult(seller_sku=ref.seller_sku, ok=True, ref=ref.model_copy(update={"status": "unlisted"}))
 
     # --- prices and stock ---------------------------------------------------------------------
@@ -315,7 +476,7 @@ class ShopeeAdapter(TokenAdapter):
             by_item.setdefault(ref.item_id, []).append(index)
         results: dict[int, ItemResult] = {}
         for item_id, indexes in by_item.items():
-            for chunk in chunks(indexes, MODELS_PER_CALL):
+            for chunk in chunked(indexes, MODELS_PER_CALL):
                 rows = [(index, *changes[index]) for index in chunk]
                 results.update(await self._send_item(api, list_key, attribute, item_id, rows, fields))
         return [results[index] for index in range(len(changes))]
@@ -326,21 +487,18 @@ class ShopeeAdapter(TokenAdapter):
         body = {"item_id": int(item_id),
                 list_key: [{"model_id": int(ref.sku_id or 0), **fields(value)} for _, ref, value in rows]}
         try:
-            answer = await self._call("POST", api, body=body)
+            answer = await self._call("POST", api, Outcomes[ModelOutcome], body=body)
         except MarketplaceError as exc:
             if exc.kind is ErrorKind.auth_expired:
                 raise
             return {index: failure(ref.seller_sku, exc.info) for index, ref, _ in rows}
-        failed = {int(entry.get("model_id") or 0): entry for entry in answer.get("failure_list") or []}
         outcome = {}
         for index, ref, value in rows:
-            entry = failed.get(int(ref.sku_id or 0))
-            if entry is None:
+            if info := answer.error_for(api, str(int(ref.sku_id or 0)), attribute):
+                outcome[index] = failure(ref.seller_sku, info)
+            else:
                 outcome[index] = ItemResult(seller_sku=ref.seller_sku, ok=True,
                                             ref=ref.model_copy(update={attribute: value}))
-            else:
-                outcome[index] = failure(ref.seller_sku, local_error("", str(entry.get("failed_reason") or ""),
-                                                                     attribute))
         return outcome
 
     # --- orders -------------------------------------------------------------------------------
@@ -350,43 +508,44 @@ class ShopeeAdapter(TokenAdapter):
         order_sns: list[str] = []
         for start, end in window_starts(watermark, datetime.now(UTC)):
             order_sns += await self._order_sns(start, end)
-        details = []
-        for chunk in chunks(list(dict.fromkeys(order_sns)), IDS_PER_CALL):
-            answer = await self._call("GET", "order/get_order_detail", query={
+        details: list[OrderDetail] = []
+        for chunk in chunked(list(dict.fromkeys(order_sns)), IDS_PER_CALL):
+            answer = await self._call("GET", "order/get_order_detail", OrderDetailAnswer, query={
                 "order_sn_list": ",".join(chunk), "response_optional_fields": ORDER_DETAIL_FIELDS,
             })
-            details += answer.get("order_list") or []
+            details += answer.order_list
         return [self._order_record(order) for order in details]
 
     async def _order_sns(self, start: datetime, end: datetime) -> list[str]:
         sns: list[str] = []
         cursor = ""
         while True:
-            answer = await self._call("GET", "order/get_order_list", query={
+            answer = await self._call("GET", "order/get_order_list", OrderListAnswer, query={
                 "time_range_field": "update_time", "time_from": str(epoch(start)), "time_to": str(epoch(end)),
                 "page_size": str(self.orders_page_size), "cursor": cursor, "response_optional_fields": "order_status",
             })
-            sns += [str(order["order_sn"]) for order in answer.get("order_list") or []]
-            if not answer.get("more"):
+            sns += [order.order_sn for order in answer.order_list]
+            if not answer.more:
                 return sns
-            cursor = str(answer.get("next_cursor") or "")
+            if answer.next_cursor in ("", cursor):
+                raise malformed_answer(envelope.MARKETPLACE, "order/get_order_list",
+                                       f"more pages, but next_cursor {answer.next_cursor!r} does not move on")
+            cursor = answer.next_cursor
 
     @staticmethod
-    def _order_record(order: dict[str, Any]) -> OrderRecord:
+    def _order_record(order: OrderDetail) -> OrderRecord:
         """One line per (item, model); the SKU is the model's, else the item's (§4)."""
-        order_sn = str(order["order_sn"])
         lines = [
             OrderLineRecord(
-                line_ref=f"{order_sn}-{line.get('item_id')}-{line.get('model_id') or 0}",
-                seller_sku=str(line.get("model_sku") or line.get("item_sku") or ""),
-                quantity=int(line["model_quantity_purchased"]),
-                unit_price=int(line.get("model_discounted_price") or line.get("model_original_price") or 0),
+                line_ref=f"{order.order_sn}-{line.item_id}-{line.model_id}",
+                seller_sku=line.model_sku or line.item_sku,
+                quantity=line.model_quantity_purchased,
+                unit_price=line.model_discounted_price or line.model_original_price,
             )
-            for line in order.get("item_list") or []
+            for line in order.item_list
         ]
-        status = str(order.get("order_status") or "")
         return OrderRecord(
-            order_id=order_sn, status=order_status(status), marketplace_status=status,
-            placed_at=from_epoch(order.get("create_time")), updated_at=from_epoch(order.get("update_time")),
-            total=int(order.get("total_amount") or 0), lines=lines,
+            order_id=order.order_sn, status=order_status(order.order_status), marketplace_status=order.order_status,
+            placed_at=from_epoch(order.create_time), updated_at=from_epoch(order.update_time),
+            total=order.total_amount, lines=lines,
         )

@@ -36,25 +36,18 @@ def category(draft: ListingDraft) -> categories.ShopeeCategory:
 
 
 def item_name(draft: ListingDraft) -> str:
-    """Name and pack (``Chè búp Tân Cương đặc biệt - Gói 200g``), cut at a word to Shopee's limit."""
-    name = clean(draft.name)
-    variant = clean(draft.variant)
-    if variant and variant.lower() not in name.lower():
-        name = f"{name} - {variant}"
-    if len(name) <= NAME_MAX:
-        return name
-    return name[:NAME_MAX].rsplit(" ", 1)[0].rstrip(" -,")
+    """Name and pack, cut at a word to Shopee's limit."""
+    return draft.name_with_variant(NAME_MAX)
 
 
 def description(draft: ListingDraft) -> str:
     """Plain text (Shopee shows no HTML): the co-op's words, then the facts a shopper checks."""
-    origin = ", ".join(part for part in (draft.origin_commune, draft.origin_province) if part)
     ocop = f"OCOP {draft.ocop_stars} sao" if draft.ocop_stars else ""
     if ocop and draft.ocop_valid_to:
         ocop += f", hiệu lực đến {draft.ocop_valid_to:%d/%m/%Y}"
     facts = [
         ("Quy cách", draft.variant),
-        ("Nơi sản xuất", origin),
+        ("Nơi sản xuất", draft.origin),
         ("Chứng nhận", ", ".join(draft.certifications)),
         ("Sản phẩm", ocop),
         ("Hạn sử dụng", f"{draft.shelf_life_days} ngày" if draft.shelf_life_days else ""),
