@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
+from catalog.settings import DEFAULT_LANG, settings
 
-DEFAULT_LANG = "vi"
 LANGS = ("vi", "en")
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -112,6 +111,50 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "a CSV file must be saved as UTF-8 (in Excel: Save As › CSV UTF-8)",
     },
     "file_unreadable": {"vi": "không đọc được tệp: {detail}", "en": "cannot read the file: {detail}"},
+    "file_damaged": {
+        "vi": "không đọc được tệp: tệp .xlsx bị hỏng hoặc không phải bảng tính Excel ({detail})",
+        "en": "cannot read the file: the .xlsx file is damaged or not an Excel workbook ({detail})",
+    },
+    "file_xml": {
+        "vi": "không đọc được tệp: XML trong tệp .xlsx bị hỏng ({detail})",
+        "en": "cannot read the file: the XML inside the .xlsx file is broken ({detail})",
+    },
+    "file_xml_entities": {
+        "vi": "không đọc được tệp: tệp .xlsx khai báo DTD/thực thể XML, không được phép",
+        "en": "cannot read the file: the .xlsx file declares a DTD or XML entities, which are not allowed",
+    },
+    "file_too_large": {
+        "vi": "tệp quá lớn: hơn {limit_mb} MB dữ liệu (tệp .xlsx tính khi giải nén); hãy chia thành nhiều tệp",
+        "en": "the file is too large: more than {limit_mb} MB of data (an .xlsx counted unpacked); split it",
+    },
+    "file_too_many_parts": {
+        "vi": "tệp .xlsx có quá nhiều phần ({count}, tối đa {limit})",
+        "en": "the .xlsx file has too many parts ({count}, at most {limit})",
+    },
+    "file_too_many_rows": {
+        "vi": "tệp có hơn {limit} dòng; hãy chia thành nhiều tệp, mỗi tệp tối đa {limit} dòng",
+        "en": "the file has more than {limit} rows; split it into files of at most {limit} rows",
+    },
+    "cell_too_long": {
+        "vi": "ô dài {length} ký tự, tối đa {limit}",
+        "en": "the cell is {length} characters long, at most {limit}",
+    },
+    "control_character": {
+        "vi": "có ký tự điều khiển không được phép ({code})",
+        "en": "holds a control character that is not allowed ({code})",
+    },
+    "price_too_high": {
+        "vi": "giá quá cao: «{value}», tối đa {max}",
+        "en": "the price is too high: «{value}», at most {max}",
+    },
+    "number_too_large": {
+        "vi": "«{value}» quá lớn, tối đa {max}",
+        "en": "«{value}» is too large, at most {max}",
+    },
+    "database_busy": {
+        "vi": "cơ sở dữ liệu đang bận (một việc khác đang ghi), thử lại sau",
+        "en": "the database is busy (another task is writing), try again later",
+    },
     "sku_repeated": {
         "vi": "SKU «{value}» đã có ở dòng {first}",
         "en": "SKU «{value}» already appears on row {first}",
@@ -183,7 +226,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 def current_lang() -> str:
-    lang = os.environ.get("SYNDICATOR_LANG", DEFAULT_LANG).strip().lower()[:2]
+    lang = settings().lang.strip().lower()[:2]
     return lang if lang in LANGS else DEFAULT_LANG
 
 

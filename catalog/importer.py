@@ -2,11 +2,12 @@
 
 Re-importing the same file changes nothing; ``dry_run`` reports what would change and writes nothing.
 The stock column sets on-hand stock through the ledger (one counted movement per SKU that differs).
+The file is read and checked before the database is written, so the write lock is held only for the
+writing (a file is at most :data:`catalog.limits.SPREADSHEET_LIMITS` rows).
 """
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,9 +19,18 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from catalog.categories import ensure_categories
+from catalog.chunks import chunked
+from catalog.db import busy_refused
 from catalog.i18n import t
 from catalog.models import Coop, MovementKind, Product, Sku, utcnow
-from catalog.spreadsheet import COLUMN_BY_FIELD, Sheet, UnsupportedFile, header_label, open_sheet
+from catalog.spreadsheet import (
+    COLUMN_BY_FIELD,
+    Sheet,
+    SpreadsheetRefused,
+    UnsupportedFile,
+    header_label,
+    open_sheet,
+)
 from catalog.stock import count_movement, last_movement_ids, record_movements, stock_levels
 from catalog.validation import PRODUCT_FIELDS, ProductRow, RowError, validate_row
 
@@ -83,8 +93,11 @@ def import_file(engine: Engine, path: Path, coop_code: str | None = None, dry_ru
     """Check every row of ``path`` (.xlsx or .csv); write them all, or — if any is bad — none, listing every error.
 
     ``coop_code`` is the co-op for rows without one (and the only co-op the file may touch).
-    ``progress(done, total)`` is called as rows are read. Rows are read one by one and written in batches
-    inside one transaction, committed only when the whole file was good (and this is not a dry run).
+    ``progress(done, total)`` is called as rows are read. Every row is read and checked first; then the
+    good rows are written in batches inside one transaction, committed only when the whole file was good
+    (and this is not a dry run). A file past the limits, or damaged, is one error on row 0 (or on the row
+    where reading stopped). Raises :class:`~catalog.db.DatabaseBusy` when another process holds the
+    database's write lock past the busy timeout.
     """
     report = ImportReport(dry_run=dry_run)
     coop = coop_code.strip().upper() if coop_code else None
@@ -92,19 +105,25 @@ def import_file(engine: Engine, path: Path, coop_code: str | None = None, dry_ru
         with open_sheet(Path(path)) as sheet:
             report.errors.extend(_header_errors(sheet, coop, lang))
             report.warnings.extend(t("header_unknown", lang, column=name) for name in sheet.unknown)
-            if not report.errors:
-                with _Import(engine, report, lang) as batches:
-                    _read_rows(sheet, coop, batches, progress, lang)
+            rows = [] if report.errors else _read_rows(sheet, coop, report, progress, lang)
     except UnsupportedFile as error:
-        report.errors.append(RowError(0, "", t("file_type", lang, value=str(error))))
-        return report
+        return _refused(report, 0, t("file_type", lang, value=str(error)))
     except UnicodeDecodeError:
-        report.errors.append(RowError(0, "", t("file_encoding", lang)))
-        return report
-    except (OSError, KeyError, zipfile.BadZipFile) as error:
-        report.errors.append(RowError(0, "", t("file_unreadable", lang, detail=str(error))))
-        return report
+        return _refused(report, 0, t("file_encoding", lang))
+    except SpreadsheetRefused as refused:
+        return _refused(report, refused.row, refused.message(lang))
+    except OSError as error:
+        return _refused(report, 0, t("file_unreadable", lang, detail=error.strerror or type(error).__name__))
+    if rows:
+        with busy_refused(lang), _Import(engine, report, lang) as batches:
+            for number, row in rows:
+                batches.add(number, row)
     return _labelled(report, sheet, lang)
+
+
+def _refused(report: ImportReport, row: int, message: str) -> ImportReport:
+    report.errors.append(RowError(row, "", message))
+    return report
 
 
 def _header_errors(sheet: Sheet, coop: str | None, lang: str | None) -> list[RowError]:
@@ -120,22 +139,25 @@ def _header_errors(sheet: Sheet, coop: str | None, lang: str | None) -> list[Row
     return errors
 
 
-def _read_rows(sheet: Sheet, coop: str | None, batches: _Import, progress: Progress | None,
-               lang: str | None) -> None:
+def _read_rows(sheet: Sheet, coop: str | None, report: ImportReport, progress: Progress | None,
+               lang: str | None) -> list[tuple[int, ProductRow]]:
+    """Every row checked on its own; the good ones with their row numbers, the errors into ``report``."""
+    good: list[tuple[int, ProductRow]] = []
     done = 0
     for done, (number, raw) in enumerate(sheet.rows(), start=1):
-        batches.report.rows += 1
+        report.rows += 1
         row, errors = validate_row(raw, number, default_coop=coop, lang=lang)
-        batches.report.errors.extend(errors)
+        report.errors.extend(errors)
         if row is not None and coop is not None and row.coop_code != coop:
-            batches.report.errors.append(
+            report.errors.append(
                 RowError(number, "coop_code", t("coop_mismatch", lang, value=row.coop_code, coop=coop)))
         elif row is not None:
-            batches.add(number, row)
+            good.append((number, row))
         if progress is not None:
             progress(done, max(sheet.total or 0, done))
     if progress is not None:
         progress(done, done)
+    return good
 
 
 def _labelled(report: ImportReport, sheet: Sheet, lang: str | None) -> ImportReport:
@@ -194,11 +216,7 @@ class _Conflicts:
 
 
 class _Import:
-    """Rows written in batches inside one transaction, committed only if no row anywhere had an error.
-
-    Memory stays level however long the file: only one batch of rows and each SKU's first row number
-    (and each product's first description) are held.
-    """
+    """Rows written in batches inside one transaction, committed only if no row anywhere had an error."""
 
     def __init__(self, engine: Engine, report: ImportReport, lang: str | None) -> None:
         self.engine = engine
@@ -245,8 +263,6 @@ class _Import:
             self.session.close()
 
 
-def _chunks(values: Sequence[Any]) -> list[Sequence[Any]]:
-    return [values[start : start + _CHUNK] for start in range(0, len(values), _CHUNK)]
 
 
 # Database columns named by the spreadsheet column they come from.
@@ -300,7 +316,7 @@ class _Plan:
 
     def _skus(self, codes: list[str]) -> dict[str, tuple[Sku, int, str]]:
         found: dict[str, tuple[Sku, int, str]] = {}
-        for chunk in _chunks(codes):
+        for chunk in chunked(codes, _CHUNK):
             for sku, coop_id, product_code in self.session.execute(
                 sa.select(Sku, Product.coop_id, Product.code)
                 .join(Product, Product.id == Sku.product_id)
@@ -405,7 +421,7 @@ class _Plan:
         if not self.stock_targets:
             return
         ids: dict[str, int] = {}
-        for chunk in _chunks(list(self.stock_targets)):
+        for chunk in chunked(self.stock_targets, _CHUNK):
             ids.update(self.session.execute(sa.select(Sku.sku, Sku.id).where(Sku.sku.in_(chunk))).all())
         levels = stock_levels(self.session, ids.values())
         last = last_movement_ids(self.session, ids.values())

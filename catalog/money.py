@@ -25,7 +25,7 @@ class MoneyError(ValueError):
 def parse_vnd(text: str | float | Decimal) -> int:
     """``120000``, ``120.000``, ``120.000 ₫``, ``120,000đ``, ``1.200.000 VND`` → whole đồng.
 
-    Raises :class:`MoneyError` for anything else: negative or fractional amounts, other units
+    Raises :class:`MoneyError` for anything else: negative, fractional or infinite amounts, other units
     (``120k``), or no number at all. Zero is returned as 0; whether it is allowed is the caller's rule.
     """
     if isinstance(text, bool):
@@ -45,6 +45,8 @@ def parse_vnd(text: str | float | Decimal) -> int:
 
 
 def _whole(amount: Decimal, raw: str) -> int:
+    if not amount.is_finite():
+        raise MoneyError("money_not_number", raw)
     if amount < 0:
         raise MoneyError("money_negative", raw)
     if amount != amount.to_integral_value():

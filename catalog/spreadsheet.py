@@ -2,13 +2,16 @@
 
 Headers may be the Vietnamese or the English name, in any order and any case. Values beginning with
 ``=``, ``+``, ``-`` or ``@`` are written so that neither Excel nor a CSV reader runs them as formulas,
-and read back to the same text.
+and read back to the same text. A file past the limits of :mod:`catalog.limits` is refused before it is
+parsed, or as soon as reading passes them, and so is a damaged or hostile workbook (broken XML, a DTD).
 """
 
 from __future__ import annotations
 
 import csv
 import itertools
+import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,14 +20,17 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from defusedxml import DefusedXmlException
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from catalog.db import session_scope
-from catalog.i18n import current_lang
+from catalog.i18n import current_lang, t
+from catalog.limits import MB, SPREADSHEET_LIMITS, SpreadsheetLimits
 from catalog.models import Category, Coop, Product, Sku
 from catalog.stock import stock_levels
 from catalog.text import fold, nfc
@@ -69,6 +75,8 @@ CSV_ESCAPE = "'"
 CSV_DELIMITERS = ",;\t"
 HEADER_SEARCH_ROWS = 10  # a title or a note may stand above the header row
 HEADER_MIN_COLUMNS = 3
+CSV_SNIFF_CHARS = 64 * 1024  # of each line looked at for the delimiter
+INFLATE_CHUNK = MB
 
 
 def _header_key(text: str) -> str:
@@ -126,10 +134,16 @@ class Sheet:
     total: int | None
     header_row: int
     _rows: Iterator[tuple[Any, ...]] = field(repr=False)
+    max_rows: int = SPREADSHEET_LIMITS.rows
 
     def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        """(row number as the spreadsheet shows it, {field: value}) for every non-blank row after the header."""
+        """(row number as the spreadsheet shows it, {field: value}) for every non-blank row after the header.
+
+        Raises :class:`SpreadsheetRefused` on reaching a row past the limit, blank or not.
+        """
         for number, values in enumerate(self._rows, start=self.header_row + 1):
+            if number - self.header_row > self.max_rows:
+                raise SpreadsheetRefused("file_too_many_rows", row=number, limit=self.max_rows)
             raw = {
                 name: values[index]
                 for index, name in self.positions.items()
@@ -159,7 +173,7 @@ def _header(cells: Iterable[Any]) -> tuple[dict[str, str], dict[int, str], list[
     return labels, positions, unknown, duplicates
 
 
-def _sheet(rows: Iterator[tuple[Any, ...]], total: int | None) -> Sheet:
+def _sheet(rows: Iterator[tuple[Any, ...]], total: int | None, limits: SpreadsheetLimits) -> Sheet:
     """Find the header row — the first with a few known column names, below any title rows — and open on it."""
     first: tuple[Any, ...] | None = None
     for number, cells in enumerate(itertools.islice(rows, HEADER_SEARCH_ROWS), start=1):
@@ -168,7 +182,8 @@ def _sheet(rows: Iterator[tuple[Any, ...]], total: int | None) -> Sheet:
         if len(labels) >= HEADER_MIN_COLUMNS:
             missing = [name for name in REQUIRED_FIELDS if name not in labels]
             remaining = None if total is None else max(total - number, 0)
-            return Sheet(labels, positions, unknown, duplicates, missing, remaining, number, rows)
+            return Sheet(labels, positions, unknown, duplicates, missing, remaining, number, rows,
+                         limits.rows)
     labels, positions, unknown, duplicates = _header(first or ())
     missing = [name for name in REQUIRED_FIELDS if name not in labels]
     return Sheet(labels, positions, unknown, duplicates, missing, 0, 1, iter(()))
@@ -178,29 +193,114 @@ class UnsupportedFile(ValueError):
     """Not a file type the catalogue can be read from."""
 
 
+class SpreadsheetRefused(Exception):
+    """A file refused as a whole (too large, too many rows, damaged): ``key`` names the i18n message,
+    ``row`` the row reading stopped at (0 when refused before reading)."""
+
+    def __init__(self, key: str, row: int = 0, **context: Any) -> None:
+        super().__init__(key, row, context)
+        self.key = key
+        self.row = row
+        self.context = context
+
+    def message(self, lang: str | None = None) -> str:
+        return t(self.key, lang, **self.context)
+
+
+# What openpyxl and zipfile raise on a damaged workbook, besides SyntaxError (XML that is not well-formed,
+# from ElementTree or lxml) and DefusedXmlException, a ValueError (a DTD or entities).
+_DAMAGED_WORKBOOK = (ValueError, KeyError, TypeError, IndexError, AttributeError, EOFError, RuntimeError,
+                     NotImplementedError, zlib.error, zipfile.BadZipFile, InvalidFileException)
+
+
 @contextmanager
-def open_sheet(path: Path) -> Iterator[Sheet]:
-    """Open ``path`` (.xlsx or .csv, UTF-8 with or without BOM) for reading row by row."""
-    suffix = Path(path).suffix.lower()
+def open_sheet(path: Path, limits: SpreadsheetLimits = SPREADSHEET_LIMITS) -> Iterator[Sheet]:
+    """Open ``path`` (.xlsx or .csv, UTF-8 with or without BOM) for reading row by row, within ``limits``.
+
+    Raises :class:`SpreadsheetRefused` before parsing a file past the limits, or while reading one that
+    passes them or is damaged.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".csv") or not path.is_file():  # not a FIFO or /dev/zero named .csv
+        raise UnsupportedFile(suffix or path.name)
     if suffix == ".xlsx":
-        with _open_xlsx(Path(path)) as sheet:
-            yield sheet
-    elif suffix == ".csv":
-        with _open_csv(Path(path)) as sheet:
+        with _parsing(path), zipfile.ZipFile(path) as archive:
+            _check_inflated_size(archive, limits)
+        with _open_xlsx(path, limits) as sheet:
             yield sheet
     else:
-        raise UnsupportedFile(suffix or str(path))
+        if path.stat().st_size > limits.csv_bytes:
+            raise SpreadsheetRefused("file_too_large", limit_mb=limits.csv_bytes // MB)
+        with _open_csv(path, limits) as sheet:
+            yield sheet
+
+
+def _check_inflated_size(archive: zipfile.ZipFile, limits: SpreadsheetLimits) -> None:
+    """Refuse a workbook whose parts inflate past the limit: by the sizes its zip declares, then by
+    inflating each part in chunks and counting, in case the declared sizes lie."""
+    entries = archive.infolist()
+    if len(entries) > limits.zip_entries:
+        raise SpreadsheetRefused("file_too_many_parts", count=len(entries), limit=limits.zip_entries)
+    too_large = SpreadsheetRefused("file_too_large", limit_mb=limits.uncompressed_bytes // MB)
+    if sum(entry.file_size for entry in entries) > limits.uncompressed_bytes:
+        raise too_large
+    inflated = 0
+    for entry in entries:
+        with archive.open(entry) as part:
+            while chunk := part.read(INFLATE_CHUNK):
+                inflated += len(chunk)
+                if inflated > limits.uncompressed_bytes:
+                    raise too_large
 
 
 @contextmanager
-def _open_xlsx(path: Path) -> Iterator[Sheet]:
-    workbook = load_workbook(path, read_only=True, data_only=True)
+def _parsing(path: Path) -> Iterator[None]:
+    """What openpyxl or zipfile raise on a damaged or hostile workbook, as a refusal saying what is wrong
+    (and naming the file, never the server folder it is in)."""
     try:
-        worksheet = workbook.worksheets[0]
-        rows = worksheet.iter_rows(values_only=True)
-        yield _sheet((tuple(_from_xlsx(v) for v in row) for row in rows), worksheet.max_row)
+        yield
+    except (SyntaxError, *_DAMAGED_WORKBOOK) as error:
+        cause = _first_cause(error)
+        detail = str(cause).replace(str(path), path.name)[:200] or type(cause).__name__
+        if isinstance(cause, DefusedXmlException):
+            raise SpreadsheetRefused("file_xml_entities") from None
+        if isinstance(cause, SyntaxError):
+            raise SpreadsheetRefused("file_xml", detail=detail) from None
+        raise SpreadsheetRefused("file_damaged", detail=detail) from None
+
+
+def _first_cause(error: BaseException) -> BaseException:
+    """openpyxl re-raises a parser's error as its own ValueError: the parser's error says what is wrong."""
+    while error.__cause__ is not None:
+        error = error.__cause__
+    return error
+
+
+@contextmanager
+def _open_xlsx(path: Path, limits: SpreadsheetLimits) -> Iterator[Sheet]:
+    with _parsing(path):
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        with _parsing(path):
+            worksheet = workbook.worksheets[0]
+            total = worksheet.max_row
+            # The declared dimensions may lie: past them openpyxl would pad with empty rows, or stop early.
+            worksheet.reset_dimensions()
+            rows = worksheet.iter_rows(values_only=True, max_col=limits.columns)
+        yield _sheet((tuple(_from_xlsx(v) for v in row) for row in _parsed(rows, path)), total, limits)
     finally:
         workbook.close()
+
+
+def _parsed(rows: Iterator[tuple[Any, ...]], path: Path) -> Iterator[tuple[Any, ...]]:
+    """The rows openpyxl reads lazily, each read inside :func:`_parsing`."""
+    while True:
+        with _parsing(path):
+            row = next(rows, None)
+        if row is None:
+            return
+        yield row
 
 
 def _from_xlsx(value: Any) -> Any:
@@ -208,15 +308,29 @@ def _from_xlsx(value: Any) -> Any:
 
 
 @contextmanager
-def _open_csv(path: Path) -> Iterator[Sheet]:
+def _open_csv(path: Path, limits: SpreadsheetLimits) -> Iterator[Sheet]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        total = sum(1 for _ in csv.reader(handle))
+        total = sum(1 for _ in _csv_rows(csv.reader(handle)))
         handle.seek(0)
-        top = "".join(itertools.islice(handle, HEADER_SEARCH_ROWS))
+        top = "".join(handle.readline(CSV_SNIFF_CHARS) for _ in range(HEADER_SEARCH_ROWS))
         handle.seek(0)
         # Excel writes ';' where the decimal mark is a comma: the first lines tell which one this file uses.
         reader = csv.reader(handle, delimiter=max(CSV_DELIMITERS, key=top.count))
-        yield _sheet((tuple(unescape_csv(nfc(value)) for value in row) for row in reader), total)
+        rows = _csv_rows(reader)
+        yield _sheet((tuple(unescape_csv(nfc(value)) for value in row) for row in rows), total, limits)
+
+
+def _csv_rows(reader: Any) -> Iterator[list[str]]:
+    """The rows of a csv reader; a line it cannot read (a field past csv's own limit) is refused by its
+    row number."""
+    while True:
+        try:
+            row = next(reader, None)
+        except csv.Error as error:
+            raise SpreadsheetRefused("file_unreadable", row=reader.line_num, detail=str(error)) from None
+        if row is None:
+            return
+        yield row
 
 
 # ---------------------------------------------------------------- writing

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 VIETNAMESE_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 _LETTER_RANK = {letter: rank for rank, letter in enumerate(VIETNAMESE_ALPHABET)}
 # Breve, circumflex and horn make a different letter (ă, â, ô, ơ, ư); the other marks are tones.
 _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
+# Unicode's control characters (category Cc: C0, DEL, C1) except tab, line feed and carriage return,
+# which are layout: kept in a description, collapsed to a space elsewhere.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def nfc(text: str) -> str:
@@ -18,6 +22,13 @@ def nfc(text: str) -> str:
 def clean(text: str) -> str:
     """NFC with runs of white space collapsed and the ends trimmed: how a typed value is kept."""
     return " ".join(nfc(text).split())
+
+
+def control_character(text: str) -> str | None:
+    """The first control character in ``text`` (NUL, escape, …; not tab or a line break) as ``U+0000``,
+    or None."""
+    found = _CONTROL.search(text)
+    return None if found is None else f"U+{ord(found.group()):04X}"
 
 
 def fold(text: str) -> str:

@@ -30,8 +30,9 @@ from stdnum import ean
 from catalog.categories import CATEGORIES, find_category
 from catalog.communes import DEFAULT_PROVINCE, Commune, find_province, match_commune
 from catalog.i18n import MESSAGES, t
-from catalog.money import MoneyError, parse_vnd
-from catalog.text import clean, fold, nfc
+from catalog.limits import NUMBER_MAX, PRICE_MAX, SPREADSHEET_LIMITS
+from catalog.money import MoneyError, format_vnd, parse_vnd
+from catalog.text import clean, control_character, fold, nfc
 
 NAME_LENGTH = (10, 120)
 SKU_LENGTH = (3, 40)
@@ -67,9 +68,17 @@ def _fail(key: str, **context: Any) -> PydanticCustomError:
 # ---------------------------------------------------------------- parsers of one cell
 
 
+def _checked(text: str) -> str:
+    """``text`` as NFC, refused if it holds a control character (tab and line breaks are layout)."""
+    code = control_character(text)
+    if code is not None:
+        raise _fail("control_character", code=code)
+    return nfc(text)
+
+
 def _text(value: Any) -> str:
     if isinstance(value, str | int | float | Decimal):
-        return clean(str(value))
+        return clean(_checked(str(value)))
     raise _fail("text_expected")
 
 
@@ -97,7 +106,7 @@ def _quantity(value: Any, units: dict[str, Any], error: str) -> Decimal:
     if isinstance(value, bool):
         raise _fail(error, value=value)
     if isinstance(value, int | float | Decimal):
-        return Decimal(str(value))
+        return _bounded(Decimal(str(value)), value, error)
     text = _text(value)
     if text.count("★") == len(text):
         return Decimal(len(text))
@@ -105,9 +114,19 @@ def _quantity(value: Any, units: dict[str, Any], error: str) -> Decimal:
     if unit not in units:
         raise _fail(error, value=text)
     try:
-        return _number(number) * units[unit]
+        amount = _number(number) * units[unit]
     except ValueError:
         raise _fail(error, value=text) from None
+    return _bounded(amount, text, error)
+
+
+def _bounded(amount: Decimal, value: Any, error: str) -> Decimal:
+    """``amount`` if finite and at most NUMBER_MAX: checked before any int() (``1E999999`` would choke it)."""
+    if not amount.is_finite():
+        raise _fail(error, value=value)
+    if abs(amount) > NUMBER_MAX:
+        raise _fail("number_too_large", value=value, max=NUMBER_MAX)
+    return amount
 
 
 def _whole(value: Any, units: dict[str, Any], minimum: int, error: str) -> int:
@@ -132,6 +151,8 @@ def _price(value: Any) -> int:
         raise _fail(error.reason, value=error.text) from None
     if amount <= 0:
         raise _fail("price_positive")
+    if amount > PRICE_MAX:
+        raise _fail("price_too_high", value=value, max=format_vnd(PRICE_MAX))
     return amount
 
 
@@ -207,7 +228,7 @@ def parse_day(value: Any) -> date:
 
 def _items(value: Any) -> list[str]:
     if isinstance(value, list | tuple):
-        return [clean(str(item)) for item in value if clean(str(item))]
+        return [item for item in (_text(part) for part in value) if item]
     return [item for item in (clean(part) for part in _text(value).split(LIST_SEPARATOR)) if item]
 
 
@@ -250,7 +271,7 @@ def _province(value: Any) -> str:
 
 
 def _optional_text(value: Any) -> str:
-    return nfc(str(value)).strip() if value is not None else ""
+    return _checked(str(value)).strip() if value is not None else ""
 
 
 Text = Annotated[str, BeforeValidator(_text)]
@@ -366,10 +387,20 @@ def validate_row(
     values = {field: value for field, value in raw.items() if not _blank(value)}
     if default_coop and "coop_code" not in values:
         values["coop_code"] = default_coop
+    oversize = _oversize_cells(values, row_number, lang)
+    if oversize:
+        return None, oversize
     try:
         return ProductRow.model_validate(values), []
     except ValidationError as invalid:
         return None, [_row_error(error, row_number, lang) for error in invalid.errors()]
+
+
+def _oversize_cells(values: dict[str, Any], row_number: int, lang: str | None) -> list[RowError]:
+    """A cell past the limit is named on its own: its other checks would only quote a page of its text."""
+    limit = SPREADSHEET_LIMITS.cell_chars
+    return [RowError(row_number, field, t("cell_too_long", lang, length=len(value), limit=limit))
+            for field, value in values.items() if isinstance(value, str) and len(value) > limit]
 
 
 def _row_error(error: Any, row_number: int, lang: str | None) -> RowError:

@@ -232,3 +232,41 @@ def test_images_are_paths_or_web_addresses_separated_by_semicolons():
 def test_messages_are_in_english_when_asked():
     _, errors = validate_row(tea_row(price="liên hệ"), 4, lang="en")
     assert errors[0].message == "«liên hệ» is not an amount of money (e.g. 120000, 120.000 ₫)"
+
+
+def test_a_price_of_one_billion_dong_is_the_most_accepted():
+    assert valid(price="1.000.000.000 ₫").price == 1_000_000_000
+    assert errors_of(price="1.000.000.001 ₫") == {"price": "giá quá cao: «1.000.000.001 ₫», tối đa 1.000.000.000 ₫"}
+
+
+def test_a_price_excel_stored_as_an_enormous_number_is_refused():
+    assert errors_of(price=1e300) == {"price": "giá quá cao: «1e+300», tối đa 1.000.000.000 ₫"}
+
+
+@pytest.mark.parametrize("field", ["stock", "shelf_life_days", "length_cm"])
+def test_whole_numbers_above_one_billion_are_refused_before_they_are_stored(field):
+    assert errors_of(**{field: "5000000000"}) == {field: "«5000000000» quá lớn, tối đa 1000000000"}
+
+
+def test_an_infinite_weight_is_refused():
+    assert set(errors_of(weight_g=float("inf"))) == {"weight_g"}
+
+
+@pytest.mark.parametrize(("field", "typed"), [
+    ("name", "Chè búp Tân Cương\x00 đặc biệt"),
+    ("variant", "Gói\x1b[31m 200g"),
+    ("description", "Búp chè một tôm hai lá\x07"),
+    ("product_code", "CHE-BUP\x7f-DB"),
+])
+def test_control_characters_in_text_are_refused_with_their_code(field, typed):
+    code = next(f"U+{ord(c):04X}" for c in typed if ord(c) < 32 or 127 <= ord(c) < 160)
+    assert errors_of(**{field: typed}) == {field: f"có ký tự điều khiển không được phép ({code})"}
+
+
+def test_a_description_keeps_its_tabs_and_line_breaks():
+    assert valid(description="Búp chè một tôm hai lá.\r\n\tSao tay trên chảo gang.").description == (
+        "Búp chè một tôm hai lá.\r\n\tSao tay trên chảo gang.")
+
+
+def test_a_cell_longer_than_5000_characters_is_named_without_its_other_checks():
+    assert errors_of(description="Chè " * 1500) == {"description": "ô dài 6000 ký tự, tối đa 5000"}

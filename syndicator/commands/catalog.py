@@ -1,24 +1,24 @@
-"""``syndicator coops add|list``, ``import``, ``export`` and ``stock show|adjust``."""
+"""``syndicator coops add|list``, ``import``, ``export`` and ``stock show|adjust``.
+
+Like every module of ``syndicator/commands/``, it imports at its top only what registering its commands
+needs; each command imports the rest, so ``syndicator --help`` starts fast (``bench/startup.py``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import sqlalchemy as sa
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy.engine import Engine
 
-from catalog.coops import CoopError, add_coop, list_coops
-from catalog.db import database_url, init_database, session_scope
-from catalog.i18n import t
-from catalog.importer import ImportReport, import_file
-from catalog.models import Coop, Product, Sku
-from catalog.spreadsheet import export_file, header_label
-from catalog.stock import adjust_stock, stock_levels
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from catalog.importer import ImportReport
 
 SHOWN_CHANGES = 50
 
@@ -31,7 +31,10 @@ def errors() -> Console:
     return Console(stderr=True)
 
 
-def _engine() -> Engine:
+def open_database() -> Engine:
+    """The configured database, created or upgraded to the latest schema."""
+    from catalog.db import database_url, init_database
+
     return init_database(database_url())
 
 
@@ -40,12 +43,28 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
+@contextmanager
+def exit_when_busy() -> Iterator[None]:
+    """A database held busy by another process past the busy timeout: a message and exit code 1, no traceback.
+
+    Also a decorator of a command: ``@exit_when_busy()``."""
+    from catalog.db import DatabaseBusy, busy_refused
+
+    try:
+        with busy_refused():
+            yield
+    except DatabaseBusy as busy:
+        _fail(str(busy))
+
+
 def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     console=console(), transient=False)
 
 
 def _print_errors(report: ImportReport) -> None:
+    from catalog.i18n import t
+
     table = Table(title=t("cli_bad_file"), title_justify="left")
     for heading in ("col_row", "col_column", "col_problem"):
         table.add_column(t(heading))
@@ -56,6 +75,9 @@ def _print_errors(report: ImportReport) -> None:
 
 
 def _print_changes(report: ImportReport) -> None:
+    from catalog.i18n import t
+    from catalog.spreadsheet import header_label
+
     if not report.changes:
         return
     table = Table()
@@ -83,8 +105,12 @@ def register(app: typer.Typer) -> None:
         commune: Annotated[str | None, typer.Option("--commune", help="xã/phường (danh mục 2025)")] = None,
     ) -> None:
         """Thêm hợp tác xã. Register a co-op."""
+        from catalog.coops import CoopError, add_coop
+        from catalog.db import session_scope
+        from catalog.i18n import t
+
         try:
-            with session_scope(_engine()) as session:
+            with session_scope(open_database()) as session:
                 coop = add_coop(session, code, name, commune)
         except CoopError as error:
             _fail(str(error))
@@ -94,8 +120,11 @@ def register(app: typer.Typer) -> None:
     @coops.command("list")
     def coops_list() -> None:
         """Danh sách hợp tác xã. List co-ops."""
-        with session_scope(_engine()) as session:
-            found = list_coops(session)
+        from catalog.coops import list_coops
+        from catalog.i18n import t
+
+        with open_database().connect() as connection:
+            found = list_coops(connection)
         if not found:
             console().print(t("cli_no_coops"))
             return
@@ -108,13 +137,17 @@ def register(app: typer.Typer) -> None:
         console().print(table)
 
     @app.command("import")
+    @exit_when_busy()
     def import_(
         file: Annotated[Path, typer.Argument(help=".xlsx hoặc .csv", exists=True, dir_okay=False)],
         coop: Annotated[str | None, typer.Option("--coop", help="mã HTX cho các dòng không ghi")] = None,
         dry_run: Annotated[bool, typer.Option("--dry-run", help="chỉ báo sẽ đổi gì, không ghi")] = False,
     ) -> None:
         """Nhập danh mục từ bảng tính (mọi dòng hoặc không dòng nào). Import a catalogue spreadsheet."""
-        engine = _engine()
+        from catalog.i18n import t
+        from catalog.importer import import_file
+
+        engine = open_database()
         with _progress() as bar:
             task = bar.add_task(t("cli_reading", file=file.name), total=None)
             report = import_file(engine, file, coop_code=coop, dry_run=dry_run,
@@ -134,7 +167,10 @@ def register(app: typer.Typer) -> None:
         coop: Annotated[str | None, typer.Option("--coop", help="chỉ một HTX / one co-op only")] = None,
     ) -> None:
         """Xuất danh mục ra bảng tính (an toàn với công thức). Export the catalogue (formula-safe)."""
-        engine = _engine()
+        from catalog.i18n import t
+        from catalog.spreadsheet import export_file
+
+        engine = open_database()
         with _progress() as bar:
             task = bar.add_task(file.name, total=None)
             rows = export_file(engine, file, coop_code=coop,
@@ -147,13 +183,20 @@ def register(app: typer.Typer) -> None:
         sku: Annotated[str | None, typer.Option("--sku", help="một SKU")] = None,
     ) -> None:
         """Tồn kho theo sổ kho. Stock derived from the ledger."""
+        import sqlalchemy as sa
+
+        from catalog.db import session_scope
+        from catalog.i18n import t
+        from catalog.models import Coop, Product, Sku
+        from catalog.stock import stock_levels
+
         query = (sa.select(Sku.id, Sku.sku, Product.name, Sku.variant).join(Product, Product.id == Sku.product_id)
                  .join(Coop, Coop.id == Product.coop_id).order_by(Coop.code, Sku.sku))
         if coop:
             query = query.where(Coop.code == coop.strip().upper())
         if sku:
             query = query.where(Sku.sku == sku.strip().upper())
-        with session_scope(_engine()) as session:
+        with session_scope(open_database()) as session:
             rows = session.execute(query).all()
             levels = stock_levels(session, [row[0] for row in rows])
         if sku and not rows:
@@ -170,6 +213,7 @@ def register(app: typer.Typer) -> None:
         console().print(table)
 
     @stock.command("adjust", context_settings={"ignore_unknown_options": True})
+    @exit_when_busy()
     def stock_adjust(
         sku: Annotated[str, typer.Argument(help="SKU")],
         quantity: Annotated[int, typer.Argument(help="số lượng (+ nhập, − xuất) / signed quantity")],
@@ -177,12 +221,19 @@ def register(app: typer.Typer) -> None:
         receipt: Annotated[bool, typer.Option("--receipt", help="nhập kho (hàng về) / goods received")] = False,
     ) -> None:
         """Ghi một lần nhập kho hoặc điều chỉnh. Record a receipt or an adjustment."""
+        import sqlalchemy as sa
+
+        from catalog.db import session_scope
+        from catalog.i18n import t
+        from catalog.models import Sku
+        from catalog.stock import adjust_stock
+
         if quantity == 0:
             _fail(t("quantity_zero"))
         if receipt and quantity < 0:
             _fail(t("receipt_positive"))
         code = sku.strip().upper()
-        with session_scope(_engine()) as session:
+        with session_scope(open_database()) as session:
             sku_id = session.execute(sa.select(Sku.id).where(Sku.sku == code)).scalar()
             if sku_id is None:
                 _fail(t("sku_unknown", value=code))

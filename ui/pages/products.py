@@ -25,6 +25,7 @@ from ui.common import (
     money,
     page_footer,
     pager,
+    plain,
     tr,
     viewer,
 )
@@ -78,18 +79,24 @@ def edit(coop_code: str | None) -> None:
     if errors:
         st.error(tr("fix_errors"))
         for error in errors:
-            st.error(f"{header_label(error.column, lang())}: {error.message}")
+            st.error(f"{header_label(error.column, lang())}: {plain(error.message)}")
     else:
-        st.success(tr("saved", sku=raw.get("sku", "")))
+        st.success(tr("saved", sku=plain(raw.get("sku", ""))))
 
 
 def import_tab(coop_code: str | None) -> None:
     uploaded = st.file_uploader(tr("upload"), type=["xlsx", "csv"], key="import_file")
     if uploaded is None:
         return
-    folder = Path(tempfile.mkdtemp(prefix="syndicator-import-"))
-    path = folder / Path(uploaded.name).name
-    path.write_bytes(uploaded.getvalue())
+    # The upload's own name is the browser's to choose: only its type is kept.
+    suffix = ".csv" if uploaded.name.lower().endswith(".csv") else ".xlsx"
+    with tempfile.TemporaryDirectory(prefix="syndicator-import-") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(uploaded.getvalue())
+        import_upload(path, coop_code)
+
+
+def import_upload(path: Path, coop_code: str | None) -> None:
     report = guarded(lambda: import_catalog(engine(), who, path, coop_code=coop_code, dry_run=True, lang=lang()))
     if report is None:
         return
@@ -111,8 +118,10 @@ def import_tab(coop_code: str | None) -> None:
 
 
 def export_tab(coop_code: str | None) -> None:
-    if st.button(tr("export_now"), key="export_now"):
-        path = Path(tempfile.mkdtemp(prefix="syndicator-export-")) / f"catalog-{coop_code or 'all'}.xlsx"
+    if not st.button(tr("export_now"), key="export_now"):
+        return
+    with tempfile.TemporaryDirectory(prefix="syndicator-export-") as folder:
+        path = Path(folder) / f"catalog-{coop_code or 'all'}.xlsx"
         if guarded(lambda: export_catalog(engine(), who, path, coop_code=coop_code)) is not None:
             st.download_button(tr("download_xlsx"), path.read_bytes(), path.name, key="export_download")
 
