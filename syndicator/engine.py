@@ -1,13 +1,22 @@
 """One sync run: orders first (so a sale anywhere lowers stock everywhere in the same run), then
-resolve in-flight creates, plan and apply; a SyncRun row keeps the summary an operator reads."""
+resolve in-flight creates, plan and apply; a SyncRun row keeps the summary an operator reads.
+
+A run row names its host and process; it stays ``running`` only while that process lives: the next run
+marks a killed one ``interrupted``."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
+from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 
 from adapters.common.http import HttpSettings
 from catalog.db import session_scope
@@ -18,6 +27,12 @@ from syndicator.locks import shop_locks, shop_unit
 from syndicator.orders import OrdersReport, pull_orders_async
 from syndicator.plan import AccountScope, Plan, account_scopes, build_plan
 from syndicator.reconcile import reconcile as reconcile_shops
+
+# Another host's processes cannot be seen from here: its ``running`` run is given up on only when it is
+# older than any sync lasts, since that host may well still be working on it.
+OTHER_HOST_GIVE_UP = timedelta(hours=24)
+# A live process that started after the run row was written holds a reused pid (boot time has whole seconds).
+PID_REUSE_SLACK = timedelta(seconds=2)
 
 
 @dataclass
@@ -31,12 +46,19 @@ class SyncReport:
     busy: list[AccountScope] = field(default_factory=list)  # being synced by another run: left to it
 
     @property
+    def all_busy(self) -> bool:
+        """Every shop in scope was being synced by another run: this one did nothing."""
+        return bool(self.busy) and not self.plan.accounts
+
+    @property
     def succeeded(self) -> bool:
-        return (self.orders.succeeded and not self.unreadable
+        return (not self.all_busy and self.orders.succeeded and not self.unreadable
                 and all(shop.succeeded for shop in self.shops) and all(f.error is None for f in self.feeds))
 
     @property
     def status(self) -> str:
+        if self.all_busy:
+            return "busy"
         if self.succeeded:
             return "ok"
         return "partial" if any(shop.ok for shop in self.shops) else "failed"
@@ -57,6 +79,10 @@ class SyncReport:
     def summary(self) -> dict[str, Any]:
         return {
             "planned": self.plan.counts(),
+            "planned_by_shop": {
+                str(account.id): dict(Counter(a.kind.value for a in self.plan.for_account(account.id)))
+                for account in self.plan.accounts
+            },
             "listings": self.plan.listings,
             "orders": [vars(shop) for shop in self.orders.shops],
             "shops": [
@@ -71,12 +97,77 @@ class SyncReport:
         }
 
 
+def summary_for_shops(summary: dict[str, Any], account_ids: set[int]) -> dict[str, Any]:
+    """A stored run summary cut down to the given shops, e.g. one co-op's in a run over many co-ops.
+    Only what can be told shop by shop is kept (not the run's total of listings)."""
+    def mine(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [entry for entry in entries if entry.get("account_id") in account_ids]
+
+    def mine_by_id(by_id: dict[str, Any]) -> dict[str, Any]:
+        return {key: value for key, value in by_id.items() if int(key) in account_ids}
+
+    planned_by_shop = mine_by_id(summary.get("planned_by_shop", {}))
+    return {
+        "planned": dict(sum((Counter(counts) for counts in planned_by_shop.values()), Counter())),
+        "planned_by_shop": planned_by_shop,
+        "orders": mine(summary.get("orders", [])),
+        "shops": mine(summary.get("shops", [])),
+        "feeds": mine(summary.get("feeds", [])),
+        "unreadable": mine_by_id(summary.get("unreadable", {})),
+        "busy": [i for i in summary.get("busy", []) if i in account_ids],
+        "needs_reauthorisation": [i for i in summary.get("needs_reauthorisation", []) if i in account_ids],
+    }
+
+
 def _start_run(engine: Engine, trigger: str, scope: dict[str, Any]) -> int:
+    host = socket.gethostname()
     with session_scope(engine) as session:
-        run = SyncRun(trigger=trigger, scope=scope)
+        _mark_interrupted(session, host)
+        run = SyncRun(trigger=trigger, scope=scope, host=host, pid=os.getpid())
         session.add(run)
         session.flush()
         return run.id
+
+
+def _mark_interrupted(session: Session, host: str) -> None:
+    """Every run left ``running`` by a process that is gone was killed mid-way: mark it ``interrupted``."""
+    now = utcnow()
+    for run in session.exec(select(SyncRun).where(SyncRun.status == "running")).all():
+        if run.host != host or run.pid is None:
+            gone = now - run.started_at > OTHER_HOST_GIVE_UP
+        else:
+            gone = _process_gone(run.pid, run.started_at)
+        if gone:
+            run.status, run.finished_at = "interrupted", now
+            session.add(run)
+
+
+def _process_gone(pid: int, run_started: datetime) -> bool:
+    """Whether the process that started a run at ``run_started`` is gone (dead, a zombie, or its pid reused)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        pass  # alive, as another user
+    fields = _proc_stat(pid)
+    if fields is None:  # no /proc (not Linux): the pid alone has to do
+        return False
+    return fields[0] == "Z" or _process_started(int(fields[19])) > run_started + PID_REUSE_SLACK
+
+
+def _proc_stat(pid: int) -> list[str] | None:
+    """The fields of ``/proc/<pid>/stat`` from the state on (the third field), or None without /proc."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def _process_started(ticks_since_boot: int) -> datetime:
+    boot = next(int(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
+                if line.startswith("btime "))
+    return datetime.fromtimestamp(boot + ticks_since_boot / os.sysconf("SC_CLK_TCK"), UTC)
 
 
 def _finish_run(engine: Engine, report: SyncReport) -> None:

@@ -21,9 +21,8 @@ from adapters.common.contract import OrderRecord
 from adapters.common.errors import MarketplaceError
 from adapters.common.http import HttpSettings
 from catalog.db import session_scope
-from catalog.models import ChannelAccount, MovementKind, Order, OrderLine, Sku, utcnow
+from catalog.models import ChannelAccount, MovementKind, Order, OrderLine, Product, Sku, utcnow
 from catalog.stock import order_line_source, record_movement
-from syndicator.apply import describe
 from syndicator.channels import adapter_for, mark_if_authorisation_lost, reconnect_hint
 from syndicator.plan import AccountScope, account_scopes
 
@@ -63,10 +62,11 @@ class OrdersReport:
 
 
 def store_orders(session: Session, account_id: int, records: list[OrderRecord], shop: ShopOrders) -> None:
-    """Insert new orders and lines, update changed statuses, and write each line's movements once."""
-    skus = dict(session.execute(
-        sa.select(Sku.sku, Sku.id).where(Sku.sku.in_({line.seller_sku for r in records for line in r.lines}))
-    ).all())
+    """Insert new orders and lines, update changed statuses, and write each line's movements once.
+
+    A line's seller SKU is matched only among the SKUs of the shop's own co-op: a seller can type any
+    SKU in their seller centre, and another co-op's is unknown here (kept on the line, never in stock)."""
+    skus = _own_skus(session, account_id, {line.seller_sku for r in records for line in r.lines})
     for record in records:
         order = session.exec(select(Order).where(
             Order.channel_account_id == account_id, Order.marketplace_order_id == record.order_id
@@ -92,6 +92,15 @@ def store_orders(session: Session, account_id: int, records: list[OrderRecord], 
             shop.movements += _movements(session, account_id, record, line.line_ref, sku_id, line.quantity)
 
 
+def _own_skus(session: Session, account_id: int, seller_skus: set[str]) -> dict[str, int]:
+    """Seller SKU → SKU id, among the SKUs of the co-op that owns the shop."""
+    coop_id = session.get(ChannelAccount, account_id).coop_id
+    return dict(session.execute(
+        sa.select(Sku.sku, Sku.id).join(Product, Sku.product_id == Product.id)
+        .where(Product.coop_id == coop_id, Sku.sku.in_(seller_skus))
+    ).all())
+
+
 def _movements(session: Session, account_id: int, record: OrderRecord, line_ref: str, sku_id: int,
                quantity: int) -> int:
     def source(event: str) -> str:
@@ -115,7 +124,7 @@ async def _pull_shop(engine: Engine, account: AccountScope, http: HttpSettings |
         async with adapter_for(engine, row, http) as adapter:
             records = await adapter.orders_since(since)
     except MarketplaceError as exc:
-        shop.error = describe(exc.info)
+        shop.error = exc.info.summary
         if mark_if_authorisation_lost(engine, account.id, exc.info):
             shop.needs_reauthorisation = True
             shop.error += f" — {reconnect_hint(account.id, account.marketplace)}"
@@ -123,11 +132,14 @@ async def _pull_shop(engine: Engine, account: AccountScope, http: HttpSettings |
     except Exception as exc:  # noqa: BLE001 - one shop failing never stops the others
         shop.error = f"{type(exc).__name__}: {exc}"
         return shop
-    with session_scope(engine) as session:
-        store_orders(session, account.id, records, shop)
-        account_row = session.get(ChannelAccount, account.id)
-        account_row.orders_watermark = _later(account_row.orders_watermark, started)
-        session.add(account_row)
+    try:
+        with session_scope(engine) as session:
+            store_orders(session, account.id, records, shop)
+            account_row = session.get(ChannelAccount, account.id)
+            account_row.orders_watermark = _later(account_row.orders_watermark, started)
+            session.add(account_row)
+    except Exception as exc:  # noqa: BLE001 - orders the database refuses fail this shop alone, all rolled back
+        return ShopOrders(account.id, account.marketplace, account.coop_code, error=f"{type(exc).__name__}: {exc}"[:500])
     return shop
 
 

@@ -404,7 +404,11 @@ class MarketplaceSandbox(abc.ABC):
         if item is None:
             return _json_error(404, "no such item")
         body = await self._body(request)
-        for name in ("price", "stock", "name", "status", "description"):
+        if "seller_sku" in body:
+            other = self.state.find_by_seller_sku(item.shop_id, str(body["seller_sku"]))
+            if other is not None and other is not item:
+                return _json_error(409, f"seller_sku {body['seller_sku']} is already in this shop")
+        for name in ("price", "stock", "name", "status", "description", "seller_sku"):
             if name in body:
                 setattr(item, name, body[name])
         item.updated_at = now()

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from catalog.db import database_url, init_database
-from catalog.money import format_vnd
-from syndicator.engine import SyncReport, run_sync
-from syndicator.orders import OrdersReport, pull_orders
-from syndicator.plan import AccountScope, build_plan
+from syndicator.commands.catalog import exit_when_busy, open_database
+
+if TYPE_CHECKING:
+    from syndicator.engine import SyncReport
+    from syndicator.orders import OrdersReport
+    from syndicator.plan import AccountScope
 
 Coop = Annotated[str | None, typer.Option("--coop", help="mã HTX / co-op code")]
 MarketplaceName = Annotated[str | None, typer.Option("--marketplace", help="tên sàn / marketplace")]
 AsJson = Annotated[bool, typer.Option("--json", help="JSON output")]
+EXIT_BUSY = 2
+ALL_BUSY = ("Mọi gian hàng trong phạm vi đang được một lần chạy khác đồng bộ; thử lại sau / "
+            "every shop in scope is being synced by another run; try again later")
+UNKNOWN_SKUS = "SKU không thuộc HTX này — không trừ kho / not a SKU of this co-op — no stock moved"
 
 
 class MarketplaceBars:
@@ -55,11 +61,21 @@ def _counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items())) or "0"
 
 
+def _print_unknown_skus(orders: OrdersReport, console: Console) -> None:
+    for shop in orders.shops:
+        if shop.unknown_skus:
+            unknown = escape(", ".join(sorted(set(shop.unknown_skus))))  # typed by a seller: not markup
+            console.print(f"[yellow]{shop.marketplace} #{shop.account_id}: {UNKNOWN_SKUS}: {unknown}[/yellow]")
+
+
 def _print_problems(report: SyncReport | OrdersReport, console: Console) -> None:
+    from syndicator.engine import SyncReport
+
     orders = report.orders if isinstance(report, SyncReport) else report
     for shop in orders.shops:
         if shop.error:
             console.print(f"[red]{shop.marketplace} #{shop.account_id}: đơn hàng / orders: {shop.error}[/red]")
+    _print_unknown_skus(orders, console)
     for shop in getattr(report, "shops", []):
         for error in shop.errors:
             console.print(f"[red]{shop.account.marketplace} #{shop.account.id}: {error}[/red]")
@@ -72,7 +88,10 @@ def register(app: typer.Typer) -> None:
     @app.command("plan")
     def plan_command(coop: Coop = None, marketplace: MarketplaceName = None, as_json: AsJson = False) -> None:
         """Xem trước những gì sẽ gửi (không gửi gì). What a sync would send; sends nothing."""
-        plan = build_plan(init_database(database_url()), coop, marketplace)
+        from catalog.money import format_vnd
+        from syndicator.plan import build_plan
+
+        plan = build_plan(open_database(), coop, marketplace)
         if as_json:
             typer.echo(json.dumps(plan.as_json(), ensure_ascii=False, indent=2))
             return
@@ -89,13 +108,16 @@ def register(app: typer.Typer) -> None:
         Console().print(table)
 
     @app.command("sync")
+    @exit_when_busy()
     def sync_command(
         coop: Coop = None, marketplace: MarketplaceName = None, as_json: AsJson = False,
         reconcile: Annotated[bool, typer.Option("--reconcile", help="đọc lại hàng trên sàn / read items back")] = False,
     ) -> None:
         """Đồng bộ: đơn hàng, rồi đăng tin, giá, tồn kho. Pull orders, then push listings, prices and stock
         (``--reconcile``: first read every shop's items back, as the nightly run does)."""
-        engine = init_database(database_url())
+        from syndicator.engine import run_sync
+
+        engine = open_database()
         if as_json:
             report = run_sync(engine, coop, marketplace, reconcile=reconcile)
             typer.echo(json.dumps({"run_id": report.run_id, "status": report.status, **report.summary()},
@@ -107,20 +129,27 @@ def register(app: typer.Typer) -> None:
                 report = run_sync(engine, coop, marketplace, progress=MarketplaceBars(progress), reconcile=reconcile)
             console.print(_summary_table(report))
             _print_problems(report, Console(stderr=True))
+        if report.status == "busy":
+            typer.echo(ALL_BUSY, err=True)
+            raise typer.Exit(EXIT_BUSY)
         raise typer.Exit(0 if report.succeeded else 1)
 
     orders = typer.Typer(help="Đơn hàng. Orders.", no_args_is_help=True)
     app.add_typer(orders, name="orders")
 
     @orders.command("pull")
+    @exit_when_busy()
     def orders_pull(coop: Coop = None, marketplace: MarketplaceName = None) -> None:
         """Lấy đơn hàng mới. Pull new and changed orders into the stock ledger."""
-        report = pull_orders(init_database(database_url()), coop, marketplace)
+        from syndicator.orders import pull_orders
+
+        report = pull_orders(open_database(), coop, marketplace)
         table = Table("sàn", "#", "đơn mới / new", "đổi trạng thái / changed", "phiếu kho / movements", "lỗi / error")
         for shop in report.shops:
             table.add_row(shop.marketplace, str(shop.account_id), str(shop.orders_new), str(shop.orders_changed),
                           str(shop.movements), shop.error or "")
         Console().print(table)
+        _print_unknown_skus(report, Console(stderr=True))
         raise typer.Exit(0 if report.succeeded else 1)
 
     @app.command("schedule")
@@ -128,4 +157,4 @@ def register(app: typer.Typer) -> None:
         """Chạy lịch đồng bộ (02:00 đối soát, 15 phút đơn hàng và tồn kho). Run the scheduler in the foreground."""
         from syndicator.schedule import run_forever
 
-        run_forever(init_database(database_url()))
+        run_forever(open_database())

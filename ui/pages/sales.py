@@ -6,8 +6,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from syndicator.access import sales
-from ui.common import coop_picker, downloads, engine, guarded, money, tr, viewer
+from syndicator.access import sales, unknown_order_lines
+from ui.common import coop_picker, downloads, engine, guarded, money, tr, viewer, when
 
 SECTIONS = (("month", "sales_by_month"), ("marketplace", "sales_by_marketplace"), ("coop", "sales_by_coop"),
             ("product", "sales_by_product"))
@@ -39,6 +39,24 @@ def section(by: str, title: str, coop_code: str | None) -> None:
     downloads(shown, f"doanh-so-{by}", key=f"sales-{by}")
 
 
+def unknown_lines(coop_code: str | None) -> None:
+    """Order lines whose SKU is none of the shop's co-op's: kept on the order, never moving any stock."""
+    page = guarded(lambda: unknown_order_lines(engine(), who, coop_code=coop_code, limit=200))
+    if not page or not page.rows:
+        return
+    st.subheader(tr("unknown_sku_lines"))
+    st.caption(tr("unknown_sku_note"))
+    st.dataframe(pd.DataFrame({
+        tr("placed_at"): [when(r["placed_at"]) for r in page.rows],
+        tr("coop"): [r["coop_code"] for r in page.rows],
+        tr("marketplace"): [r["marketplace"] for r in page.rows],
+        tr("order_id"): [r["order_id"] for r in page.rows],
+        "SKU": [r["seller_sku"] for r in page.rows],
+        tr("units"): [r["quantity"] for r in page.rows],
+        tr("unit_price"): [money(r["unit_price"]) for r in page.rows],
+    }), hide_index=True, width="stretch")
+
+
 who = viewer()
 st.header(tr("page_sales"))
 scope = coop_picker(who, key="sales_coop")
@@ -47,3 +65,4 @@ if not guarded(lambda: sales(engine(), who, "marketplace", coop_code=scope)):
 else:
     for by, title in SECTIONS:
         section(by, title, scope)
+unknown_lines(scope)
