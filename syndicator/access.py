@@ -42,6 +42,7 @@ from catalog.stock import stock_levels
 from catalog.text import fold, sort_key
 from catalog.validation import parse_price
 from syndicator.channels import awaiting_upload_counts, feed_paths, price_rule, stock_policy
+from syndicator.engine import summary_for_shops
 from syndicator.feeds import confirm_upload
 from syndicator.users import Viewer
 
@@ -213,6 +214,17 @@ def logins(engine: Engine, viewer: Viewer) -> list[dict[str, Any]]:
     return list_users(engine)
 
 
+def set_login_disabled(engine: Engine, viewer: Viewer, username: str, disabled: bool) -> str:
+    """Disable or enable a login (admins only; never their own, so the app keeps an admin); its username."""
+    _require_admin(viewer)
+    from syndicator.users import UserError, disable_user, enable_user
+
+    if disabled and username == viewer.username:
+        raise UserError("không thể tự khoá tài khoản của mình / you cannot disable your own login")
+    (disable_user if disabled else enable_user)(engine, username)
+    return username
+
+
 # ---------------------------------------------------------------- overview
 
 
@@ -243,7 +255,7 @@ def overview(engine: Engine, viewer: Viewer, coop_code: str | None = None, *, no
             listings=[{"marketplace": str(m), "state": str(s), "count": n} for m, s, n in listing_rows],
             orders_today=order_count,
             sales_today=int(order_total),
-            last_run=_run_row(last) if last else None,
+            last_run=_run_row(last, _shops_of(session, coop_id)) if last else None,
             coops=session.exec(coop_count).one(),
             skus=session.exec(skus).one(),
         )
@@ -485,7 +497,7 @@ def channels(engine: Engine, viewer: Viewer, coop_code: str | None = None) -> li
             "price_rule": price_rule(account).model_dump(mode="json"),
             "stock_policy": stock_policy(account).model_dump(mode="json"),
             "live_listings": listed.get(account.id, 0), "awaiting_upload": awaiting.get(account.id, 0),
-            **feed_paths(account, code),
+            **feed_paths(account),
         }
         for account, code in rows
     ]
@@ -538,11 +550,20 @@ def _runs_statement(coop_id: int | None) -> Any:
     return statement.where(sa.exists(touched))
 
 
-def _run_row(run: SyncRun) -> dict[str, Any]:
+def _run_row(run: SyncRun, shops: set[int] | None) -> dict[str, Any]:
+    """A run as a viewer sees it: ``shops`` are the account ids of a co-op user's co-op (None = every shop)."""
+    summary = dict(run.summary) if shops is None else summary_for_shops(run.summary, shops)
     return {
         "id": run.id, "trigger": run.trigger, "status": run.status, "started_at": run.started_at,
-        "finished_at": run.finished_at, "scope": dict(run.scope), "summary": dict(run.summary),
+        "finished_at": run.finished_at, "scope": dict(run.scope), "summary": summary,
     }
+
+
+def _shops_of(session: Session, coop_id: int | None) -> set[int] | None:
+    """The account ids of a co-op's shops (None when the viewer sees every co-op)."""
+    if coop_id is None:
+        return None
+    return set(session.exec(select(ChannelAccount.id).where(ChannelAccount.coop_id == coop_id)).all())
 
 
 def sync_runs(engine: Engine, viewer: Viewer, offset: int = 0, limit: int = 20) -> Page:
@@ -551,7 +572,8 @@ def sync_runs(engine: Engine, viewer: Viewer, offset: int = 0, limit: int = 20) 
         coop_id = _scope_coop_id(session, viewer, None)
         statement = _runs_statement(coop_id).order_by(SyncRun.started_at.desc(), SyncRun.id.desc())
         rows, total = _paged(session, statement, offset, limit)
-    return Page([_run_row(run) for run in rows], total, offset, limit)
+        shops = _shops_of(session, coop_id)
+    return Page([_run_row(run, shops) for run in rows], total, offset, limit)
 
 
 def sync_errors(engine: Engine, viewer: Viewer, run_id: int | None = None, offset: int = 0,
@@ -656,6 +678,27 @@ def sales(engine: Engine, viewer: Viewer, by: str, coop_code: str | None = None,
         {by: str(key_value), "revenue": int(total or 0), "units": int(units or 0), "orders": orders}
         for key_value, total, units, orders in rows
     ]
+
+
+def unknown_order_lines(engine: Engine, viewer: Viewer, coop_code: str | None = None, offset: int = 0,
+                        limit: int = 50) -> Page:
+    """Order lines whose seller SKU is none of the shop's co-op's SKUs (typed in the seller centre, or
+    another co-op's): kept on the order, never moving stock; newest first, for the shop's co-op and officers."""
+    with session_scope(engine) as session:
+        coop_id = _scope_coop_id(session, viewer, coop_code)
+        statement = (
+            select(Order.placed_at, Coop.code, ChannelAccount.marketplace, Order.marketplace_order_id,
+                   OrderLine.seller_sku, OrderLine.quantity, OrderLine.unit_price)
+            .join(Order, OrderLine.order_id == Order.id)
+            .join(ChannelAccount, Order.channel_account_id == ChannelAccount.id)
+            .join(Coop, ChannelAccount.coop_id == Coop.id)
+            .where(OrderLine.sku_id.is_(None))
+        )
+        if coop_id is not None:
+            statement = statement.where(ChannelAccount.coop_id == coop_id)
+        rows, total = _paged(session, statement.order_by(OrderLine.id.desc()), offset, limit)
+    keys = ("placed_at", "coop_code", "marketplace", "order_id", "seller_sku", "quantity", "unit_price")
+    return Page([dict(zip(keys, row, strict=True)) for row in rows], total, offset, limit)
 
 
 # ---------------------------------------------------------------- monitor

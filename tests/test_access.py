@@ -150,7 +150,8 @@ def test_only_an_admin_manages_coops_and_logins(seeded):
     admin = login(seeded, "quantri")
     access.add_coop(seeded, admin, "HTX-NARI", "HTX Miến dong Na Rì")
     access.create_login(seeded, admin, "nari", "mien-dong-na-ri", Role.coop, "HTX-NARI")
-    assert {"username": "nari", "role": "coop", "coop_code": "HTX-NARI"} in access.logins(seeded, admin)
+    assert {"username": "nari", "role": "coop", "coop_code": "HTX-NARI", "disabled": False} in access.logins(
+        seeded, admin)
 
 
 @pytest.mark.parametrize("query", ["mật ong rừng", "mat ong rung", "MẬT ONG", "Mat Ong", "mo-vn"])

@@ -1,6 +1,9 @@
 """The Streamlit app: log in, then the pages a co-op clerk, an officer or an admin may open.
 
 Run with ``syndicator ui [--port 8501]``; the database is ``SYNDICATOR_DATABASE_URL`` (default SQLite).
+Logins are throttled per name and per client address. Every page run re-checks the login
+(:func:`ui.common.viewer`): a disabled one is logged out at once, and so is a session idle for
+``SYNDICATOR_SESSION_IDLE_MINUTES`` (default 30).
 """
 
 from __future__ import annotations
@@ -10,8 +13,8 @@ from pathlib import Path
 import streamlit as st
 
 from catalog.models import Role
-from syndicator.users import authenticate
-from ui.common import engine, role_label, tr
+from syndicator.users import LoginThrottled, authenticate
+from ui.common import client_address, engine, log_out, plain, role_label, tr
 
 HERE = Path(__file__).parent
 PAGES = (
@@ -28,17 +31,24 @@ ADMIN_PAGE = ("pages/admin.py", "page_admin", ":material/admin_panel_settings:")
 
 def login() -> None:
     st.title(tr("app_title"))
+    if "notice" in st.session_state:
+        st.info(tr(st.session_state.pop("notice")))
     with st.form("login"):
         username = st.text_input(tr("username"), key="login_username")
         password = st.text_input(tr("password"), type="password", key="login_password")
         submitted = st.form_submit_button(tr("login"))
-    if submitted:
-        who = authenticate(engine(), username, password)
-        if who is None:
-            st.error(tr("login_failed"))
-        else:
-            st.session_state["viewer"] = who
-            st.rerun()
+    if not submitted:
+        return
+    try:
+        who = authenticate(engine(), username, password, client=client_address())
+    except LoginThrottled as throttled:
+        st.error(tr("login_throttled", minutes=throttled.minutes))
+        return
+    if who is None:
+        st.error(tr("login_failed"))
+    else:
+        st.session_state["viewer"] = who
+        st.rerun()
 
 
 def sidebar() -> None:
@@ -47,16 +57,14 @@ def sidebar() -> None:
                  format_func={"vi": "Tiếng Việt", "en": "English"}.get)
         who = st.session_state.get("viewer")
         if who is not None:
-            st.caption(tr("signed_in_as", name=who.username, role=role_label(who)))
-            if st.button(tr("logout"), key="logout"):
-                del st.session_state["viewer"]
-                st.rerun()
+            st.caption(tr("signed_in_as", name=plain(who.username), role=plain(role_label(who))))
+            st.button(tr("logout"), key="logout", on_click=log_out)
 
 
 st.set_page_config(page_title="Syndicator", page_icon=":material/agriculture:", layout="wide")
 st.session_state.setdefault("lang", "vi")
 sidebar()
-who = st.session_state.get("viewer")
+who = st.session_state.get("viewer")  # every page re-checks it (ui.common.viewer)
 if who is None:
     chosen = st.navigation([st.Page(login, title=tr("login"), icon=":material/login:")])
 else:

@@ -1,23 +1,31 @@
-"""What every page shares: the engine, who is logged in, language, money, paging and export."""
+"""What every page shares: the engine, who is logged in, language, plain text, money, paging and export."""
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, NoReturn
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from catalog.db import database_url, init_database
+from catalog.db import DatabaseBusy, busy_refused, database_url, init_database
 from catalog.models import Role
 from catalog.money import format_vnd
+from catalog.spreadsheet import escape_csv
 from syndicator.access import AccessDenied, Page, coops
-from syndicator.users import Viewer
+from syndicator.users import Viewer, current_viewer, session_idle_limit
 from ui.strings import text
 
 PAGE_SIZE = 50
+# What Markdown, Streamlit's directives (:red[…], $math$) or HTML would act on, anywhere in a line
+# (an underscore between letters or digits, as in safety_buffer, never is) …
+MARKUP_ANYWHERE = re.compile(r"([\\`*{}\[\]()<>#+!|~$:&]|(?<![^\W_])_|_(?![^\W_]))")
+# … and at the start of a line: list items (-, 1.) and heading underlines (===, ---).
+MARKUP_LINE_START = re.compile(r"^(\s*\d*)([.=-])", re.MULTILINE)
 
 
 @st.cache_resource(show_spinner=False)
@@ -37,12 +45,49 @@ def tr(key: str, **values: object) -> str:
     return text(key, lang(), **values)
 
 
+def plain(typed: object) -> str:
+    """Person-typed text (a shop, product or co-op name, a message echoing input) made safe for the places
+    Streamlit renders as Markdown: it shows exactly as typed, never as an image, a link, HTML or formatting."""
+    escaped = MARKUP_ANYWHERE.sub(r"\\\1", str(typed))
+    return MARKUP_LINE_START.sub(r"\1\\\2", escaped)
+
+
+def client_address() -> str:
+    """The browser's address ("" on loopback): uvicorn takes it from X-Forwarded-For only when the
+    connection comes from a trusted proxy on this host (FORWARDED_ALLOW_IPS, default 127.0.0.1)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else ""  # None on loopback; not a str under AppTest's runtime
+
+
 def viewer() -> Viewer:
-    """The logged-in viewer; a page run without one stops here (the app shows the login instead)."""
-    current = st.session_state.get("viewer")
-    if current is None:
+    """The logged-in viewer, re-read from the database on every page run. Without one the page stops here
+    and the app shows the login form; a session idle past ``SYNDICATOR_SESSION_IDLE_MINUTES``, or whose
+    login was disabled or deleted, is logged out first."""
+    who = st.session_state.get("viewer")
+    if who is None:
         st.stop()
+    now = datetime.now(UTC)
+    if now - st.session_state.get("last_active", now) > session_idle_limit():
+        end_session("session_idle")
+    current = current_viewer(engine(), who.username)
+    if current is None:
+        end_session("session_ended")
+    st.session_state["viewer"], st.session_state["last_active"] = current, now
     return current
+
+
+def end_session(notice: str) -> NoReturn:
+    """Log out, then run again: the app shows the login form with ``notice``."""
+    log_out(notice)
+    st.rerun()
+
+
+def log_out(notice: str | None = None) -> None:
+    """Forget everything the session held but its language; ``notice`` is shown on the login page."""
+    for key in [key for key in st.session_state if key != "lang"]:
+        del st.session_state[key]
+    if notice is not None:
+        st.session_state["notice"] = notice
 
 
 def role_label(who: Viewer) -> str:
@@ -65,10 +110,15 @@ def when(value: Any) -> str:
 def guarded(action: Callable[[], Any]) -> Any:
     """Run a data-layer call; a refusal becomes a message instead of a traceback."""
     try:
-        return action()
+        with busy_refused(lang()):
+            return action()
     except AccessDenied as denied:
-        st.error(tr("denied", reason=denied))
-        return None
+        st.error(tr("denied", reason=plain(denied)))
+    except DatabaseBusy as busy:
+        st.error(plain(busy))
+    except LookupError as missing:  # a SKU or co-op the viewer typed that does not exist
+        st.error(plain(missing))
+    return None
 
 
 def coop_picker(who: Viewer, key: str) -> str | None:
@@ -93,7 +143,9 @@ def page_footer(page: Page, key: str) -> None:
 
 
 def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
-    """CSV (UTF-8 with BOM, for Excel) and .xlsx downloads of a table."""
+    """CSV (UTF-8 with BOM, for Excel) and .xlsx downloads of a table, formula-safe as ``syndicator export``
+    is: text that starts like a formula (``=HYPERLINK(…)``) is written with a leading ``'``."""
+    frame = frame.map(lambda cell: escape_csv(cell) if isinstance(cell, str) else cell)
     left, right = st.columns(2)
     left.download_button(
         tr("download_csv"), frame.to_csv(index=False).encode("utf-8-sig"), f"{name}.csv", "text/csv",

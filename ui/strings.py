@@ -10,6 +10,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "username": ("Tên đăng nhập", "Username"),
     "password": ("Mật khẩu", "Password"),
     "login_failed": ("Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password."),
+    "login_throttled": ("Đăng nhập sai quá nhiều lần; thử lại sau {minutes} phút.",
+                        "Too many failed logins; try again in {minutes} minutes."),
+    "session_idle": ("Phiên làm việc đã hết hạn vì không dùng; hãy đăng nhập lại.",
+                     "Your session expired after a while unused; log in again."),
+    "session_ended": ("Tài khoản đã bị khoá hoặc không còn; phiên làm việc đã kết thúc.",
+                      "This login was disabled or removed; the session has ended."),
     "signed_in_as": ("Đang đăng nhập: {name} ({role})", "Signed in as {name} ({role})"),
     "role_coop": ("{coop}", "{coop}"),
     "role_officer": ("cán bộ khuyến nông, chỉ xem", "extension officer, read-only"),
@@ -148,6 +154,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "orders": ("Số đơn", "Orders"),
     "month": ("Tháng", "Month"),
     "no_sales": ("Chưa có đơn hàng nào.", "No orders yet."),
+    "unknown_sku_lines": ("Dòng đơn có SKU lạ", "Order lines with an unknown SKU"),
+    "unknown_sku_note": ("SKU không thuộc HTX này — không trừ kho.", "Not a SKU of this co-op — no stock moved."),
+    "order_id": ("Mã đơn", "Order"),
+    "placed_at": ("Đặt lúc", "Placed at"),
+    "unit_price": ("Đơn giá", "Unit price"),
     # monitor
     "drift_only": ("Chỉ hiện sai lệch", "Drift only"),
     "observed_at": ("Thời điểm", "Observed at"),
@@ -167,6 +178,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "role": ("Vai trò", "Role"),
     "created": ("Đã tạo {what}.", "Created {what}."),
     "users": ("Tài khoản", "Logins"),
+    "disable_user": ("Khoá tài khoản", "Disable the login"),
+    "enable_user": ("Mở lại tài khoản", "Enable the login"),
+    "user_disabled": ("Đã khoá {name}: không đăng nhập được, phiên đang mở kết thúc.",
+                      "Disabled {name}: it cannot log in, and its open sessions end."),
+    "user_enabled": ("Đã mở lại {name}.", "Enabled {name}."),
 }
 
 

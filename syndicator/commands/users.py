@@ -1,30 +1,54 @@
-"""``syndicator users add|list`` and ``syndicator ui``."""
+"""``syndicator users add|disable|enable|list`` and ``syndicator ui``."""
 
 from __future__ import annotations
 
-import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from catalog.db import database_url, init_database
-from catalog.models import Role
-from syndicator.users import UserError, add_user, list_users
+from syndicator.commands.catalog import open_database
+from syndicator.processes import run_child
 
 APP_PATH = Path(__file__).resolve().parents[2] / "ui" / "app.py"
 
 
-def ui_command(port: int, *, headless: bool = True) -> list[str]:
-    """The command line that serves the Streamlit app on ``port``."""
+def ui_command(port: int, host: str, *, headless: bool = True) -> list[str]:
+    """The command line that serves the Streamlit app on ``host``:``port``."""
     return [
         sys.executable, "-m", "streamlit", "run", str(APP_PATH),
+        "--server.address", host,
         "--server.port", str(port),
         "--server.headless", "true" if headless else "false",
         "--browser.gatherUsageStats", "false",
         "--client.toolbarMode", "viewer",
+        # a clerk's upload is a spreadsheet (catalog.limits refuses past 50 MB unpacked); an error shows
+        # as a message, never as a traceback naming the server's folders
+        "--server.maxUploadSize", "60",
+        "--client.showErrorDetails", "none",
     ]
+
+
+def read_password() -> str:
+    """A hidden, confirmed prompt at a terminal; otherwise the first line of standard input (for scripts)."""
+    if sys.stdin.isatty():
+        return typer.prompt("Mật khẩu / password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@contextmanager
+def refusals_exit() -> Iterator[None]:
+    """A login change refused (:class:`UserError`) prints ``Lỗi / error: …`` and exits 1, no traceback."""
+    from syndicator.users import UserError
+
+    try:
+        yield
+    except UserError as error:
+        typer.echo(f"Lỗi / error: {error}", err=True)
+        raise typer.Exit(1) from None
 
 
 def register(app: typer.Typer) -> None:
@@ -34,33 +58,62 @@ def register(app: typer.Typer) -> None:
     @users.command("add")
     def add(
         name: Annotated[str, typer.Argument(help="tên đăng nhập / username")],
-        role: Annotated[Role, typer.Option("--role", help="coop | officer | admin")],
+        role: Annotated[str, typer.Option("--role", help="coop | officer | admin")],
         coop: Annotated[str | None, typer.Option("--coop", help="mã HTX (bắt buộc với role coop)")] = None,
-        password: Annotated[
-            str | None, typer.Option("--password", help="bỏ trống để được hỏi / prompted when omitted")
-        ] = None,
     ) -> None:
-        """Tạo tài khoản. Create a login."""
-        if password is None:
-            password = typer.prompt("Mật khẩu / password", hide_input=True, confirmation_prompt=True)
-        engine = init_database(database_url())
-        try:
-            viewer = add_user(engine, name, password, role, coop_code=coop)
-        except UserError as error:
-            typer.echo(f"Lỗi / error: {error}", err=True)
-            raise typer.Exit(1) from None
+        """Tạo tài khoản; mật khẩu được hỏi, hoặc đọc từ dòng đầu của stdin. Create a login; the password is
+        prompted for, or read from the first line of standard input (never from an argument)."""
+        from catalog.models import Role
+        from syndicator.users import add_user
+
+        if role not in {choice.value for choice in Role}:
+            raise typer.BadParameter(f"{role!r}: coop | officer | admin", param_hint="'--role'")
+        password = read_password()
+        with refusals_exit():
+            viewer = add_user(open_database(), name, password, role, coop_code=coop)
         where = f" (HTX {viewer.coop_code})" if viewer.coop_code else ""
         typer.echo(f"Đã tạo tài khoản / created: {viewer.username} [{viewer.role}]{where}")
+
+    @users.command("disable")
+    def disable(name: Annotated[str, typer.Argument(help="tên đăng nhập / username")]) -> None:
+        """Khoá tài khoản: không đăng nhập được, phiên đang mở kết thúc. Disable a login and end its sessions."""
+        from syndicator.users import disable_user
+
+        with refusals_exit():
+            disable_user(open_database(), name)
+        typer.echo(f"Đã khoá / disabled: {name}")
+
+    @users.command("enable")
+    def enable(name: Annotated[str, typer.Argument(help="tên đăng nhập / username")]) -> None:
+        """Mở lại tài khoản đã khoá. Enable a disabled login."""
+        from syndicator.users import enable_user
+
+        with refusals_exit():
+            enable_user(open_database(), name)
+        typer.echo(f"Đã mở lại / enabled: {name}")
 
     @users.command("list")
     def list_() -> None:
         """Liệt kê tài khoản. List logins."""
-        for user in list_users(init_database(database_url())):
-            typer.echo(f"{user['username']}\t{user['role']}\t{user['coop_code'] or '-'}")
+        from syndicator.users import list_users
+
+        for user in list_users(open_database()):
+            state = "đã khoá/disabled" if user["disabled"] else "hoạt động/active"
+            typer.echo(f"{user['username']}\t{user['role']}\t{user['coop_code'] or '-'}\t{state}")
 
     @app.command()
-    def ui(port: Annotated[int, typer.Option("--port", help="cổng / port")] = 8501) -> None:
-        """Mở ứng dụng web (Streamlit). Start the web app."""
-        init_database(database_url())
-        typer.echo(f"Ứng dụng / app: http://localhost:{port}")
-        raise typer.Exit(subprocess.call(ui_command(port)))
+    def ui(
+        port: Annotated[int, typer.Option("--port", help="cổng / port")] = 8501,
+        host: Annotated[str | None, typer.Option(
+            "--host",
+            help="địa chỉ nghe, 0.0.0.0 = mọi giao diện / address to listen on, 0.0.0.0 = every interface "
+                 "(SYNDICATOR_UI_HOST, 127.0.0.1)",
+        )] = None,
+    ) -> None:
+        """Mở ứng dụng web (Streamlit) đến khi dừng. Start the web app until stopped (Ctrl+C or SIGTERM)."""
+        from catalog.settings import settings
+
+        host = host or settings().ui_host
+        open_database()
+        typer.echo(f"Ứng dụng / app: http://{host}:{port}")
+        raise typer.Exit(run_child(ui_command(port, host)))

@@ -6,9 +6,30 @@ import pandas as pd
 import streamlit as st
 
 from catalog.models import Role
-from syndicator.access import add_coop, coops, create_login, logins
+from syndicator.access import add_coop, coops, create_login, logins, set_login_disabled
 from syndicator.users import UserError
-from ui.common import engine, guarded, lang, tr, viewer
+from ui.common import engine, guarded, lang, plain, tr, viewer
+
+
+def disable_or_enable(names: list[str]) -> None:
+    """Disable a login (it cannot log in, its open sessions end at their next page) or enable it again."""
+    name = st.selectbox(tr("username"), names, key="login_to_change")
+    left, right = st.columns(2)
+    if left.button(tr("disable_user"), key="disable_user"):
+        change_login(name, disabled=True)
+    if right.button(tr("enable_user"), key="enable_user"):
+        change_login(name, disabled=False)
+
+
+def change_login(name: str, disabled: bool) -> None:
+    try:
+        changed = guarded(lambda: set_login_disabled(engine(), who, name, disabled))
+    except UserError as error:
+        st.error(plain(error))
+        return
+    if changed is not None:
+        st.success(tr("user_disabled" if disabled else "user_enabled", name=plain(changed)))
+
 
 who = viewer()
 st.header(tr("page_admin"))
@@ -22,10 +43,10 @@ with left, st.form("add_coop"):
         try:
             added = guarded(lambda: add_coop(engine(), who, code, name, commune.strip() or None, lang=lang()))
         except ValueError as error:
-            st.error(str(error))
+            st.error(plain(error))
         else:
             if added is not None:
-                st.success(tr("created", what=added))
+                st.success(tr("created", what=plain(added)))
 with right, st.form("add_user"):
     st.subheader(tr("add_user"))
     username = st.text_input(tr("username"), key="new_username")
@@ -36,11 +57,14 @@ with right, st.form("add_user"):
         try:
             created = guarded(lambda: create_login(engine(), who, username, password, role, coop_code))
         except UserError as error:
-            st.error(str(error))
+            st.error(plain(error))
         else:
             if created is not None:
-                st.success(tr("created", what=created.username))
+                st.success(tr("created", what=plain(created.username)))
 st.subheader(tr("coop"))
 st.dataframe(pd.DataFrame(coops(engine(), who)), hide_index=True, width="stretch")
 st.subheader(tr("users"))
-st.dataframe(pd.DataFrame(guarded(lambda: logins(engine(), who)) or []), hide_index=True, width="stretch")
+names = [user["username"] for user in guarded(lambda: logins(engine(), who)) or []]
+if names:
+    disable_or_enable(names)
+    st.dataframe(pd.DataFrame(logins(engine(), who)), hide_index=True, width="stretch")  # as changed just now

@@ -9,12 +9,11 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-from adapters import registry
 from catalog.models import ChannelState, Role
 from catalog.pricing import PriceRule, channel_price
 from syndicator.access import channels, confirm_feed_upload, products, set_price_rule, set_stock_policy
-from syndicator.channels import reconnect_command
-from ui.common import coop_picker, engine, guarded, money, tr, viewer, when
+from syndicator.channels import display_name, marketplace_names, reconnect_command
+from ui.common import coop_picker, engine, guarded, money, plain, tr, viewer, when
 
 
 def describe_rule(rule: PriceRule) -> str:
@@ -35,7 +34,7 @@ def shops_table(shops: list[dict]) -> None:
     connected = {s["marketplace"] for s in shops}
     rows = [
         {
-            tr("marketplace"): s["marketplace"], tr("coop"): s["coop_code"], tr("shop"): f"{s['name']} ({s['shop_id']})",
+            tr("marketplace"): display_name(s["marketplace"]), tr("coop"): s["coop_code"], tr("shop"): f"{s['name']} ({s['shop_id']})",
             tr("state"): tr(f"state_{s['state']}"), tr("token_expiry"): when(s["access_expires_at"]),
             tr("live_count"): s["live_listings"],
             tr("price_rule"): describe_rule(PriceRule.model_validate(s["price_rule"])),
@@ -43,11 +42,12 @@ def shops_table(shops: list[dict]) -> None:
         }
         for s in shops
     ]
-    rows += [{tr("marketplace"): m, tr("state"): tr("not_connected")} for m in registry.names() if m not in connected]
+    rows += [{tr("marketplace"): display_name(m), tr("state"): tr("not_connected")}
+             for m in marketplace_names() if m not in connected]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     for s in shops:
         if s["state"] == ChannelState.needs_reauthorisation:
-            st.warning(tr("reconnect_needed", shop=f"{s['marketplace']} · {s['name']} (#{s['id']})",
+            st.warning(tr("reconnect_needed", shop=plain(f"{s['marketplace']} · {s['name']} (#{s['id']})"),
                           command=reconnect_command(s["id"])))
         if s["state"] == ChannelState.feed:
             feed_box(s)
@@ -55,7 +55,7 @@ def shops_table(shops: list[dict]) -> None:
 
 def feed_box(shop: dict) -> None:
     """A feed-only shop: download its latest workbooks, then confirm they were uploaded in the floor's seller centre."""
-    st.markdown(f"**{shop['marketplace']} · {shop['name']}** — {tr('state_feed')}")
+    st.markdown(f"**{shop['marketplace']} · {plain(shop['name'])}** — {tr('state_feed')}")
     if shop["feed_full_path"] is None:
         st.caption(tr("feed_none"))
     else:
@@ -89,9 +89,9 @@ def edit_shop(shops: list[dict]) -> None:
                 set_price_rule(engine(), who, shop_id, json.loads(rule_text))
             guarded(lambda: set_stock_policy(engine(), who, shop_id, json.loads(policy_text)))
         except (ValueError, ValidationError) as error:
-            st.error(tr("invalid", error=error))
+            st.error(tr("invalid", error=plain(error)))
         else:
-            st.success(tr("saved", sku=labels[shop_id]))
+            st.success(tr("saved", sku=plain(labels[shop_id])))
 
 
 def preview(shop: dict, rule_text: str) -> None:
@@ -99,7 +99,7 @@ def preview(shop: dict, rule_text: str) -> None:
     try:
         rule = PriceRule.model_validate(json.loads(rule_text))
     except (ValueError, ValidationError) as error:
-        st.error(tr("invalid", error=error))
+        st.error(tr("invalid", error=plain(error)))
         return
     page = products(engine(), who, coop_code=shop["coop_code"], limit=10)
     st.caption(tr("price_preview"))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from adapters import registry
 from syndicator.access import can_edit, delist, listing_matrix, plan_preview, publish, set_price_override
-from ui.common import coop_picker, engine, guarded, lang, money, page_footer, pager, tr, viewer
+from syndicator.channels import display_name, marketplace_names
+from ui.common import coop_picker, engine, guarded, lang, money, page_footer, pager, plain, tr, viewer
 
 SELECT = "select"
 
@@ -28,8 +28,8 @@ def matrix_frame(rows: list[dict]) -> pd.DataFrame:
         tr("col_product"): [r["name"] for r in rows],
         tr("col_variant"): [r["variant"] for r in rows],
     })
-    for marketplace in registry.names():
-        frame[marketplace] = [state_label(r["listings"].get(marketplace)) for r in rows]
+    for marketplace in marketplace_names():
+        frame[display_name(marketplace)] = [state_label(r["listings"].get(marketplace)) for r in rows]
     return frame
 
 
@@ -45,7 +45,8 @@ def errors_table(rows: list[dict]) -> None:
 
 def actions(rows: list[dict], chosen: list[bool]) -> None:
     selected = [row for row, pick in zip(rows, chosen, strict=True) if pick]
-    targets = st.multiselect(tr("publish_to"), registry.names(), default=list(registry.names()), key="publish_targets")
+    targets = st.multiselect(tr("publish_to"), marketplace_names(), default=list(marketplace_names()),
+                             format_func=display_name, key="publish_targets")
     left, right = st.columns(2)
     if left.button(tr("publish_selected"), key="publish", disabled=not selected):
         count = guarded(lambda: publish(engine(), who, [r["sku_id"] for r in selected], targets))
@@ -75,7 +76,7 @@ def price_override(rows: list[dict]) -> None:
         # wrapped so that a refusal (None from guarded) is told apart from a cleared price (None from the call)
         saved = guarded(lambda: [set_price_override(engine(), who, chosen, typed, lang())])
     except ValueError as error:
-        st.error(tr("invalid", error=error))
+        st.error(tr("invalid", error=plain(error)))
         return
     if saved is None:
         return

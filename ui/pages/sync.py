@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from syndicator.access import can_edit, run_sync_now, sync_errors, sync_runs
-from ui.common import coop_picker, engine, guarded, page_footer, pager, tr, viewer, when
+from ui.common import coop_picker, engine, guarded, page_footer, pager, plain, tr, viewer, when
 
 
 def sync_now(coop_code: str | None) -> None:
@@ -15,7 +15,7 @@ def sync_now(coop_code: str | None) -> None:
     bar = st.progress(0.0)
 
     def progress(account, done: int, total: int) -> None:
-        bar.progress(min(done / max(total, 1), 1.0), text=f"{account.marketplace} · {account.coop_code}: {done}/{total}")
+        bar.progress(min(done / max(total, 1), 1.0), text=f"{account.marketplace} · {plain(account.coop_code)}: {done}/{total}")
 
     report = guarded(lambda: run_sync_now(engine(), who, coop_code=coop_code, progress=progress))
     if report is not None:
