@@ -19,7 +19,7 @@ from sqlmodel import select
 from stdnum import ean
 
 from catalog.coops import ensure_coop
-from catalog.db import data_dir, session_scope
+from catalog.db import data_dir, private_folder, session_scope
 from catalog.importer import ImportReport, write_rows
 from catalog.models import Sku
 from catalog.spreadsheet import product_row_cells, write_sheet
@@ -197,7 +197,7 @@ def draw_product_image(product: SampleProduct, path: Path) -> None:
         draw.text((300, 420 + line_number * 40), line, font=_font(34), fill=ink, anchor="mm")
     packs = " · ".join(pack for pack, _, _ in product.variants)
     draw.text((300, 550), packs[:48], font=_font(20), fill=ink, anchor="mm")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     image.save(path, format="PNG")
 
 

@@ -1,7 +1,7 @@
 """``syndicator demo``: the sample co-ops on all five sandboxes, synced, with shoppers' orders pulled.
 
 Steps, each through the same code an operator's commands use: seed the sample catalogue (when the
-database has none), create demo logins, start every landed sandbox on its own port (8701…), connect
+database has none), create demo logins, start every built-in sandbox on its own port (8701…), connect
 every sample co-op's shop on each, sync, let a few shoppers buy, sync again (which pulls the orders and
 fans the new stock out to the other marketplaces).
 """
@@ -77,16 +77,12 @@ def ensure_demo_logins(engine: Engine) -> list[DemoLogin]:
 
 
 def start_sandboxes(host: str = "127.0.0.1", first_port: int = FIRST_PORT) -> dict[str, SandboxServer]:
-    """Every landed marketplace's sandbox, in DESIGN order, on consecutive ports from ``first_port``
-    (a marketplace whose sandbox has not landed is left out)."""
+    """Every built-in marketplace's sandbox, in DESIGN order, on consecutive ports from ``first_port`` (one
+    switched off in its spec is left out)."""
     servers: dict[str, SandboxServer] = {}
     try:
-        for offset, name in enumerate(registry.MARKETPLACES):
-            try:
-                sandbox = registry.sandbox_class(name)()
-            except (ImportError, AttributeError, KeyError):
-                continue
-            servers[name] = SandboxServer(sandbox, host=host, port=first_port + offset).start()
+        for name, port in registry.sandbox_ports(first_port, registry.MARKETPLACES).items():
+            servers[name] = SandboxServer(registry.sandbox_class(name)(), host=host, port=port).start()
     except BaseException:
         stop_sandboxes(servers)
         raise

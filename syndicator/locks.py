@@ -15,7 +15,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from catalog.db import data_dir
+from catalog.db import data_dir, private_folder
 
 
 def shop_unit(account_id: int) -> str:
@@ -52,7 +52,7 @@ def shop_locks(engine: Engine, units: list[str]) -> Iterator[set[str]]:
 def _file_lock(engine: Engine, unit: str) -> Iterator[bool]:
     folder = Path(engine.url.database).parent if engine.url.database else data_dir()
     path = folder / "locks" / f"{hashlib.sha256(unit.encode()).hexdigest()[:16]}.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     with open(path, "a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

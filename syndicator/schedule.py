@@ -1,4 +1,4 @@
-"""The unattended schedule (APScheduler 3, jobs kept in the same database, Asia/Ho_Chi_Minh):
+"""The unattended schedule (APScheduler 3, jobs kept in the same database as plain data, Asia/Ho_Chi_Minh):
 the nightly full reconcile at 02:00, the public-page monitor at 03:00, orders and stock every 15 minutes,
 token refresh ahead of expiry.
 
@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 from datetime import timedelta
 
 import sqlalchemy as sa
 from apscheduler.events import EVENT_SCHEDULER_STARTED
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -26,15 +24,15 @@ from sqlmodel import Session, select
 from adapters.common.errors import MarketplaceError
 from catalog.db import make_engine
 from catalog.models import ChannelAccount, ChannelState, utcnow
-from syndicator.apply import describe
-from syndicator.channels import adapter_for, mark_if_authorisation_lost
+from syndicator.channels import adapter_for, mark_if_authorisation_lost, refresh_lead_time
 from syndicator.engine import run_sync
+from syndicator.jobstore import ScheduledJobStore
 from syndicator.locks import shop_lock, shop_unit
 from syndicator.monitor.run import nightly_monitor
+from syndicator.processes import pass_on, stop_signals
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
 STARTED = "Lịch đồng bộ đang chạy / scheduler running (Ctrl+C hoặc SIGTERM để dừng / to stop)"
-REFRESH_AHEAD = timedelta(hours=1)  # Shopee access tokens live 4 hours
 log = logging.getLogger("syndicator.schedule")
 
 
@@ -45,11 +43,14 @@ def marketplaces_in_use(engine: Engine) -> list[str]:
         return sorted(str(marketplace) for marketplace in rows.all())
 
 
-def sync_shops(database_url: str, reconcile: bool = False) -> dict[str, str]:
+def sync_shops(reconcile: bool = False) -> dict[str, str]:
     """One scheduled pass: a run per marketplace over every co-op's shop there, the shops at once within
     the marketplace's rate limits. Returns ``co-op:marketplace`` → ``ok``, ``failed`` or ``busy`` (a shop
-    already being synced elsewhere is left to that run, not waited for)."""
-    engine = make_engine(database_url)
+    already being synced elsewhere is left to that run, not waited for).
+
+    Like every job here it opens the configured database (``SYNDICATOR_DATABASE_URL``) when it runs: a
+    job takes no database address, so the job store never keeps one or its password."""
+    engine = make_engine()
     outcome: dict[str, str] = {}
     try:
         for marketplace in marketplaces_in_use(engine):
@@ -61,24 +62,24 @@ def sync_shops(database_url: str, reconcile: bool = False) -> dict[str, str]:
     return outcome
 
 
-def nightly_reconcile(database_url: str) -> dict[str, str]:
-    return sync_shops(database_url, reconcile=True)
+def nightly_reconcile() -> dict[str, str]:
+    return sync_shops(reconcile=True)
 
 
-def refresh_tokens(database_url: str) -> list[int]:
-    """Refresh every token that expires within the hour; the adapter's listener stores the new ones.
-    A shop whose refresh is refused is marked as needing re-authorisation; no shop stops the others."""
-    engine = make_engine(database_url)
+def refresh_tokens() -> list[int]:
+    """Refresh every token that expires within its marketplace's lead time (``token_refresh_ahead`` on its
+    spec); the adapter's listener stores the new ones. A shop whose refresh is refused is marked as needing
+    re-authorisation; no shop stops the others."""
+    engine = make_engine()
     try:
         with Session(engine) as session:
-            due = session.exec(select(ChannelAccount).where(
+            expiring = session.exec(select(ChannelAccount).where(
                 ChannelAccount.enabled == sa.true(), ChannelAccount.credentials_encrypted.is_not(None),
                 ChannelAccount.state != ChannelState.needs_reauthorisation,
                 ChannelAccount.access_expires_at.is_not(None),
-                ChannelAccount.access_expires_at < utcnow() + REFRESH_AHEAD,
             )).all()
         refreshed = []
-        for account in due:
+        for account in filter(_refresh_due, expiring):
             with shop_lock(engine, shop_unit(account.id)) as taken:
                 if taken and _refreshed(engine, account):
                     refreshed.append(account.id)
@@ -87,12 +88,16 @@ def refresh_tokens(database_url: str) -> list[int]:
         engine.dispose()
 
 
+def _refresh_due(account: ChannelAccount) -> bool:
+    return account.access_expires_at < utcnow() + refresh_lead_time(account.marketplace)
+
+
 def _refreshed(engine: Engine, account: ChannelAccount) -> bool:
     try:
         asyncio.run(_refresh(engine, account))
     except MarketplaceError as exc:
         if not mark_if_authorisation_lost(engine, account.id, exc.info):
-            log.warning("token refresh of shop #%s failed: %s", account.id, describe(exc.info))
+            log.warning("token refresh of shop #%s failed: %s", account.id, exc.info.summary)
         return False
     except Exception:
         log.exception("token refresh of shop #%s failed", account.id)
@@ -105,14 +110,16 @@ async def _refresh(engine: Engine, account: ChannelAccount) -> None:
         await adapter.refresh_credentials()
 
 
+JOB_FUNCTIONS = (nightly_reconcile, sync_shops, nightly_monitor, refresh_tokens)
+
+
 def configure(scheduler: BackgroundScheduler | BlockingScheduler, engine: Engine, *,
               every: timedelta = timedelta(minutes=15), nightly: CronTrigger | None = None,
               refresh_every: timedelta = timedelta(minutes=15)) -> None:
-    """Add the jobs (replacing any stored ones); the job store is the application's database."""
-    url = engine.url.render_as_string(hide_password=False)
-    scheduler.add_jobstore(SQLAlchemyJobStore(engine=engine), alias="default")
-    common = {"args": [url], "replace_existing": True, "coalesce": True, "max_instances": 1,
-              "misfire_grace_time": 3600}
+    """Add the jobs (replacing any stored ones) to a job store in ``engine``'s database, which loads no job
+    but these. The jobs open the configured database (``SYNDICATOR_DATABASE_URL``) when they run."""
+    scheduler.add_jobstore(ScheduledJobStore(engine, JOB_FUNCTIONS), alias="default")
+    common = {"replace_existing": True, "coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
     scheduler.add_job(nightly_reconcile, nightly or CronTrigger(hour=2, minute=0, timezone=TIMEZONE),
                       id="nightly-reconcile", name="đối soát hằng đêm / nightly reconcile", **common)
     scheduler.add_job(sync_shops, IntervalTrigger(seconds=every.total_seconds(), timezone=TIMEZONE),
@@ -124,16 +131,17 @@ def configure(scheduler: BackgroundScheduler | BlockingScheduler, engine: Engine
 
 
 def run_forever(engine: Engine) -> None:
-    """``syndicator schedule``: run in the foreground until SIGTERM or Ctrl+C, finishing the job at hand."""
+    """``syndicator schedule``: run in the foreground until SIGTERM or Ctrl+C, which is passed on to the
+    job at hand's children (the monitor's crawl); that job is finished and waited for."""
     scheduler = BlockingScheduler(timezone=TIMEZONE)
     configure(scheduler, engine)
 
-    def stop(*_: object) -> None:
+    def stop(signum: int) -> None:
+        pass_on(signum)
+        if not scheduler.running:
+            raise SystemExit(0)  # a signal while starting, or a second one while stopping
         scheduler.shutdown(wait=True)
 
-    signal.signal(signal.SIGTERM, stop)
     scheduler.add_listener(lambda _: print(STARTED, flush=True), EVENT_SCHEDULER_STARTED)
-    try:
+    with stop_signals(stop):
         scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        pass

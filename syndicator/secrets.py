@@ -13,9 +13,10 @@ from pathlib import Path
 from cryptography.fernet import Fernet, InvalidToken
 
 from adapters.common.contract import ShopCredentials
-from catalog.db import data_dir
+from catalog.db import data_dir, private_folder
+from catalog.settings import env_name, settings
 
-KEY_ENV = "SYNDICATOR_SECRET_KEY"
+KEY_ENV = env_name("secret_key")
 KEY_FILE_NAME = "secret.key"
 
 
@@ -29,12 +30,12 @@ def key_file() -> Path:
 
 def ensure_key_file() -> Path | None:
     """Create the key file (mode 0600) unless the key comes from the environment or the file exists."""
-    if os.environ.get(KEY_ENV):
+    if settings().secret_key is not None:
         return None
     path = key_file()
     if path.exists():
         return path
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(Fernet.generate_key())
@@ -42,16 +43,16 @@ def ensure_key_file() -> Path | None:
 
 
 def _fernet() -> Fernet:
-    key = os.environ.get(KEY_ENV)
-    if not key:
-        path = key_file()
-        if not path.exists():
-            raise SecretKeyMissing(
-                f"chưa có khoá mã hoá: đặt {KEY_ENV} hoặc chạy `syndicator init` / "
-                f"no encryption key: set {KEY_ENV} or run `syndicator init` ({path})"
-            )
-        key = path.read_text().strip()
-    return Fernet(key.encode() if isinstance(key, str) else key)
+    secret = settings().secret_key
+    if secret is not None:
+        return Fernet(secret.get_secret_value().encode())
+    path = key_file()
+    if not path.exists():
+        raise SecretKeyMissing(
+            f"chưa có khoá mã hoá: đặt {KEY_ENV} hoặc chạy `syndicator init` / "
+            f"no encryption key: set {KEY_ENV} or run `syndicator init` ({path})"
+        )
+    return Fernet(path.read_text().strip().encode())
 
 
 def encrypt_credentials(credentials: ShopCredentials) -> str:

@@ -17,6 +17,8 @@ from catalog.models import Listing, Order, User
 
 MARKETPLACE_COUNT = 5
 
+pytestmark = pytest.mark.slow
+
 
 def free_port_run(count: int = MARKETPLACE_COUNT) -> int:
     """A first port with ``count`` free ports after it (the sandboxes take consecutive ports)."""

@@ -38,7 +38,7 @@ def upload(floor: Floor, shop_id: str, path: Path, *, multipart: bool = False) -
 def test_an_uploaded_feed_puts_its_items_on_sale(floor: Floor, tmp_path: Path):
     shop_id = open_shop(floor)
     rows = [feed_row("TN-CHE-200G"), feed_row("TN-MAT-ONG-500", name_vi="Mật ong rừng Võ Nhai", price_vnd=250000)]
-    files = write_feed(floor.profile, "HTX Chè Tân Cương", rows, rows, tmp_path, at=AT)
+    files = write_feed(floor.profile, 1, rows, rows, tmp_path, at=AT)
 
     answer = upload(floor, shop_id, files.full_path)
 
@@ -52,10 +52,10 @@ def test_an_uploaded_feed_puts_its_items_on_sale(floor: Floor, tmp_path: Path):
 def test_a_changes_workbook_updates_the_items_already_on_sale(floor: Floor, tmp_path: Path):
     shop_id = open_shop(floor)
     rows = [feed_row("TN-CHE-200G"), feed_row("TN-CHE-500G", price_vnd=280000)]
-    first = write_feed(floor.profile, "HTX Chè Tân Cương", rows, rows, tmp_path / "1", at=AT)
+    first = write_feed(floor.profile, 1, rows, rows, tmp_path / "1", at=AT)
     upload(floor, shop_id, first.full_path)
     repriced = rows[1].model_copy(update={"price_vnd": 295000, "stock": 12})
-    second = write_feed(floor.profile, "HTX Chè Tân Cương", [rows[0], repriced], [repriced], tmp_path / "2", at=AT)
+    second = write_feed(floor.profile, 1, [rows[0], repriced], [repriced], tmp_path / "2", at=AT)
 
     answer = upload(floor, shop_id, second.changes_path, multipart=True)
 
@@ -67,7 +67,7 @@ def test_a_changes_workbook_updates_the_items_already_on_sale(floor: Floor, tmp_
 def test_a_feed_with_a_row_the_floor_refuses_puts_nothing_on_sale(floor: Floor, tmp_path: Path):
     shop_id = open_shop(floor)
     rows = [feed_row("TN-CHE-200G"), feed_row("TN-CHE-500G", name_vi="Chè"), feed_row("TN-CHE-1KG", weight_g=None)]
-    files = write_feed(floor.profile, "HTX Chè Tân Cương", rows, [], tmp_path, at=AT)
+    files = write_feed(floor.profile, 1, rows, [], tmp_path, at=AT)
 
     answer = upload(floor, shop_id, files.full_path)
 
@@ -77,6 +77,6 @@ def test_a_feed_with_a_row_the_floor_refuses_puts_nothing_on_sale(floor: Floor, 
 
 
 def test_a_feed_for_an_unknown_shop_is_refused(floor: Floor, tmp_path: Path):
-    files = write_feed(floor.profile, "HTX", [feed_row()], [], tmp_path, at=AT)
+    files = write_feed(floor.profile, 1, [feed_row()], [], tmp_path, at=AT)
 
     assert upload(floor, "khong-co", files.full_path).status_code == 404

@@ -205,11 +205,13 @@ def test_listings_of_a_feed_shop_without_a_public_address_are_counted_as_skipped
     assert report.ok
 
 
-def test_the_nightly_job_crawls_from_a_database_url_and_returns_its_figures(engine, database_url, synced):
+def test_the_nightly_job_crawls_the_configured_database_and_returns_its_figures(engine, database_url, synced,
+                                                                                 monkeypatch):
+    monkeypatch.setenv("SYNDICATOR_DATABASE_URL", database_url)
     sandbox = synced["voso"]
     sandbox.edit(sandbox.item("TC-CHE-200G")["item_id"], status="hidden")
 
-    summary = nightly_monitor(database_url)
+    summary = nightly_monitor()
 
     assert summary["ok"] is True
     assert summary["observed"] == SKUS_IN_CATALOGUE * len(synced)

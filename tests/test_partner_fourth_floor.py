@@ -204,12 +204,12 @@ async def test_its_public_page_is_json_ld(floor: Floor):
 
 
 def test_its_feed_carries_only_its_columns(profile: FloorProfile, tmp_path: Path):
-    files = write_feed(profile, "HTX Miến dong Côn Minh", [feed_row("BK-MIEN-500")], [], tmp_path)
+    files = write_feed(profile, 12, [feed_row("BK-MIEN-500")], [], tmp_path)
 
     header = [cell.value for cell in load_workbook(files.full_path).active[1]]
 
     assert header == [HEADERS_VI[column] for column in profile.feed_columns]
-    assert files.full_path.name.startswith("cho_phien_bac_kan-htx-mien-dong-con-minh-")
+    assert files.full_path.name.startswith("cho_phien_bac_kan-gian-hang-12-")
 
 
 def test_a_profile_with_a_mistake_is_refused_naming_the_file(tmp_path: Path):

@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import httpx
+import pytest
 
 BUILT_IN = ["shopee", "lazada", "voso", "postmart", "thainguyentrade"]
 
@@ -33,6 +34,7 @@ def free_ports(count: int) -> int:
                 probe.close()
 
 
+@pytest.mark.slow
 def test_sandbox_serve_runs_the_five_marketplaces_on_consecutive_ports_until_sigterm(tmp_path):
     first = free_ports(len(BUILT_IN))
     env = {**os.environ, "SYNDICATOR_DATA_DIR": str(tmp_path)}

@@ -9,7 +9,6 @@ workbook back (the sandbox's seller centre uses it to take an upload).
 from __future__ import annotations
 
 import io
-import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
@@ -24,7 +23,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from adapters.partner.profile import FEED_COLUMNS, FloorProfile
-from catalog.text import fold
+from catalog.db import private_folder
 
 HEADERS_VI: dict[str, str] = {
     "channel_listing_id": "Mã sản phẩm trên sàn",
@@ -151,8 +150,10 @@ def fold_accents(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "gian-hang"
+def _shop_prefix(profile: FloorProfile, shop_id: int) -> str:
+    """Workbook names start with the floor and our shop's id: a co-op's code or name could fold to
+    another's, an id cannot."""
+    return f"{profile.name}-gian-hang-{shop_id}-"
 
 
 def _formula_safe(cell: Any, value: Any) -> None:
@@ -176,7 +177,7 @@ def _write_workbook(columns: tuple[str, ...], rows: Iterable[FeedRow], path: Pat
             _formula_safe(sheet.cell(row=row_number, column=column_number), values[column])
     for column_number, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(column_number)].width = max(12, len(HEADERS_VI[column]) + 2)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     book.save(path)
     return path
 
@@ -196,15 +197,16 @@ def _check_unique(rows: list[FeedRow], which: str) -> None:
 
 def write_feed(
     profile: FloorProfile,
-    shop_label: str,
+    shop_id: int,
     all_rows: list[FeedRow],
     changed_rows: list[FeedRow],
     folder: Path,
     *,
     at: datetime | None = None,
 ) -> FeedFiles:
-    """Write ``<floor>-<shop>-<time>-day-du.xlsx`` (every row) and ``…-thay-doi.xlsx`` (the changed
-    rows) under ``folder``. Raises :class:`FeedError` when a SKU repeats or a changed row is not listed."""
+    """Write ``<floor>-gian-hang-<shop id>-<time>-day-du.xlsx`` (every row) and ``…-thay-doi.xlsx`` (the
+    changed rows) under ``folder``; ``shop_id`` is our channel account's id. Raises :class:`FeedError`
+    when a SKU repeats or a changed row is not listed."""
     _check_unique(all_rows, "bảng đầy đủ")
     _check_unique(changed_rows, "bảng thay đổi")
     listed = {row.sku for row in all_rows}
@@ -216,7 +218,7 @@ def write_feed(
     if strays:
         raise FeedError(strays)
     stamp = (at or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
-    stem = f"{profile.name}-{_slug(shop_label)}-{stamp}"
+    stem = f"{_shop_prefix(profile, shop_id)}{stamp}"
     columns = profile.feed_columns
     return FeedFiles(
         full_path=_write_workbook(columns, all_rows, folder / f"{stem}-day-du.xlsx"),
@@ -224,9 +226,9 @@ def write_feed(
     )
 
 
-def latest_feed(profile: FloorProfile, shop_label: str, folder: Path) -> FeedFiles | None:
+def latest_feed(profile: FloorProfile, shop_id: int, folder: Path) -> FeedFiles | None:
     """The newest pair ``write_feed`` left under ``folder`` for this shop, or None when it wrote none."""
-    fulls = sorted(folder.glob(f"{profile.name}-{_slug(shop_label)}-*-day-du.xlsx"))
+    fulls = sorted(folder.glob(f"{_shop_prefix(profile, shop_id)}*-day-du.xlsx"))
     if not fulls:
         return None
     newest = fulls[-1]

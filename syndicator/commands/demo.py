@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-import subprocess
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from catalog.db import database_url, init_database
+from syndicator.commands.catalog import open_database
 from syndicator.commands.users import ui_command
-from syndicator.demo import DEMO_PASSWORD, FIRST_PORT, DemoSummary, run_demo, start_sandboxes, stop_sandboxes
-from syndicator.secrets import ensure_key_file
+from syndicator.processes import run_child
+
+if TYPE_CHECKING:
+    from syndicator.demo import DemoSummary
 
 
 def print_summary(console: Console, summary: DemoSummary) -> None:
+    from syndicator.demo import DEMO_PASSWORD
+
     logins = Table(title="Tài khoản demo / demo logins", show_lines=False)
     for column in ("tên đăng nhập / username", "mật khẩu / password", "vai trò / role", "HTX"):
         logins.add_column(column)
@@ -49,14 +52,18 @@ def register(app: typer.Typer) -> None:
         no_ui: Annotated[bool, typer.Option("--no-ui", help="dừng sau khi đồng bộ / stop after the sync")] = False,
         port: Annotated[int, typer.Option("--port", help="cổng ứng dụng / app port")] = 8501,
         sandbox_port: Annotated[
-            int, typer.Option("--sandbox-port", help="cổng sàn đầu tiên / first sandbox port")
-        ] = FIRST_PORT,
+            int | None, typer.Option("--sandbox-port", help="cổng sàn đầu tiên / first sandbox port (8701)")
+        ] = None,
     ) -> None:
         """Dữ liệu mẫu + sàn thử nghiệm + đồng bộ + đơn hàng, rồi mở ứng dụng. Sample data, sandboxes, sync, app."""
+        from catalog.settings import DEFAULT_UI_HOST
+        from syndicator.demo import FIRST_PORT, run_demo, start_sandboxes, stop_sandboxes
+        from syndicator.secrets import ensure_key_file
+
         console = Console()
-        engine = init_database(database_url())
+        engine = open_database()
         ensure_key_file()
-        servers = start_sandboxes(first_port=sandbox_port)
+        servers = start_sandboxes(first_port=sandbox_port or FIRST_PORT)
         try:
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                           console=console, transient=True) as bars:
@@ -71,10 +78,7 @@ def register(app: typer.Typer) -> None:
             print_summary(console, summary)
             if no_ui:
                 raise typer.Exit(0 if summary.ok else 1)
-            console.print(f"Ứng dụng / app: http://localhost:{port} — Ctrl+C để dừng / to stop")
-            try:
-                subprocess.call(ui_command(port))
-            except KeyboardInterrupt:
-                pass
+            console.print(f"Ứng dụng / app: http://{DEFAULT_UI_HOST}:{port} — Ctrl+C để dừng / to stop")
+            raise typer.Exit(run_child(ui_command(port, DEFAULT_UI_HOST)))
         finally:
             stop_sandboxes(servers)

@@ -22,11 +22,13 @@ from sqlmodel import Session, select
 from adapters import registry
 from catalog.db import make_engine, session_scope
 from catalog.models import ChannelAccount, Listing, ListingObservation, Sku
+from catalog.settings import env_name
 from syndicator.monitor.drift import Drift
 from syndicator.monitor.settings import PROGRESS_MARK
 from syndicator.monitor.targets import TARGET_LIST, load_targets
+from syndicator.processes import child_process, pass_on, stop_signals
 
-DATABASE_URL_ENV = "SYNDICATOR_DATABASE_URL"
+DATABASE_URL_ENV = env_name("database_url")
 log = logging.getLogger("syndicator.monitor")
 
 
@@ -126,9 +128,10 @@ def run_monitor(
     return report
 
 
-def nightly_monitor(database_url: str) -> dict[str, object]:
-    """The scheduler's job (arguments a job store can keep): crawl every marketplace, log the summary."""
-    engine = make_engine(database_url)
+def nightly_monitor() -> dict[str, object]:
+    """The scheduler's job: crawl every marketplace of the configured database (``SYNDICATOR_DATABASE_URL``),
+    log the summary."""
+    engine = make_engine()
     try:
         report = run_monitor(engine)
     finally:
@@ -139,9 +142,11 @@ def nightly_monitor(database_url: str) -> dict[str, object]:
 
 
 def _follow(command: list[str], env: dict[str, str], log: IO[str], settled: Callable[[int], object]) -> int:
-    """Run the crawl process, telling ``settled`` the running count of listings it has settled."""
+    """Run the crawl process, telling ``settled`` the running count of listings it has settled. A SIGTERM
+    or SIGINT to us is passed on to the crawl, which stops and is waited for."""
     done = 0
-    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=log, text=True) as child:
+    with (stop_signals(pass_on),
+          child_process(command, env=env, stdout=subprocess.PIPE, stderr=log, text=True) as child):
         for line in child.stdout:
             mark, _, count = line.partition(" ")
             if mark == PROGRESS_MARK and count.strip().isdigit():
