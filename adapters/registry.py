@@ -1,10 +1,14 @@
 """The marketplaces by name: the five built in, in the order of their sandbox ports (DESIGN.md), then any
 floor whose profile is found in a folder of ``SYNDICATOR_FLOOR_PATH`` (one sub-folder per floor, holding
-``profile.toml`` or ``profile.json``): a fourth floor is a profile, not code."""
+``profile.toml`` or ``profile.json``): a fourth floor is a profile, not code.
+
+Nothing here forgives a broken marketplace: a module that fails to import fails the caller. A marketplace
+is switched off only by its spec saying so (``enabled=False``), which is logged once."""
 
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 from functools import cache
 from pathlib import Path
@@ -12,17 +16,16 @@ from typing import Any
 
 from adapters.common.contract import MarketplaceSpec
 from adapters.partner.profile import FloorProfile, load_profile
+from catalog.settings import env_name, settings
 
 MARKETPLACES = ("shopee", "lazada", "voso", "postmart", "thainguyentrade")
-FLOOR_PATH_ENV = "SYNDICATOR_FLOOR_PATH"
-# How a floor's public page is read, by the page style its profile names.
-PAGE_READERS = {"jsonld": "adapters.partner.page:parse_product_page",
-                "voso_inline_rdfa": "adapters.voso.page:parse_product_page"}
+FLOOR_PATH_ENV = env_name("floor_path")
+log = logging.getLogger("adapters.registry")
 
 
 def floor_profiles() -> dict[str, FloorProfile]:
     """The floors found in ``SYNDICATOR_FLOOR_PATH``, by name."""
-    return _profiles_under(os.environ.get(FLOOR_PATH_ENV, ""))
+    return _profiles_under(settings().floor_path)
 
 
 @cache
@@ -37,9 +40,33 @@ def _profiles_under(floor_path: str) -> dict[str, FloorProfile]:
     return found
 
 
-def names() -> tuple[str, ...]:
-    """Every marketplace a shop may be connected to."""
+def registered() -> tuple[str, ...]:
+    """Every marketplace built in or found in ``SYNDICATOR_FLOOR_PATH``, switched off or not."""
     return MARKETPLACES + tuple(floor_profiles())
+
+
+def names() -> tuple[str, ...]:
+    """Every marketplace a shop may be connected to: the registered ones their spec does not switch off."""
+    return tuple(name for name in registered() if enabled(name))
+
+
+def enabled(name: str) -> bool:
+    """Whether the marketplace's spec leaves it on; one switched off is logged (once)."""
+    if spec(name).enabled:
+        return True
+    _log_switched_off(name)
+    return False
+
+
+@cache
+def _log_switched_off(name: str) -> None:
+    log.warning("marketplace %s is switched off in its spec (enabled=False) and left out", name)
+
+
+def sandbox_ports(first_port: int, among: tuple[str, ...]) -> dict[str, int]:
+    """Each enabled marketplace of ``among`` → ``first_port`` plus its place in ``among``, so switching one
+    off moves no other's port."""
+    return {name: first_port + offset for offset, name in enumerate(among) if enabled(name)}
 
 
 def spec(name: str) -> MarketplaceSpec:
@@ -78,11 +105,12 @@ def sandbox_class(name: str) -> Any:
     return PartnerSandbox.for_floor(floor_profile(name), f"{name}_sandbox")
 
 
-def page_reader_path(name: str) -> str:
-    """``module:function`` that reads the marketplace's public product page."""
+def page_module(name: str) -> str:
+    """The module that knows the marketplace's public pages: ``PATHS`` (their addresses) and
+    ``parse_product_page``."""
     if name in MARKETPLACES:
-        return f"adapters.{name}.page:parse_product_page"
-    return PAGE_READERS[floor_profile(name).public_page]
+        return f"adapters.{name}.page"
+    return floor_profile(name).page_module
 
 
 def load(path: str) -> Any:
@@ -90,14 +118,3 @@ def load(path: str) -> Any:
     module, _, attribute = path.partition(":")
     return getattr(importlib.import_module(module), attribute)
 
-
-def available() -> list[str]:
-    """The marketplaces whose adapters have landed."""
-    available = []
-    for name in names():
-        try:
-            spec(name)
-        except (ImportError, AttributeError):
-            continue
-        available.append(name)
-    return available

@@ -27,7 +27,7 @@ import httpx
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from adapters.registry import available, load, spec
+from adapters.registry import load, names, spec
 from catalog.categories import ensure_categories
 from catalog.db import session_scope
 from catalog.models import Coop, MovementKind, Product, Sku, StockMovement
@@ -94,18 +94,6 @@ def scratch_database(server_url: str | None) -> Iterator[str]:
         admin.dispose()
 
 
-def served_marketplaces() -> list[str]:
-    """The marketplaces whose adapter and sandbox have both landed."""
-    names = []
-    for name in available():
-        try:
-            load(spec(name).sandbox)
-        except (ImportError, AttributeError):
-            continue
-        names.append(name)
-    return names
-
-
 # --- sandboxes --------------------------------------------------------------------------------------
 
 
@@ -128,7 +116,7 @@ def _serve_sandbox(name: str, conn: Connection) -> None:
 class SandboxFleet:
     """The sandboxes of ``marketplaces``, each in its own process, with a client for their control API."""
 
-    marketplaces: list[str] = field(default_factory=served_marketplaces)
+    marketplaces: list[str] = field(default_factory=lambda: list(names()))
     latency_ms: int = 0
     urls: dict[str, str] = field(default_factory=dict)
     _children: list[tuple[multiprocessing.process.BaseProcess, Connection]] = field(default_factory=list)

@@ -1,6 +1,6 @@
 """The sync benchmark: ``python -m bench.sync [--shops N] [--skus N] [--latency-ms N] [--json]``.
 
-Starts every available marketplace's sandbox on loopback with the given latency and the marketplace's own
+Starts every marketplace's sandbox on loopback with the given latency and the marketplace's own
 rate limit, builds a catalog of N co-ops × N SKUs with one shop per co-op on every marketplace, and measures
 one phase after another: the first push; a price change on every SKU; a sync with nothing changed. For the
 price change it also works out the fewest write calls the marketplaces' batch limits allow and the time
@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from adapters.common.contract import ItemRef, PriceUpdate
-from adapters.registry import spec
+from adapters.registry import names, spec
 from bench.common import (
     SandboxFleet,
     add_common_options,
@@ -32,7 +32,6 @@ from bench.common import (
     print_report,
     raise_prices,
     scratch_database,
-    served_marketplaces,
     use_scratch_data_dir,
 )
 from catalog.db import init_database
@@ -129,7 +128,7 @@ async def naive_price_push(engine: Engine) -> int:
 def benchmark(shops: int, skus: int, latency_ms: int, database_url: str | None = None,
               marketplaces: list[str] | None = None) -> dict:
     use_scratch_data_dir()
-    fleet = SandboxFleet(marketplaces or served_marketplaces(), latency_ms=latency_ms)
+    fleet = SandboxFleet(marketplaces or list(names()), latency_ms=latency_ms)
     with scratch_database(database_url) as url, fleet:
         engine = init_database(url)
         catalog = build_catalog(engine, shops, skus)
@@ -182,8 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shops", type=int, default=10)
     parser.add_argument("--skus", type=int, default=40, help="SKUs per shop")
     parser.add_argument("--latency-ms", type=int, default=40)
-    parser.add_argument("--marketplaces", nargs="+", choices=served_marketplaces(), default=None,
-                        help="default: every marketplace whose adapter and sandbox have landed")
+    parser.add_argument("--marketplaces", nargs="+", choices=names(), default=None,
+                        help="default: every marketplace in use")
     add_common_options(parser)
     args = parser.parse_args(argv)
     report = benchmark(args.shops, args.skus, args.latency_ms, args.database_url, args.marketplaces)

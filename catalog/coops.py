@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
 
 from catalog.communes import DEFAULT_PROVINCE, match_commune
 from catalog.i18n import t
-from catalog.models import Coop, Product, Sku
 from catalog.text import clean
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+    from sqlmodel import Session
+
+    from catalog.models import Coop
+
+# Plain SQL, so that `syndicator coops list` starts without loading the ORM and the models.
+COOP_SUMMARIES = sa.text(
+    "SELECT coop.code, coop.name, coop.commune_name, count(DISTINCT product.id), count(sku.id) FROM coop"
+    " LEFT JOIN product ON product.coop_id = coop.id LEFT JOIN sku ON sku.product_id = product.id"
+    " GROUP BY coop.id, coop.code, coop.name, coop.commune_name ORDER BY coop.code"
+)
 
 
 class CoopError(ValueError):
@@ -29,6 +41,10 @@ class CoopSummary:
 def add_coop(session: Session, code: str, name: str, commune: str | None = None,
              province: str = DEFAULT_PROVINCE, lang: str | None = None) -> Coop:
     """Register a co-op; refuses a code already taken or a commune not in the province's 2025 list."""
+    from sqlmodel import select
+
+    from catalog.models import Coop
+
     code = clean(code).upper()
     if not code or not clean(name):
         raise CoopError(t("required", lang))
@@ -49,18 +65,15 @@ def add_coop(session: Session, code: str, name: str, commune: str | None = None,
 
 def ensure_coop(session: Session, code: str, name: str, commune: str | None = None) -> Coop:
     """The co-op with ``code``, added first if it is not there yet."""
+    from sqlmodel import select
+
+    from catalog.models import Coop
+
     existing = session.exec(select(Coop).where(Coop.code == clean(code).upper())).first()
     return existing if existing is not None else add_coop(session, code, name, commune)
 
 
-def list_coops(session: Session) -> list[CoopSummary]:
+def list_coops(connection: Connection | Session) -> list[CoopSummary]:
     """Every co-op with how many products and SKUs it has, by code."""
-    rows = session.execute(
-        sa.select(Coop.code, Coop.name, Coop.commune_name,
-                  sa.func.count(sa.distinct(Product.id)), sa.func.count(Sku.id))
-        .outerjoin(Product, Product.coop_id == Coop.id)
-        .outerjoin(Sku, Sku.product_id == Product.id)
-        .group_by(Coop.id, Coop.code, Coop.name, Coop.commune_name)
-        .order_by(Coop.code)
-    ).all()
+    rows = connection.execute(COOP_SUMMARIES).all()
     return [CoopSummary(code, name, commune, products, skus) for code, name, commune, products, skus in rows]

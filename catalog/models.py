@@ -52,16 +52,6 @@ def _json(default: Any) -> Any:
     return Field(default_factory=default, sa_column=sa.Column(sa.JSON(), nullable=False))
 
 
-class Marketplace(StrEnum):
-    """The five built-in marketplaces; a floor found by its profile (adapters.registry) is named by it."""
-
-    shopee = "shopee"
-    lazada = "lazada"
-    voso = "voso"
-    postmart = "postmart"
-    thainguyentrade = "thainguyentrade"
-
-
 class ListingState(StrEnum):
     draft = "draft"
     creating = "creating"  # a create was sent (or is about to be); resolve by seller-SKU look-up

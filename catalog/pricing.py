@@ -3,7 +3,8 @@
 A marketplace takes a share of every sale (percentage fees) and a fixed amount per order. So that the
 co-op nets its base price everywhere, the channel price is
 ``round_up((base × (1 + markup) + fixed) / (1 − Σ percentages), step)``.
-Everything here is a pure function of plain values; rules are stored as JSON on the channel account.
+Everything here is a pure function of plain values; rules are stored as JSON on the channel account, and
+each marketplace's defaults are data on its spec (``adapters/<name>/__init__.py``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ class PriceRule(BaseModel):
     percentage_fees: dict[str, Decimal] = Field(
         default_factory=dict, description="fee name → percent of the selling price, e.g. {'thanh_toan': 5}"
     )
-    fixed_fee_per_order: int = Field(default=0, ge=0, description="đồng per order, e.g. Shopee's 3.000 ₫")
+    fixed_fee_per_order: int = Field(default=0, ge=0, description="đồng per order, e.g. 3.000 ₫")
     markup_percent: Decimal = Field(default=Decimal(0), ge=0, description="extra margin on the base price")
     rounding_step: int = Field(default=1000, gt=0, description="round the price up to a multiple of this")
 
@@ -53,23 +54,6 @@ def channel_price(base: int, rule: PriceRule, override: int | None = None) -> in
     marked_up = Decimal(base) * (1 + rule.markup_percent / HUNDRED)
     gross = (marked_up + rule.fixed_fee_per_order) / (1 - rule.total_percent / HUNDRED)
     return round_up(gross, rule.rounding_step)
-
-
-# Defaults from vn-context §4 (2025 figures). Lazada's fixed fee is per category and contract and the
-# floors publish none: those start at what is known and are edited per account.
-DEFAULT_PRICE_RULES: dict[str, PriceRule] = {
-    "shopee": PriceRule(
-        percentage_fees={"phi_thanh_toan": Decimal(5), "phi_co_dinh": Decimal(4)}, fixed_fee_per_order=3000
-    ),
-    "lazada": PriceRule(percentage_fees={"phi_thanh_toan": Decimal("2.497"), "phi_co_dinh": Decimal(4)}),
-    "voso": PriceRule(),
-    "postmart": PriceRule(),
-    "thainguyentrade": PriceRule(),
-}
-
-
-def default_price_rule(marketplace: str) -> PriceRule:
-    return DEFAULT_PRICE_RULES.get(marketplace, PriceRule())
 
 
 class StockPolicy(BaseModel):

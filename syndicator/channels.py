@@ -14,9 +14,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 from collections.abc import Coroutine
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +32,11 @@ from adapters.common.http import HttpSettings
 from adapters.partner.feed import latest_feed
 from catalog.db import data_dir, session_scope
 from catalog.models import ChannelAccount, ChannelState, Coop, Listing, ListingState
-from catalog.pricing import PriceRule, StockPolicy, default_price_rule
+from catalog.pricing import PriceRule, StockPolicy
+from catalog.settings import env_name, settings
 from syndicator.secrets import decrypt_credentials, encrypt_credentials
 
-HTTP_SETTINGS_ENV = "SYNDICATOR_HTTP_SETTINGS"
+HTTP_SETTINGS_ENV = env_name("http_settings")
 log = logging.getLogger("syndicator.channels")
 
 
@@ -46,7 +46,7 @@ class ChannelError(ValueError):
 
 def http_settings() -> HttpSettings:
     """Timeouts and retry backoff for every adapter; ``SYNDICATOR_HTTP_SETTINGS`` (JSON) overrides."""
-    raw = os.environ.get(HTTP_SETTINGS_ENV)
+    raw = settings().http_settings
     return HttpSettings.model_validate_json(raw) if raw else HttpSettings()
 
 
@@ -57,16 +57,23 @@ def _coop(session: Session, coop_code: str) -> Coop:
     return coop
 
 
+def marketplace_names() -> tuple[str, ...]:
+    """Every marketplace a shop may be connected to, in the registry's order."""
+    return registry.names()
+
+
+def display_name(marketplace: str) -> str:
+    """How people call the marketplace (``Sàn TMĐT Thái Nguyên`` for ``thainguyentrade``)."""
+    return registry.spec(marketplace).display_name
+
+
 def _spec(name: str) -> MarketplaceSpec:
-    """The marketplace's spec, or a ChannelError for an unknown one or one whose adapter has not landed."""
-    try:
-        return registry.spec(name)
-    except KeyError:
+    """The marketplace's spec, or a ChannelError for one that is unknown or switched off."""
+    if name not in marketplace_names():
         raise ChannelError(
-            f"sàn không hợp lệ {name!r} / unknown marketplace; chọn / choose: {', '.join(registry.names())}"
-        ) from None
-    except (ImportError, AttributeError):
-        raise ChannelError(f"sàn {name} chưa được hỗ trợ / marketplace {name} is not available yet") from None
+            f"sàn không hợp lệ {name!r} / unknown marketplace; chọn / choose: {', '.join(marketplace_names())}"
+        )
+    return registry.spec(name)
 
 
 def _store(
@@ -233,7 +240,7 @@ def list_channels(engine: Engine) -> list[ChannelSummary]:
             access_expires_at=account.access_expires_at, refresh_expires_at=account.refresh_expires_at,
             orders_watermark=account.orders_watermark, price_rule=price_rule(account),
             stock_policy=stock_policy(account), awaiting_upload=awaiting.get(account.id, 0),
-            **feed_paths(account, code),
+            **feed_paths(account),
         )
         for account, code in rows
     ]
@@ -248,24 +255,28 @@ def awaiting_upload_counts(session: Session, account_ids: list[int]) -> dict[int
     ).all())
 
 
-def feed_label(coop_code: str, shop_id: str) -> str:
-    """How a feed-only shop is named in its workbooks' file names."""
-    return f"{coop_code}-{shop_id}"
-
-
 def feeds_folder() -> Path:
     """Where the feed workbooks of every shop without API access are written."""
     return data_dir() / "feeds"
 
 
-def feed_paths(account: ChannelAccount, coop_code: str) -> dict[str, str | None]:
+def feed_paths(account: ChannelAccount) -> dict[str, str | None]:
     """``feed_full_path`` and ``feed_changes_path``: the shop's latest workbooks, None when it has none."""
     files = None
     if account.state == ChannelState.feed:
-        files = latest_feed(registry.floor_profile(account.marketplace), feed_label(coop_code, account.shop_id),
-                            feeds_folder())
+        files = latest_feed(registry.floor_profile(account.marketplace), account.id, feeds_folder())
     return {"feed_full_path": str(files.full_path) if files else None,
             "feed_changes_path": str(files.changes_path) if files else None}
+
+
+def default_price_rule(marketplace: str) -> PriceRule:
+    """The fees a new shop on the marketplace starts with: data on its spec."""
+    return registry.spec(marketplace).price_rule
+
+
+def refresh_lead_time(marketplace: str) -> timedelta:
+    """How long before a shop's access token expires the schedule renews it: data on the spec."""
+    return registry.spec(marketplace).token_refresh_ahead
 
 
 def price_rule(account: ChannelAccount) -> PriceRule:
@@ -322,8 +333,10 @@ def mark_if_authorisation_lost(engine: Engine, account_id: int, error: ErrorInfo
     return True
 
 
-def adapter_for(engine: Engine, account: ChannelAccount, http: HttpSettings | None = None) -> Adapter:
-    """The marketplace adapter for one connected shop."""
+def adapter_for(engine: Engine, account: ChannelAccount, http: HttpSettings | None = None,
+                transport: httpx.AsyncBaseTransport | None = None) -> Adapter:
+    """The marketplace adapter for one connected shop. ``transport`` replaces the network: tests pass an
+    ``httpx.ASGITransport`` to reach a sandbox app in-process."""
     if not has_api(account):
         raise ChannelError(f"gian hàng {account.id} không có API / channel {account.id} has no API access")
     factory = registry.adapter_class(account.marketplace)
@@ -332,4 +345,5 @@ def adapter_for(engine: Engine, account: ChannelAccount, http: HttpSettings | No
         decrypt_credentials(account.credentials_encrypted),
         on_credentials=credentials_saver(engine, account.id),
         http=http or http_settings(),
+        transport=transport,
     )

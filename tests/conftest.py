@@ -8,12 +8,27 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 from sqlalchemy.engine import Engine
 
 from catalog.db import init_database
+from syndicator.users import PRODUCTION_HASHER, use_password_hasher
+
+# the module-scoped sandboxes behind the ``sandboxes`` fixture that end-to-end test modules import
+pytest_plugins = ["tests.support.sandboxes"]
 
 PG_URL = os.environ.get("SYNDICATOR_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hasher() -> Iterator[None]:
+    """Passwords hashed at argon2's lowest cost in this process (the app under AppTest included): the UI
+    tests seed four logins each. Programs the tests start as subprocesses keep the production cost."""
+    use_password_hasher(CHEAP_HASHER)
+    yield
+    use_password_hasher(PRODUCTION_HASHER)
 
 
 def _fresh_postgres_database() -> tuple[str, str]:

@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("SYNDICATOR_TEST_DATABASE_URL")
 SERVERS = [pytest.param(None, id="sqlite")] + ([pytest.param(PG_URL, id="postgresql")] if PG_URL else [])
 
+pytestmark = pytest.mark.slow
+
 
 def run_bench(module: str, *args: str, database_url: str | None = None) -> dict:
     """Run ``python -m <module> … --json``; the JSON object on its last line."""
@@ -64,3 +66,12 @@ def test_soak_loses_no_order_counts_none_twice_and_leaves_no_duplicate_or_drift(
     for key in ("oversold_units", "worst_sale_to_stock_update_s", "sync_runs", "marketplace_requests",
                 "shops_reauthorised"):
         assert key in report, key
+
+
+def test_startup_benchmark_times_the_floor_help_and_coops_list_side_by_side():
+    report = run_bench("bench.startup", "--runs", "1")
+
+    assert report["runs"] == 1
+    for name in ("import_typer_sqlalchemy", "help", "coops_list"):
+        assert report[f"{name}_median_s"] > 0, name
+    assert report["help_ratio"] > 0 and report["coops_list_ratio"] > 0

@@ -13,6 +13,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("SYNDICATOR_TEST_DATABASE_URL")
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize("server", [None] + ([PG_URL] if PG_URL else []), ids=lambda s: "postgresql" if s else "sqlite")
 def test_import_benchmark_prints_its_figures_and_reimports_without_changes(server):

@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from catalog.db import init_database, session_scope
-from catalog.models import ChannelAccount, Coop, Listing, Marketplace, Order, Product, Sku
+from catalog.db import SCHEMA_HEAD, alembic_config, init_database, schema_revision, session_scope
+from catalog.models import ChannelAccount, Coop, Listing, Order, Product, Sku
 
 
 def _tea_sku(session) -> Sku:
@@ -27,7 +27,14 @@ def test_init_twice_is_an_upgrade_not_an_error(database_url):
     init_database(database_url).dispose()
     engine = init_database(database_url)
     assert "listing" in sa.inspect(engine).get_table_names()
+    assert schema_revision(engine) == SCHEMA_HEAD
     engine.dispose()
+
+
+def test_the_schema_head_named_in_the_code_is_the_newest_migration():
+    from alembic.script import ScriptDirectory
+
+    assert ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head() == SCHEMA_HEAD
 
 
 def test_a_sku_code_is_unique(engine):
@@ -40,7 +47,7 @@ def test_a_sku_code_is_unique(engine):
 def test_a_listing_is_unique_per_sku_and_channel_account(engine):
     with pytest.raises(IntegrityError), session_scope(engine) as session:
         sku = _tea_sku(session)
-        shop = ChannelAccount(coop_id=1, marketplace=Marketplace.shopee, shop_id="22001", base_url="http://x")
+        shop = ChannelAccount(coop_id=1, marketplace="shopee", shop_id="22001", base_url="http://x")
         session.add(shop)
         session.flush()
         session.add(Listing(sku_id=sku.id, channel_account_id=shop.id))
@@ -51,8 +58,8 @@ def test_a_listing_is_unique_per_sku_and_channel_account(engine):
 def test_an_order_is_unique_per_channel_account_and_marketplace_order_id(engine):
     with session_scope(engine) as session:
         _tea_sku(session)
-        shopee = ChannelAccount(coop_id=1, marketplace=Marketplace.shopee, shop_id="22001", base_url="http://x")
-        lazada = ChannelAccount(coop_id=1, marketplace=Marketplace.lazada, shop_id="VN22001", base_url="http://x")
+        shopee = ChannelAccount(coop_id=1, marketplace="shopee", shop_id="22001", base_url="http://x")
+        lazada = ChannelAccount(coop_id=1, marketplace="lazada", shop_id="VN22001", base_url="http://x")
         session.add_all([shopee, lazada])
         session.flush()
         session.add_all([Order(channel_account_id=shopee.id, marketplace_order_id="241128ABCD", status="open"),
@@ -67,7 +74,7 @@ def test_times_come_back_timezone_aware(engine):
         sku = _tea_sku(session)
         shop = ChannelAccount(
             coop_id=1,
-            marketplace=Marketplace.lazada,
+            marketplace="lazada",
             shop_id="VN1",
             orders_watermark=datetime(2026, 11, 28, 2, 0, tzinfo=UTC),
         )

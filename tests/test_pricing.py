@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from catalog.pricing import PriceRule, StockPolicy, allocated_stock, channel_price, default_price_rule
+from catalog.pricing import PriceRule, StockPolicy, allocated_stock, channel_price
+from syndicator.channels import default_price_rule
 
 
 def test_a_floor_without_fees_asks_the_base_price():

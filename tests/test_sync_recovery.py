@@ -13,6 +13,7 @@ import sys
 import time
 from collections import Counter
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
@@ -53,6 +54,7 @@ def test_an_ordinary_sync_does_not_read_items_back(engine, sandboxes):
     assert all(sandbox.item("TC-CHE-200G")["price"] == 99000 for sandbox in sandboxes.values())
 
 
+@pytest.mark.slow
 def test_a_sync_killed_part_way_and_run_again_leaves_no_duplicate_listing(engine, database_url, sandboxes, tmp_path):
     seed_catalogue(engine)
     connect_all(engine, sandboxes)

@@ -297,13 +297,13 @@ def test_a_feed_shop_offers_its_latest_workbooks_to_download(seeded, tmp_path, m
     folder = tmp_path / "feeds"
     folder.mkdir()
     for kind in ("day-du", "thay-doi"):
-        (folder / f"voso-htx-tancuong-v-77-20261129-020000-{kind}.xlsx").write_bytes(b"PK")
+        (folder / f"voso-gian-hang-{shop.id}-20261129-020000-{kind}.xlsx").write_bytes(b"PK")
 
     app = open_page(logged_in("tancuong"), "channels")
 
     labels = [button.label for button in app.get("download_button")]
-    assert labels == ["Tải bảng đầy đủ (voso-htx-tancuong-v-77-20261129-020000-day-du.xlsx)",
-                      "Tải bảng thay đổi (voso-htx-tancuong-v-77-20261129-020000-thay-doi.xlsx)"]
+    assert labels == [f"Tải bảng đầy đủ (voso-gian-hang-{shop.id}-20261129-020000-day-du.xlsx)",
+                      f"Tải bảng thay đổi (voso-gian-hang-{shop.id}-20261129-020000-thay-doi.xlsx)"]
 
 
 def test_a_clerk_clears_a_listings_own_price_on_the_listings_page(seeded):

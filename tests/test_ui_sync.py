@@ -10,10 +10,8 @@ from catalog.models import Listing
 from syndicator.channels import connect_sandbox
 from syndicator.users import add_user
 from tests.support.apptest import logged_in, open_page, shown_text
-from tests.support.sandboxes import COOP, landed, sandboxes, seed_catalogue  # noqa: F401  (fixture)
+from tests.support.sandboxes import COOP, sandboxes, seed_catalogue  # noqa: F401  (fixture)
 from tests.support.ui import PASSWORD
-
-pytestmark = pytest.mark.skipif(not landed(), reason="no marketplace sandbox has landed")
 
 
 @pytest.fixture

@@ -49,13 +49,21 @@ class PageObservation(BaseModel):
 PageReader = Callable[[str, str], PageObservation]
 
 
-# --- public page addresses (the sandboxes' shape, DESIGN.md: ``/shop/{shop_id}/{item_id}``) ---------------
-def product_url(base_url: str, shop_id: str, item_id: str) -> str:
-    return f"{base_url.rstrip('/')}/shop/{shop_id}/{item_id}"
+# --- public page addresses: each marketplace's ``page.py`` gives its own ``PATHS`` -------------------------
+class PagePaths(BaseModel):
+    """Where a marketplace serves a product's page and a shop's storefront, as paths with ``{shop_id}`` and
+    ``{item_id}`` in them."""
 
+    model_config = ConfigDict(frozen=True)
 
-def storefront_url(base_url: str, shop_id: str) -> str:
-    return f"{base_url.rstrip('/')}/shop/{shop_id}"
+    product: str
+    storefront: str
+
+    def product_url(self, base_url: str, shop_id: str, item_id: str) -> str:
+        return base_url.rstrip("/") + self.product.format(shop_id=shop_id, item_id=item_id)
+
+    def storefront_url(self, base_url: str, shop_id: str) -> str:
+        return base_url.rstrip("/") + self.storefront.format(shop_id=shop_id)
 
 
 def storefront_links(html: str, url: str) -> dict[str, str]:
@@ -172,6 +180,11 @@ def _decimal_price(amount: str) -> int | None:
     """``"120000.00"`` (a machine-written decimal): whole đồng, or nothing if it has real fractions."""
     whole, _, fraction = amount.partition(".")
     return int(whole) if whole.isdigit() and set(fraction) <= {"0"} else None
+
+
+def schema_availability(stock: int) -> str:
+    """How a page writes availability in schema.org: ``http://schema.org/InStock`` or ``OutOfStock``."""
+    return "http://schema.org/InStock" if stock > 0 else "http://schema.org/OutOfStock"
 
 
 def availability_from(value: Any) -> Availability | None:

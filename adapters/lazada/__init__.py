@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from adapters.common import sandbox_shop
 from adapters.common.contract import Capabilities, MarketplaceSpec, SandboxShopGrant, ShopCredentials
+from catalog.pricing import PriceRule
 
 CAPABILITIES = Capabilities(
     marketplace="lazada",
@@ -17,6 +20,10 @@ CAPABILITIES = Capabilities(
     description_max_length=25000,
     max_images=8,
 )
+
+# Fees from vn-context §4 (2025 figures); the fixed fee per order is per category and contract, so a
+# shop starts without one and is edited.
+PRICE_RULE = PriceRule(percentage_fees={"phi_thanh_toan": Decimal("2.497"), "phi_co_dinh": Decimal(4)})
 
 
 def _grant(shop: dict[str, Any]) -> SandboxShopGrant:
@@ -39,4 +46,6 @@ SPEC = MarketplaceSpec(
     capabilities=CAPABILITIES,
     open_sandbox_shop=open_sandbox_shop,
     sandbox_code=sandbox_shop.sandbox_code,
+    price_rule=PRICE_RULE,
+    token_refresh_ahead=timedelta(hours=1),  # the schedule looks every 15 minutes; the adapter renews 48 h ahead
 )

@@ -3,8 +3,9 @@ own blocks for what a shopper reads (title, price, "Đã bán", "Còn N sản ph
 
 from __future__ import annotations
 
-from adapters.common.page import PageObservation, VisibleParts, read_schema_page
+from adapters.common.page import PageObservation, PagePaths, VisibleParts, read_schema_page
 
+PATHS = PagePaths(product="/shop/{shop_id}/{item_id}", storefront="/shop/{shop_id}")
 VISIBLE = VisibleParts(title="h1.pdp-mod-product-badge-title", price=".pdp-product-price .pdp-price")
 
 

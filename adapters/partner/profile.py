@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from adapters.common.contract import Capabilities, OrderStatus
 
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+# Where a floor's public pages are addressed, written and read, by the page style its profile names.
+PAGE_MODULES = {"jsonld": "adapters.partner.page", "voso_inline_rdfa": "adapters.voso.page"}
 
 
 class _Strict(BaseModel):
@@ -239,6 +241,11 @@ class FloorProfile(_Strict):
         if "sku" not in value:
             raise ValueError("the feed must carry the sku column")
         return value
+
+    @property
+    def page_module(self) -> str:
+        """The module with this floor's page ``PATHS``, ``product_markup`` and ``parse_product_page``."""
+        return PAGE_MODULES[self.public_page]
 
     def capabilities(self) -> Capabilities:
         return Capabilities(

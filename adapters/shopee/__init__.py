@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from adapters.common import sandbox_shop
 from adapters.common.contract import Capabilities, MarketplaceSpec, SandboxShopGrant, ShopCredentials
+from catalog.pricing import PriceRule
 
 CAPABILITIES = Capabilities(
     marketplace="shopee",
@@ -19,6 +22,10 @@ CAPABILITIES = Capabilities(
     description_max_length=2000,
     max_images=9,
 )
+
+# Fees from vn-context §4 (2025 figures): payment 5 %, fixed 4 % and 3.000 ₫ an order; edited per shop.
+PRICE_RULE = PriceRule(percentage_fees={"phi_thanh_toan": Decimal(5), "phi_co_dinh": Decimal(4)},
+                       fixed_fee_per_order=3000)
 
 
 def _grant(shop: dict[str, Any]) -> SandboxShopGrant:
@@ -42,4 +49,6 @@ SPEC = MarketplaceSpec(
     capabilities=CAPABILITIES,
     open_sandbox_shop=open_sandbox_shop,
     sandbox_code=sandbox_shop.sandbox_code,
+    price_rule=PRICE_RULE,
+    token_refresh_ahead=timedelta(hours=1),  # access tokens live 4 hours; the schedule looks every 15 minutes
 )

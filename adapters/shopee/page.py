@@ -3,8 +3,9 @@ title, price ("120.000 ₫"), "Đã bán N" and "Còn N sản phẩm" lines."""
 
 from __future__ import annotations
 
-from adapters.common.page import PageObservation, VisibleParts, read_schema_page
+from adapters.common.page import PageObservation, PagePaths, VisibleParts, read_schema_page
 
+PATHS = PagePaths(product="/shop/{shop_id}/{item_id}", storefront="/shop/{shop_id}")
 VISIBLE = VisibleParts(title="h1.product-name", price=".product-price .price")
 
 

@@ -5,37 +5,30 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from catalog.db import database_url, init_database
-from catalog.models import ChannelAccount, ChannelState
-from catalog.money import format_vnd
-from syndicator.channels import (
-    ChannelError,
-    ChannelSummary,
-    connect,
-    connect_feed,
-    connect_sandbox,
-    list_channels,
-    reconnect_hint,
-    reconnect_sandbox,
-)
-from syndicator.feeds import confirm_upload
-from syndicator.secrets import SecretKeyMissing
+from syndicator.commands.catalog import open_database
 
-STATE_WORDS = {
-    ChannelState.connected: "đã kết nối / connected",
-    ChannelState.feed: "bảng tính / spreadsheet feed",
-    ChannelState.needs_reauthorisation: "cần kết nối lại / must be connected again",
+if TYPE_CHECKING:
+    from catalog.models import ChannelAccount
+    from syndicator.channels import ChannelSummary
+
+STATE_WORDS = {  # by ChannelState
+    "connected": "đã kết nối / connected",
+    "feed": "bảng tính / spreadsheet feed",
+    "needs_reauthorisation": "cần kết nối lại / must be connected again",
 }
 
 
 def _connected(work: Callable[[], ChannelAccount]) -> ChannelAccount:
     """The account ``work`` connected; a refusal is printed in red and the command exits 1."""
+    from syndicator.channels import ChannelError
+    from syndicator.secrets import SecretKeyMissing
+
     try:
         return work()
     except (ChannelError, SecretKeyMissing) as exc:
@@ -63,7 +56,9 @@ def register(app: typer.Typer) -> None:
                 "[red]chọn đúng một: --sandbox URL | --base-url URL --credentials FILE | --feed / "
                 "choose exactly one of these[/red]")
             raise typer.Exit(2)
-        engine = init_database(database_url())
+        from syndicator.channels import connect, connect_feed, connect_sandbox
+
+        engine = open_database()
         if sandbox:
             account = _connected(lambda: connect_sandbox(engine, coop, marketplace, sandbox))
         elif feed:
@@ -81,14 +76,20 @@ def register(app: typer.Typer) -> None:
 
         On a real marketplace: get a new code from it and run `channels connect --base-url … --credentials FILE`
         with the code in the file; the same shop is updated."""
-        account = _connected(lambda: reconnect_sandbox(init_database(database_url()), account_id))
+        from syndicator.channels import reconnect_sandbox
+
+        account = _connected(lambda: reconnect_sandbox(open_database(), account_id))
         typer.echo(f"Đã kết nối lại / connected again: {account.marketplace} · gian hàng / shop {account.shop_id} "
                    f"(#{account.id})")
 
     @channels.command("list")
     def list_command(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         """Danh sách gian hàng. Shops, state, token expiry, price rule, stock policy."""
-        summaries = list_channels(init_database(database_url()))
+        from catalog.models import ChannelState
+        from catalog.money import format_vnd
+        from syndicator.channels import list_channels, reconnect_hint
+
+        summaries = list_channels(open_database())
         if as_json:
             typer.echo(json.dumps([s.model_dump(mode="json") for s in summaries], ensure_ascii=False, indent=2))
             return
@@ -113,7 +114,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Xác nhận đã đăng tải bảng tính. The shop's feed was uploaded in the floor's seller centre: its
         listings awaiting upload are now live."""
-        engine = init_database(database_url())
+        from syndicator.channels import ChannelError
+        from syndicator.feeds import confirm_upload
+
+        engine = open_database()
         try:
             confirmed = confirm_upload(engine, account_id)
         except ChannelError as exc:

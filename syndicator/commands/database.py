@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from catalog.db import database_url, init_database
-from syndicator.secrets import ensure_key_file
-
 
 def register(app: typer.Typer) -> None:
     @app.command()
     def init() -> None:
         """Tạo hoặc nâng cấp cơ sở dữ liệu. Create or upgrade the database."""
+        from catalog.db import database_url, init_database
+        from syndicator.secrets import ensure_key_file
+
         url = database_url()
         engine = init_database(url)
         typer.echo(f"Cơ sở dữ liệu sẵn sàng / database ready: {engine.url.render_as_string(hide_password=True)}")

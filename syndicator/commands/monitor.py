@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from catalog.db import database_url, init_database
-from catalog.money import format_vnd
-from syndicator.monitor import MonitorReport, run_monitor
-from syndicator.monitor.drift import LABELS
+from syndicator.commands.catalog import open_database
+
+if TYPE_CHECKING:
+    from syndicator.monitor import MonitorReport
 
 MarketplaceName = Annotated[str | None, typer.Option("--marketplace", help="chỉ một sàn / one marketplace only")]
 Cache = Annotated[bool, typer.Option("--cache", help="giữ trang trên đĩa khi phát triển / cache pages (development)")]
 
 
 def _money(amount: int | None) -> str:
+    from catalog.money import format_vnd
+
     return format_vnd(amount) if amount is not None else "—"
 
 
 def _drift_table(report: MonitorReport) -> Table:
+    from syndicator.monitor.drift import LABELS
+
     table = Table("sàn / marketplace", "SKU", "sai lệch / drift", "giá đã gửi → thấy / price pushed → seen",
                   "tồn đã gửi → thấy / stock pushed → seen", "đã bán / sold",
                   title=f"{len(report.drift)} tin đăng sai lệch / listings drifted", title_justify="left")
@@ -38,6 +42,8 @@ def _drift_table(report: MonitorReport) -> Table:
 
 
 def _print_report(report: MonitorReport, console: Console, errors: Console) -> None:
+    from syndicator.monitor.drift import LABELS
+
     console.print(
         f"Đã xem / observed {report.observed}/{report.listings} tin đăng / listings "
         f"({', '.join(report.marketplaces) or '—'})"
@@ -62,7 +68,9 @@ def register(app: typer.Typer) -> None:
         """Xem trang sản phẩm như người mua và báo sai lệch. Crawl public pages as shoppers see them; report drift.
 
         Thoát mã 1 khi không quét được, không phải khi có sai lệch. Exits 1 on a failed crawl, not on drift."""
-        engine = init_database(database_url())
+        from syndicator.monitor import run_monitor
+
+        engine = open_database()
         console, errors = Console(), Console(stderr=True)
         try:
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

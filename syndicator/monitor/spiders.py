@@ -3,6 +3,7 @@ marketplace's own reader (``adapters/<name>/page.py``)."""
 
 from __future__ import annotations
 
+import importlib
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
@@ -14,8 +15,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from adapters import registry
-from adapters.common.page import PageObservation, PageReader, product_url, storefront_links, storefront_url
-from adapters.registry import load
+from adapters.common.page import PageObservation, PagePaths, PageReader, storefront_links
 from syndicator.monitor.drift import Drift
 from syndicator.monitor.targets import CrawlTarget
 
@@ -43,13 +43,15 @@ class CrawlLog:
 
 
 class ListingSpider(scrapy.Spider):
-    reader_path: ClassVar[str]
+    page_module: ClassVar[str]
 
     def __init__(self, targets: list[CrawlTarget], log: CrawlLog, **kwargs: Any):
         super().__init__(**kwargs)
         self.targets = [t for t in targets if t.marketplace == self.name]
         self.crawl_log = log
-        self.read_page: PageReader = load(self.reader_path)
+        page = importlib.import_module(self.page_module)
+        self.read_page: PageReader = page.parse_product_page
+        self.paths: PagePaths = page.PATHS
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for request in self._requests():
@@ -61,10 +63,11 @@ class ListingSpider(scrapy.Spider):
             if target.found_by_storefront:
                 by_shop[(target.base_url, target.shop_id)].append(target)
             else:
-                yield self._product_request(product_url(target.base_url, target.shop_id, target.external_item_id), target)
+                url = self.paths.product_url(target.base_url, target.shop_id, target.external_item_id)
+                yield self._product_request(url, target)
         for (base_url, shop_id), waiting in by_shop.items():
             yield scrapy.Request(
-                storefront_url(base_url, shop_id), callback=self.parse_storefront, errback=self.on_error,
+                self.paths.storefront_url(base_url, shop_id), callback=self.parse_storefront, errback=self.on_error,
                 meta={"targets": waiting, "handle_httpstatus_list": GONE},
             )
 
@@ -102,9 +105,10 @@ class ListingSpider(scrapy.Spider):
 
 
 def spider_for(marketplace: str) -> type[ListingSpider]:
-    """The marketplace's spider: the shared visiting, with the marketplace's page reader (adapters.registry)."""
+    """The marketplace's spider: the shared visiting, with the marketplace's page addresses and reader
+    (adapters.registry)."""
     return type(
         f"{marketplace.capitalize()}Spider",
         (ListingSpider,),
-        {"name": marketplace, "reader_path": registry.page_reader_path(marketplace)},
+        {"name": marketplace, "page_module": registry.page_module(marketplace)},
     )

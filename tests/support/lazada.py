@@ -17,6 +17,7 @@ from adapters.lazada import SPEC
 from adapters.lazada.client import LazadaAdapter
 from adapters.lazada.sandbox import LazadaSandbox
 from adapters.lazada.signing import sign, system_params
+from tests.support.web import WEB
 
 FAST = HttpSettings(connect_timeout_s=2, read_timeout_s=5, max_attempts=4, backoff_initial_s=0.01,
                     backoff_max_s=0.05, backoff_jitter_s=0.01)
@@ -104,7 +105,7 @@ class Seller:
 
 
 def open_seller(server: SandboxServer, name: str = "HTX Chè Tân Cương") -> Seller:
-    shop = httpx.post(f"{server.base_url}/_sandbox/shops", json={"name": name}, timeout=10).json()
+    shop = WEB.post(f"{server.base_url}/_sandbox/shops", json={"name": name}).json()
     return Seller(server.base_url, shop["shop_id"], shop["app_key"], shop["app_secret"], shop["code"])
 
 
@@ -120,8 +121,7 @@ async def connected(server: SandboxServer, *, http: HttpSettings = FAST, on_cred
 
 
 def control(server: SandboxServer, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-    response = httpx.request(method, f"{server.base_url}/_sandbox/{path}", content=json.dumps(body or {}),
-                             timeout=10)
+    response = WEB.request(method, f"{server.base_url}/_sandbox/{path}", content=json.dumps(body or {}))
     response.raise_for_status()
     return response.json()
 

@@ -21,6 +21,7 @@ from adapters.partner.feed import FeedRow
 from adapters.partner.floor import open_sandbox_shop
 from adapters.partner.profile import FloorProfile
 from adapters.partner.sandbox import PartnerSandbox
+from tests.support.web import WEB
 
 FAST = HttpSettings(connect_timeout_s=2, read_timeout_s=5, max_attempts=4, backoff_initial_s=0.01,
                     backoff_max_s=0.05, backoff_jitter_s=0.01)
@@ -81,8 +82,7 @@ class Floor:
         return adapter
 
     def control(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        response = httpx.request(method, f"{self.base_url}/_sandbox/{path}", content=json.dumps(body or {}),
-                                 timeout=10)
+        response = WEB.request(method, f"{self.base_url}/_sandbox/{path}", content=json.dumps(body or {}))
         response.raise_for_status()
         return response.json()
 

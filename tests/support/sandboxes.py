@@ -1,4 +1,4 @@
-"""Every landed marketplace sandbox on an ephemeral loopback port, a co-op catalogue written straight
+"""Every marketplace sandbox in use on an ephemeral loopback port, a co-op catalogue written straight
 into the tables, and connected shops: what the sync engine's end-to-end tests start from."""
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from PIL import Image
 from sqlalchemy.engine import Engine
@@ -24,6 +23,7 @@ from catalog.models import ChannelAccount, Coop, Product, Sku
 from catalog.stock import record_movement
 from syndicator.channels import HTTP_SETTINGS_ENV, connect_sandbox
 from syndicator.secrets import decrypt_credentials
+from tests.support.web import WEB
 
 FAST = HttpSettings(connect_timeout_s=2, read_timeout_s=5, max_attempts=3, backoff_initial_s=0.01,
                     backoff_max_s=0.05, backoff_jitter_s=0.01)
@@ -50,7 +50,7 @@ class Sandbox:
         return self.server.base_url
 
     def _call(self, method: str, path: str, **kw) -> dict:
-        response = httpx.request(method, self.url + path, timeout=10, **kw)
+        response = WEB.request(method, self.url + path, **kw)
         response.raise_for_status()
         return response.json()
 
@@ -81,18 +81,9 @@ class Sandbox:
     def edit(self, item_id: str, **values) -> dict:
         return self._call("PATCH", f"/_sandbox/items/{item_id}", json=values)
 
-
-def landed() -> list[str]:
-    """Available marketplaces whose adapter and sandbox both import (one may be half-way in)."""
-    names = []
-    for name in registry.available():
-        spec = registry.spec(name)
-        try:
-            registry.load(spec.adapter), registry.load(spec.sandbox)
-        except (ImportError, AttributeError):
-            continue
-        names.append(name)
-    return names
+    def reset(self) -> None:
+        """Forget every shop, item, order, token, fault and count, as a freshly started sandbox."""
+        self._call("POST", "/_sandbox/reset")
 
 
 def start_sandbox(marketplace: str) -> Sandbox:
@@ -106,14 +97,26 @@ def use_test_settings(monkeypatch) -> None:
     monkeypatch.setenv("SYNDICATOR_SECRET_KEY", "Vk9TT19UQU5fQ1VPTkdfU0VDUkVUX0tFWV9URVNUXzE=")
 
 
-@pytest.fixture
-def sandboxes(monkeypatch) -> Iterator[dict[str, Sandbox]]:
-    """Every available marketplace's sandbox, by name, each on its own ephemeral port."""
-    use_test_settings(monkeypatch)
-    running = {name: start_sandbox(name) for name in landed()}
+@pytest.fixture(scope="module")
+def running_sandboxes() -> Iterator[dict[str, Sandbox]]:
+    """Every marketplace's sandbox, by name, each on its own ephemeral port, started once per test module."""
+    running = {name: start_sandbox(name) for name in registry.names()}
     yield running
     for sandbox in running.values():
         sandbox.server.stop()
+
+
+@pytest.fixture
+def sandboxes(running_sandboxes, monkeypatch) -> dict[str, Sandbox]:
+    """The module's sandboxes, emptied for this test. One that an earlier test stopped, to play a
+    marketplace that is down, is started afresh."""
+    use_test_settings(monkeypatch)
+    for name, sandbox in running_sandboxes.items():
+        if sandbox.server.thread.is_alive():
+            sandbox.reset()
+        else:
+            running_sandboxes[name] = start_sandbox(name)
+    return running_sandboxes
 
 
 CATALOGUE = (

@@ -20,8 +20,8 @@ from adapters.shopee import SPEC
 from adapters.shopee.client import ShopeeAdapter
 from adapters.shopee.sandbox import ShopeeSandbox
 from adapters.shopee.signing import common_params
+from tests.support.web import WEB
 
-WEB = httpx.Client(timeout=10)  # one connection pool for the tests' own calls (a new client costs 50 ms)
 FAST = HttpSettings(connect_timeout_s=2, read_timeout_s=5, max_attempts=3, backoff_initial_s=0.01,
                     backoff_max_s=0.05, backoff_jitter_s=0.01)
 

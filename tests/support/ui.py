@@ -14,7 +14,6 @@ from catalog.models import (
     Listing,
     ListingObservation,
     ListingState,
-    Marketplace,
     MovementKind,
     Order,
     OrderLine,
@@ -56,12 +55,12 @@ def seed_two_coops(engine: Engine) -> None:
             session.add(StockMovement(sku_id=sku.id, kind=MovementKind.receipt, quantity=stock,
                                       source=f"receipt:{sku_code}"))
             skus[sku_code] = sku
-        tea_shopee = ChannelAccount(coop_id=tea.id, marketplace=Marketplace.shopee, shop_id="100001",
+        tea_shopee = ChannelAccount(coop_id=tea.id, marketplace="shopee", shop_id="100001",
                                     name="Chè Tân Cương Official", base_url="http://127.0.0.1:1",
                                     access_expires_at=now + timedelta(hours=4))
-        tea_voso = ChannelAccount(coop_id=tea.id, marketplace=Marketplace.voso, shop_id="V-77",
+        tea_voso = ChannelAccount(coop_id=tea.id, marketplace="voso", shop_id="V-77",
                                   name="Chè Tân Cương trên Voso", base_url="http://127.0.0.1:1")
-        honey_shopee = ChannelAccount(coop_id=honey.id, marketplace=Marketplace.shopee, shop_id="100002",
+        honey_shopee = ChannelAccount(coop_id=honey.id, marketplace="shopee", shop_id="100002",
                                       name="Mật ong Võ Nhai", base_url="http://127.0.0.1:1")
         session.add_all([tea_shopee, tea_voso, honey_shopee])
         session.flush()
