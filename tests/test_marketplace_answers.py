@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from adapters.common.contract import ItemRef, ShopCredentials, StockUpdate
+from adapters.common.contract import ItemRef, ListingDraft, ShopCredentials, StockUpdate
 from adapters.common.errors import ErrorKind, MarketplaceError
 from adapters.common.http import HttpSettings
 from adapters.lazada.client import LazadaAdapter
@@ -44,13 +44,14 @@ def shopee_ok(response: Any) -> dict[str, Any]:
     return {"error": "", "message": "", "request_id": "b937c5a3", "response": response}
 
 
-def shopee_shop(marketplace: HostileMarketplace, told: list | None = None) -> ShopeeAdapter:
+def shopee_shop(marketplace: HostileMarketplace, told: list | None = None, http: HttpSettings = QUICK
+                ) -> ShopeeAdapter:
     credentials = ShopCredentials(
         shop_id="322300222", app_key="2001887", app_secret=SecretStr("shpk-htx-tan-cuong"),
         access_token=SecretStr("6b5a4f3e2d1c0b9a"), refresh_token=SecretStr("4c72e1d0c9b8a796"),
         access_expires_at=datetime.now(UTC) + timedelta(hours=3),
     )
-    return ShopeeAdapter(marketplace.base_url, credentials, http=QUICK,
+    return ShopeeAdapter(marketplace.base_url, credentials, http=http,
                          on_credentials=None if told is None else told.append)
 
 
@@ -176,6 +177,20 @@ async def test_shopee_token_lifetime_out_of_range_is_malformed(hostile):
     async with shopee_shop(hostile) as shop:
         await malformed(shop.refresh_credentials())
 
+
+
+async def test_shopee_photo_from_a_url_answering_past_the_size_cap_is_refused_before_any_upload(hostile):
+    hostile.answer(f"{SHOPEE}/product/search_item", shopee_ok({"item_id_list": []}))
+    hostile.answer("/anh/che-bup-tan-cuong.jpg", b"\xff" * 3_000_000)
+    draft = ListingDraft(seller_sku="TN-CHE-200G", product_code="CHE-BUP", name="Chè búp Tân Cương đặc biệt",
+                         variant="Gói 200g", price=120000, stock=40, weight_g=200,
+                         images=[f"{hostile.base_url}/anh/che-bup-tan-cuong.jpg"])
+    capped = QUICK.model_copy(update={"max_body_bytes": 1_000_000})
+    async with shopee_shop(hostile, http=capped) as shop:
+        with pytest.raises(MarketplaceError) as refused:
+            await shop.create_listing(draft)
+    assert refused.value.info.code == "answer_too_large"
+    assert ("POST", f"{SHOPEE}/media_space/upload_image") not in hostile.received
 
 # --- Lazada -----------------------------------------------------------------------------------------
 LAZADA = "/rest"

@@ -382,8 +382,8 @@ class ShopeeAdapter(TokenAdapter):
     # --- images -------------------------------------------------------------------------------
     async def _image_bytes(self, source: str) -> tuple[str, bytes]:
         if source.startswith(("http://", "https://")):
-            async with httpx.AsyncClient(timeout=self.http.client.timeout, follow_redirects=True) as fetcher:
-                response = await fetcher.get(source)
+            # within the same deadline and size cap as every marketplace call; a redirect is not followed
+            response = await self.http.send_once(lambda: httpx.Request("GET", source), lambda answer: answer)
             if response.status_code != 200:
                 raise MarketplaceError(local_error("", f"image not downloadable (HTTP {response.status_code}): "
                                                    f"{source}", "images"))
