@@ -30,6 +30,8 @@ from tests.support.sandboxes import Sandbox, connect_all, seed_catalogue, start_
 MiB = 1024 * 1024
 HOSTILE = HttpSettings(connect_timeout_s=2, read_timeout_s=5, call_deadline_s=1, max_body_bytes=8 * MiB,
                        max_attempts=1, backoff_initial_s=0.01, backoff_max_s=0.05, backoff_jitter_s=0.01)
+# A whole run also talks to healthy sandboxes, which a loaded machine may keep past one second.
+WHOLE_RUN = HOSTILE.model_copy(update={"call_deadline_s": 4})
 FIVE_MILLION_DIGITS = "9" * 5_000_000
 
 
@@ -264,9 +266,9 @@ async def test_a_garbage_answer_is_an_error(hostile):
 # --- a whole run with one floor gone bad ----------------------------------------------------------------
 @pytest.fixture
 def floors(monkeypatch) -> Iterator[dict[str, Sandbox]]:
-    """Two floors' sandboxes (Voso and Postmart), with the hostile test's short deadline and small cap."""
+    """Two floors' sandboxes (Voso and Postmart), with a short deadline and the hostile test's small cap."""
     use_test_settings(monkeypatch)
-    monkeypatch.setenv(HTTP_SETTINGS_ENV, HOSTILE.model_dump_json())
+    monkeypatch.setenv(HTTP_SETTINGS_ENV, WHOLE_RUN.model_dump_json())
     running = {name: start_sandbox(name) for name in ("voso", "postmart")}
     yield running
     for sandbox in running.values():
@@ -303,7 +305,7 @@ def test_a_floor_trickling_its_answers_does_not_hold_back_another_marketplaces_p
 
     assert report.shop_statuses() == {"HTX-TANCUONG:voso": "failed", "HTX-TANCUONG:postmart": "ok"}
     (voso,) = [shop for shop in report.shops if shop.account.marketplace == "voso"]
-    assert "no complete answer within 1 s" in voso.errors[0]
+    assert "no complete answer within 4 s" in voso.errors[0]
     assert floors["postmart"].item("TC-CHE-200G")["price"] == channel_price(135000, default_price_rule("postmart"))
 
 
