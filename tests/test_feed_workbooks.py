@@ -16,7 +16,7 @@ from catalog.coops import add_coop
 from catalog.db import session_scope
 from catalog.models import Product, Role, Sku
 from catalog.stock import record_movement
-from syndicator import access
+from syndicator.access.shops import channels
 from syndicator.channels import connect_feed
 from syndicator.engine import run_sync
 from syndicator.users import add_user
@@ -181,7 +181,7 @@ def seed_honey_coop(engine, code: str, sku: str) -> None:
 def offered_workbook(engine, code: str) -> Path:
     """The full workbook the Shops page offers the co-op's clerk for its Voso feed shop."""
     clerk = add_user(engine, f"thu-ky-{code.lower()}", "mat-khau-dai-2026", Role.coop, coop_code=code)
-    (shop,) = access.channels(engine, clerk)
+    (shop,) = channels(engine, clerk)
     return Path(shop["feed_full_path"])
 
 

@@ -24,7 +24,7 @@ from catalog.db import init_database, session_scope
 from catalog.importer import import_file
 from catalog.limits import MB, SPREADSHEET_LIMITS
 from catalog.models import Sku
-from syndicator import access
+from syndicator.access.products import product_row, save_product_row
 from syndicator.users import authenticate
 from tests.support.apptest import logged_in, open_page, shown_text
 from tests.support.catalog import TEA_COOP, add_coops, catalog_state, tea_pack, tea_row, write_file
@@ -256,8 +256,8 @@ def test_the_product_form_refuses_a_price_above_one_billion_dong_and_a_nul_byte(
     seed_two_coops(engine)
     clerk = authenticate(engine, "tancuong", PASSWORD)
     typed = {"price": "2.000.000.000", "variant": "Gói\x00200g"}
-    row = access.product_row(engine, clerk, "CHE-DB-200") | typed
-    errors = access.save_product_row(engine, clerk, row)
+    row = product_row(engine, clerk, "CHE-DB-200") | typed
+    errors = save_product_row(engine, clerk, row)
     assert {e.column: e.message for e in errors} == {
         "price": "giá quá cao: «2.000.000.000», tối đa 1.000.000.000 ₫",
         "variant": "có ký tự điều khiển không được phép (U+0000)",

@@ -14,7 +14,7 @@ from catalog.categories import ensure_categories
 from catalog.db import session_scope
 from catalog.models import ChannelAccount, Coop, Order, OrderLine, Product, Sku
 from catalog.stock import record_movement
-from syndicator import access
+from syndicator.access.sales import sales, unknown_order_lines
 from syndicator.engine import run_sync
 from syndicator.users import add_user
 from tests.support.apptest import logged_in, open_page, shown_text
@@ -112,7 +112,7 @@ def test_an_unknown_line_is_shown_to_the_selling_coops_clerk_and_the_officer_onl
     officer = add_user(engine, "canbo", PASSWORD, "officer")
 
     seen = {who: {(r["coop_code"], r["seller_sku"], r["quantity"])
-                  for r in access.unknown_order_lines(engine, viewer).rows}
+                  for r in unknown_order_lines(engine, viewer).rows}
             for who, viewer in (("nari", clerks[NARI]), ("tancuong", clerks[COOP]), ("canbo", officer))}
 
     assert seen == {"nari": {(NARI, TEA_SKU, SOLD)}, "tancuong": set(), "canbo": {(NARI, TEA_SKU, SOLD)}}
@@ -131,11 +131,11 @@ def test_the_sales_page_tells_the_clerk_the_unknown_sku_moved_no_stock(engine, d
 def test_another_coops_sku_never_counts_as_its_revenue(engine, sandboxes, cross_coop_sale):
     officer = add_user(engine, "canbo", PASSWORD, "officer")
 
-    by_product = {row["product"] for row in access.sales(engine, officer, "product")}
-    by_coop = {row["coop"] for row in access.sales(engine, officer, "coop")}
+    by_product = {row["product"] for row in sales(engine, officer, "product")}
+    by_coop = {row["coop"] for row in sales(engine, officer, "coop")}
 
     assert TEA_NAME not in by_product and "HTX Chè Tân Cương" not in by_coop
-    assert access.sales(engine, officer, "product", coop_code=COOP) == []
+    assert sales(engine, officer, "product", coop_code=COOP) == []
 
 
 def test_a_seller_can_change_an_items_seller_sku_on_every_marketplace(engine, sandboxes):

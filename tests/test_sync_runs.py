@@ -19,7 +19,8 @@ from typer.testing import CliRunner
 
 from catalog.db import session_scope
 from catalog.models import ChannelAccount, Coop, SyncRun, utcnow
-from syndicator import access
+from syndicator.access.overview import overview
+from syndicator.access.sync import sync_runs
 from syndicator.channels import connect_sandbox
 from syndicator.cli import app
 from syndicator.engine import run_sync
@@ -202,7 +203,7 @@ def shop_ids_in(summary: dict) -> set[int]:
 def test_a_clerks_view_of_a_run_holds_only_its_own_coops_shops(engine, run_over_two_coops):
     clerk = add_user(engine, "tancuong", PASSWORD, "coop", coop_code=COOP)
 
-    (run,) = access.sync_runs(engine, clerk).rows
+    (run,) = sync_runs(engine, clerk).rows
 
     assert shop_ids_in(run["summary"]) == set(run_over_two_coops[COOP])
     assert NARI not in json.dumps(run["summary"], ensure_ascii=False)
@@ -212,7 +213,7 @@ def test_a_clerks_view_of_a_run_holds_only_its_own_coops_shops(engine, run_over_
 def test_a_clerks_overview_shows_only_its_own_shops_of_the_last_run(engine, run_over_two_coops):
     clerk = add_user(engine, "nari", PASSWORD, "coop", coop_code=NARI)
 
-    summary = access.overview(engine, clerk).last_run["summary"]
+    summary = overview(engine, clerk).last_run["summary"]
 
     assert shop_ids_in(summary) == set(run_over_two_coops[NARI])
     assert COOP not in json.dumps(summary, ensure_ascii=False)
@@ -221,7 +222,7 @@ def test_a_clerks_overview_shows_only_its_own_shops_of_the_last_run(engine, run_
 def test_an_officers_view_of_a_run_holds_every_coops_shops(engine, run_over_two_coops):
     officer = add_user(engine, "canbo", PASSWORD, "officer")
 
-    (run,) = access.sync_runs(engine, officer).rows
+    (run,) = sync_runs(engine, officer).rows
 
     assert shop_ids_in(run["summary"]) == {*run_over_two_coops[COOP], *run_over_two_coops[NARI]}
     assert run["summary"]["planned"] == {"create": 5}

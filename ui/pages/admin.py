@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from catalog.models import Role
-from syndicator.access import add_coop, coops, create_login, logins, set_login_disabled
+from syndicator.access.coops import add_coop, coops
+from syndicator.access.logins import create_login, logins, set_login_disabled
 from syndicator.users import UserError
 from ui.common import engine, guarded, lang, plain, tr, viewer
 

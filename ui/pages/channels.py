@@ -11,7 +11,8 @@ from pydantic import ValidationError
 
 from catalog.models import ChannelState, Role
 from catalog.pricing import PriceRule, channel_price
-from syndicator.access import channels, confirm_feed_upload, products, set_price_rule, set_stock_policy
+from syndicator.access.products import products
+from syndicator.access.shops import channels, confirm_feed_upload, set_price_rule, set_stock_policy
 from syndicator.channels import display_name, marketplace_names, reconnect_command
 from ui.common import coop_picker, engine, guarded, money, plain, tr, viewer, when
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from syndicator.access import can_edit, delist, listing_matrix, plan_preview, publish, set_price_override
+from syndicator.access.listings import delist, listing_matrix, plan_preview, publish, set_price_override
+from syndicator.access.roles import can_edit
 from syndicator.channels import display_name, marketplace_names
 from ui.common import coop_picker, engine, guarded, lang, money, page_footer, pager, plain, tr, viewer
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from syndicator.access import observations
+from syndicator.access.monitor import observations
 from ui.common import engine, money, page_footer, pager, tr, viewer, when
 
 who = viewer()

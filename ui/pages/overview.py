@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from syndicator.access import overview
+from syndicator.access.overview import overview
 from ui.common import coop_picker, engine, guarded, money, tr, viewer, when
 
 who = viewer()

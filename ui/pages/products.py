@@ -9,14 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from catalog.spreadsheet import COLUMNS, header_label
-from syndicator.access import (
-    can_edit,
-    export_catalog,
-    import_catalog,
-    product_row,
-    products,
-    save_product_row,
-)
+from syndicator.access.products import export_catalog, import_catalog, product_row, products, save_product_row
+from syndicator.access.roles import can_edit
 from ui.common import (
     coop_picker,
     engine,

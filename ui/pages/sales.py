@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from syndicator.access import sales, unknown_order_lines
+from syndicator.access.sales import sales, unknown_order_lines
 from ui.common import coop_picker, downloads, engine, guarded, money, tr, viewer, when
 
 SECTIONS = (("month", "sales_by_month"), ("marketplace", "sales_by_marketplace"), ("coop", "sales_by_coop"),

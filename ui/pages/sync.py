@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from syndicator.access import can_edit, run_sync_now, sync_errors, sync_runs
+from syndicator.access.roles import can_edit
+from syndicator.access.sync import run_sync_now, sync_errors, sync_runs
 from ui.common import coop_picker, engine, guarded, page_footer, pager, plain, tr, viewer, when
 
 

@@ -1,0 +1,37 @@
+"""The Giám sát page: what shoppers saw on each listing's public page, and where it drifted."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from catalog.db import session_scope
+from catalog.models import ChannelAccount, Coop, Listing, ListingObservation, Sku
+from syndicator.access.roles import Page, paged, scope_coop_id
+from syndicator.users import Viewer
+
+
+def observations(engine: Engine, viewer: Viewer, drift_only: bool = False, offset: int = 0,
+                 limit: int = 50) -> Page:
+    """What shoppers saw on each listing's public page, newest first, with drift."""
+    with session_scope(engine) as session:
+        coop_id = scope_coop_id(session, viewer, None)
+        statement = (
+            select(ListingObservation.observed_at, Coop.code, ChannelAccount.marketplace, Sku.sku,
+                   ListingObservation.visible, ListingObservation.price, Listing.pushed_price,
+                   ListingObservation.stock, ListingObservation.sold_count, ListingObservation.drift,
+                   ListingObservation.url)
+            .join(Listing, ListingObservation.listing_id == Listing.id)
+            .join(ChannelAccount, Listing.channel_account_id == ChannelAccount.id)
+            .join(Coop, ChannelAccount.coop_id == Coop.id)
+            .join(Sku, Listing.sku_id == Sku.id)
+        )
+        if coop_id is not None:
+            statement = statement.where(ChannelAccount.coop_id == coop_id)
+        if drift_only:
+            statement = statement.where(sa.func.json_array_length(ListingObservation.drift) > 0)
+        rows, total = paged(session, statement.order_by(ListingObservation.id.desc()), offset, limit)
+    keys = ("observed_at", "coop_code", "marketplace", "sku", "visible", "price", "pushed_price", "stock",
+            "sold_count", "drift", "url")
+    return Page([dict(zip(keys, row, strict=True)) for row in rows], total, offset, limit)

@@ -1,0 +1,61 @@
+"""The Tổng quan page: listings per marketplace and state, today's orders, the last sync run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from catalog.db import session_scope
+from catalog.models import ChannelAccount, Coop, Listing, Order, Product, Sku, SyncRun
+from syndicator.access.roles import scope_coop_id
+from syndicator.access.sales import LOCAL_ZONE, NOT_SOLD
+from syndicator.access.sync import run_row, runs_statement, shops_of
+from syndicator.users import Viewer
+
+
+@dataclass(frozen=True)
+class Overview:
+    listings: list[dict[str, Any]]  # marketplace, state, count
+    orders_today: int
+    sales_today: int
+    last_run: dict[str, Any] | None
+    coops: int
+    skus: int
+
+
+def overview(engine: Engine, viewer: Viewer, coop_code: str | None = None, *, now: datetime | None = None) -> Overview:
+    """Listings per marketplace and state, today's orders (Vietnam time) and the last sync run."""
+    now = now or datetime.now(UTC)
+    day_start = datetime.combine(now.astimezone(LOCAL_ZONE).date(), time(), LOCAL_ZONE)
+    with session_scope(engine) as session:
+        coop_id = scope_coop_id(session, viewer, coop_code)
+        counts = select(ChannelAccount.marketplace, Listing.state, sa.func.count(Listing.id)).join(
+            ChannelAccount, Listing.channel_account_id == ChannelAccount.id
+        ).where(ChannelAccount.enabled)
+        orders = select(sa.func.count(Order.id), sa.func.coalesce(sa.func.sum(Order.total), 0)).join(
+            ChannelAccount, Order.channel_account_id == ChannelAccount.id
+        ).where(Order.placed_at >= day_start, Order.status.not_in(NOT_SOLD))
+        skus = select(sa.func.count(Sku.id)).join(Product, Sku.product_id == Product.id)
+        coop_count = select(sa.func.count(Coop.id))
+        if coop_id is not None:
+            counts = counts.where(ChannelAccount.coop_id == coop_id)
+            orders = orders.where(ChannelAccount.coop_id == coop_id)
+            skus = skus.where(Product.coop_id == coop_id)
+            coop_count = coop_count.where(Coop.id == coop_id)
+        listing_rows = session.exec(counts.group_by(ChannelAccount.marketplace, Listing.state)).all()
+        order_count, order_total = session.exec(orders).one()
+        runs = runs_statement(coop_id).order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).limit(1)
+        last = session.exec(runs).first()
+        return Overview(
+            listings=[{"marketplace": str(m), "state": str(s), "count": n} for m, s, n in listing_rows],
+            orders_today=order_count,
+            sales_today=int(order_total),
+            last_run=run_row(last, shops_of(session, coop_id)) if last else None,
+            coops=session.exec(coop_count).one(),
+            skus=session.exec(skus).one(),
+        )

@@ -1,0 +1,110 @@
+"""The Sản phẩm page: browse and search the SKUs, edit one as a spreadsheet row, import and export."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from catalog.db import session_scope
+from catalog.importer import import_file, write_rows
+from catalog.models import Category, Coop, Product, Role, Sku
+from catalog.search import prepare_vietnamese, text_matches, vietnamese_order
+from catalog.spreadsheet import export_file, row_for_sku
+from catalog.stock import stock_levels
+from catalog.validation import validate_row
+from syndicator.access.roles import AccessDenied, Page, paged, require_editor_of, scope_coop_id, sync_scope
+from syndicator.users import Viewer
+
+PRODUCT_COLUMNS = ("sku_id", "coop_code", "product_code", "name", "sku", "variant", "price", "weight_g",
+                   "enabled", "category")
+
+
+def _sku_statement(session: Session, viewer: Viewer, query: str, coop_code: str | None) -> Any:
+    coop_id = scope_coop_id(session, viewer, coop_code)
+    statement = (
+        select(
+            Sku.id, Coop.code, Product.code, Product.name, Sku.sku, Sku.variant, Sku.price, Sku.weight_g,
+            Sku.enabled, Category.name_vi,
+        )
+        .join(Product, Sku.product_id == Product.id)
+        .join(Coop, Product.coop_id == Coop.id)
+        .join(Category, Product.category_id == Category.id, isouter=True)
+    )
+    if coop_id is not None:
+        statement = statement.where(Product.coop_id == coop_id)
+    if query.strip():
+        statement = statement.where(text_matches(session, query, (Product.name, Sku.variant), (Product.code, Sku.sku)))
+    return statement
+
+
+def sku_page(session: Session, viewer: Viewer, query: str, coop_code: str | None, offset: int, limit: int
+             ) -> tuple[list[dict[str, Any]], int]:
+    """One page of the SKUs the viewer may see, matching ``query``, in Vietnamese order of product name."""
+    prepare_vietnamese(session)
+    statement = _sku_statement(session, viewer, query, coop_code).order_by(
+        vietnamese_order(session, Product.name), Sku.sku
+    )
+    rows, total = paged(session, statement, offset, limit)
+    return [dict(zip(PRODUCT_COLUMNS, row, strict=True)) for row in rows], total
+
+
+def products(engine: Engine, viewer: Viewer, query: str = "", coop_code: str | None = None,
+             offset: int = 0, limit: int = 50) -> Page:
+    """One row per SKU with its stock (on hand, available), in Vietnamese order of product name."""
+    with session_scope(engine) as session:
+        records, total = sku_page(session, viewer, query, coop_code, offset, limit)
+        levels = stock_levels(session, [r["sku_id"] for r in records])
+    for record in records:
+        record["on_hand"], record["available"] = levels[record["sku_id"]].on_hand, levels[record["sku_id"]].available
+    return Page(records, total, offset, limit)
+
+
+def product_row(engine: Engine, viewer: Viewer, sku: str) -> dict[str, Any]:
+    """One SKU as a spreadsheet row (the same fields an import takes), for the edit form."""
+    with session_scope(engine) as session:
+        found = session.exec(
+            select(Sku, Product).join(Product, Sku.product_id == Product.id).where(Sku.sku == sku)
+        ).first()
+        if found is None:
+            raise LookupError(f"không có SKU {sku!r} / no SKU {sku!r}")
+        if viewer.role is Role.coop and found[1].coop_id != viewer.coop_id:
+            raise AccessDenied("không xem được HTX khác / you cannot see another co-op")
+        return row_for_sku(session, found[0])
+
+
+def save_product_row(engine: Engine, viewer: Viewer, raw: dict[str, Any], lang: str | None = None) -> list[Any]:
+    """Validate one row exactly as an import would and write it; its errors (and nothing written) otherwise."""
+    if viewer.role is Role.coop:
+        raw = raw | {"coop_code": viewer.coop_code}
+    with session_scope(engine) as session:
+        coop_id = session.exec(select(Coop.id).where(Coop.code == raw.get("coop_code"))).first()
+    if viewer.role is not Role.admin or coop_id is not None:
+        require_editor_of(viewer, coop_id)
+    row, errors = validate_row(raw, 1, lang=lang)
+    if errors or row is None:
+        return errors
+    return write_rows(engine, [row], lang=lang).errors
+
+
+def import_catalog(engine: Engine, viewer: Viewer, path: Path, coop_code: str | None = None,
+                   dry_run: bool = True, progress: Callable[..., Any] | None = None, lang: str | None = None) -> Any:
+    """Import a spreadsheet (all rows or none); a co-op user imports only into its own co-op."""
+    if viewer.role is Role.officer:
+        raise AccessDenied("cán bộ khuyến nông chỉ được xem / officers have read-only access")
+    if viewer.role is Role.coop:
+        coop_code = sync_scope(viewer, coop_code)
+    return import_file(engine, path, coop_code=coop_code, dry_run=dry_run, progress=progress, lang=lang)
+
+
+def export_catalog(engine: Engine, viewer: Viewer, path: Path, coop_code: str | None = None) -> Path:
+    """Write the catalog the viewer may see in the import layout."""
+    with session_scope(engine) as session:
+        scope_coop_id(session, viewer, coop_code)
+    if viewer.role is Role.coop:
+        coop_code = viewer.coop_code
+    export_file(engine, path, coop_code=coop_code)
+    return path
