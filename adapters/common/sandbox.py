@@ -1,8 +1,8 @@
 """What every marketplace sandbox shares: shops, items, orders, tokens, faults, stats, control API.
 
-A marketplace's sandbox (``adapters/<name>/sandbox.py``) subclasses :class:`MarketplaceSandbox` and adds
-its own API routes at its own paths, its own envelope and error codes, its rate-limit answer and its
-public product page. This module holds no marketplace's knowledge.
+A marketplace's sandbox (``adapters/<name>/sandbox/``) subclasses :class:`MarketplaceSandbox` and adds
+its own API routes at its own paths, its own envelope and error codes (a :class:`Refusal` subclass), its
+rate-limit answer and its public product page. This module holds no marketplace's knowledge.
 
 Control API (DESIGN.md, *Sandbox control API*), under ``/_sandbox/``:
 ``POST shops``, ``POST shops/{shop_id}/code`` (a new one-time authorisation code for an existing shop, as
@@ -37,6 +37,17 @@ from starlette.routing import BaseRoute, Route
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+class Refusal(Exception):
+    """A sandbox refuses a call: the marketplace's code, a message, the HTTP status and the field at fault.
+
+    Each marketplace subclasses it to render the refusal in its own envelope.
+    """
+
+    def __init__(self, code: str, message: str, status: int = 200, field: str | None = None):
+        super().__init__(message)
+        self.code, self.message, self.status, self.field = code, message, status, field
 
 
 @dataclass

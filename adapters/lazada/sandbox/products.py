@@ -1,0 +1,345 @@
+"""Lazada's products in the sandbox: create and update with Lazada's validation (one SKU per product
+here), prices and sellable stock by SKU id, deactivating and removing, the product list, and images by
+upload or by migrating a URL."""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from io import BytesIO
+from typing import Any
+from urllib.parse import urlsplit
+
+from PIL import Image, UnidentifiedImageError
+
+from adapters.common.sandbox import SandboxItem, SandboxShop, now
+from adapters.lazada import categories
+from adapters.lazada.client import LAZADA_IMAGE_HOST, MAX_SKUS_PER_CALL
+from adapters.lazada.sandbox.orders import LazadaOrders
+from adapters.lazada.sandbox.wire import (
+    LazadaRefusal,
+    epoch_ms,
+    json_list,
+    listed,
+    money,
+    parse_request,
+    parse_time,
+    whole,
+)
+
+FORBIDDEN_SKU_CHARS = set('"^~<>|')
+IMAGE_HOST = "https://vn-live-01.slatic.net/p/"
+IMAGE_MAX_BYTES = 3_145_728
+IMAGE_SIDE_PX = (330, 5000)
+PRODUCT_FILTERS = ("all", "live", "inactive", "deleted", "pending", "rejected", "sold-out")
+ITEM_STATUS = {"live": "active", "unlisted": "inactive", "hidden": "inactive", "deleted": "deleted"}
+PRODUCT_STATUS = {"live": "Active", "unlisted": "InActive", "hidden": "InActive", "deleted": "Deleted"}
+
+
+class LazadaProducts(LazadaOrders):
+    """The ``/product``, ``/products`` and ``/image`` calls; stock answers count what open orders hold, so
+    products build on orders."""
+
+    max_skus_per_call: int
+
+    def shop_item_by_sku_id(self, shop: SandboxShop, sku_id: str) -> SandboxItem | None:
+        return next((i for i in self.state.shop_items(shop.shop_id) if i.sku_id == sku_id), None)
+
+    def shop_item(self, shop: SandboxShop, item_id: Any) -> SandboxItem:
+        item = self.state.items.get(str(item_id))
+        if item is None or item.shop_id != shop.shop_id or item.status == "deleted":
+            raise LazadaRefusal("208", f"E208: Item {item_id} not found", [{"field": "ItemId", "message": "not found"}])
+        return item
+
+    def check_category(self, category_id: Any) -> categories.LazadaCategory:
+        category = categories.BY_ID.get(str(category_id or ""))
+        if category is None:
+            raise LazadaRefusal("201", f"E201: Invalid CategoryId {category_id}", [{"field": "PrimaryCategory",
+                                                                                      "message": "invalid"}])
+        if not category.leaf:
+            raise LazadaRefusal("4134", "E4134: Please select the last level category",
+                                [{"field": "PrimaryCategory", "message": category.name}])
+        return category
+
+    @staticmethod
+    def check_attributes(attributes: dict[str, Any], category: categories.LazadaCategory) -> None:
+        for name in ("name",):
+            if not str(attributes.get(name) or "").strip():
+                raise LazadaRefusal("4108", f"E4108: Mandatory attribute {name} is missing", [{"field": name,
+                                                                                               "message": "missing"}])
+        if not (attributes.get("brand") or attributes.get("brand_id")):
+            raise LazadaRefusal("4108", "E4108: Mandatory attribute brand is missing", [{"field": "brand",
+                                                                                        "message": "missing"}])
+        for name in category.mandatory:
+            if not str(attributes.get(name) or "").strip():
+                raise LazadaRefusal("4110", f"E4110: Category attribute {name} is mandatory",
+                                    [{"field": name, "message": "missing"}])
+
+    @staticmethod
+    def check_images(urls: list[Any]) -> list[str]:
+        for url in urls:
+            if not (urlsplit(str(url)).hostname or "").endswith(LAZADA_IMAGE_HOST):
+                raise LazadaRefusal("4138", f"E4138: External image URL is not allowed: {url}",
+                                    [{"field": "Images", "message": str(url)}])
+        return [str(url) for url in urls]
+
+    def check_new_sku(self, sku: Any, shop: SandboxShop, is_json: bool) -> tuple[str, int, int]:
+        if not isinstance(sku, dict):
+            raise LazadaRefusal("5", "E005: Invalid Request Format")
+        if is_json and any(not isinstance(v, str) for k, v in sku.items() if k not in ("Images", "saleProp")):
+            raise LazadaRefusal("1001", "E1001: not in JSON format: every SKU value must be a string")
+        seller_sku = str(sku.get("SellerSku") or "").strip()
+        if not seller_sku:
+            raise LazadaRefusal("1", "E001: SellerSku is mandatory", [{"field": "SellerSku", "message": "missing"}])
+        if FORBIDDEN_SKU_CHARS & set(seller_sku):
+            raise LazadaRefusal("4129", 'E4129: SellerSku must not contain "^~<>|', [{"field": "SellerSku",
+                                                                                      "message": seller_sku}])
+        if self.state.find_by_seller_sku(shop.shop_id, seller_sku) is not None:
+            raise LazadaRefusal("4105", f"E4105: Duplicate SellerSku {seller_sku}",
+                                [{"field": "SellerSku", "message": "duplicate", "seller_sku": seller_sku}])
+        if "price" not in sku:
+            raise LazadaRefusal("4118", "E4118: Price can not be 0", [{"field": "price", "message": "missing"}])
+        price = money(sku["price"], "price")
+        quantity = whole(sku.get("quantity", "0"), "quantity")
+        try:
+            weight = Decimal(str(sku.get("package_weight", "")))
+        except InvalidOperation:
+            weight = Decimal(0)
+        if weight <= 0 or weight != weight.quantize(Decimal("0.01")):
+            raise LazadaRefusal("4149", "E4149: Invalid package value", [{"field": "package_weight",
+                                                                         "message": str(sku.get("package_weight"))}])
+        return seller_sku, price, quantity
+
+    def create_product(self, params: dict[str, str], shop: SandboxShop, files: dict[str, Any]) -> dict[str, Any]:
+        request, is_json = parse_request(params.get("payload"))
+        product = request.get("Product")
+        if not isinstance(product, dict):
+            raise LazadaRefusal("5", "E005: Invalid Request Format")
+        skus = listed((product.get("Skus") or {}).get("Sku"), is_json)
+        if len(skus) > self.max_skus_per_call:
+            raise LazadaRefusal("4171", f"E4171: At most {self.max_skus_per_call} SKUs per request")
+        category = self.check_category(product.get("PrimaryCategory"))
+        attributes = product.get("Attributes") or {}
+        self.check_attributes(attributes, category)
+        images = self.check_images(listed((product.get("Images") or {}).get("Image"), is_json))
+        if not images:
+            raise LazadaRefusal("4139", "E4139: Main image is required", [{"field": "Images", "message": "missing"}])
+        if len(skus) != 1:
+            raise LazadaRefusal("4133", "E4133: Invalid variation (this sandbox holds one SKU per product)")
+        seller_sku, price, quantity = self.check_new_sku(skus[0], shop, is_json)
+        item = SandboxItem(
+            shop_id=shop.shop_id, item_id=str(self.state.next_id()), sku_id=str(self.state.next_id()),
+            seller_sku=seller_sku, name=str(attributes["name"]), price=price, stock=quantity,
+            description=str(attributes.get("description") or ""), images=images,
+            payload={"PrimaryCategory": category.category_id, "Attributes": attributes, "Sku": skus[0]},
+        )
+        self.state.items[item.item_id] = item
+        return {"item_id": int(item.item_id), "item_status": "Active",
+                "sku_list": [{"shop_sku": self.shop_sku(item), "seller_sku": seller_sku, "sku_id": int(item.sku_id)}]}
+
+    @staticmethod
+    def shop_sku(item: SandboxItem) -> str:
+        return f"{item.item_id}_VNAMZ-{item.sku_id}"
+
+    def update_product(self, params: dict[str, str], shop: SandboxShop, files: dict[str, Any]) -> dict[str, Any]:
+        request, is_json = parse_request(params.get("payload"))
+        product = request.get("Product") or {}
+        if not product.get("ItemId"):
+            raise LazadaRefusal("1", "E001: ItemId is mandatory", [{"field": "ItemId", "message": "missing"}])
+        item = self.shop_item(shop, product["ItemId"])
+        skus = listed((product.get("Skus") or {}).get("Sku"), is_json)
+        if any(not str(sku.get("SkuId") or "") for sku in skus):
+            raise LazadaRefusal("4216", "E4216: SkuId is mandatory", [{"field": "SkuId", "message": "missing"}])
+        attributes = {**item.payload.get("Attributes", {}), **(product.get("Attributes") or {})}
+        category = self.check_category(product.get("PrimaryCategory") or item.payload.get("PrimaryCategory"))
+        self.check_attributes(attributes, category)
+        if product.get("Images"):
+            item.images = self.check_images(listed(product["Images"].get("Image"), is_json))
+        for sku in skus:
+            if str(sku["SkuId"]) != item.sku_id:
+                raise LazadaRefusal("207", f"E207: SKU {sku['SkuId']} not found", [{"field": "SkuId",
+                                                                                   "message": str(sku["SkuId"])}])
+            status = str(sku.get("Status") or "").lower()
+            if status:
+                item.status = {"active": "live", "inactive": "unlisted", "deleted": "deleted"}.get(status, item.status)
+            if "price" in sku:
+                item.price = money(sku["price"], "price")
+        item.name = str(attributes["name"])
+        item.description = str(attributes.get("description") or "")
+        item.payload.update({"PrimaryCategory": category.category_id, "Attributes": attributes})
+        item.updated_at = now()
+        return {"item_status": PRODUCT_STATUS[item.status]}
+
+    def sku_rows(self, params: dict[str, str]) -> list[dict[str, Any]]:
+        request, is_json = parse_request(params.get("payload"))
+        rows = listed(((request.get("Product") or {}).get("Skus") or {}).get("Sku"), is_json)
+        if not rows:
+            raise LazadaRefusal("30", "E030: Empty Request")
+        if len(rows) > self.max_skus_per_call:
+            raise LazadaRefusal("4171", f"E4171: At most {self.max_skus_per_call} SKUs per request; send 20 or fewer")
+        for row in rows:
+            if not isinstance(row, dict) or not str(row.get("SkuId") or ""):
+                if isinstance(row, dict) and row.get("SellerSku"):
+                    raise LazadaRefusal("4193", "E4193: SellerSku is no longer accepted as a key; send SkuId")
+                raise LazadaRefusal("4216", "E4216: SkuId is mandatory", [{"field": "SkuId", "message": "missing"}])
+        return rows
+
+    def apply_sku_rows(self, shop: SandboxShop, rows: list[dict[str, Any]],
+                       apply: Callable[[SandboxItem, dict[str, Any]], str | None]) -> dict[str, Any]:
+        """Apply each row to its SKU; unknown or refused SKUs come back in ``detail`` with code 501."""
+        detail = []
+        for row in rows:
+            item = self.shop_item_by_sku_id(shop, str(row["SkuId"]))
+            problem = "SKU_NOT_FOUND" if item is None else apply(item, row)
+            if problem:
+                detail.append({"field": "SkuId", "message": problem, "seller_sku": str(row.get("SellerSku", "")),
+                               "sku_id": str(row["SkuId"])})
+            elif item is not None:
+                item.updated_at = now()
+        if detail:
+            raise LazadaRefusal("501", "E501: Update product failed", detail, kind="ISP")
+        return {}
+
+    def update_price_quantity(self, params: dict[str, str], shop: SandboxShop, files: dict[str, Any]) -> dict:
+        rows = self.sku_rows(params)
+        prices = {id(row): money(row["Price"], "Price") for row in rows if "Price" in row}
+        totals = {id(row): whole(row["Quantity"], "Quantity") for row in rows if "Quantity" in row}
+
+        def apply(item: SandboxItem, row: dict[str, Any]) -> str | None:
+            if id(row) in totals:
+                if totals[id(row)] < self.reserved(item):
+                    return "Quantity is below the stock held by open orders"
+                item.stock = totals[id(row)] - self.reserved(item)
+            if id(row) in prices:
+                item.price = prices[id(row)]
+            return None
+
+        return self.apply_sku_rows(shop, rows, apply)
+
+    def update_sellable_stock(self, params: dict[str, str], shop: SandboxShop, files: dict[str, Any]) -> dict:
+        rows = self.sku_rows(params)
+        sellable = {id(row): whole(row.get("SellableQuantity", ""), "SellableQuantity") for row in rows}
+
+        def apply(item: SandboxItem, row: dict[str, Any]) -> str | None:
+            item.stock = sellable[id(row)]
+            return None
+
+        return self.apply_sku_rows(shop, rows, apply)
+
+    def deactivate_product(self, params: dict[str, str], shop: SandboxShop, files: dict[str, Any]) -> dict:
+        request, _ = parse_request(params.get("apiRequestBody"), "apiRequestBody")
+        item = self.shop_item(shop, (request.get("Product") or {}).get("ItemId"))
+        if item.status != "live":
+            raise LazadaRefusal("500", "E0004: Product Status not online", kind="ISP")
+        item.status = "unlisted"
+        item.updated_at = now()
+        return {}
+
+    def remove_product(self, params: dict[str, str], shop: SandboxShop, files: dict[str, Any]) -> dict:
+        keys = json_list(params.get("sku_id_list"), "sku_id_list", "5")
+        if len(keys) > MAX_SKUS_PER_CALL:
+            raise LazadaRefusal("4171", f"E4171: At most {MAX_SKUS_PER_CALL} SKUs per request")
+        for key in keys:
+            _, item_id, sku_id = (str(key).split("_") + ["", "", ""])[:3]
+            item = self.shop_item(shop, item_id)
+            if item.sku_id != sku_id:
+                raise LazadaRefusal("207", f"E207: SKU {key} not found")
+            item.status = "deleted"
+            item.updated_at = now()
+        return {}
+
+    def get_products(self, params: dict[str, str], shop: SandboxShop, files: dict[str, Any]) -> dict[str, Any]:
+        chosen = params.get("filter")
+        if chosen not in PRODUCT_FILTERS:
+            raise LazadaRefusal("1", f"E001: filter must be one of {', '.join(PRODUCT_FILTERS)}")
+        limit, offset = int(params.get("limit") or 10), int(params.get("offset") or 0)
+        if not 0 < limit <= 50 or not 0 <= offset <= 10000:
+            raise LazadaRefusal("19", "E019: limit must be 1..50 and offset 0..10000")
+        wanted = None
+        if params.get("sku_seller_list"):
+            wanted = {str(s) for s in json_list(params["sku_seller_list"], "sku_seller_list", "5")}
+            if len(wanted) > 100:
+                raise LazadaRefusal("5", "E005: sku_seller_list holds at most 100 SKUs")
+        after = parse_time(params["update_after"], "17") if params.get("update_after") else None
+        items = [
+            item for item in self.state.shop_items(shop.shop_id, include_deleted=True)
+            if self.matches_filter(item, chosen)
+            and (wanted is None or item.seller_sku in wanted)
+            and (after is None or item.updated_at >= after)
+        ]
+        return {"total_products": len(items),
+                "products": [self.product_view(item) for item in items[offset:offset + limit]]}
+
+    @staticmethod
+    def matches_filter(item: SandboxItem, chosen: str) -> bool:
+        return {
+            "all": item.status != "deleted",
+            "live": item.status == "live",
+            "inactive": item.status in ("unlisted", "hidden"),
+            "deleted": item.status == "deleted",
+            "sold-out": item.status == "live" and item.stock == 0,
+        }.get(chosen, False)
+
+    def product_view(self, item: SandboxItem) -> dict[str, Any]:
+        reserved = self.reserved(item)
+        sku = item.payload.get("Sku") or {}
+        return {
+            "item_id": int(item.item_id), "primary_category": int(item.payload.get("PrimaryCategory") or 0),
+            "attributes": item.payload.get("Attributes") or {"name": item.name}, "images": item.images,
+            "created_time": epoch_ms(item.created_at), "updated_time": epoch_ms(item.updated_at),
+            "status": PRODUCT_STATUS[item.status], "subStatus": "",
+            "skus": [{
+                "SkuId": int(item.sku_id or 0), "SellerSku": item.seller_sku, "ShopSku": self.shop_sku(item),
+                "Status": ITEM_STATUS[item.status], "quantity": item.stock + reserved, "Available": item.stock,
+                "price": float(item.price), "special_price": 0.0, "Url": f"/shop/{item.shop_id}/{item.item_id}",
+                "Images": item.images,
+                **{k: v for k, v in sku.items() if k.startswith("package_")},
+                "multiWarehouseInventories": [{
+                    "warehouseCode": "dropshipping", "quantity": item.stock + reserved,
+                    "totalQuantity": item.stock + reserved, "sellableQuantity": item.stock,
+                    "withholdQuantity": 0, "occupyQuantity": reserved,
+                }],
+            }],
+        }
+
+    # --- images -------------------------------------------------------------------------------
+    def migrate_image(self, params: dict[str, str], shop: SandboxShop, files: dict[str, Any]) -> dict[str, Any]:
+        request, _ = parse_request(params.get("payload"))
+        image = request.get("Image")
+        image = image[0] if isinstance(image, list) and image else image
+        urls = image.get("Url") if isinstance(image, dict) else image
+        url = str((urls if isinstance(urls, list) else [urls or ""])[0])
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        try:
+            ipaddress.ip_address(host)
+            is_ip = True
+        except ValueError:
+            is_ip = False
+        if parts.scheme not in ("http", "https") or parts.port not in (None, 80, 443) or is_ip or \
+                host in ("", "localhost"):
+            raise LazadaRefusal("302", f"E302: Unsupported image URL {url}", [{"field": "Url", "message": url}])
+        return self.hosted_image(url.encode())
+
+    def upload_image(self, params: dict[str, str], shop: SandboxShop, files: dict[str, Any]) -> dict[str, Any]:
+        content = files.get("image")
+        if not content:
+            raise LazadaRefusal("1", "E001: image is mandatory", [{"field": "image", "message": "missing"}])
+        if len(content) > IMAGE_MAX_BYTES:
+            raise LazadaRefusal("303", "E303: Image is larger than 3 MB")
+        try:
+            with Image.open(BytesIO(content)) as picture:
+                kind, size = picture.format, picture.size
+        except (UnidentifiedImageError, OSError):
+            raise LazadaRefusal("301", "E301: Not a JPG or PNG image") from None
+        low, high = IMAGE_SIDE_PX
+        if kind not in ("JPEG", "PNG") or not all(low <= side <= high for side in size):
+            raise LazadaRefusal("301", f"E301: Image must be JPG or PNG, {low}-{high} px a side (got {kind} {size})")
+        return self.hosted_image(content)
+
+    @staticmethod
+    def hosted_image(content: bytes) -> dict[str, Any]:
+        digest = hashlib.sha1(content).hexdigest()
+        return {"image": {"url": f"{IMAGE_HOST}{digest}.jpg", "hash_code": digest}}

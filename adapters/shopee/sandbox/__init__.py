@@ -1,0 +1,51 @@
+"""A local Shopee Open Platform v2 that rejects what Shopee rejects (reference shopee.md §8).
+
+Same paths (``/api/v2/...``), the same common parameters, signature and five-minute timestamp window,
+the same envelope (``request_id``, ``error``, ``message``, ``warning``, ``response``; token answers
+flat), tokens that are issued, refreshed (the refresh token is single use) and expire, Shopee's
+error codes naming the field, its caps and paging, and ``error_rate_limit`` for a caller over the
+limit. Category ids, attribute ids and logistics channels are the sandbox's own (categories.py).
+
+``wire.py`` holds what every call shares (envelope, refusals, signature and token check, paging, rate
+limit), ``auth.py`` shops, codes and tokens, ``products.py`` images and items, ``orders.py`` orders and
+``pages.py`` the shopper's product page.
+"""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute, Route
+
+from adapters.shopee import CAPABILITIES
+from adapters.shopee.sandbox.auth import ShopeeAuth
+from adapters.shopee.sandbox.orders import ShopeeOrders
+from adapters.shopee.sandbox.pages import ShopeePages
+from adapters.shopee.sandbox.products import ShopeeProducts
+from adapters.shopee.sandbox.wire import API
+
+
+class ShopeeSandbox(ShopeeAuth, ShopeeProducts, ShopeeOrders, ShopeePages):
+    marketplace = "shopee"
+    default_port = 8701
+    default_rate_limit_per_s = CAPABILITIES.requests_per_second
+
+    # --- what the base asks for ---------------------------------------------------------------
+    def api_routes(self) -> list[BaseRoute]:
+        routes = {
+            "auth/token/get": ("POST", self.token_get, True),
+            "auth/access_token/get": ("POST", self.access_token_get, True),
+            "media_space/upload_image": ("POST", self.upload_image, False),
+            "product/add_item": ("POST", self.add_item, False),
+            "product/update_item": ("POST", self.update_item, False),
+            "product/update_price": ("POST", self.update_price, False),
+            "product/update_stock": ("POST", self.update_stock, False),
+            "product/unlist_item": ("POST", self.unlist_item, False),
+            "product/get_item_list": ("GET", self.get_item_list, False),
+            "product/search_item": ("GET", self.search_item, False),
+            "product/get_item_base_info": ("GET", self.get_item_base_info, False),
+            "order/get_order_list": ("GET", self.get_order_list, False),
+            "order/get_order_detail": ("GET", self.get_order_detail, False),
+        }
+        return [
+            Route(f"{API}/{api}", self._endpoint(f"{API}/{api}", handler, flat), methods=[method])
+            for api, (method, handler, flat) in routes.items()
+        ]
