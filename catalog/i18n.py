@@ -1,12 +1,16 @@
-"""Messages in Vietnamese first, English available (``SYNDICATOR_LANG=en`` or ``lang="en"``)."""
+"""The one catalogue of messages for people: Vietnamese first, English available (``SYNDICATOR_LANG=en`` or
+``lang="en"``). Catalog texts live here, the app's in ``catalog/messages_app.py`` (ids ``ui.…``), ``syndicator/``'s in
+``catalog/messages_syndicator.py``."""
 
 from __future__ import annotations
 
+from catalog.messages_app import APP_MESSAGES
+from catalog.messages_syndicator import PACKAGE_MESSAGES
 from catalog.settings import DEFAULT_LANG, settings
 
 LANGS = ("vi", "en")
 
-MESSAGES: dict[str, dict[str, str]] = {
+CATALOG_MESSAGES: dict[str, dict[str, str]] = {
     # validation
     "required": {"vi": "bắt buộc, đang để trống", "en": "required, but empty"},
     "text_expected": {"vi": "phải là chữ", "en": "must be text"},
@@ -223,6 +227,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "change_stock": {"vi": "tồn kho", "en": "stock"},
     "stock_manual": {"vi": "điều chỉnh tay", "en": "manual adjustment"},
 }
+
+MESSAGES: dict[str, dict[str, str]] = CATALOG_MESSAGES | APP_MESSAGES | PACKAGE_MESSAGES
 
 
 def current_lang() -> str:

@@ -31,6 +31,7 @@ from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
 from adapters.common.http import HttpSettings
 from adapters.partner.feed import latest_feed
 from catalog.db import data_dir, session_scope
+from catalog.i18n import t
 from catalog.models import ChannelAccount, ChannelState, Coop, Listing, ListingState
 from catalog.pricing import PriceRule, StockPolicy
 from catalog.settings import env_name, settings
@@ -53,7 +54,7 @@ def http_settings() -> HttpSettings:
 def _coop(session: Session, coop_code: str) -> Coop:
     coop = session.exec(select(Coop).where(Coop.code == coop_code)).first()
     if coop is None:
-        raise ChannelError(f"không có HTX mã {coop_code} / no co-op with code {coop_code}")
+        raise ChannelError(t("coop_missing", coop=coop_code))
     return coop
 
 
@@ -70,9 +71,7 @@ def display_name(marketplace: str) -> str:
 def _spec(name: str) -> MarketplaceSpec:
     """The marketplace's spec, or a ChannelError for one that is unknown or switched off."""
     if name not in marketplace_names():
-        raise ChannelError(
-            f"sàn không hợp lệ {name!r} / unknown marketplace; chọn / choose: {', '.join(marketplace_names())}"
-        )
+        raise ChannelError(t("marketplace_unknown", name=name, choices=", ".join(marketplace_names())))
     return registry.spec(name)
 
 
@@ -97,7 +96,7 @@ def _store(
                 stock_policy=StockPolicy().model_dump(mode="json"),
             )
         elif account.coop_id != coop.id:
-            raise ChannelError(f"gian hàng {shop_id} đã thuộc HTX khác / shop {shop_id} belongs to another co-op")
+            raise ChannelError(t("channel_other_coop", shop=shop_id))
         account.name = name
         account.state = ChannelState.connected if credentials else ChannelState.feed
         account.credentials_encrypted = encrypt_credentials(credentials) if credentials else None
@@ -120,9 +119,10 @@ def _reach(marketplace: str, base_url: str, work: Coroutine[Any, Any, ShopCreden
     try:
         return asyncio.run(work)
     except httpx.HTTPError as exc:
-        raise ChannelError(f"không kết nối được {marketplace} tại {base_url} / cannot reach it: {exc}") from None
+        raise ChannelError(t("channel_unreachable", marketplace=marketplace, url=base_url, error=exc)) from None
     except MarketplaceError as exc:
-        raise ChannelError(f"{marketplace} từ chối / refused: {exc.info.message} [{exc.info.code}]") from None
+        raise ChannelError(t("channel_refused", marketplace=marketplace, message=exc.info.message,
+                             code=exc.info.code)) from None
 
 
 def connect_sandbox(engine: Engine, coop_code: str, marketplace: str, sandbox_url: str) -> ChannelAccount:
@@ -163,20 +163,17 @@ def _api_account(engine: Engine, account_id: int) -> tuple[ChannelAccount, str]:
         row = session.exec(select(ChannelAccount, Coop.code).join(Coop, Coop.id == ChannelAccount.coop_id)
                            .where(ChannelAccount.id == account_id)).first()
     if row is None:
-        raise ChannelError(f"không có gian hàng #{account_id} / no channel account #{account_id}")
+        raise ChannelError(t("channel_unknown", id=account_id))
     if not has_api(row[0]):
-        raise ChannelError(f"gian hàng #{account_id} đăng bằng bảng tính, không cần kết nối lại / "
-                           f"channel #{account_id} is a spreadsheet feed: nothing to authorise")
+        raise ChannelError(t("channel_is_feed", id=account_id))
     return row[0], row[1]
 
 
 def _not_a_sandbox(account: ChannelAccount, coop_code: str) -> str:
     command = (f"syndicator channels connect --coop {coop_code} --marketplace {account.marketplace} "
                f"--base-url {account.base_url} --credentials FILE")
-    return (f"{account.base_url} không cấp mã mới cho gian hàng {account.shop_id} (không phải sandbox): xin "
-            f"{account.marketplace} mã ủy quyền mới, ghi vào tệp JSON thông tin đăng nhập (trường `code`) rồi chạy "
-            f"`{command}` / no new code from this host (not a sandbox): get a new authorisation code from "
-            f"{account.marketplace}, put it in the credentials JSON file (field `code`) and run `{command}`")
+    return t("channel_not_a_sandbox", url=account.base_url, shop=account.shop_id, marketplace=account.marketplace,
+             command=command)
 
 
 def connect(
@@ -190,7 +187,7 @@ def connect(
         code = raw.pop("code", None)
         given = ShopCredentials.model_validate(raw)
     except (OSError, ValueError) as exc:
-        raise ChannelError(f"tệp thông tin đăng nhập không đọc được / unreadable credentials file: {exc}") from None
+        raise ChannelError(t("channel_credentials_unreadable", error=exc)) from None
     credentials = _reach(marketplace, base_url, _authorised(marketplace, base_url.rstrip("/"), given, code))
     with session_scope(engine) as session:
         coop_name = _coop(session, coop_code).name
@@ -316,8 +313,7 @@ def reconnect_command(account_id: int) -> str:
 def reconnect_hint(account_id: int, marketplace: str) -> str:
     """What a clerk is told of a shop that must be authorised again, and how."""
     command = reconnect_command(account_id)
-    return (f"gian hàng {marketplace} #{account_id} cần kết nối lại (sàn không nhận token nữa): chạy `{command}` / "
-            f"the {marketplace} shop #{account_id} must be connected again (its tokens are refused): run `{command}`")
+    return t("channel_reconnect_hint", marketplace=marketplace, id=account_id, command=command)
 
 
 def mark_if_authorisation_lost(engine: Engine, account_id: int, error: ErrorInfo) -> bool:
@@ -338,7 +334,7 @@ def adapter_for(engine: Engine, account: ChannelAccount, http: HttpSettings | No
     """The marketplace adapter for one connected shop. ``transport`` replaces the network: tests pass an
     ``httpx.ASGITransport`` to reach a sandbox app in-process."""
     if not has_api(account):
-        raise ChannelError(f"gian hàng {account.id} không có API / channel {account.id} has no API access")
+        raise ChannelError(t("channel_no_api", id=account.id))
     factory = registry.adapter_class(account.marketplace)
     return factory(
         account.base_url,

@@ -20,6 +20,7 @@ from sqlmodel import select
 from adapters import registry
 from adapters.common.sandbox import SandboxServer
 from catalog.db import session_scope
+from catalog.i18n import t
 from catalog.models import ChannelAccount, Coop, Listing, ListingState, Role, Sku
 from catalog.sample import COOPS, seed_sample_catalog
 from syndicator.apply import Progress
@@ -176,19 +177,19 @@ def run_demo(engine: Engine, servers: dict[str, SandboxServer], say: Callable[[s
     with session_scope(engine) as session:
         empty = session.exec(select(sa.func.count()).select_from(Coop)).one() == 0
     if empty:
-        say("Đang tạo danh mục mẫu / seeding the sample catalogue …")
+        say(t("demo_seeding"))
         summary.seeded = seed_sample_catalog(engine)
     summary.logins = ensure_demo_logins(engine)
     summary.retired_shops = retire_restarted_shops(engine, list(summary.sandboxes.values()))
-    say(f"Đang kết nối gian hàng / connecting shops on {len(servers)} sandboxes …")
+    say(t("demo_connecting", count=len(servers)))
     summary.shops = connect_demo_shops(engine, servers)
-    say("Đồng bộ lần 1 / first sync …")
+    say(t("demo_first_sync"))
     first = run_sync(engine, trigger="demo", progress=progress)
     summary.first_sync = first.status
     summary.errors += _errors(first)
-    say("Người mua đặt hàng / shoppers place orders …")
+    say(t("demo_orders"))
     summary.orders_placed = place_shopper_orders(engine, servers)
-    say("Đồng bộ lần 2: lấy đơn, cập nhật tồn kho / second sync: pull orders, fan stock out …")
+    say(t("demo_second_sync"))
     second = run_sync(engine, trigger="demo", progress=progress)
     summary.second_sync = second.status
     summary.orders_pulled = sum(shop.orders_new for shop in second.orders.shops)

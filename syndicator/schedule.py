@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 
 from adapters.common.errors import MarketplaceError
 from catalog.db import make_engine
+from catalog.i18n import t
 from catalog.models import ChannelAccount, ChannelState, utcnow
 from syndicator.channels import adapter_for, mark_if_authorisation_lost, refresh_lead_time
 from syndicator.engine import run_sync
@@ -32,7 +33,6 @@ from syndicator.monitor.run import nightly_monitor
 from syndicator.processes import pass_on, stop_signals
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
-STARTED = "Lịch đồng bộ đang chạy / scheduler running (Ctrl+C hoặc SIGTERM để dừng / to stop)"
 log = logging.getLogger("syndicator.schedule")
 
 
@@ -121,13 +121,13 @@ def configure(scheduler: BackgroundScheduler | BlockingScheduler, engine: Engine
     scheduler.add_jobstore(ScheduledJobStore(engine, JOB_FUNCTIONS), alias="default")
     common = {"replace_existing": True, "coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
     scheduler.add_job(nightly_reconcile, nightly or CronTrigger(hour=2, minute=0, timezone=TIMEZONE),
-                      id="nightly-reconcile", name="đối soát hằng đêm / nightly reconcile", **common)
+                      id="nightly-reconcile", name=t("job_nightly_reconcile"), **common)
     scheduler.add_job(sync_shops, IntervalTrigger(seconds=every.total_seconds(), timezone=TIMEZONE),
-                      id="orders-and-stock", name="đơn hàng và tồn kho / orders and stock", **common)
+                      id="orders-and-stock", name=t("job_orders_and_stock"), **common)
     scheduler.add_job(nightly_monitor, CronTrigger(hour=3, minute=0, timezone=TIMEZONE),
-                      id="nightly-monitor", name="xem trang sản phẩm / monitor public pages", **common)
+                      id="nightly-monitor", name=t("job_nightly_monitor"), **common)
     scheduler.add_job(refresh_tokens, IntervalTrigger(seconds=refresh_every.total_seconds(), timezone=TIMEZONE),
-                      id="token-refresh", name="gia hạn token / token refresh", **common)
+                      id="token-refresh", name=t("job_token_refresh"), **common)
 
 
 def run_forever(engine: Engine) -> None:
@@ -142,6 +142,6 @@ def run_forever(engine: Engine) -> None:
             raise SystemExit(0)  # a signal while starting, or a second one while stopping
         scheduler.shutdown(wait=True)
 
-    scheduler.add_listener(lambda _: print(STARTED, flush=True), EVENT_SCHEDULER_STARTED)
+    scheduler.add_listener(lambda _: print(t("schedule_started"), flush=True), EVENT_SCHEDULER_STARTED)
     with stop_signals(stop):
         scheduler.start()

@@ -14,6 +14,7 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from adapters.common.contract import ShopCredentials
 from catalog.db import data_dir, private_folder
+from catalog.i18n import t
 from catalog.settings import env_name, settings
 
 KEY_ENV = env_name("secret_key")
@@ -48,10 +49,7 @@ def _fernet() -> Fernet:
         return Fernet(secret.get_secret_value().encode())
     path = key_file()
     if not path.exists():
-        raise SecretKeyMissing(
-            f"chưa có khoá mã hoá: đặt {KEY_ENV} hoặc chạy `syndicator init` / "
-            f"no encryption key: set {KEY_ENV} or run `syndicator init` ({path})"
-        )
+        raise SecretKeyMissing(t("secret_key_missing", env=KEY_ENV, path=path))
     return Fernet(path.read_text().strip().encode())
 
 
@@ -67,7 +65,5 @@ def decrypt_credentials(token: str) -> ShopCredentials:
     try:
         plain = _fernet().decrypt(token.encode())
     except InvalidToken:
-        raise SecretKeyMissing(
-            "khoá mã hoá không khớp / the encryption key does not match the stored secrets"
-        ) from None
+        raise SecretKeyMissing(t("secret_key_mismatch")) from None
     return ShopCredentials.model_validate_json(plain)

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from catalog.db import session_scope
+from catalog.i18n import t
 from catalog.models import Coop, LoginAttempt, Role, User
 from catalog.settings import settings
 
@@ -55,8 +56,7 @@ class LoginThrottled(Exception):
 
     def __init__(self, minutes: int) -> None:
         self.minutes = minutes
-        super().__init__(f"Đăng nhập sai quá nhiều lần; thử lại sau {minutes} phút / "
-                         f"too many failed logins; try again in {minutes} minutes")
+        super().__init__(t("user_throttled", minutes=minutes))
 
 
 @dataclass(frozen=True)
@@ -78,25 +78,23 @@ def add_user(engine: Engine, username: str, password: str, role: Role | str, coo
     username = username.strip()
     role = _role(role)
     if not username:
-        raise UserError("tên đăng nhập không được để trống / username is empty")
+        raise UserError(t("user_name_empty"))
     if len(username) > MAX_USERNAME_LENGTH:
-        raise UserError(f"tên đăng nhập quá {MAX_USERNAME_LENGTH} ký tự / username longer than {MAX_USERNAME_LENGTH}")
+        raise UserError(t("user_name_too_long", max=MAX_USERNAME_LENGTH))
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(
-            f"mật khẩu cần ít nhất {MIN_PASSWORD_LENGTH} ký tự / password needs {MIN_PASSWORD_LENGTH}+ characters"
-        )
+        raise UserError(t("user_password_short", min=MIN_PASSWORD_LENGTH))
     if role is Role.coop and not coop_code:
-        raise UserError("tài khoản HTX cần --coop / a coop login needs --coop CODE")
+        raise UserError(t("user_coop_needed"))
     if role is not Role.coop and coop_code:
-        raise UserError(f"vai trò {role} không gắn với HTX / role {role} has no co-op")
+        raise UserError(t("user_role_without_coop", role=role))
     with session_scope(engine) as session:
         if session.exec(select(User).where(User.username == username)).first():
-            raise UserError(f"tên đăng nhập {username!r} đã có / username {username!r} is taken")
+            raise UserError(t("user_name_taken", name=username))
         coop_id = None
         if coop_code:
             coop = session.exec(select(Coop).where(Coop.code == coop_code)).first()
             if coop is None:
-                raise UserError(f"không có HTX mã {coop_code!r} / no co-op {coop_code!r}")
+                raise UserError(t("coop_missing", coop=coop_code))
             coop_id = coop.id
         password_hash = password_hasher().hash(password)
         session.add(User(username=username, password_hash=password_hash, role=role, coop_id=coop_id))
@@ -205,7 +203,7 @@ def _set_disabled(engine: Engine, username: str, disabled: bool) -> None:
     with session_scope(engine) as session:
         user = session.exec(select(User).where(User.username == username.strip())).first()
         if user is None:
-            raise UserError(f"không có tài khoản {username!r} / no login {username!r}")
+            raise UserError(t("user_unknown", name=username))
         user.disabled = disabled
 
 
@@ -230,4 +228,4 @@ def _role(role: Role | str) -> Role:
     try:
         return Role(role)
     except ValueError:
-        raise UserError(f"vai trò không hợp lệ {role!r}; chọn coop, officer hoặc admin") from None
+        raise UserError(t("user_role_unknown", role=role)) from None

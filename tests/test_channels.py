@@ -168,7 +168,7 @@ def test_a_clerk_confirming_the_upload_puts_the_awaiting_listings_live(engine, f
 
     confirmed = CliRunner().invoke(app, ["channels", "confirm-upload", str(account.id)])
 
-    assert confirmed.exit_code == 0 and "confirmed: 4 tin đăng đang bán" in confirmed.stdout
+    assert confirmed.exit_code == 0 and "Đã xác nhận: 4 tin đăng đang bán" in confirmed.stdout
     with Session(engine) as session:
         states = session.execute(sa.text("SELECT DISTINCT state FROM listing")).scalars().all()
     assert states == ["live"] and list_channels(engine)[0].awaiting_upload == 0

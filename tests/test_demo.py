@@ -78,7 +78,7 @@ def test_demo_without_the_app_ends_with_listings_live_and_orders_pulled(first_de
     result = first_demo.result
     assert result.returncode == 0, result.stdout + result.stderr
     assert "canbo" in result.stdout and "demo-2026" in result.stdout
-    live, pulled = first_demo.figure("listings live"), first_demo.figure("orders pulled")
+    live, pulled = first_demo.figure("Tin đang bán"), first_demo.figure("đơn đã lấy về")
     assert live > 0 and pulled > 0
     assert first_demo.count(sa.select(sa.func.count()).select_from(Order)) == pulled
     assert first_demo.count(sa.select(sa.func.count()).select_from(Listing).where(Listing.state == "live")) == live
@@ -86,11 +86,11 @@ def test_demo_without_the_app_ends_with_listings_live_and_orders_pulled(first_de
 
 
 def test_running_the_demo_again_retires_the_old_sandbox_shops_and_counts_no_order_twice(first_demo):
-    first_pulled = first_demo.figure("orders pulled")
+    first_pulled = first_demo.figure("đơn đã lấy về")
     again = DemoRun(first_demo.data_dir, first_demo.first_port,
                     run_demo(first_demo.data_dir, first_demo.first_port))
     assert again.result.returncode == 0, again.result.stdout + again.result.stderr
-    assert "shops from an earlier demo retired: 15" in again.result.stdout.replace("\n", " ")
-    assert again.figure("orders pulled") > 0
+    assert "Gian hàng của lần demo trước đã ngừng: 15" in again.result.stdout.replace("\n", " ")
+    assert again.figure("đơn đã lấy về") > 0
     total = again.count(sa.select(sa.func.count()).select_from(Order))
-    assert total == first_pulled + again.figure("orders pulled")
+    assert total == first_pulled + again.figure("đơn đã lấy về")

@@ -21,7 +21,7 @@ def voso(engine, sandboxes, database_url, monkeypatch):  # noqa: F811
     return sandboxes["voso"]
 
 
-def test_monitor_prints_drift_and_exits_zero_when_the_crawl_worked(voso):
+def test_monitor_prints_drift_and_exits_zero_when_the_crawl_worked(voso, monkeypatch):
     item = voso.item("TC-MATONG-500")
     voso.edit(item["item_id"], price=199000)
 
@@ -30,7 +30,9 @@ def test_monitor_prints_drift_and_exits_zero_when_the_crawl_worked(voso):
     assert result.exit_code == 0, result.output
     assert "TC-MATONG-500" in result.output
     assert "199.000 ₫" in result.output
-    assert "giá khác / price differs: 1" in result.output
+    assert "giá khác: 1" in result.output
+    monkeypatch.setenv("SYNDICATOR_LANG", "en")
+    assert "price differs: 1" in CliRunner().invoke(app, ["monitor", "--marketplace", "voso"]).output
 
 
 def test_monitor_exits_one_when_the_marketplace_cannot_be_reached(voso):

@@ -26,10 +26,11 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
 from catalog.db import session_scope
+from catalog.i18n import t
 from catalog.models import ChannelAccount, ChannelState, ScheduledJob, SyncRun, utcnow
 from syndicator.jobstore import ScheduledJobStore
 from syndicator.locks import shop_lock, shop_unit
-from syndicator.schedule import JOB_FUNCTIONS, STARTED, TIMEZONE, configure, refresh_tokens, sync_shops
+from syndicator.schedule import JOB_FUNCTIONS, TIMEZONE, configure, refresh_tokens, sync_shops
 from syndicator.secrets import decrypt_credentials
 from tests.support.sandboxes import (  # noqa: F401 (fixture)
     COOP,
@@ -148,7 +149,7 @@ def test_schedule_stops_cleanly_on_sigterm(database_url, tmp_path):
     child = subprocess.Popen([sys.executable, "-m", "syndicator", "schedule"], env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        assert child.stdout.readline().strip() == STARTED
+        assert child.stdout.readline().strip() == t("schedule_started")
     finally:
         child.send_signal(signal.SIGTERM)
 

@@ -12,13 +12,15 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from catalog.db import DatabaseBusy, busy_refused, database_url, init_database
+from catalog.db import DatabaseBusy, busy_refused, database_url, make_engine
+from catalog.i18n import t
 from catalog.models import Role
 from catalog.money import format_vnd
 from catalog.spreadsheet import escape_csv
-from syndicator.access import AccessDenied, Page, coops
+from syndicator.access.coops import coops
+from syndicator.access.roles import AccessDenied, Page
+from syndicator.access.sales import LOCAL_ZONE
 from syndicator.users import Viewer, current_viewer, session_idle_limit
-from ui.strings import text
 
 PAGE_SIZE = 50
 # What Markdown, Streamlit's directives (:red[…], $math$) or HTML would act on, anywhere in a line
@@ -30,7 +32,8 @@ MARKUP_LINE_START = re.compile(r"^(\s*\d*)([.=-])", re.MULTILINE)
 
 @st.cache_resource(show_spinner=False)
 def _engine(url: str) -> Engine:
-    return init_database(url)
+    """The database as ``syndicator ui`` (or ``syndicator init``) left it: the app never migrates it."""
+    return make_engine(url)
 
 
 def engine() -> Engine:
@@ -42,7 +45,8 @@ def lang() -> str:
 
 
 def tr(key: str, **values: object) -> str:
-    return text(key, lang(), **values)
+    """The app's text ``ui.<key>`` from the one catalogue, in the language chosen in the app."""
+    return t(f"ui.{key}", lang(), **values)
 
 
 def plain(typed: object) -> str:
@@ -102,8 +106,6 @@ def money(amount: int | None) -> str:
 
 def when(value: Any) -> str:
     """A time in Vietnam, as a clerk reads it."""
-    from syndicator.access import LOCAL_ZONE
-
     return "" if value is None else value.astimezone(LOCAL_ZONE).strftime("%d/%m/%Y %H:%M")
 
 

@@ -17,12 +17,6 @@ if TYPE_CHECKING:
     from catalog.models import ChannelAccount
     from syndicator.channels import ChannelSummary
 
-STATE_WORDS = {  # by ChannelState
-    "connected": "đã kết nối / connected",
-    "feed": "bảng tính / spreadsheet feed",
-    "needs_reauthorisation": "cần kết nối lại / must be connected again",
-}
-
 
 def _connected(work: Callable[[], ChannelAccount]) -> ChannelAccount:
     """The account ``work`` connected; a refusal is printed in red and the command exits 1."""
@@ -50,11 +44,11 @@ def register(app: typer.Typer) -> None:
         feed: Annotated[bool, typer.Option("--feed", help="no API: spreadsheet feed")] = False,
     ) -> None:
         """Kết nối gian hàng. Connect a shop (sandbox, real host with credentials, or spreadsheet feed)."""
+        from catalog.i18n import t
+
         chosen = [bool(sandbox), bool(base_url or credentials), feed]
         if sum(chosen) != 1 or (base_url is None) != (credentials is None):
-            Console(stderr=True).print(
-                "[red]chọn đúng một: --sandbox URL | --base-url URL --credentials FILE | --feed / "
-                "choose exactly one of these[/red]")
+            Console(stderr=True).print(f"[red]{t('cli_connect_choose_one')}[/red]")
             raise typer.Exit(2)
         from syndicator.channels import connect, connect_feed, connect_sandbox
 
@@ -65,8 +59,7 @@ def register(app: typer.Typer) -> None:
             account = _connected(lambda: connect_feed(engine, coop, marketplace))
         else:
             account = _connected(lambda: connect(engine, coop, marketplace, base_url, credentials))
-        typer.echo(f"Đã kết nối / connected: {coop} · {marketplace} · gian hàng / shop {account.shop_id} "
-                   f"(#{account.id})")
+        typer.echo(t("cli_connected", coop=coop, marketplace=marketplace, shop=account.shop_id, id=account.id))
 
     @channels.command("reconnect")
     def reconnect_command(
@@ -76,15 +69,16 @@ def register(app: typer.Typer) -> None:
 
         On a real marketplace: get a new code from it and run `channels connect --base-url … --credentials FILE`
         with the code in the file; the same shop is updated."""
+        from catalog.i18n import t
         from syndicator.channels import reconnect_sandbox
 
         account = _connected(lambda: reconnect_sandbox(open_database(), account_id))
-        typer.echo(f"Đã kết nối lại / connected again: {account.marketplace} · gian hàng / shop {account.shop_id} "
-                   f"(#{account.id})")
+        typer.echo(t("cli_reconnected", marketplace=account.marketplace, shop=account.shop_id, id=account.id))
 
     @channels.command("list")
     def list_command(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         """Danh sách gian hàng. Shops, state, token expiry, price rule, stock policy."""
+        from catalog.i18n import t
         from catalog.models import ChannelState
         from catalog.money import format_vnd
         from syndicator.channels import list_channels, reconnect_hint
@@ -93,12 +87,13 @@ def register(app: typer.Typer) -> None:
         if as_json:
             typer.echo(json.dumps([s.model_dump(mode="json") for s in summaries], ensure_ascii=False, indent=2))
             return
-        table = Table("#", "HTX", "sàn", "gian hàng", "trạng thái", "token hết hạn", "phí %", "phí/đơn", "tồn kho")
+        table = Table("#", "HTX", *(t(f"cli_col_{column}") for column in (
+            "marketplace", "shop", "state", "token_expiry", "fee_percent", "fee_per_order", "stock")))
         for s in summaries:
             expiry = f"{s.access_expires_at:%Y-%m-%d %H:%M}" if s.access_expires_at else "—"
             policy = s.stock_policy
-            stock = f"giữ {policy.safety_buffer}, {policy.allocation}"
-            table.add_row(str(s.id), s.coop_code, s.marketplace, s.shop_id, STATE_WORDS.get(s.state, s.state), expiry,
+            stock = t("cli_stock_policy", buffer=policy.safety_buffer, allocation=policy.allocation)
+            table.add_row(str(s.id), s.coop_code, s.marketplace, s.shop_id, t(f"cli_channel_state_{s.state}"), expiry,
                           f"{s.price_rule.total_percent}%", format_vnd(s.price_rule.fixed_fee_per_order), stock)
         console = Console()
         console.print(table)
@@ -114,6 +109,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Xác nhận đã đăng tải bảng tính. The shop's feed was uploaded in the floor's seller centre: its
         listings awaiting upload are now live."""
+        from catalog.i18n import t
         from syndicator.channels import ChannelError
         from syndicator.feeds import confirm_upload
 
@@ -123,17 +119,19 @@ def register(app: typer.Typer) -> None:
         except ChannelError as exc:
             Console(stderr=True).print(f"[red]{exc}[/red]")
             raise typer.Exit(1) from None
-        typer.echo(f"Đã xác nhận / confirmed: {confirmed} tin đăng đang bán / listings now live (#{account_id})")
+        typer.echo(t("cli_upload_confirmed", count=confirmed, id=account_id))
 
 
 def _print_feed(console: Console, summary: ChannelSummary) -> None:
     """Where a feed-only shop's latest workbooks are, and what still waits for the clerk's upload."""
+    from catalog.i18n import t
+
     where = f"#{summary.id} {summary.coop_code} · {summary.marketplace}"
     if summary.feed_full_path is None:
-        console.print(f"{where}: chưa có bảng tính / no feed written yet (run `syndicator sync`)")
+        console.print(t("cli_feed_none", shop=where))
         return
-    console.print(f"{where}: bảng đầy đủ / full workbook {summary.feed_full_path}")
-    console.print(f"{where}: bảng thay đổi / changes workbook {summary.feed_changes_path}")
+    console.print(t("cli_feed_full", shop=where, path=summary.feed_full_path))
+    console.print(t("cli_feed_changes", shop=where, path=summary.feed_changes_path))
     if summary.awaiting_upload:
-        console.print(f"[yellow]{where}: {summary.awaiting_upload} tin chờ đăng tải / listings awaiting upload; "
-                      f"sau khi tải lên / once uploaded: syndicator channels confirm-upload {summary.id}[/yellow]")
+        console.print(f"[yellow]{t('cli_feed_awaiting', shop=where, count=summary.awaiting_upload, id=summary.id)}"
+                      "[/yellow]")

@@ -10,11 +10,12 @@ def register(app: typer.Typer) -> None:
     def init() -> None:
         """Tạo hoặc nâng cấp cơ sở dữ liệu. Create or upgrade the database."""
         from catalog.db import database_url, init_database
+        from catalog.i18n import t
         from syndicator.secrets import ensure_key_file
 
         url = database_url()
         engine = init_database(url)
-        typer.echo(f"Cơ sở dữ liệu sẵn sàng / database ready: {engine.url.render_as_string(hide_password=True)}")
+        typer.echo(t("cli_database_ready", url=engine.url.render_as_string(hide_password=True)))
         created = ensure_key_file()
         if created is not None:
-            typer.echo(f"Khoá mã hoá / encryption key: {created}")
+            typer.echo(t("cli_key_written", path=created))

@@ -18,32 +18,28 @@ if TYPE_CHECKING:
 
 
 def print_summary(console: Console, summary: DemoSummary) -> None:
+    from catalog.i18n import t
     from syndicator.demo import DEMO_PASSWORD
 
-    logins = Table(title="Tài khoản demo / demo logins", show_lines=False)
-    for column in ("tên đăng nhập / username", "mật khẩu / password", "vai trò / role", "HTX"):
+    logins = Table(title=t("cli_demo_logins"), show_lines=False)
+    for column in (t("cli_col_username"), t("cli_col_password"), t("cli_col_role"), "HTX"):
         logins.add_column(column)
     for login in summary.logins:
         logins.add_row(login.username, DEMO_PASSWORD, login.role.value, login.coop_code or "—")
     console.print(logins)
-    sandboxes = Table(title="Sàn thử nghiệm / sandboxes")
-    sandboxes.add_column("sàn / marketplace")
+    sandboxes = Table(title=t("cli_demo_sandboxes"))
+    sandboxes.add_column(t("cli_col_marketplace"))
     sandboxes.add_column("URL")
-    sandboxes.add_column("đang bán / live", justify="right")
+    sandboxes.add_column(t("cli_col_live"), justify="right")
     for name, url in summary.sandboxes.items():
         sandboxes.add_row(name, url, str(summary.live.get(name, 0)))
     console.print(sandboxes)
     if summary.retired_shops:
-        console.print(f"Gian hàng của lần demo trước đã ngừng / shops from an earlier demo retired: "
-                      f"{summary.retired_shops}")
-    console.print(
-        f"Gian hàng / shops connected: {summary.shops} · đồng bộ / syncs: {summary.first_sync}, "
-        f"{summary.second_sync}\n"
-        f"Tin đang bán / listings live: {sum(summary.live.values())} · đơn đặt / orders placed: "
-        f"{summary.orders_placed} · đơn đã lấy về / orders pulled: {summary.orders_pulled}"
-    )
+        console.print(t("cli_demo_retired", count=summary.retired_shops))
+    console.print(t("cli_demo_totals", shops=summary.shops, first=summary.first_sync, second=summary.second_sync,
+                    live=sum(summary.live.values()), placed=summary.orders_placed, pulled=summary.orders_pulled))
     for error in summary.errors[:20]:
-        console.print(f"[yellow]lỗi / error:[/yellow] {error}")
+        console.print(f"[yellow]{t('cli_error_label')}:[/yellow] {error}")
 
 
 def register(app: typer.Typer) -> None:
@@ -56,6 +52,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Dữ liệu mẫu + sàn thử nghiệm + đồng bộ + đơn hàng, rồi mở ứng dụng. Sample data, sandboxes, sync, app."""
+        from catalog.i18n import t
         from catalog.settings import DEFAULT_UI_HOST
         from syndicator.demo import FIRST_PORT, run_demo, start_sandboxes, stop_sandboxes
         from syndicator.secrets import ensure_key_file
@@ -78,7 +75,7 @@ def register(app: typer.Typer) -> None:
             print_summary(console, summary)
             if no_ui:
                 raise typer.Exit(0 if summary.ok else 1)
-            console.print(f"Ứng dụng / app: http://{DEFAULT_UI_HOST}:{port} — Ctrl+C để dừng / to stop")
+            console.print(t("cli_app_until_stopped", url=f"http://{DEFAULT_UI_HOST}:{port}"))
             raise typer.Exit(run_child(ui_command(port, DEFAULT_UI_HOST)))
         finally:
             stop_sandboxes(servers)

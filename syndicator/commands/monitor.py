@@ -25,14 +25,14 @@ def _money(amount: int | None) -> str:
 
 
 def _drift_table(report: MonitorReport) -> Table:
-    from syndicator.monitor.drift import LABELS
+    from catalog.i18n import t
+    from syndicator.monitor.drift import drift_label
 
-    table = Table("sàn / marketplace", "SKU", "sai lệch / drift", "giá đã gửi → thấy / price pushed → seen",
-                  "tồn đã gửi → thấy / stock pushed → seen", "đã bán / sold",
-                  title=f"{len(report.drift)} tin đăng sai lệch / listings drifted", title_justify="left")
+    columns = (t(f"cli_col_{column}") for column in ("marketplace", "sku", "drift", "price_seen", "stock_seen", "sold"))
+    table = Table(*columns, title=t("cli_monitor_drifted", count=len(report.drift)), title_justify="left")
     for row in report.drift:
         table.add_row(
-            row.marketplace, row.seller_sku, ", ".join(LABELS[kind] for kind in row.drift),
+            row.marketplace, row.seller_sku, ", ".join(drift_label(kind) for kind in row.drift),
             f"{_money(row.pushed_price)} → {_money(row.seen_price)}",
             f"{row.pushed_stock if row.pushed_stock is not None else '—'} → "
             f"{row.seen_stock if row.seen_stock is not None else '—'}",
@@ -42,24 +42,23 @@ def _drift_table(report: MonitorReport) -> Table:
 
 
 def _print_report(report: MonitorReport, console: Console, errors: Console) -> None:
-    from syndicator.monitor.drift import LABELS
+    from catalog.i18n import t
+    from syndicator.monitor.drift import drift_label
 
-    console.print(
-        f"Đã xem / observed {report.observed}/{report.listings} tin đăng / listings "
-        f"({', '.join(report.marketplaces) or '—'})"
-    )
+    console.print(t("cli_monitor_observed", observed=report.observed, listings=report.listings,
+                    marketplaces=", ".join(report.marketplaces) or "—"))
     if report.skipped:
-        console.print(f"Bỏ qua / skipped {report.skipped}: gian hàng chưa có địa chỉ công khai / shop has no public address")
-    counts = ", ".join(f"{LABELS[kind]}: {n}" for kind, n in report.counts().items() if n)
-    console.print(f"Sai lệch / drift: {counts or 'không có / none'}")
+        console.print(t("cli_monitor_skipped", count=report.skipped))
+    counts = ", ".join(f"{drift_label(kind)}: {n}" for kind, n in report.counts().items() if n)
+    console.print(t("cli_monitor_drift", counts=counts or t("cli_monitor_no_drift")))
     if report.drift:
         console.print(_drift_table(report))
     for url in report.blocked:
-        console.print(f"robots.txt không cho phép / disallowed by robots.txt: {url}")
+        console.print(t("cli_monitor_disallowed", url=url))
     for failure in report.failed:
-        errors.print(f"Lỗi / failed: {failure['url']}: {failure['reason']}")
+        errors.print(t("cli_monitor_failed", url=failure["url"], reason=failure["reason"]))
     if not report.ok and not report.failed:
-        errors.print(f"Lượt quét lỗi / crawl failed (exit {report.exit_code}):\n{report.log_tail}")
+        errors.print(t("cli_monitor_crawl_failed", code=report.exit_code, log=report.log_tail))
 
 
 def register(app: typer.Typer) -> None:
@@ -68,6 +67,7 @@ def register(app: typer.Typer) -> None:
         """Xem trang sản phẩm như người mua và báo sai lệch. Crawl public pages as shoppers see them; report drift.
 
         Thoát mã 1 khi không quét được, không phải khi có sai lệch. Exits 1 on a failed crawl, not on drift."""
+        from catalog.i18n import t
         from syndicator.monitor import run_monitor
 
         engine = open_database()
@@ -75,7 +75,7 @@ def register(app: typer.Typer) -> None:
         try:
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                           console=console, transient=True) as bar:
-                task = bar.add_task("Đang xem trang / crawling", total=None)
+                task = bar.add_task(t("cli_monitor_crawling"), total=None)
                 report = run_monitor(
                     engine, marketplace, cache=cache,
                     progress=lambda done, total: bar.update(task, completed=done, total=total),

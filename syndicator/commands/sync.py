@@ -22,9 +22,6 @@ Coop = Annotated[str | None, typer.Option("--coop", help="mã HTX / co-op code")
 MarketplaceName = Annotated[str | None, typer.Option("--marketplace", help="tên sàn / marketplace")]
 AsJson = Annotated[bool, typer.Option("--json", help="JSON output")]
 EXIT_BUSY = 2
-ALL_BUSY = ("Mọi gian hàng trong phạm vi đang được một lần chạy khác đồng bộ; thử lại sau / "
-            "every shop in scope is being synced by another run; try again later")
-UNKNOWN_SKUS = "SKU không thuộc HTX này — không trừ kho / not a SKU of this co-op — no stock moved"
 
 
 class MarketplaceBars:
@@ -45,15 +42,18 @@ class MarketplaceBars:
 
 
 def _summary_table(report: SyncReport) -> Table:
-    table = Table("HTX", "sàn / marketplace", "gian hàng / shop", "thành công / ok", "lỗi / failed", "đơn mới / new orders",
-                  title=f"Lần đồng bộ / sync run #{report.run_id}: {report.status}", title_justify="left")
+    from catalog.i18n import t
+
+    columns = (t(f"cli_col_{column}") for column in ("marketplace", "shop", "ok", "failed", "new_orders"))
+    table = Table("HTX", *columns, title=t("cli_sync_run", run=report.run_id, status=report.status),
+                  title_justify="left")
     orders = {shop.account_id: shop for shop in report.orders.shops}
     for shop in report.shops:
         pulled = orders.get(shop.account.id)
         table.add_row(shop.account.coop_code, shop.account.marketplace, shop.account.shop_id,
                       _counts(shop.ok), _counts(shop.failed), str(pulled.orders_new) if pulled else "—")
     for feed in report.feeds:
-        table.add_row("", feed.marketplace, "bảng tính / feed", str(feed.changed), feed.error or "", "")
+        table.add_row("", feed.marketplace, t("cli_feed"), str(feed.changed), feed.error or "", "")
     return table
 
 
@@ -62,32 +62,37 @@ def _counts(counts: dict[str, int]) -> str:
 
 
 def _print_unknown_skus(orders: OrdersReport, console: Console) -> None:
+    from catalog.i18n import t
+
     for shop in orders.shops:
         if shop.unknown_skus:
             unknown = escape(", ".join(sorted(set(shop.unknown_skus))))  # typed by a seller: not markup
-            console.print(f"[yellow]{shop.marketplace} #{shop.account_id}: {UNKNOWN_SKUS}: {unknown}[/yellow]")
+            said = t("cli_sync_unknown_skus", skus=unknown)
+            console.print(f"[yellow]{shop.marketplace} #{shop.account_id}: {said}[/yellow]")
 
 
 def _print_problems(report: SyncReport | OrdersReport, console: Console) -> None:
+    from catalog.i18n import t
     from syndicator.engine import SyncReport
 
     orders = report.orders if isinstance(report, SyncReport) else report
     for shop in orders.shops:
         if shop.error:
-            console.print(f"[red]{shop.marketplace} #{shop.account_id}: đơn hàng / orders: {shop.error}[/red]")
+            said = t("cli_sync_orders_failed", error=shop.error)
+            console.print(f"[red]{shop.marketplace} #{shop.account_id}: {said}[/red]")
     _print_unknown_skus(orders, console)
     for shop in getattr(report, "shops", []):
         for error in shop.errors:
             console.print(f"[red]{shop.account.marketplace} #{shop.account.id}: {error}[/red]")
     for account in getattr(report, "busy", []):
-        console.print(f"[yellow]{account.marketplace} #{account.id}: đang được một lần chạy khác đồng bộ, bỏ qua / "
-                      f"being synced by another run, skipped[/yellow]")
+        console.print(f"[yellow]{account.marketplace} #{account.id}: {t('cli_sync_shop_busy')}[/yellow]")
 
 
 def register(app: typer.Typer) -> None:
     @app.command("plan")
     def plan_command(coop: Coop = None, marketplace: MarketplaceName = None, as_json: AsJson = False) -> None:
         """Xem trước những gì sẽ gửi (không gửi gì). What a sync would send; sends nothing."""
+        from catalog.i18n import t
         from catalog.money import format_vnd
         from syndicator.plan import build_plan
 
@@ -96,14 +101,14 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps(plan.as_json(), ensure_ascii=False, indent=2))
             return
         accounts = {account.id: account for account in plan.accounts}
-        table = Table("HTX", "sàn", "SKU", "việc / action", "giá / price", "tồn kho / stock",
-                      title=f"{len(plan.actions)} việc cho {plan.listings} tin đăng / actions for listings",
-                      title_justify="left")
+        columns = (t(f"cli_col_{column}") for column in ("marketplace", "sku", "action", "price", "stock"))
+        title = t("cli_plan_title", actions=len(plan.actions), listings=plan.listings)
+        table = Table("HTX", *columns, title=title, title_justify="left")
         for action in plan.actions:
             account = accounts[action.account_id]
             price = f"{format_vnd(action.base_price)} → {format_vnd(action.price)}"
-            stock = f"{action.pushed_stock if action.pushed_stock is not None else '—'} → {action.stock}" \
-                    f" (còn {action.available})"
+            pushed = action.pushed_stock if action.pushed_stock is not None else "—"
+            stock = t("cli_plan_stock", pushed=pushed, stock=action.stock, available=action.available)
             table.add_row(account.coop_code, account.marketplace, action.seller_sku, action.kind.value, price, stock)
         Console().print(table)
 
@@ -115,6 +120,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Đồng bộ: đơn hàng, rồi đăng tin, giá, tồn kho. Pull orders, then push listings, prices and stock
         (``--reconcile``: first read every shop's items back, as the nightly run does)."""
+        from catalog.i18n import t
         from syndicator.engine import run_sync
 
         engine = open_database()
@@ -130,7 +136,7 @@ def register(app: typer.Typer) -> None:
             console.print(_summary_table(report))
             _print_problems(report, Console(stderr=True))
         if report.status == "busy":
-            typer.echo(ALL_BUSY, err=True)
+            typer.echo(t("cli_sync_all_busy"), err=True)
             raise typer.Exit(EXIT_BUSY)
         raise typer.Exit(0 if report.succeeded else 1)
 
@@ -141,10 +147,12 @@ def register(app: typer.Typer) -> None:
     @exit_when_busy()
     def orders_pull(coop: Coop = None, marketplace: MarketplaceName = None) -> None:
         """Lấy đơn hàng mới. Pull new and changed orders into the stock ledger."""
+        from catalog.i18n import t
         from syndicator.orders import pull_orders
 
         report = pull_orders(open_database(), coop, marketplace)
-        table = Table("sàn", "#", "đơn mới / new", "đổi trạng thái / changed", "phiếu kho / movements", "lỗi / error")
+        table = Table(t("cli_col_marketplace"), "#", *(t(f"cli_col_{column}") for column in (
+            "new_orders", "changed", "movements", "error")))
         for shop in report.shops:
             table.add_row(shop.marketplace, str(shop.account_id), str(shop.orders_new), str(shop.orders_changed),
                           str(shop.movements), shop.error or "")

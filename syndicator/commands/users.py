@@ -35,19 +35,22 @@ def ui_command(port: int, host: str, *, headless: bool = True) -> list[str]:
 def read_password() -> str:
     """A hidden, confirmed prompt at a terminal; otherwise the first line of standard input (for scripts)."""
     if sys.stdin.isatty():
-        return typer.prompt("Mật khẩu / password", hide_input=True, confirmation_prompt=True)
+        from catalog.i18n import t
+
+        return typer.prompt(t("cli_password_prompt"), hide_input=True, confirmation_prompt=True)
     return sys.stdin.readline().rstrip("\r\n")
 
 
 @contextmanager
 def refusals_exit() -> Iterator[None]:
-    """A login change refused (:class:`UserError`) prints ``Lỗi / error: …`` and exits 1, no traceback."""
+    """A login change refused (:class:`UserError`) prints ``Lỗi: …`` and exits 1, no traceback."""
+    from catalog.i18n import t
     from syndicator.users import UserError
 
     try:
         yield
     except UserError as error:
-        typer.echo(f"Lỗi / error: {error}", err=True)
+        typer.echo(f"{t('cli_error_label')}: {error}", err=True)
         raise typer.Exit(1) from None
 
 
@@ -63,6 +66,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Tạo tài khoản; mật khẩu được hỏi, hoặc đọc từ dòng đầu của stdin. Create a login; the password is
         prompted for, or read from the first line of standard input (never from an argument)."""
+        from catalog.i18n import t
         from catalog.models import Role
         from syndicator.users import add_user
 
@@ -72,33 +76,36 @@ def register(app: typer.Typer) -> None:
         with refusals_exit():
             viewer = add_user(open_database(), name, password, role, coop_code=coop)
         where = f" (HTX {viewer.coop_code})" if viewer.coop_code else ""
-        typer.echo(f"Đã tạo tài khoản / created: {viewer.username} [{viewer.role}]{where}")
+        typer.echo(t("cli_user_created", name=viewer.username, role=viewer.role, coop=where))
 
     @users.command("disable")
     def disable(name: Annotated[str, typer.Argument(help="tên đăng nhập / username")]) -> None:
         """Khoá tài khoản: không đăng nhập được, phiên đang mở kết thúc. Disable a login and end its sessions."""
+        from catalog.i18n import t
         from syndicator.users import disable_user
 
         with refusals_exit():
             disable_user(open_database(), name)
-        typer.echo(f"Đã khoá / disabled: {name}")
+        typer.echo(t("cli_user_disabled", name=name))
 
     @users.command("enable")
     def enable(name: Annotated[str, typer.Argument(help="tên đăng nhập / username")]) -> None:
         """Mở lại tài khoản đã khoá. Enable a disabled login."""
+        from catalog.i18n import t
         from syndicator.users import enable_user
 
         with refusals_exit():
             enable_user(open_database(), name)
-        typer.echo(f"Đã mở lại / enabled: {name}")
+        typer.echo(t("cli_user_enabled", name=name))
 
     @users.command("list")
     def list_() -> None:
         """Liệt kê tài khoản. List logins."""
+        from catalog.i18n import t
         from syndicator.users import list_users
 
         for user in list_users(open_database()):
-            state = "đã khoá/disabled" if user["disabled"] else "hoạt động/active"
+            state = t("cli_user_state_disabled") if user["disabled"] else t("cli_user_state_active")
             typer.echo(f"{user['username']}\t{user['role']}\t{user['coop_code'] or '-'}\t{state}")
 
     @app.command()
@@ -111,9 +118,10 @@ def register(app: typer.Typer) -> None:
         )] = None,
     ) -> None:
         """Mở ứng dụng web (Streamlit) đến khi dừng. Start the web app until stopped (Ctrl+C or SIGTERM)."""
+        from catalog.i18n import t
         from catalog.settings import settings
 
         host = host or settings().ui_host
         open_database()
-        typer.echo(f"Ứng dụng / app: http://{host}:{port}")
+        typer.echo(t("cli_app_at", url=f"http://{host}:{port}"))
         raise typer.Exit(run_child(ui_command(port, host)))

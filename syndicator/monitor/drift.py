@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from adapters.common.page import PageObservation
+from catalog.i18n import t
 from catalog.models import ListingState
 from syndicator.monitor.targets import CrawlTarget
 
@@ -16,12 +17,9 @@ class Drift(StrEnum):
     confirmed = "confirmed"  # an awaiting-upload listing is now on sale (the clerk uploaded the feed)
 
 
-LABELS = {
-    Drift.price: "giá khác / price differs",
-    Drift.stock: "tồn kho khác / stock differs",
-    Drift.missing: "không thấy trên sàn / not on sale",
-    Drift.confirmed: "đã lên sàn / now live",
-}
+def drift_label(kind: Drift) -> str:
+    """What a person is told of ``kind``, in ``SYNDICATOR_LANG``."""
+    return t(f"drift_{kind}")
 
 
 def drift_of(target: CrawlTarget, seen: PageObservation) -> list[Drift]:

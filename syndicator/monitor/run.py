@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from adapters import registry
 from catalog.db import make_engine, session_scope
+from catalog.i18n import t
 from catalog.models import ChannelAccount, Listing, ListingObservation, Sku
 from catalog.settings import env_name
 from syndicator.monitor.drift import Drift
@@ -102,11 +103,11 @@ def run_monitor(
     process, store what was seen, and report drift. Raises ``ValueError`` for an unknown marketplace."""
     if marketplace is not None and marketplace not in registry.names():
         known = ", ".join(registry.names())
-        raise ValueError(f"sàn không hợp lệ / unknown marketplace {marketplace!r}; chọn / choose: {known}")
+        raise ValueError(t("marketplace_unknown", name=marketplace, choices=known))
     watched = load_targets(engine, marketplace)
     targets = [target for target in watched if target.base_url]
     report = MonitorReport(
-        marketplaces=sorted({t.marketplace for t in targets}), listings=len(targets),
+        marketplaces=sorted({target.marketplace for target in targets}), listings=len(targets),
         skipped=len(watched) - len(targets),
     )
     if not targets:
