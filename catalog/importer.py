@@ -263,8 +263,6 @@ class _Import:
             self.session.close()
 
 
-
-
 # Database columns named by the spreadsheet column they come from.
 _COLUMN_FIELD = {"origin_commune_code": "origin_commune", "origin_commune_name": "origin_commune",
                  "category_id": "category"}

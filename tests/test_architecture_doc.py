@@ -15,7 +15,6 @@ from catalog.settings import ENV_NAMES
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "ARCHITECTURE.md"
 LAYERS = ("catalog", "adapters", "syndicator", "ui", "tests", "bench")
-CODE_LAYERS = ("catalog", "adapters", "syndicator", "ui")
 # `syndicator/engine.py`, `adapters/partner/`, or `syndicator/engine.py:run_sync` (a name defined there)
 CITATION = re.compile(rf"`((?:{'|'.join(LAYERS)}|docs)/[\w./-]*)(?::(\w+))?`")
 PLANNED_HEADING = "## Named in the design, not built yet"  # paths cited below it must not exist yet

@@ -117,7 +117,8 @@ class MarketplaceHttp:
         )
 
     async def send_once(
-        self, build: Callable[[], httpx.Request], interpret: Callable[[httpx.Response], T]
+        self, build: Callable[[], httpx.Request], interpret: Callable[[httpx.Response], T], *,
+        follow_redirects: bool = False,
     ) -> T:
         """One attempt: wait for the shop's rate limit, send and read within the deadline, interpret (which
         raises on failure)."""
@@ -125,16 +126,16 @@ class MarketplaceHttp:
             request = build()
             try:
                 async with asyncio.timeout(self.settings.call_deadline_s):
-                    response = await self._read(request)
+                    response = await self._read(request, follow_redirects)
             except (httpx.HTTPError, TimeoutError) as exc:
                 log.info("%s %s %s -> %s", self.marketplace, request.method, request.url.path, type(exc).__name__)
                 raise self.transport_error(exc) from None
         log.debug("%s %s %s -> %s", self.marketplace, request.method, request.url.path, response.status_code)
         return interpret(response)
 
-    async def _read(self, request: httpx.Request) -> httpx.Response:
+    async def _read(self, request: httpx.Request, follow_redirects: bool) -> httpx.Response:
         """The answer with its whole body read, or ``answer_too_large`` as soon as the body passes the cap."""
-        streamed = await self.client.send(request, stream=True)
+        streamed = await self.client.send(request, stream=True, follow_redirects=follow_redirects)
         try:
             declared = streamed.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > self.settings.max_body_bytes:

@@ -382,8 +382,9 @@ class ShopeeAdapter(TokenAdapter):
     # --- images -------------------------------------------------------------------------------
     async def _image_bytes(self, source: str) -> tuple[str, bytes]:
         if source.startswith(("http://", "https://")):
-            # within the same deadline and size cap as every marketplace call; a redirect is not followed
-            response = await self.http.send_once(lambda: httpx.Request("GET", source), lambda answer: answer)
+            # within the same deadline and size cap as every marketplace call (image hosts redirect to CDNs)
+            response = await self.http.send_once(lambda: httpx.Request("GET", source), lambda answer: answer,
+                                                 follow_redirects=True)
             if response.status_code != 200:
                 raise MarketplaceError(local_error("", f"image not downloadable (HTTP {response.status_code}): "
                                                    f"{source}", "images"))

@@ -53,7 +53,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Dữ liệu mẫu + sàn thử nghiệm + đồng bộ + đơn hàng, rồi mở ứng dụng. Sample data, sandboxes, sync, app."""
         from catalog.i18n import t
-        from catalog.settings import DEFAULT_UI_HOST
+        from catalog.settings import settings
         from syndicator.demo import FIRST_PORT, run_demo, start_sandboxes, stop_sandboxes
         from syndicator.secrets import ensure_key_file
 
@@ -75,7 +75,8 @@ def register(app: typer.Typer) -> None:
             print_summary(console, summary)
             if no_ui:
                 raise typer.Exit(0 if summary.ok else 1)
-            console.print(t("cli_app_until_stopped", url=f"http://{DEFAULT_UI_HOST}:{port}"))
-            raise typer.Exit(run_child(ui_command(port, DEFAULT_UI_HOST)))
+            host = settings().ui_host
+            console.print(t("cli_app_until_stopped", url=f"http://{host}:{port}"))
+            raise typer.Exit(run_child(ui_command(port, host)))
         finally:
             stop_sandboxes(servers)

@@ -48,7 +48,7 @@ def shops_table(shops: list[dict]) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     for s in shops:
         if s["state"] == ChannelState.needs_reauthorisation:
-            st.warning(tr("reconnect_needed", shop=plain(f"{s['marketplace']} · {s['name']} (#{s['id']})"),
+            st.warning(tr("reconnect_needed", shop=plain(f"{display_name(s['marketplace'])} · {s['name']} (#{s['id']})"),
                           command=reconnect_command(s["id"])))
         if s["state"] == ChannelState.feed:
             feed_box(s)
@@ -56,7 +56,7 @@ def shops_table(shops: list[dict]) -> None:
 
 def feed_box(shop: dict) -> None:
     """A feed-only shop: download its latest workbooks, then confirm they were uploaded in the floor's seller centre."""
-    st.markdown(f"**{shop['marketplace']} · {plain(shop['name'])}** — {tr('state_feed')}")
+    st.markdown(f"**{plain(display_name(shop['marketplace']))} · {plain(shop['name'])}** — {tr('state_feed')}")
     if shop["feed_full_path"] is None:
         st.caption(tr("feed_none"))
     else:
