@@ -1,14 +1,22 @@
-"""The one catalogue of messages for people: Vietnamese first, English available (``SYNDICATOR_LANG=en`` or
-``lang="en"``). Catalog texts live here, the app's in ``catalog/messages_app.py`` (ids ``ui.…``), ``syndicator/``'s in
+"""The one catalogue of messages for people: Vietnamese first, English available (``lang="en"``, else the
+caller's language set by :func:`speaking` or ``SPOKEN_LANG``, else ``SYNDICATOR_LANG=en``). Catalog texts live
+here, the app's in ``catalog/messages_app.py`` (ids ``ui.…``), ``syndicator/``'s in
 ``catalog/messages_syndicator.py``."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from catalog.messages_app import APP_MESSAGES
 from catalog.messages_syndicator import PACKAGE_MESSAGES
 from catalog.settings import DEFAULT_LANG, settings
 
 LANGS = ("vi", "en")
+# The language of whoever the code is working for (the app sets its viewer's for each page run); it wins over
+# SYNDICATOR_LANG, so a message raised deep in syndicator/ speaks the caller's language without being handed it.
+SPOKEN_LANG: ContextVar[str | None] = ContextVar("spoken_lang", default=None)
 
 CATALOG_MESSAGES: dict[str, dict[str, str]] = {
     # validation
@@ -183,6 +191,10 @@ CATALOG_MESSAGES: dict[str, dict[str, str]] = {
     "sku_unknown": {"vi": "không có SKU «{value}»", "en": "no SKU «{value}»"},
     "receipt_positive": {"vi": "nhập kho phải là số dương", "en": "a receipt must be a positive quantity"},
     "quantity_zero": {"vi": "số lượng phải khác 0", "en": "the quantity must not be 0"},
+    # price rules and stock policies
+    "fee_negative": {"vi": "phí phần trăm không được âm", "en": "percentage fees cannot be negative"},
+    "fees_too_high": {"vi": "tổng phí phần trăm phải dưới 100%", "en": "percentage fees must total under 100%"},
+    "cap_missing": {"vi": "phân bổ 'cap' cần số tối đa", "en": "allocation 'cap' needs a cap"},
     # import report
     "report_summary": {
         "vi": "{rows} dòng: {products_created} sản phẩm mới, {products_changed} sản phẩm sửa, "
@@ -232,12 +244,23 @@ MESSAGES: dict[str, dict[str, str]] = CATALOG_MESSAGES | APP_MESSAGES | PACKAGE_
 
 
 def current_lang() -> str:
-    lang = settings().lang.strip().lower()[:2]
+    """The caller's language (``SPOKEN_LANG``), else ``SYNDICATOR_LANG``, else Vietnamese."""
+    lang = (SPOKEN_LANG.get() or settings().lang).strip().lower()[:2]
     return lang if lang in LANGS else DEFAULT_LANG
 
 
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Messages in ``lang`` inside the block, whatever ``SYNDICATOR_LANG`` says; the language before it after."""
+    token = SPOKEN_LANG.set(lang)
+    try:
+        yield
+    finally:
+        SPOKEN_LANG.reset(token)
+
+
 def t(key: str, lang: str | None = None, **kw: object) -> str:
-    """The message ``key`` in ``lang`` (default: ``SYNDICATOR_LANG``, else Vietnamese), filled with ``kw``."""
+    """The message ``key`` in ``lang`` (default: :func:`current_lang`), filled with ``kw``."""
     texts = MESSAGES[key]
     template = texts.get(lang or current_lang()) or texts[DEFAULT_LANG]
     return template.format(**kw)

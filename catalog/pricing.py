@@ -14,6 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from catalog.i18n import t
+
 HUNDRED = Decimal(100)
 
 
@@ -32,9 +34,9 @@ class PriceRule(BaseModel):
     @model_validator(mode="after")
     def _fees_leave_something(self) -> PriceRule:
         if any(percent < 0 for percent in self.percentage_fees.values()):
-            raise ValueError("phí phần trăm không được âm / percentage fees cannot be negative")
+            raise ValueError(t("fee_negative"))
         if self.total_percent >= HUNDRED:
-            raise ValueError("tổng phí phần trăm phải dưới 100% / percentage fees must total under 100%")
+            raise ValueError(t("fees_too_high"))
         return self
 
     @property
@@ -69,7 +71,7 @@ class StockPolicy(BaseModel):
     @model_validator(mode="after")
     def _cap_given(self) -> StockPolicy:
         if self.allocation == "cap" and self.cap is None:
-            raise ValueError("phân bổ 'cap' cần số tối đa / allocation 'cap' needs a cap")
+            raise ValueError(t("cap_missing"))
         return self
 
 

@@ -23,6 +23,7 @@ from apscheduler.util import datetime_to_utc_timestamp, obj_to_ref, utc_timestam
 from pydantic import BaseModel, ConfigDict, JsonValue, ValidationError
 from sqlalchemy.engine import Engine
 
+from catalog.i18n import t
 from catalog.models import ScheduledJob
 
 JOBS = ScheduledJob.__table__
@@ -117,8 +118,7 @@ class ScheduledJobStore(BaseJobStore):
                 try:
                     jobs.append(self._job(row.id, row.next_run_time, row.job_state))
                 except RefusedJob as exc:
-                    log.error("việc hẹn giờ bị từ chối và xoá / scheduled job refused and removed: %r: %s",
-                              row.id, exc)
+                    log.error(t("job_refused", job=repr(row.id), reason=exc))
                     refused.append(row.id)
             if refused:
                 connection.execute(JOBS.delete().where(JOBS.c.id.in_(refused)))

@@ -13,7 +13,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from catalog.db import DatabaseBusy, busy_refused, database_url, make_engine
-from catalog.i18n import t
+from catalog.i18n import SPOKEN_LANG, t
 from catalog.models import Role
 from catalog.money import format_vnd
 from catalog.spreadsheet import escape_csv
@@ -66,7 +66,10 @@ def client_address() -> str:
 def viewer() -> Viewer:
     """The logged-in viewer, re-read from the database on every page run. Without one the page stops here
     and the app shows the login form; a session idle past ``SYNDICATOR_SESSION_IDLE_MINUTES``, or whose
-    login was disabled or deleted, is logged out first."""
+    login was disabled or deleted, is logged out first. Every page starts here, so here the rest of the run
+    is set to speak the app's language: a refusal raised in ``syndicator/`` follows the language switch."""
+    # Streamlit runs a page in one thread, top to bottom: set here, it holds for the rest of this run.
+    SPOKEN_LANG.set(lang())
     who = st.session_state.get("viewer")
     if who is None:
         st.stop()

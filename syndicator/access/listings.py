@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from catalog.db import session_scope
+from catalog.i18n import t
 from catalog.models import ChannelAccount, Listing, ListingState, Product, Role, Sku
 from catalog.validation import parse_price
 from syndicator.access.products import sku_page
@@ -100,7 +101,7 @@ def set_price_override(engine: Engine, viewer: Viewer, listing_id: int, price: s
             .join(ChannelAccount, Listing.channel_account_id == ChannelAccount.id).where(Listing.id == listing_id)
         ).first()
         if found is None:
-            raise LookupError(f"không có tin đăng {listing_id} / no listing {listing_id}")
+            raise LookupError(t("listing_unknown", id=listing_id))
         listing, coop_id = found
         require_editor_of(viewer, coop_id)
         listing.price_override = override

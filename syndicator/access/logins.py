@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from catalog.i18n import t
 from syndicator.access.roles import require_admin
 from syndicator.users import UserError, Viewer, add_user, disable_user, enable_user, list_users
 
@@ -25,6 +26,6 @@ def set_login_disabled(engine: Engine, viewer: Viewer, username: str, disabled: 
     """Disable or enable a login (admins only; never their own, so the app keeps an admin); its username."""
     require_admin(viewer)
     if disabled and username == viewer.username:
-        raise UserError("không thể tự khoá tài khoản của mình / you cannot disable your own login")
+        raise UserError(t("access_own_login"))
     (disable_user if disabled else enable_user)(engine, username)
     return username

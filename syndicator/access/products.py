@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from catalog.db import session_scope
+from catalog.i18n import t
 from catalog.importer import import_file, write_rows
 from catalog.models import Category, Coop, Product, Role, Sku
 from catalog.search import prepare_vietnamese, text_matches, vietnamese_order
@@ -70,9 +71,9 @@ def product_row(engine: Engine, viewer: Viewer, sku: str) -> dict[str, Any]:
             select(Sku, Product).join(Product, Sku.product_id == Product.id).where(Sku.sku == sku)
         ).first()
         if found is None:
-            raise LookupError(f"không có SKU {sku!r} / no SKU {sku!r}")
+            raise LookupError(t("sku_unknown", value=sku))
         if viewer.role is Role.coop and found[1].coop_id != viewer.coop_id:
-            raise AccessDenied("không xem được HTX khác / you cannot see another co-op")
+            raise AccessDenied(t("access_other_coop"))
         return row_for_sku(session, found[0])
 
 
@@ -94,7 +95,7 @@ def import_catalog(engine: Engine, viewer: Viewer, path: Path, coop_code: str | 
                    dry_run: bool = True, progress: Callable[..., Any] | None = None, lang: str | None = None) -> Any:
     """Import a spreadsheet (all rows or none); a co-op user imports only into its own co-op."""
     if viewer.role is Role.officer:
-        raise AccessDenied("cán bộ khuyến nông chỉ được xem / officers have read-only access")
+        raise AccessDenied(t("access_read_only"))
     if viewer.role is Role.coop:
         coop_code = sync_scope(viewer, coop_code)
     return import_file(engine, path, coop_code=coop_code, dry_run=dry_run, progress=progress, lang=lang)

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from catalog.i18n import t
 from catalog.models import Coop, Role
 from syndicator.users import Viewer
 
@@ -32,29 +33,29 @@ def paged(session: Session, statement: Any, offset: int, limit: int) -> tuple[li
 
 def require_admin(viewer: Viewer) -> None:
     if viewer.role is not Role.admin:
-        raise AccessDenied("chỉ quản trị viên được làm việc này / admins only")
+        raise AccessDenied(t("access_admins_only"))
 
 
 def require_editor_of(viewer: Viewer, coop_id: int | None) -> None:
     if viewer.role is Role.admin:
         return
     if viewer.role is Role.officer:
-        raise AccessDenied("cán bộ khuyến nông chỉ được xem / officers have read-only access")
+        raise AccessDenied(t("access_read_only"))
     if coop_id is None or coop_id != viewer.coop_id:
-        raise AccessDenied("chỉ được sửa dữ liệu của HTX mình / you may edit only your own co-op")
+        raise AccessDenied(t("access_edit_own_coop"))
 
 
 def scope_coop_id(session: Session, viewer: Viewer, coop_code: str | None) -> int | None:
     """The co-op a query is limited to: a co-op user's own, or the one asked for (None = all)."""
     if viewer.role is Role.coop:
         if coop_code and coop_code != viewer.coop_code:
-            raise AccessDenied("không xem được HTX khác / you cannot see another co-op")
+            raise AccessDenied(t("access_other_coop"))
         return viewer.coop_id
     if not coop_code:
         return None
     coop_id = session.exec(select(Coop.id).where(Coop.code == coop_code)).first()
     if coop_id is None:
-        raise LookupError(f"không có HTX mã {coop_code!r} / no co-op {coop_code!r}")
+        raise LookupError(t("coop_missing", coop=coop_code))
     return coop_id
 
 
@@ -66,9 +67,9 @@ def can_edit(viewer: Viewer) -> bool:
 def sync_scope(viewer: Viewer, coop_code: str | None) -> str | None:
     """The co-op a sync (or an import) started by this viewer may cover (officers may not start one)."""
     if viewer.role is Role.officer:
-        raise AccessDenied("cán bộ khuyến nông chỉ được xem / officers have read-only access")
+        raise AccessDenied(t("access_read_only"))
     if viewer.role is Role.coop:
         if coop_code and coop_code != viewer.coop_code:
-            raise AccessDenied("chỉ được đồng bộ HTX mình / you may sync only your own co-op")
+            raise AccessDenied(t("access_sync_own_coop"))
         return viewer.coop_code
     return coop_code

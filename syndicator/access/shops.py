@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from catalog.db import session_scope
+from catalog.i18n import t
 from catalog.models import ChannelAccount, Coop, Listing, ListingState
 from catalog.pricing import PriceRule, StockPolicy
 from syndicator.access.roles import require_admin, require_editor_of, scope_coop_id
@@ -77,5 +78,5 @@ def set_stock_policy(engine: Engine, viewer: Viewer, account_id: int, policy: di
 def _account(session: Session, account_id: int) -> ChannelAccount:
     account = session.get(ChannelAccount, account_id)
     if account is None:
-        raise LookupError(f"không có gian hàng {account_id} / no shop {account_id}")
+        raise LookupError(t("channel_unknown", id=account_id))
     return account
