@@ -96,6 +96,13 @@ def adapter_class(name: str) -> Any:
     return PartnerAdapter.for_floor(floor_profile(name), f"{name}_adapter")
 
 
+def feed_shop(name: str, account_id: int, folder: Path) -> Any:
+    """The adapter of a shop on floor ``name`` without API access: its workbooks under ``folder``."""
+    from adapters.partner.feed_shop import FeedShop
+
+    return FeedShop(floor_profile(name), account_id, folder)
+
+
 def sandbox_class(name: str) -> Any:
     """The class of the marketplace's local stand-in."""
     if name in MARKETPLACES:

@@ -47,7 +47,10 @@ PACKAGE_MESSAGES: dict[str, dict[str, str]] = {
         "vi": "gian hàng #{id} đăng bằng bảng tính, không cần kết nối lại",
         "en": "the shop #{id} is a spreadsheet feed: nothing to authorise",
     },
-    "channel_no_api": {"vi": "gian hàng {id} không có API", "en": "the shop {id} has no API access"},
+    "channel_has_api": {
+        "vi": "gian hàng #{id} dùng API, không dùng bảng tính",
+        "en": "shop #{id} syncs by API, not by spreadsheet feed",
+    },
     "channel_not_a_sandbox": {
         "vi": "{url} không cấp mã mới cho gian hàng {shop} (không phải sandbox): xin {marketplace} mã ủy quyền "
         "mới, ghi vào tệp JSON thông tin đăng nhập (trường `code`) rồi chạy `{command}`",
@@ -216,5 +219,41 @@ PACKAGE_MESSAGES: dict[str, dict[str, str]] = {
         "Tin đang bán: {live} · đơn đặt: {placed} · đơn đã lấy về: {pulled}",
         "en": "Shops connected: {shops} · syncs: {first}, {second}\n"
         "Listings live: {live} · orders placed: {placed} · orders pulled: {pulled}",
+    },
+    # ---- the app's access rules and the job store (message ids, not inline "vi / en" text) ----
+    "access_admins_only": {"vi": "chỉ quản trị viên được làm việc này", "en": "admins only"},
+    "access_read_only": {"vi": "cán bộ khuyến nông chỉ được xem", "en": "officers have read-only access"},
+    "access_edit_own_coop": {
+        "vi": "chỉ được sửa dữ liệu của HTX mình",
+        "en": "you may edit only your own co-op",
+    },
+    "access_other_coop": {"vi": "không xem được HTX khác", "en": "you cannot see another co-op"},
+    "access_sync_own_coop": {"vi": "chỉ được đồng bộ HTX mình", "en": "you may sync only your own co-op"},
+    "access_own_login": {
+        "vi": "không thể tự khoá tài khoản của mình",
+        "en": "you cannot disable your own login",
+    },
+    "listing_unknown": {"vi": "không có tin đăng #{id}", "en": "no listing #{id}"},
+    # ---- a run's outcomes ----
+    "apply_skipped": {
+        "vi": "bỏ qua: sàn không phản hồi trong lần chạy này",
+        "en": "skipped: marketplace unavailable",
+    },
+    "apply_unknown_error": {"vi": "lỗi không rõ", "en": "unknown error"},
+    "apply_invalid_stored_id": {
+        "vi": "mã sản phẩm đã lưu không hợp lệ và sàn không có SKU này: sẽ đăng mới ở lần chạy sau",
+        "en": "stored item id invalid and the SKU is not on the marketplace: created next run",
+    },
+    "feed_only": {
+        "vi": "gian hàng dùng bảng tính, không có API",
+        "en": "the shop is fed by spreadsheet, it has no API",
+    },
+    "feed_sku_missing": {
+        "vi": "SKU {sku} không có trong bảng tính của gian hàng",
+        "en": "the SKU {sku} is not in the shop's feed",
+    },
+    "job_refused": {
+        "vi": "việc hẹn giờ {job} bị từ chối và xoá: {reason}",
+        "en": "scheduled job {job} refused and removed: {reason}",
     },
 }

@@ -1,7 +1,9 @@
 """Apply: send a plan's actions shop by shop, record every outcome, update bindings and last-pushed state.
 
 Shops run concurrently (each adapter keeps its own shop's rate limit); within a shop, actions go by
-kind through the batch endpoints. A create is persisted as ``creating`` before it is sent, and
+kind through the batch endpoints. A shop without API access goes through the same adapter interface: its
+adapter stages the changes and writes them as workbooks when the shop's actions are done (``deliver``);
+only then are its outcomes recorded, as ``awaiting_upload`` until a clerk confirms the upload. A create is persisted as ``creating`` before it is sent, and
 ``resolve_in_flight`` binds such listings by seller-SKU look-up at the start of the next run, so a
 crash never publishes a SKU twice. A shop whose marketplace stops answering is given up for this run
 after a few failed calls; its listings keep their error and are retried next run. Stored ids that are
@@ -23,20 +25,27 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from adapters.common.answers import ExternalId
-from adapters.common.contract import Adapter, ItemRef, ItemResult, ListingDraft, PriceUpdate, StockUpdate
+from adapters.common.contract import (
+    Adapter,
+    ItemRef,
+    ItemResult,
+    ListingDraft,
+    PriceUpdate,
+    StockUpdate,
+    Upload,
+)
 from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
-from adapters.common.http import HttpSettings
 from catalog.chunks import chunked
 from catalog.db import session_scope
+from catalog.i18n import t
 from catalog.models import ChannelAccount, Listing, ListingState, Sku, SyncEvent, utcnow
-from syndicator.channels import adapter_for
+from syndicator.channels import NETWORK, Reach, adapter_for
 from syndicator.desired import listing_drafts
 from syndicator.plan import AccountScope, Action, ActionKind, Plan
 
 Progress = Callable[[AccountScope, int, int], None]
 GIVE_UP_AFTER = 2  # consecutive calls failing for want of the marketplace, not for the item
 CREATE_CONCURRENCY = 8
-SKIPPED = "bỏ qua: sàn không phản hồi trong lần chạy này / skipped: marketplace unavailable"
 FORGOTTEN_BEFORE_SENDING = {ActionKind.update_content: "pushed_content_hash", ActionKind.update_price: "pushed_price",
                             ActionKind.update_stock: "pushed_stock"}
 
@@ -56,6 +65,7 @@ class AccountReport:
     ok: dict[str, int] = field(default_factory=dict)
     failed: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    upload: Upload | None = None  # the workbooks of a shop without API access, when it wrote any
 
     @property
     def succeeded(self) -> bool:
@@ -70,7 +80,7 @@ class AccountReport:
 
 def describe(error: ErrorInfo | None) -> str:
     """An outcome's error; an outcome with none is a failure nobody explained."""
-    return "lỗi không rõ / unknown error" if error is None else error.summary
+    return t("apply_unknown_error") if error is None else error.summary
 
 
 def _unavailable(marketplace: str, message: str) -> ErrorInfo:
@@ -106,6 +116,8 @@ class ShopApplier:
         self.done = 0
         self.failed_calls = 0
         self.refs: dict[int, ItemRef] = {}
+        self.staged = not adapter.capabilities.has_api
+        self.held: list[Outcome] = []  # a staged shop's outcomes, recorded once its workbooks are written
 
     @property
     def given_up(self) -> bool:
@@ -130,7 +142,22 @@ class ShopApplier:
                             lambda batch: self.adapter.update_stock(
                                 [StockUpdate(ref=self.refs[a.listing_id], stock=a.stock) for a in batch]))
         await self._each(by_kind[ActionKind.delist], lambda a: self.adapter.delist(self.refs[a.listing_id]), 1)
+        await self._deliver()
         return self.report
+
+    async def _deliver(self) -> None:
+        """Write what a shop without API access staged, then record its outcomes; if the workbooks cannot
+        be written, nothing reached the clerk and every action of the run failed."""
+        if not self.staged:
+            return
+        held, self.staged = self.held, False
+        try:
+            self.report.upload = await self.adapter.deliver()
+        except (OSError, ValueError) as exc:
+            info = ErrorInfo(kind=ErrorKind.transient, marketplace=self.account.marketplace,
+                             code="feed_not_written", message=f"{type(exc).__name__}: {exc}")
+            held = [Outcome(o.action, False, error=o.error if not o.ok else info) for o in held]
+        self._record(held, awaiting_upload=True)
 
     async def _create(self, action: Action, draft: ListingDraft) -> ItemResult | Outcome:
         """Create, unless an earlier attempt may have landed: then bind to what the seller SKU finds."""
@@ -189,7 +216,7 @@ class ShopApplier:
         return _unavailable(self.account.marketplace, f"{type(exc).__name__}: {exc}")
 
     def _skipped(self, actions: list[Action]) -> list[Outcome]:
-        info = _unavailable(self.account.marketplace, SKIPPED)
+        info = _unavailable(self.account.marketplace, t("apply_skipped"))
         return [Outcome(action, False, error=info) for action in actions]
 
     # --- state -----------------------------------------------------------------------------------
@@ -217,7 +244,7 @@ class ShopApplier:
         unsendable: dict[int, ErrorInfo] = {}
         for listing_id, seller_sku in invalid.items():
             if self.given_up:
-                unsendable[listing_id] = _unavailable(self.account.marketplace, SKIPPED)
+                unsendable[listing_id] = _unavailable(self.account.marketplace, t("apply_skipped"))
                 continue
             try:
                 ref = await bind_by_seller_sku(self.engine, self.adapter, listing_id, seller_sku)
@@ -229,8 +256,7 @@ class ShopApplier:
             if ref is None:
                 unsendable[listing_id] = ErrorInfo(
                     kind=ErrorKind.transient, marketplace=self.account.marketplace, code="invalid_stored_id",
-                    message="mã sản phẩm đã lưu không hợp lệ và sàn không có SKU này: sẽ đăng mới ở lần chạy sau / "
-                            "stored item id invalid and the SKU is not on the marketplace: created next run")
+                    message=t("apply_invalid_stored_id"))
             else:
                 self.refs[listing_id] = ref
         return unsendable
@@ -257,13 +283,16 @@ class ShopApplier:
             session.execute(sa.update(Listing).where(Listing.id.in_([a.listing_id for a in batch]))
                             .values({column: None}))
 
-    def _record(self, outcomes: list[Outcome]) -> None:
+    def _record(self, outcomes: list[Outcome], awaiting_upload: bool = False) -> None:
         if not outcomes:
+            return
+        if self.staged:
+            self.held.extend(outcomes)
             return
         now = utcnow()
         with session_scope(self.engine) as session:
             session.execute(sa.insert(SyncEvent), [_event(self.run_id, o, now) for o in outcomes])
-            session.execute(sa.update(Listing), [_listing_change(o, now) for o in outcomes])
+            session.execute(sa.update(Listing), [_listing_change(o, now, awaiting_upload) for o in outcomes])
         for outcome in outcomes:
             self.report.count(outcome)
         self.done += len(outcomes)
@@ -280,8 +309,10 @@ def _event(run_id: int, outcome: Outcome, now) -> dict[str, Any]:
     }
 
 
-def _listing_change(outcome: Outcome, now) -> dict[str, Any]:
+def _listing_change(outcome: Outcome, now, awaiting_upload: bool) -> dict[str, Any]:
+    """The listing's row after one outcome; ``awaiting_upload`` when the change sits in a workbook."""
     action = outcome.action
+    sent = (ListingState.awaiting_upload if awaiting_upload else ListingState.live).value
     if not outcome.ok:
         change: dict[str, Any] = {"id": action.listing_id, "last_error": describe(outcome.error), "last_synced_at": now}
         if action.kind is ActionKind.create:
@@ -291,30 +322,32 @@ def _listing_change(outcome: Outcome, now) -> dict[str, Any]:
     change = {"id": action.listing_id, "last_error": None, "last_synced_at": now}
     if action.kind is ActionKind.create and outcome.adopted:
         ref = outcome.ref  # what was sent before is unknown: its content goes again next run
-        change.update(state=ListingState.live.value, external_item_id=ref.item_id, external_sku_id=ref.sku_id,
+        change.update(state=sent, external_item_id=ref.item_id, external_sku_id=ref.sku_id,
                       pushed_content_hash=None, pushed_price=ref.price, pushed_stock=ref.stock)
     elif action.kind is ActionKind.create:
         ref = outcome.ref
-        change.update(state=ListingState.live.value, external_item_id=ref.item_id if ref else None,
+        change.update(state=sent, external_item_id=ref.item_id if ref else None,
                       external_sku_id=ref.sku_id if ref else None, pushed_content_hash=action.content_hash,
                       pushed_price=action.price, pushed_stock=action.stock)
     elif action.kind is ActionKind.update_content:
-        change.update(state=ListingState.live.value, pushed_content_hash=action.content_hash)
+        change.update(state=sent, pushed_content_hash=action.content_hash)
     elif action.kind is ActionKind.update_price:
         change["pushed_price"] = action.price
     elif action.kind is ActionKind.update_stock:
         change["pushed_stock"] = action.stock
     else:
         change["state"] = ListingState.delisted.value
+    if awaiting_upload and action.kind in (ActionKind.update_price, ActionKind.update_stock):
+        change["state"] = sent  # a new price or stock reaches the floor only with the next upload
     return change
 
 
 async def _apply_shop(engine: Engine, run_id: int, account: AccountScope, actions: list[Action],
-                      progress: Progress | None, http: HttpSettings | None) -> AccountReport:
+                      progress: Progress | None, reach: Reach) -> AccountReport:
     with Session(engine) as session:
         row = session.get(ChannelAccount, account.id)
     try:
-        async with adapter_for(engine, row, http) as adapter:
+        async with adapter_for(engine, row, reach.http, reach.transport) as adapter:
             return await ShopApplier(engine, run_id, account, actions, adapter, progress).run()
     except Exception as exc:  # noqa: BLE001 - one shop failing (bad key, bug) must not stop the others
         report = AccountReport(account)
@@ -324,40 +357,40 @@ async def _apply_shop(engine: Engine, run_id: int, account: AccountScope, action
 
 
 async def apply_plan(engine: Engine, plan: Plan, run_id: int, progress: Progress | None = None,
-                     http: HttpSettings | None = None) -> list[AccountReport]:
-    """Send every API shop's actions, all shops at once; feed-only shops are left to syndicator.feeds."""
-    shops = [account for account in plan.accounts if account.has_api]
+                     reach: Reach = NETWORK) -> list[AccountReport]:
+    """Send every shop's actions, all shops at once."""
+    shops = plan.accounts
     reports = await asyncio.gather(
-        *(_apply_shop(engine, run_id, account, plan.for_account(account.id), progress, http) for account in shops)
+        *(_apply_shop(engine, run_id, account, plan.for_account(account.id), progress, reach) for account in shops)
     )
     return list(reports)
 
 
-async def resolve_in_flight(engine: Engine, accounts: list[AccountScope], http: HttpSettings | None = None) -> int:
+async def resolve_in_flight(engine: Engine, accounts: list[AccountScope], reach: Reach = NETWORK) -> int:
     """Bind listings left ``creating`` (a crash or a lost answer) to what the marketplace holds under
     their seller SKU; those not found go back to ``draft`` and are created by the plan."""
     with Session(engine) as session:
         pending = session.execute(
             sa.select(Listing.id, Listing.channel_account_id, Sku.sku).join(Sku, Sku.id == Listing.sku_id)
             .where(Listing.state == ListingState.creating.value,
-                   Listing.channel_account_id.in_([a.id for a in accounts if a.has_api]))
+                   Listing.channel_account_id.in_([a.id for a in accounts]))
         ).all()
     by_account: dict[int, list[tuple[int, str]]] = {}
     for listing_id, account_id, seller_sku in pending:
         by_account.setdefault(account_id, []).append((listing_id, seller_sku))
     results = await asyncio.gather(
-        *(_resolve_shop(engine, account_id, listings, http) for account_id, listings in by_account.items()),
+        *(_resolve_shop(engine, account_id, listings, reach) for account_id, listings in by_account.items()),
         return_exceptions=True,
     )
     return sum(found for found in results if isinstance(found, int))
 
 
 async def _resolve_shop(engine: Engine, account_id: int, listings: list[tuple[int, str]],
-                        http: HttpSettings | None) -> int:
+                        reach: Reach) -> int:
     with Session(engine) as session:
         account = session.get(ChannelAccount, account_id)
     found = 0
-    async with adapter_for(engine, account, http) as adapter:
+    async with adapter_for(engine, account, reach.http, reach.transport) as adapter:
         for listing_id, seller_sku in listings:
             if await bind_by_seller_sku(engine, adapter, listing_id, seller_sku) is not None:
                 found += 1
@@ -374,7 +407,7 @@ async def bind_by_seller_sku(engine: Engine, adapter: Adapter, listing_id: int, 
             listing.state = ListingState.draft
             listing.external_item_id = listing.external_sku_id = None
         else:
-            listing.state = ListingState.live
+            listing.state = ListingState.live if adapter.capabilities.has_api else ListingState.awaiting_upload
             listing.external_item_id, listing.external_sku_id = ref.item_id, ref.sku_id
             listing.pushed_price, listing.pushed_stock = ref.price, ref.stock
             listing.pushed_content_hash = None  # what was sent is unknown: send the content again

@@ -15,6 +15,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Coroutine
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,6 @@ from adapters import registry
 from adapters.common.contract import Adapter, MarketplaceSpec, ShopCredentials
 from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
 from adapters.common.http import HttpSettings
-from adapters.partner.feed import latest_feed
 from catalog.db import data_dir, session_scope
 from catalog.i18n import t
 from catalog.models import ChannelAccount, ChannelState, Coop, Listing, ListingState
@@ -39,6 +39,18 @@ from syndicator.secrets import decrypt_credentials, encrypt_credentials
 
 HTTP_SETTINGS_ENV = env_name("http_settings")
 log = logging.getLogger("syndicator.channels")
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How a run's adapters reach the marketplaces: the HTTP settings and, in tests, a transport standing in
+    for the network (an ``httpx.ASGITransport`` over the sandbox apps)."""
+
+    http: HttpSettings | None = None
+    transport: httpx.AsyncBaseTransport | None = None
+
+
+NETWORK = Reach()  # the configured HTTP settings over the real network
 
 
 class ChannelError(ValueError):
@@ -261,7 +273,7 @@ def feed_paths(account: ChannelAccount) -> dict[str, str | None]:
     """``feed_full_path`` and ``feed_changes_path``: the shop's latest workbooks, None when it has none."""
     files = None
     if account.state == ChannelState.feed:
-        files = latest_feed(registry.floor_profile(account.marketplace), account.id, feeds_folder())
+        files = registry.feed_shop(account.marketplace, account.id, feeds_folder()).latest_workbooks()
     return {"feed_full_path": str(files.full_path) if files else None,
             "feed_changes_path": str(files.changes_path) if files else None}
 
@@ -331,10 +343,11 @@ def mark_if_authorisation_lost(engine: Engine, account_id: int, error: ErrorInfo
 
 def adapter_for(engine: Engine, account: ChannelAccount, http: HttpSettings | None = None,
                 transport: httpx.AsyncBaseTransport | None = None) -> Adapter:
-    """The marketplace adapter for one connected shop. ``transport`` replaces the network: tests pass an
-    ``httpx.ASGITransport`` to reach a sandbox app in-process."""
+    """The adapter for one connected shop: its marketplace's API client, or, for a shop without API access,
+    its feed workbooks. ``transport`` replaces the network: tests pass an ``httpx.ASGITransport`` to reach a
+    sandbox app in-process."""
     if not has_api(account):
-        raise ChannelError(t("channel_no_api", id=account.id))
+        return registry.feed_shop(account.marketplace, account.id, feeds_folder())
     factory = registry.adapter_class(account.marketplace)
     return factory(
         account.base_url,

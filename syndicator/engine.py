@@ -18,11 +18,10 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from adapters.common.http import HttpSettings
 from catalog.db import session_scope
 from catalog.models import SyncRun, utcnow
 from syndicator.apply import AccountReport, Progress, apply_plan, resolve_in_flight
-from syndicator.feeds import FeedReport, write_feeds
+from syndicator.channels import NETWORK, Reach
 from syndicator.locks import shop_locks, shop_unit
 from syndicator.orders import OrdersReport, pull_orders_async
 from syndicator.plan import AccountScope, Plan, account_scopes, build_plan
@@ -36,14 +35,31 @@ PID_REUSE_SLACK = timedelta(seconds=2)
 
 
 @dataclass
+class FeedReport:
+    """The pair of workbooks one shop without API access has for its clerk after a run."""
+
+    account_id: int
+    marketplace: str
+    rows: int
+    changed: int
+    full_path: str
+    changes_path: str
+
+
+@dataclass
 class SyncReport:
     run_id: int
     orders: OrdersReport
     plan: Plan
     shops: list[AccountReport]
-    feeds: list[FeedReport] = field(default_factory=list)
     unreadable: dict[int, str] = field(default_factory=dict)
     busy: list[AccountScope] = field(default_factory=list)  # being synced by another run: left to it
+
+    @property
+    def feeds(self) -> list[FeedReport]:
+        """The workbooks written for shops without API access (none for a shop with nothing changed)."""
+        return [FeedReport(r.account.id, r.account.marketplace, r.upload.rows, r.upload.changed, r.upload.full_path,
+                           r.upload.changes_path) for r in self.shops if r.upload]
 
     @property
     def all_busy(self) -> bool:
@@ -53,7 +69,7 @@ class SyncReport:
     @property
     def succeeded(self) -> bool:
         return (not self.all_busy and self.orders.succeeded and not self.unreadable
-                and all(shop.succeeded for shop in self.shops) and all(f.error is None for f in self.feeds))
+                and all(shop.succeeded for shop in self.shops))
 
     @property
     def status(self) -> str:
@@ -67,8 +83,7 @@ class SyncReport:
         """``co-op:marketplace`` → ``ok``, ``failed`` (any of its orders, read-back, actions or feed failed)
         or ``busy`` (another run had it)."""
         failed = ({shop.account_id for shop in self.orders.shops if shop.error} | set(self.unreadable)
-                  | {r.account.id for r in self.shops if not r.succeeded}
-                  | {feed.account_id for feed in self.feeds if feed.error})
+                  | {r.account.id for r in self.shops if not r.succeeded})
         statuses = {f"{a.coop_code}:{a.marketplace}": "busy" for a in self.busy}
         for account in self.plan.accounts:
             unit = f"{account.coop_code}:{account.marketplace}"
@@ -185,20 +200,19 @@ def _json_safe(value: Any) -> Any:
 
 
 async def sync_async(engine: Engine, accounts: list[AccountScope], coop_code: str | None, marketplace: str | None,
-                     run_id: int, progress: Progress | None, reconcile: bool, http: HttpSettings | None
+                     run_id: int, progress: Progress | None, reconcile: bool, reach: Reach
                      ) -> SyncReport:
     """The run's work over the shops whose locks it holds."""
-    orders = await pull_orders_async(engine, accounts, http)
-    unreadable = await reconcile_shops(engine, accounts, http) if reconcile else {}
-    await resolve_in_flight(engine, accounts, http)
+    orders = await pull_orders_async(engine, accounts, reach)
+    unreadable = await reconcile_shops(engine, accounts, reach) if reconcile else {}
+    await resolve_in_flight(engine, accounts, reach)
     plan = build_plan(engine, coop_code, marketplace, account_ids=[a.id for a in accounts])
-    shops = await apply_plan(engine, plan, run_id, progress, http)
-    feeds = write_feeds(engine, plan)
-    return SyncReport(run_id, orders, plan, shops, feeds, unreadable)
+    shops = await apply_plan(engine, plan, run_id, progress, reach)
+    return SyncReport(run_id, orders, plan, shops, unreadable)
 
 
 def run_sync(engine: Engine, coop_code: str | None = None, marketplace: str | None = None, trigger: str = "cli",
-             progress: Progress | None = None, reconcile: bool = False, http: HttpSettings | None = None
+             progress: Progress | None = None, reconcile: bool = False, reach: Reach = NETWORK
              ) -> SyncReport:
     """Pull orders, plan and apply for the shops in scope; ``reconcile`` also reads every shop's items
     back and puts ours back where they were edited by hand. Shops another run holds are left to it."""
@@ -209,7 +223,7 @@ def run_sync(engine: Engine, coop_code: str | None = None, marketplace: str | No
         run_id = _start_run(engine, trigger, scope)
         try:
             report = asyncio.run(
-                sync_async(engine, accounts, coop_code, marketplace, run_id, progress, reconcile, http)
+                sync_async(engine, accounts, coop_code, marketplace, run_id, progress, reconcile, reach)
             )
         except BaseException:
             with session_scope(engine) as session:

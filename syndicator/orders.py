@@ -19,11 +19,10 @@ from sqlmodel import Session, select
 
 from adapters.common.contract import OrderRecord
 from adapters.common.errors import MarketplaceError
-from adapters.common.http import HttpSettings
 from catalog.db import session_scope
 from catalog.models import ChannelAccount, MovementKind, Order, OrderLine, Product, Sku, utcnow
 from catalog.stock import order_line_source, record_movement
-from syndicator.channels import adapter_for, mark_if_authorisation_lost, reconnect_hint
+from syndicator.channels import NETWORK, Reach, adapter_for, mark_if_authorisation_lost, reconnect_hint
 from syndicator.plan import AccountScope, account_scopes
 
 OVERLAP = timedelta(minutes=10)
@@ -114,14 +113,14 @@ def _movements(session: Session, account_id: int, record: OrderRecord, line_ref:
     return int(written)
 
 
-async def _pull_shop(engine: Engine, account: AccountScope, http: HttpSettings | None) -> ShopOrders:
+async def _pull_shop(engine: Engine, account: AccountScope, reach: Reach) -> ShopOrders:
     shop = ShopOrders(account.id, account.marketplace, account.coop_code)
     with Session(engine) as session:
         row = session.get(ChannelAccount, account.id)
     since = (row.orders_watermark or (row.created_at - FIRST_PULL_LOOKBACK)) - OVERLAP
     started = utcnow()
     try:
-        async with adapter_for(engine, row, http) as adapter:
+        async with adapter_for(engine, row, reach.http, reach.transport) as adapter:
             records = await adapter.orders_since(since)
     except MarketplaceError as exc:
         shop.error = exc.info.summary
@@ -147,9 +146,9 @@ def _later(current: datetime | None, candidate: datetime) -> datetime:
     return candidate if current is None or candidate > current else current
 
 
-async def pull_orders_async(engine: Engine, accounts: list[AccountScope], http: HttpSettings | None = None
+async def pull_orders_async(engine: Engine, accounts: list[AccountScope], reach: Reach = NETWORK
                             ) -> OrdersReport:
-    shops = await asyncio.gather(*(_pull_shop(engine, a, http) for a in accounts if a.has_api))
+    shops = await asyncio.gather(*(_pull_shop(engine, a, reach) for a in accounts))
     return OrdersReport(list(shops))
 
 

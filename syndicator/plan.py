@@ -18,10 +18,8 @@ from sqlmodel import Session, select
 from catalog.models import ChannelAccount, Coop, Listing, ListingState, Product, Sku, utcnow
 from catalog.pricing import allocated_stock, channel_price
 from catalog.stock import stock_levels
-from syndicator.channels import has_api, price_rule, stock_policy
+from syndicator.channels import price_rule, stock_policy
 from syndicator.desired import binding_rows, content_hash, listing_digest, sku_content_digests
-
-FEED_BOUND = (ListingState.awaiting_upload, ListingState.live)
 
 
 class ActionKind(StrEnum):
@@ -55,7 +53,6 @@ class AccountScope:
     marketplace: str
     shop_id: str
     name: str
-    has_api: bool
 
 
 @dataclass
@@ -63,7 +60,6 @@ class Plan:
     accounts: list[AccountScope]
     actions: list[Action] = field(default_factory=list)
     listings: int = 0
-    feed_listings: dict[int, list[Action]] = field(default_factory=dict)  # every listing of feed-only shops
 
     def counts(self) -> dict[str, int]:
         return dict(Counter(action.kind.value for action in self.actions))
@@ -93,7 +89,7 @@ def scoped_accounts(session: Session, coop_code: str | None, marketplace: str | 
 
 
 def scope_of(account: ChannelAccount, coop_code: str) -> AccountScope:
-    return AccountScope(account.id, coop_code, account.marketplace, account.shop_id, account.name, has_api(account))
+    return AccountScope(account.id, coop_code, account.marketplace, account.shop_id, account.name)
 
 
 def account_scopes(engine: Engine, coop_code: str | None = None, marketplace: str | None = None
@@ -122,9 +118,9 @@ def ensure_listings(session: Session, account_ids: list[int]) -> int:
     return session.execute(insert).rowcount or 0
 
 
-def _actions_for(row: Any, price: int, stock: int, digest: str, feed: bool) -> list[ActionKind]:
+def _actions_for(row: Any, price: int, stock: int, digest: str) -> list[ActionKind]:
     wanted = row.listing_enabled and row.sku_enabled
-    bound = row.external_item_id is not None or (feed and row.state in FEED_BOUND)
+    bound = row.external_item_id is not None
     if not wanted:
         return [ActionKind.delist] if bound and row.state != ListingState.delisted else []
     if row.state == ListingState.creating or not bound:
@@ -153,7 +149,6 @@ def build_plan(engine: Engine, coop_code: str | None = None, marketplace: str | 
         plan = Plan(accounts=[scope_of(account, code) for account, code in accounts])
         if not accounts:
             return plan
-        feed_accounts = {account.id for account, _ in accounts if not has_api(account)}
         rules = {account.id: (price_rule(account), stock_policy(account),
                               content_hash(account.category_mapping or {})) for account, _ in accounts}
         levels = stock_levels(session)
@@ -172,16 +167,11 @@ def build_plan(engine: Engine, coop_code: str | None = None, marketplace: str | 
                 price = prices[row.account_id, row.base_price] = channel_price(row.base_price, rule)
             stock = allocated_stock(available, policy)
             digest = listing_digest(sku_digests[row.sku_id], mapping_digest)
-            kinds = _actions_for(row, price, stock, digest, row.account_id in feed_accounts)
+            kinds = _actions_for(row, price, stock, digest)
             for kind in kinds:
                 plan.actions.append(Action(
                     kind, row.listing_id, row.account_id, row.seller_sku, price, stock, digest,
                     row.pushed_price, row.pushed_stock, row.base_price, available,
                     row.state == ListingState.creating,
-                ))
-            if row.account_id in feed_accounts and row.listing_enabled and row.sku_enabled:
-                plan.feed_listings.setdefault(row.account_id, []).append(Action(
-                    kinds[0] if kinds else ActionKind.update_content, row.listing_id, row.account_id,
-                    row.seller_sku, price, stock, digest,
                 ))
     return plan

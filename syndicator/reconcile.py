@@ -15,11 +15,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from adapters.common.contract import Adapter, ItemRef
-from adapters.common.http import HttpSettings
 from catalog.db import session_scope
 from catalog.models import ChannelAccount, Listing, ListingState, Product, Sku
 from syndicator.apply import valid_ids
-from syndicator.channels import adapter_for
+from syndicator.channels import NETWORK, Reach, adapter_for
 from syndicator.plan import AccountScope
 
 GONE = {"deleted"}
@@ -66,7 +65,7 @@ def healing_changes(invalid: dict[str, int], items: list[ItemRef]) -> list[dict]
     return changes
 
 
-async def _reconcile_shop(engine: Engine, account_id: int, http: HttpSettings | None) -> int:
+async def _reconcile_shop(engine: Engine, account_id: int, reach: Reach) -> int:
     with Session(engine) as session:
         account = session.get(ChannelAccount, account_id)
         rows = session.execute(
@@ -81,7 +80,7 @@ async def _reconcile_shop(engine: Engine, account_id: int, http: HttpSettings | 
                 ours[row.sku] = row._asdict()
             else:
                 invalid[row.sku] = row.id
-    async with adapter_for(engine, account, http) as adapter:
+    async with adapter_for(engine, account, reach.http, reach.transport) as adapter:
         items = await all_items(adapter)
     changes = healing_changes(invalid, items)
     for item in items:
@@ -95,8 +94,8 @@ async def _reconcile_shop(engine: Engine, account_id: int, http: HttpSettings | 
     return len(changes)
 
 
-async def reconcile(engine: Engine, accounts: list[AccountScope], http: HttpSettings | None = None) -> dict[int, str]:
-    """Mark drifted listings on every API shop; returns the shops that could not be read, with why."""
-    shops = [a for a in accounts if a.has_api]
-    results = await asyncio.gather(*(_reconcile_shop(engine, a.id, http) for a in shops), return_exceptions=True)
-    return {a.id: f"{type(r).__name__}: {r}" for a, r in zip(shops, results, strict=True) if isinstance(r, BaseException)}
+async def reconcile(engine: Engine, accounts: list[AccountScope], reach: Reach = NETWORK) -> dict[int, str]:
+    """Mark drifted listings on every shop; returns the shops that could not be read, with why."""
+    results = await asyncio.gather(*(_reconcile_shop(engine, a.id, reach) for a in accounts), return_exceptions=True)
+    return {a.id: f"{type(r).__name__}: {r}" for a, r in zip(accounts, results, strict=True)
+            if isinstance(r, BaseException)}

@@ -21,8 +21,8 @@ from catalog.db import session_scope
 from catalog.models import ChannelAccount, Sku
 from syndicator.channels import ChannelError, adapter_for, connect_feed, connect_sandbox, list_channels
 from syndicator.cli import app
-from syndicator.engine import run_sync
-from syndicator.feeds import FeedReport, confirm_upload
+from syndicator.engine import FeedReport, run_sync
+from syndicator.feeds import confirm_upload
 from syndicator.secrets import decrypt_credentials
 from tests.support.sandboxes import COOP, connect_all, sandboxes, seed_catalogue  # noqa: F401 (fixture)
 

@@ -22,6 +22,7 @@ from catalog.db import session_scope
 from catalog.models import Listing, ListingState, SyncRun
 from catalog.stock import record_movement
 from syndicator.apply import apply_plan
+from syndicator.channels import Reach
 from syndicator.engine import run_sync
 from syndicator.plan import build_plan
 from tests.support.sandboxes import FAST, connect_all, sandboxes, seed_catalogue  # noqa: F401 (fixture)
@@ -120,7 +121,7 @@ def test_a_stock_update_whose_answer_was_lost_is_sent_again_even_after_stock_com
         sandbox.faults(timeout_rate=1.0, timeout_s=1)
     impatient = HttpSettings(connect_timeout_s=2, read_timeout_s=0.3, max_attempts=1)
 
-    run_sync(engine, http=impatient)
+    run_sync(engine, reach=Reach(http=impatient))
 
     assert all(sandbox.item("TC-CHE-200G")["stock"] > shown[name] for name, sandbox in sandboxes.items())
     for sandbox in sandboxes.values():

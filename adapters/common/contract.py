@@ -31,7 +31,7 @@ class Capabilities(BaseModel):
     name_length: tuple[int, int] = (10, 120)
     description_max_length: int = 3000
     max_images: int = 9
-    has_api: bool = True
+    has_api: bool = Field(True, description="False: changes are staged in a workbook a clerk uploads by hand")
 
 
 class ShopCredentials(BaseModel):
@@ -149,6 +149,15 @@ class OrderRecord(BaseModel):
     lines: list[OrderLineRecord]
 
 
+class Upload(BaseModel):
+    """The workbooks a shop without API access wrote for a clerk to upload in the floor's seller centre."""
+
+    full_path: str
+    changes_path: str
+    rows: int = Field(ge=0, description="every listed SKU, in the full workbook")
+    changed: int = Field(ge=0, description="SKUs created or changed, in the changes-only workbook")
+
+
 CredentialsListener = Callable[[ShopCredentials], Awaitable[None] | None]
 
 
@@ -191,6 +200,11 @@ class Adapter(abc.ABC):
 
     @abc.abstractmethod
     async def delist(self, ref: ItemRef) -> ItemResult: ...
+
+    async def deliver(self) -> Upload | None:
+        """Hand over what the calls so far staged. A marketplace with an API acts on each call at once and
+        stages nothing; a shop fed by spreadsheet writes its workbooks here."""
+        return None
 
     async def aclose(self) -> None:
         """Release connections."""
