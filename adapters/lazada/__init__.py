@@ -47,5 +47,5 @@ SPEC = MarketplaceSpec(
     open_sandbox_shop=open_sandbox_shop,
     sandbox_code=sandbox_shop.sandbox_code,
     price_rule=PRICE_RULE,
-    token_refresh_ahead=timedelta(hours=1),  # the schedule looks every 15 minutes; the adapter renews 48 h ahead
+    token_refresh_ahead=timedelta(hours=48),  # access tokens live days; the adapter and the schedule renew 2 days ahead
 )

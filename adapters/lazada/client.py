@@ -41,7 +41,7 @@ from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
 from adapters.common.errors import local_error as common_local_error
 from adapters.common.http import HttpSettings, MarketplaceHttp
 from adapters.common.shop import TokenAdapter
-from adapters.lazada import CAPABILITIES, envelope, mapping
+from adapters.lazada import CAPABILITIES, SPEC, envelope, mapping
 from adapters.lazada.envelope import LazadaError
 from adapters.lazada.signing import sign, system_params
 from catalog.chunks import chunked
@@ -57,7 +57,6 @@ ORDERS_PAGE_LIMIT = 100
 ORDERS_MAX_OFFSET = 5000
 ORDER_IDS_PER_CALL = 50
 MAX_IMAGES = CAPABILITIES.max_images
-REFRESH_AHEAD = timedelta(hours=48)
 AUTH_HOST = "https://auth.lazada.com"
 LAZADA_HOST_SUFFIXES = (".lazada.vn", ".lazada.com", ".lazada.sg", ".lazada.co.th", ".lazada.com.my",
                         ".lazada.com.ph", ".lazada.co.id")
@@ -294,7 +293,7 @@ class LazadaAdapter(TokenAdapter):
     """One Lazada seller, through the Lazada Open Platform API."""
 
     capabilities = CAPABILITIES
-    refresh_ahead = REFRESH_AHEAD
+    refresh_ahead = SPEC.token_refresh_ahead
 
     def __init__(
         self,
@@ -362,7 +361,7 @@ class LazadaAdapter(TokenAdapter):
     def _refresh_margin(self) -> timedelta:
         """48 hours ahead, or half the token's lifetime when Lazada issued a shorter one."""
         lifetime = self.credentials.extra.get("expires_in")
-        return min(REFRESH_AHEAD, timedelta(seconds=int(lifetime) / 2)) if lifetime else REFRESH_AHEAD
+        return min(self.refresh_ahead, timedelta(seconds=int(lifetime) / 2)) if lifetime else self.refresh_ahead
 
     async def _store_tokens(self, answer: TokenAnswer) -> ShopCredentials:
         """Keep both tokens and the lifetimes Lazada returned (seconds), then tell the listener."""

@@ -50,5 +50,5 @@ SPEC = MarketplaceSpec(
     open_sandbox_shop=open_sandbox_shop,
     sandbox_code=sandbox_shop.sandbox_code,
     price_rule=PRICE_RULE,
-    token_refresh_ahead=timedelta(hours=1),  # access tokens live 4 hours; the schedule looks every 15 minutes
+    token_refresh_ahead=timedelta(hours=1),  # access tokens live 4 hours; the adapter and the schedule renew 1 h ahead
 )

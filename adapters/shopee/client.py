@@ -44,7 +44,7 @@ from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
 from adapters.common.errors import local_error as common_local_error
 from adapters.common.http import HttpSettings, MarketplaceHttp
 from adapters.common.shop import TokenAdapter
-from adapters.shopee import CAPABILITIES, envelope, mapping
+from adapters.shopee import CAPABILITIES, SPEC, envelope, mapping
 from adapters.shopee.signing import PUBLIC_PATHS, common_params
 from catalog.chunks import chunked
 
@@ -56,7 +56,6 @@ IDS_PER_CALL = 50  # get_item_base_info, unlist_item, get_order_detail
 ITEMS_PAGE_SIZE = 50
 ORDERS_PAGE_SIZE = 100
 ORDER_WINDOW = timedelta(days=15)
-REFRESH_AHEAD = timedelta(minutes=30)
 LISTED_STATUSES = ("NORMAL", "UNLIST", "BANNED", "REVIEWING")
 ITEM_STATUSES = {"NORMAL": "live", "UNLIST": "unlisted", "BANNED": "hidden", "SELLER_DELETE": "deleted",
                  "SHOPEE_DELETE": "deleted", "REVIEWING": "reviewing"}
@@ -262,7 +261,7 @@ class ShopeeAdapter(TokenAdapter):
     """One Shopee shop, through the Open Platform v2 API."""
 
     capabilities = CAPABILITIES
-    refresh_ahead = REFRESH_AHEAD
+    refresh_ahead = SPEC.token_refresh_ahead
 
     def __init__(
         self,
