@@ -1,14 +1,15 @@
-"""Apply: send a plan's actions shop by shop, record every outcome, update bindings and last-pushed state.
+"""Apply: send a plan's actions shop by shop and hand every outcome to the binder (``syndicator/binding.py``)
+and the run's log (``SyncEvent``).
 
 Shops run concurrently (each adapter keeps its own shop's rate limit); within a shop, actions go by
 kind through the batch endpoints. A shop without API access goes through the same adapter interface: its
 adapter stages the changes and writes them as workbooks when the shop's actions are done (``deliver``);
-only then are its outcomes recorded, as ``awaiting_upload`` until a clerk confirms the upload. A create is persisted as ``creating`` before it is sent, and
-``resolve_in_flight`` binds such listings by seller-SKU look-up at the start of the next run, so a
-crash never publishes a SKU twice. A shop whose marketplace stops answering is given up for this run
-after a few failed calls; its listings keep their error and are retried next run. Stored ids that are
-not ids (kept by an older version from a broken answer) are never sent: the listing is bound again by
-seller-SKU look-up first.
+only then are its outcomes recorded, as ``awaiting_upload`` until a clerk confirms the upload. Creates are
+marked ``creating`` before they are sent; ``resolve_in_flight`` settles such listings by seller-SKU
+look-up at the start of the next run, so a crash never publishes a SKU twice. A shop whose marketplace
+stops answering is given up for this run after a few failed calls; its listings keep their error and are
+retried next run. Stored ids that are not ids (kept by an older version from a broken answer) are never
+sent: the listing is bound again by seller-SKU look-up first.
 """
 
 from __future__ import annotations
@@ -39,24 +40,16 @@ from catalog.chunks import chunked
 from catalog.db import session_scope
 from catalog.i18n import t
 from catalog.models import ChannelAccount, Listing, ListingState, Sku, SyncEvent, utcnow
+from syndicator import binding
+from syndicator.actions import Action, ActionKind, Outcome
+from syndicator.binding import describe
 from syndicator.channels import NETWORK, Reach, adapter_for
 from syndicator.desired import listing_drafts
-from syndicator.plan import AccountScope, Action, ActionKind, Plan
+from syndicator.plan import AccountScope, Plan
 
 Progress = Callable[[AccountScope, int, int], None]
 GIVE_UP_AFTER = 2  # consecutive calls failing for want of the marketplace, not for the item
 CREATE_CONCURRENCY = 8
-FORGOTTEN_BEFORE_SENDING = {ActionKind.update_content: "pushed_content_hash", ActionKind.update_price: "pushed_price",
-                            ActionKind.update_stock: "pushed_stock"}
-
-
-@dataclass
-class Outcome:
-    action: Action
-    ok: bool
-    ref: ItemRef | None = None
-    error: ErrorInfo | None = None
-    adopted: bool = False  # a create found already on the marketplace and bound instead
 
 
 @dataclass
@@ -75,12 +68,7 @@ class AccountReport:
         bucket = self.ok if outcome.ok else self.failed
         bucket[outcome.action.kind.value] = bucket.get(outcome.action.kind.value, 0) + 1
         if not outcome.ok and len(self.errors) < 5:
-            self.errors.append(f"{outcome.action.seller_sku}: {describe(outcome.error)}")
-
-
-def describe(error: ErrorInfo | None) -> str:
-    """An outcome's error; an outcome with none is a failure nobody explained."""
-    return t("apply_unknown_error") if error is None else error.summary
+            self.errors.append(f"{outcome.action.seller_sku}: {describe(outcome)}")
 
 
 def _unavailable(marketplace: str, message: str) -> ErrorInfo:
@@ -131,7 +119,7 @@ class ShopApplier:
                    for kind in ActionKind}
         drafts = self._drafts(by_kind[ActionKind.create] + by_kind[ActionKind.update_content])
         self._mark_creating(by_kind[ActionKind.create])
-        await self._each(by_kind[ActionKind.create], lambda a: self._create(a, drafts[a.listing_id]),
+        await self._each(by_kind[ActionKind.create], lambda a: self.adapter.create_listing(drafts[a.listing_id]),
                          CREATE_CONCURRENCY)
         await self._each(by_kind[ActionKind.update_content], lambda a: self._update_content(a, drafts[a.listing_id]), 1)
         capabilities = self.adapter.capabilities
@@ -159,14 +147,6 @@ class ShopApplier:
             held = [Outcome(o.action, False, error=o.error if not o.ok else info) for o in held]
         self._record(held, awaiting_upload=True)
 
-    async def _create(self, action: Action, draft: ListingDraft) -> ItemResult | Outcome:
-        """Create, unless an earlier attempt may have landed: then bind to what the seller SKU finds."""
-        if action.in_flight:
-            ref = await self.adapter.find_by_seller_sku(action.seller_sku)
-            if ref is not None:
-                return Outcome(action, True, ref, adopted=True)
-        return await self.adapter.create_listing(draft)
-
     async def _update_content(self, action: Action, draft: ListingDraft) -> ItemResult:
         self._forget_pushed([action])
         return await self.adapter.update_content(self.refs[action.listing_id], draft)
@@ -184,13 +164,11 @@ class ShopApplier:
         if self.given_up:
             return self._skipped([action])[0]
         try:
-            result: ItemResult | Outcome = await send(action)
+            result: ItemResult = await send(action)
         except (MarketplaceError, httpx.HTTPError) as exc:
             self.failed_calls += 1
             return Outcome(action, False, error=self._info(exc))
         self.failed_calls = 0
-        if isinstance(result, Outcome):
-            return result
         return Outcome(action, result.ok, result.ref, result.error)
 
     async def _batches(self, actions: list[Action], size: int,
@@ -268,20 +246,12 @@ class ShopApplier:
             return listing_drafts(session, self.account.id, {a.listing_id: a for a in actions})
 
     def _mark_creating(self, creates: list[Action]) -> None:
-        if not creates:
-            return
         with session_scope(self.engine) as session:
-            session.execute(sa.update(Listing).where(Listing.id.in_([a.listing_id for a in creates]))
-                            .values(state=ListingState.creating.value))
+            binding.mark_creating(session, [a.listing_id for a in creates])
 
     def _forget_pushed(self, batch: list[Action]) -> None:
-        """Until the marketplace confirms, what it shows is unknown: a lost answer or a crash mid-call
-        leaves the value empty, so the next plan sends it again even if the catalog has come back to
-        the old value in the meantime."""
-        column = FORGOTTEN_BEFORE_SENDING[batch[0].kind]
         with session_scope(self.engine) as session:
-            session.execute(sa.update(Listing).where(Listing.id.in_([a.listing_id for a in batch]))
-                            .values({column: None}))
+            binding.forget_pushed(session, batch[0].kind, [a.listing_id for a in batch])
 
     def _record(self, outcomes: list[Outcome], awaiting_upload: bool = False) -> None:
         if not outcomes:
@@ -292,7 +262,7 @@ class ShopApplier:
         now = utcnow()
         with session_scope(self.engine) as session:
             session.execute(sa.insert(SyncEvent), [_event(self.run_id, o, now) for o in outcomes])
-            session.execute(sa.update(Listing), [_listing_change(o, now, awaiting_upload) for o in outcomes])
+            binding.record_outcomes(session, outcomes, now, awaiting_upload)
         for outcome in outcomes:
             self.report.count(outcome)
         self.done += len(outcomes)
@@ -305,41 +275,8 @@ def _event(run_id: int, outcome: Outcome, now) -> dict[str, Any]:
         "run_id": run_id, "channel_account_id": outcome.action.account_id, "listing_id": outcome.action.listing_id,
         "action": outcome.action.kind.value, "outcome": "ok" if outcome.ok else "error",
         "error_kind": outcome.error.kind.value if outcome.error and not outcome.ok else None,
-        "message": "" if outcome.ok else describe(outcome.error), "created_at": now,
+        "message": "" if outcome.ok else describe(outcome), "created_at": now,
     }
-
-
-def _listing_change(outcome: Outcome, now, awaiting_upload: bool) -> dict[str, Any]:
-    """The listing's row after one outcome; ``awaiting_upload`` when the change sits in a workbook."""
-    action = outcome.action
-    sent = (ListingState.awaiting_upload if awaiting_upload else ListingState.live).value
-    if not outcome.ok:
-        change: dict[str, Any] = {"id": action.listing_id, "last_error": describe(outcome.error), "last_synced_at": now}
-        if action.kind is ActionKind.create:
-            lost = outcome.error is not None and outcome.error.kind is not ErrorKind.rejected
-            change["state"] = (ListingState.creating if lost else ListingState.error).value
-        return change
-    change = {"id": action.listing_id, "last_error": None, "last_synced_at": now}
-    if action.kind is ActionKind.create and outcome.adopted:
-        ref = outcome.ref  # what was sent before is unknown: its content goes again next run
-        change.update(state=sent, external_item_id=ref.item_id, external_sku_id=ref.sku_id,
-                      pushed_content_hash=None, pushed_price=ref.price, pushed_stock=ref.stock)
-    elif action.kind is ActionKind.create:
-        ref = outcome.ref
-        change.update(state=sent, external_item_id=ref.item_id if ref else None,
-                      external_sku_id=ref.sku_id if ref else None, pushed_content_hash=action.content_hash,
-                      pushed_price=action.price, pushed_stock=action.stock)
-    elif action.kind is ActionKind.update_content:
-        change.update(state=sent, pushed_content_hash=action.content_hash)
-    elif action.kind is ActionKind.update_price:
-        change["pushed_price"] = action.price
-    elif action.kind is ActionKind.update_stock:
-        change["pushed_stock"] = action.stock
-    else:
-        change["state"] = ListingState.delisted.value
-    if awaiting_upload and action.kind in (ActionKind.update_price, ActionKind.update_stock):
-        change["state"] = sent  # a new price or stock reaches the floor only with the next upload
-    return change
 
 
 async def _apply_shop(engine: Engine, run_id: int, account: AccountScope, actions: list[Action],
@@ -398,18 +335,8 @@ async def _resolve_shop(engine: Engine, account_id: int, listings: list[tuple[in
 
 
 async def bind_by_seller_sku(engine: Engine, adapter: Adapter, listing_id: int, seller_sku: str) -> ItemRef | None:
-    """Bind a listing to the item its shop holds under its seller SKU, or send it back to ``draft`` (to be
-    created) when there is none; returns the item found."""
+    """Look a listing up by its seller SKU and let the binder settle it; returns the item found."""
     ref = await adapter.find_by_seller_sku(seller_sku)
     with session_scope(engine) as session:
-        listing = session.get(Listing, listing_id)
-        if ref is None:
-            listing.state = ListingState.draft
-            listing.external_item_id = listing.external_sku_id = None
-        else:
-            listing.state = ListingState.live if adapter.capabilities.has_api else ListingState.awaiting_upload
-            listing.external_item_id, listing.external_sku_id = ref.item_id, ref.sku_id
-            listing.pushed_price, listing.pushed_stock = ref.price, ref.stock
-            listing.pushed_content_hash = None  # what was sent is unknown: send the content again
-        session.add(listing)
+        binding.bind_found(session, listing_id, ref, awaiting_upload=not adapter.capabilities.has_api)
     return ref

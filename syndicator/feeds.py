@@ -3,12 +3,12 @@ workbooks themselves are written by the shop's adapter (``adapters.partner.feed_
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from catalog.db import session_scope
 from catalog.i18n import t
-from catalog.models import ChannelAccount, Listing, ListingState, utcnow
+from catalog.models import ChannelAccount
+from syndicator import binding
 from syndicator.channels import ChannelError, has_api
 
 
@@ -21,9 +21,4 @@ def confirm_upload(engine: Engine, account_id: int) -> int:
             raise ChannelError(t("channel_unknown", id=account_id))
         if has_api(account):
             raise ChannelError(t("channel_has_api", id=account_id))
-        confirmed = session.execute(
-            sa.update(Listing)
-            .where(Listing.channel_account_id == account_id, Listing.state == ListingState.awaiting_upload)
-            .values(state=ListingState.live, last_synced_at=utcnow())
-        )
-        return confirmed.rowcount
+        return binding.confirm_upload(session, account_id)

@@ -8,42 +8,19 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from catalog.models import ChannelAccount, Coop, Listing, ListingState, Product, Sku, utcnow
+from catalog.models import ChannelAccount, Coop, ListingState
 from catalog.pricing import allocated_stock, channel_price
 from catalog.stock import stock_levels
+from syndicator import binding
+from syndicator.actions import Action, ActionKind
 from syndicator.channels import price_rule, stock_policy
 from syndicator.desired import binding_rows, content_hash, listing_digest, sku_content_digests
-
-
-class ActionKind(StrEnum):
-    create = "create"
-    update_content = "update_content"
-    update_price = "update_price"
-    update_stock = "update_stock"
-    delist = "delist"
-
-
-@dataclass(slots=True)
-class Action:
-    kind: ActionKind
-    listing_id: int
-    account_id: int
-    seller_sku: str
-    price: int
-    stock: int
-    content_hash: str
-    pushed_price: int | None = None
-    pushed_stock: int | None = None
-    base_price: int = 0
-    available: int = 0
-    in_flight: bool = False  # a create of this listing may already have reached the marketplace
 
 
 @dataclass
@@ -98,32 +75,14 @@ def account_scopes(engine: Engine, coop_code: str | None = None, marketplace: st
         return [scope_of(account, code) for account, code in scoped_accounts(session, coop_code, marketplace)]
 
 
-def ensure_listings(session: Session, account_ids: list[int]) -> int:
-    """A listing row for every SKU of the account's co-op that has none yet (one INSERT … SELECT)."""
-    if not account_ids:
-        return 0
-    missing = (
-        sa.select(Sku.id, ChannelAccount.id, sa.literal(ListingState.draft.value), sa.true(), sa.literal(utcnow()))
-        .select_from(Sku)
-        .join(Product, Product.id == Sku.product_id)
-        .join(ChannelAccount, ChannelAccount.coop_id == Product.coop_id)
-        .where(ChannelAccount.id.in_(account_ids), Sku.enabled == sa.true())
-        .where(
-            ~sa.exists().where(Listing.sku_id == Sku.id, Listing.channel_account_id == ChannelAccount.id)
-        )
-    )
-    insert = sa.insert(Listing).from_select(
-        ["sku_id", "channel_account_id", "state", "enabled", "created_at"], missing
-    )
-    return session.execute(insert).rowcount or 0
-
-
 def _actions_for(row: Any, price: int, stock: int, digest: str) -> list[ActionKind]:
+    if row.state == ListingState.creating:
+        return []  # its create may have landed: only the look-up by seller SKU settles it (syndicator/binding.py)
     wanted = row.listing_enabled and row.sku_enabled
     bound = row.external_item_id is not None
     if not wanted:
         return [ActionKind.delist] if bound and row.state != ListingState.delisted else []
-    if row.state == ListingState.creating or not bound:
+    if not bound:
         return [ActionKind.create]
     kinds = []
     if digest != row.pushed_content_hash or row.state == ListingState.delisted:
@@ -144,7 +103,7 @@ def build_plan(engine: Engine, coop_code: str | None = None, marketplace: str | 
         if account_ids is not None:
             accounts = [(account, code) for account, code in accounts if account.id in set(account_ids)]
         account_ids = [account.id for account, _ in accounts]
-        ensure_listings(session, account_ids)
+        binding.add_drafts(session, account_ids)
         session.commit()
         plan = Plan(accounts=[scope_of(account, code) for account, code in accounts])
         if not accounts:
@@ -172,6 +131,5 @@ def build_plan(engine: Engine, coop_code: str | None = None, marketplace: str | 
                 plan.actions.append(Action(
                     kind, row.listing_id, row.account_id, row.seller_sku, price, stock, digest,
                     row.pushed_price, row.pushed_stock, row.base_price, available,
-                    row.state == ListingState.creating,
                 ))
     return plan

@@ -16,13 +16,11 @@ from sqlmodel import Session
 
 from adapters.common.contract import Adapter, ItemRef
 from catalog.db import session_scope
-from catalog.models import ChannelAccount, Listing, ListingState, Product, Sku
+from catalog.models import ChannelAccount, Listing, Product, Sku
+from syndicator import binding
 from syndicator.apply import valid_ids
 from syndicator.channels import NETWORK, Reach, adapter_for
 from syndicator.plan import AccountScope
-
-GONE = {"deleted"}
-UNKNOWN_PUSHED = {"pushed_content_hash": None, "pushed_price": None, "pushed_stock": None}
 
 
 async def all_items(adapter: Adapter) -> list[ItemRef]:
@@ -34,35 +32,6 @@ async def all_items(adapter: Adapter) -> list[ItemRef]:
         if not page.next_cursor:
             return items
         cursor = page.next_cursor
-
-
-def drift_changes(ours: dict, item: ItemRef) -> dict:
-    """What to forget about one listing, given what its shop shows."""
-    if item.status in GONE:
-        return {"state": ListingState.draft.value, "external_item_id": None, "external_sku_id": None,
-                **UNKNOWN_PUSHED}
-    change = {}
-    if item.price is not None and item.price != ours["pushed_price"]:
-        change["pushed_price"] = None
-    if item.stock is not None and item.stock != ours["pushed_stock"]:
-        change["pushed_stock"] = None
-    renamed = item.name is not None and ours["name"] not in item.name
-    if renamed or (item.status is not None and item.status != "live"):
-        change["pushed_content_hash"] = None
-    return change
-
-
-def healing_changes(invalid: dict[str, int], items: list[ItemRef]) -> list[dict]:
-    """New ids for listings whose stored ids are invalid (by seller SKU → listing id), from the items read
-    back; those not read back are left to the look-up by seller SKU. What was pushed there is unknown."""
-    read_back = {item.seller_sku: item for item in items if item.status not in GONE}
-    changes = []
-    for seller_sku, listing_id in invalid.items():
-        item = read_back.get(seller_sku)
-        ids = ({"external_item_id": item.item_id, "external_sku_id": item.sku_id} if item else
-               {"state": ListingState.creating.value, "external_item_id": None, "external_sku_id": None})
-        changes.append({"id": listing_id, **ids, **UNKNOWN_PUSHED})
-    return changes
 
 
 async def _reconcile_shop(engine: Engine, account_id: int, reach: Reach) -> int:
@@ -82,15 +51,14 @@ async def _reconcile_shop(engine: Engine, account_id: int, reach: Reach) -> int:
                 invalid[row.sku] = row.id
     async with adapter_for(engine, account, reach.http, reach.transport) as adapter:
         items = await all_items(adapter)
-    changes = healing_changes(invalid, items)
+    changes = binding.after_healing(invalid, items)
     for item in items:
         listing = ours.get(item.seller_sku)
-        change = drift_changes(listing, item) if listing else {}
+        change = binding.after_read_back(listing, item) if listing else {}
         if change:
             changes.append({"id": listing["id"], **change})
-    if changes:
-        with session_scope(engine) as session:
-            session.execute(sa.update(Listing), changes)
+    with session_scope(engine) as session:
+        binding.drift_seen(session, changes)
     return len(changes)
 
 

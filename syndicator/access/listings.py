@@ -11,8 +11,9 @@ from sqlmodel import Session, select
 
 from catalog.db import session_scope
 from catalog.i18n import t
-from catalog.models import ChannelAccount, Listing, ListingState, Product, Role, Sku
+from catalog.models import ChannelAccount, Listing, Product, Role, Sku
 from catalog.validation import parse_price
+from syndicator import binding
 from syndicator.access.products import sku_page
 from syndicator.access.roles import Page, require_editor_of, sync_scope
 from syndicator.plan import build_plan
@@ -63,7 +64,7 @@ def publish(engine: Engine, viewer: Viewer, sku_ids: Iterable[int], marketplaces
                 select(Listing).where(Listing.sku_id == sku_id, Listing.channel_account_id == account_id)
             ).first()
             if listing is None:
-                session.add(Listing(sku_id=sku_id, channel_account_id=account_id, state=ListingState.draft))
+                binding.add_draft(session, sku_id, account_id)
                 changed += 1
             elif not listing.enabled:
                 listing.enabled = True

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Self
 
 from scrapy.crawler import Crawler
-from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
 from catalog.db import make_engine, session_scope
-from catalog.models import Listing, ListingObservation, ListingState
+from catalog.models import ListingObservation
+from syndicator import binding
 from syndicator.monitor.drift import Drift, drift_of
 from syndicator.monitor.spiders import ListingSpider, PageVisit
 
@@ -58,11 +58,7 @@ class ObservationStorePipeline:
             )
             session.add(row)
             if Drift.confirmed in item.drift:
-                session.execute(
-                    update(Listing)
-                    .where(Listing.id == item.target.listing_id, Listing.state == ListingState.awaiting_upload)
-                    .values(state=ListingState.live, external_item_id=seen.item_id)
-                )
+                binding.seen_on_sale(session, item.target.listing_id, seen.item_id)
             session.flush()
             spider.crawl_log.observation_ids.append(row.id)
         spider.crawl_log.on_pages(1)
