@@ -234,6 +234,33 @@ PACKAGE_MESSAGES: dict[str, dict[str, str]] = {
         "en": "you cannot disable your own login",
     },
     "listing_unknown": {"vi": "không có tin đăng #{id}", "en": "no listing #{id}"},
+    # ---- adopting a shop's existing listings ----
+    "cli_adopt_title": {
+        "vi": "Gian hàng #{id} ({marketplace}): đã gắn {adopted} SKU với hàng có sẵn; {bound} SKU đã gắn từ trước",
+        "en": "Shop #{id} ({marketplace}): {adopted} SKUs bound to existing items; {bound} were bound already",
+    },
+    "cli_adopt_title_dry": {
+        "vi": "Gian hàng #{id} ({marketplace}), chỉ xem: sẽ gắn {adopted} SKU; {bound} SKU đã gắn từ trước",
+        "en": "Shop #{id} ({marketplace}), dry run: {adopted} SKUs would be bound; {bound} are bound already",
+    },
+    "cli_col_item": {"vi": "Mã trên sàn", "en": "Item id"},
+    "cli_col_matched_by": {"vi": "Khớp theo", "en": "Matched by"},
+    "cli_adopt_ambiguous": {
+        "vi": "SKU {sku} khớp nhiều hàng trên sàn: {items}. Chọn bằng --choose {sku}=MÃ",
+        "en": "SKU {sku} matches several items: {items}. Choose with --choose {sku}=ITEM_ID",
+    },
+    "cli_adopt_marketplace_only": {
+        "vi": "Chỉ có trên sàn ({count}): {items}",
+        "en": "On the marketplace only ({count}): {items}",
+    },
+    "cli_adopt_catalogue_only": {
+        "vi": "Chỉ có trong danh mục ({count}), sẽ đăng mới ở lần đồng bộ sau: {skus}",
+        "en": "In the catalogue only ({count}), published by the next sync: {skus}",
+    },
+    "cli_adopt_choose_format": {
+        "vi": "--choose phải có dạng SKU=MÃ_TRÊN_SÀN",
+        "en": "--choose takes SKU=ITEM_ID",
+    },
     # ---- a run's outcomes ----
     "apply_skipped": {
         "vi": "bỏ qua: sàn không phản hồi trong lần chạy này",

@@ -79,6 +79,14 @@ def after_look_up(ref: ItemRef | None, awaiting_upload: bool) -> dict[str, Any]:
             "pushed_content_hash": None, "pushed_price": ref.price, "pushed_stock": ref.stock}
 
 
+def after_adoption(item: ItemRef, content_digest: str) -> dict[str, Any]:
+    """A listing bound to an item the shop already sold: the item is taken as it is, its price and stock as
+    last pushed and its content as ours, so nothing is rewritten until the catalogue changes."""
+    return {"state": ListingState.live.value, "external_item_id": item.item_id, "external_sku_id": item.sku_id,
+            "pushed_content_hash": content_digest, "pushed_price": item.price, "pushed_stock": item.stock,
+            "last_error": None}
+
+
 def after_read_back(ours: dict[str, Any], item: ItemRef) -> dict[str, Any]:
     """What to forget about one listing, given the item its shop shows (an edit by hand, a deletion): the
     plan then sends ours again, or creates it again when the item is gone."""
@@ -150,6 +158,10 @@ def record_outcomes(session: Session, outcomes: list[Outcome], now: datetime, aw
 
 def bind_found(session: Session, listing_id: int, ref: ItemRef | None, awaiting_upload: bool) -> None:
     session.execute(sa.update(Listing), [{"id": listing_id, **after_look_up(ref, awaiting_upload)}])
+
+
+def adopt(session: Session, listing_id: int, item: ItemRef, content_digest: str) -> None:
+    session.execute(sa.update(Listing), [{"id": listing_id, **after_adoption(item, content_digest)}])
 
 
 def drift_seen(session: Session, changes: list[dict[str, Any]]) -> None:

@@ -103,6 +103,7 @@ class ItemRef(BaseModel):
     price: int | None = None
     stock: int | None = None
     status: str | None = None
+    gtin: str | None = Field(None, description="the barcode the marketplace holds, where it reads it back")
 
 
 class PriceUpdate(BaseModel):

@@ -15,6 +15,7 @@ from syndicator.commands.catalog import open_database
 
 if TYPE_CHECKING:
     from catalog.models import ChannelAccount
+    from syndicator.adopt import AdoptionReport
     from syndicator.channels import ChannelSummary
 
 
@@ -120,6 +121,58 @@ def register(app: typer.Typer) -> None:
             Console(stderr=True).print(f"[red]{exc}[/red]")
             raise typer.Exit(1) from None
         typer.echo(t("cli_upload_confirmed", count=confirmed, id=account_id))
+
+    @channels.command("adopt")
+    def adopt_command(
+        account_id: Annotated[int, typer.Argument(help="số # của gian hàng trong `channels list` / its # there")],
+        dry_run: Annotated[bool, typer.Option("--dry-run", help="chỉ xem, không gắn / show only, bind nothing")] = False,
+        as_json: Annotated[bool, typer.Option("--json")] = False,
+        choose: Annotated[list[str] | None, typer.Option("--choose", help="SKU=ITEM_ID for an ambiguous SKU")] = None,
+    ) -> None:
+        """Nhận tin đăng có sẵn. Bind the items a shop already sells to the co-op's SKUs (by seller SKU, then
+        barcode) without creating anything; list what is only on the marketplace and only in the catalogue."""
+        from adapters.common.errors import MarketplaceError
+        from catalog.i18n import t
+        from syndicator.adopt import adopt
+        from syndicator.channels import ChannelError
+
+        choices = dict(part.split("=", 1) for part in (choose or []) if "=" in part)
+        if len(choices) != len(choose or []):
+            Console(stderr=True).print(f"[red]{t('cli_adopt_choose_format')}[/red]")
+            raise typer.Exit(2)
+        try:
+            report = adopt(open_database(), account_id, dry_run=dry_run, choices=choices)
+        except (ChannelError, MarketplaceError) as exc:
+            Console(stderr=True).print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from None
+        if as_json:
+            typer.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+            return
+        _print_adoption(Console(), report)
+
+
+def _print_adoption(console: Console, report: AdoptionReport) -> None:
+    from rich.markup import escape
+
+    from catalog.i18n import t
+
+    title = "cli_adopt_title_dry" if report.dry_run else "cli_adopt_title"
+    console.print(t(title, id=report.account_id, marketplace=report.marketplace, adopted=len(report.adopted),
+                    bound=len(report.already_bound)))
+    if report.adopted:
+        table = Table("SKU", t("cli_col_item"), t("cli_col_matched_by"))
+        for adoption in report.adopted:
+            table.add_row(adoption.seller_sku, adoption.item_id, adoption.by)
+        console.print(table)
+    for seller_sku, items in report.ambiguous.items():  # names and SKUs typed by sellers: not markup
+        candidates = ", ".join(f"{item.item_id} ({escape(item.name or '')})" for item in items)
+        console.print(f"[yellow]{t('cli_adopt_ambiguous', sku=escape(seller_sku), items=candidates)}[/yellow]")
+    if report.marketplace_only:
+        listed = ", ".join(f"{item.item_id} {escape(item.seller_sku)}" for item in report.marketplace_only)
+        console.print(t("cli_adopt_marketplace_only", count=len(report.marketplace_only), items=listed))
+    if report.catalogue_only:
+        console.print(t("cli_adopt_catalogue_only", count=len(report.catalogue_only),
+                        skus=", ".join(report.catalogue_only)))
 
 
 def _print_feed(console: Console, summary: ChannelSummary) -> None:

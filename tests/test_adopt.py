@@ -1,0 +1,161 @@
+"""Adopting a shop's existing listings: a co-op already selling binds what is there, creates nothing, and
+is told what is only on the marketplace and only in its catalogue."""
+
+# ruff: noqa: F811  (the sandboxes fixture comes from tests/support/sandboxes.py)
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+from adapters.common.contract import ItemRef
+from catalog.db import session_scope
+from catalog.models import ChannelAccount, Listing, Role, SyncEvent
+from syndicator.access.roles import AccessDenied
+from syndicator.access.shops import adopt_shop
+from syndicator.adopt import OurSku, adopt, match
+from syndicator.channels import Reach
+from syndicator.cli import app
+from syndicator.engine import run_sync
+from syndicator.users import Viewer
+from tests.support.sandboxes import connect_all, sandboxes, seed_catalogue  # noqa: F401 (fixture)
+
+
+def item(item_id: str, seller_sku: str, gtin: str | None = None, status: str = "live") -> ItemRef:
+    return ItemRef(seller_sku=seller_sku, item_id=item_id, name="Chè búp Tân Cương đặc biệt", price=132000,
+                   stock=40, status=status, gtin=gtin)
+
+
+def ours(seller_sku: str, gtin: str | None = None, bound_to: str | None = None) -> OurSku:
+    return OurSku(sku_id=hash(seller_sku) % 1000, seller_sku=seller_sku, gtin=gtin, bound_item_id=bound_to)
+
+
+def test_a_sku_is_matched_by_its_seller_sku_whatever_its_case_and_spaces():
+    matched, report = match([ours("TC-CHE-200G")], [item("880001", " tc-che-200g ")])
+
+    assert matched["TC-CHE-200G"][0].item_id == "880001" and matched["TC-CHE-200G"][1] == "seller_sku"
+    assert report.marketplace_only == [] and report.catalogue_only == []
+
+
+def test_a_sku_the_seller_typed_differently_is_matched_by_its_barcode():
+    matched, _ = match([ours("TC-CHE-200G", gtin="8936012345678")], [item("880001", "CHE200", gtin="8936012345678")])
+
+    assert matched["TC-CHE-200G"][1] == "gtin"
+
+
+def test_two_items_under_one_seller_sku_are_left_for_the_clerk_to_choose():
+    matched, report = match([ours("TC-CHE-200G")], [item("880001", "TC-CHE-200G"), item("880002", "TC-CHE-200G")])
+
+    assert matched == {}
+    assert [i.item_id for i in report.ambiguous["TC-CHE-200G"]] == ["880001", "880002"]
+    assert report.marketplace_only == []
+
+
+def test_the_clerks_choice_settles_an_ambiguous_sku():
+    matched, report = match([ours("TC-CHE-200G")], [item("880001", "TC-CHE-200G"), item("880002", "TC-CHE-200G")],
+                            choices={"TC-CHE-200G": "880002"})
+
+    assert matched["TC-CHE-200G"][0].item_id == "880002" and report.ambiguous == {}
+
+
+def test_one_barcode_shared_by_two_skus_binds_neither():
+    matched, report = match([ours("TC-CHE-200G", gtin="8936012345678"), ours("TC-CHE-500G", gtin="8936012345678")],
+                            [item("880001", "CHE", gtin="8936012345678")])
+
+    assert matched == {} and set(report.ambiguous) == {"TC-CHE-200G", "TC-CHE-500G"}
+
+
+def test_what_is_on_one_side_only_is_reported_and_deleted_items_are_not_offered():
+    matched, report = match(
+        [ours("TC-CHE-200G"), ours("TC-MIEN-500G")],
+        [item("880001", "TC-CHE-200G"), item("880009", "TC-GAO-BAO-THAI"), item("880010", "TC-MIEN-500G",
+                                                                                status="deleted")])
+
+    assert list(matched) == ["TC-CHE-200G"]
+    assert [i.item_id for i in report.marketplace_only] == ["880009"]
+    assert report.catalogue_only == ["TC-MIEN-500G"]
+
+
+def test_a_sku_already_bound_is_left_alone_and_its_item_is_not_offered_again():
+    matched, report = match([ours("TC-CHE-200G", bound_to="880001")], [item("880001", "TC-CHE-200G")])
+
+    assert matched == {} and report.already_bound == ["TC-CHE-200G"] and report.marketplace_only == []
+
+
+# --- over HTTP to every marketplace's sandbox ---------------------------------------------------------
+def _forget_every_binding(engine) -> None:
+    """Our database forgets the shops' items: as a co-op that listed by hand before it had syndicator."""
+    with session_scope(engine) as session:
+        session.execute(sa.delete(SyncEvent))
+        session.execute(sa.delete(Listing))
+
+
+def _bound(engine) -> dict[tuple[int, int], str | None]:
+    with Session(engine) as session:
+        return {(row.channel_account_id, row.sku_id): row.external_item_id
+                for row in session.execute(sa.select(Listing.channel_account_id, Listing.sku_id,
+                                                     Listing.external_item_id))}
+
+
+@pytest.fixture
+def selling_already(engine, sandboxes, in_process: Reach) -> dict[str, ChannelAccount]:
+    """The tea co-op's four SKUs on sale in a shop on every marketplace, unknown to our database."""
+    assert sandboxes, "no marketplace sandbox is running"
+    seed_catalogue(engine)
+    connect_all(engine, sandboxes)
+    run_sync(engine, reach=in_process)
+    _forget_every_binding(engine)
+    with Session(engine) as session:
+        return {account.marketplace: account for account in session.exec(sa.select(ChannelAccount)).scalars()}
+
+
+def test_adopting_shops_that_sell_every_sku_binds_them_all_and_the_next_sync_writes_nothing(
+        engine, sandboxes, in_process, selling_already):
+    reports = {name: adopt(engine, account.id, reach=in_process) for name, account in selling_already.items()}
+    writes = {name: sandbox.writes() for name, sandbox in sandboxes.items()}
+
+    again = run_sync(engine, reach=in_process)
+
+    for name, report in reports.items():
+        assert len(report.adopted) == 4 and report.catalogue_only == [] and report.marketplace_only == [], name
+    assert again.plan.actions == [] and again.succeeded
+    assert {name: sandbox.writes() for name, sandbox in sandboxes.items()} == writes
+    for name, sandbox in sandboxes.items():
+        assert len(sandbox.items()) == 4, name
+
+
+def test_a_dry_run_binds_nothing_and_a_second_adoption_changes_nothing(engine, in_process, selling_already):
+    shopee = selling_already["shopee"]
+
+    dry = adopt(engine, shopee.id, dry_run=True, reach=in_process)
+    unbound = _bound(engine)
+    adopt(engine, shopee.id, reach=in_process)
+    bound = _bound(engine)
+    second = adopt(engine, shopee.id, reach=in_process)
+
+    assert len(dry.adopted) == 4 and unbound == {}
+    assert second.adopted == [] and len(second.already_bound) == 4 and _bound(engine) == bound
+
+
+def test_the_command_line_reports_the_adoption_as_json(engine, database_url, sandboxes, selling_already, monkeypatch):
+    monkeypatch.setenv("SYNDICATOR_DATABASE_URL", database_url)
+    lazada = selling_already["lazada"]
+
+    shown = CliRunner().invoke(app, ["channels", "adopt", str(lazada.id), "--dry-run", "--json"])
+
+    assert shown.exit_code == 0, shown.output
+    report = json.loads(shown.stdout)
+    assert report["dry_run"] is True and sorted(a["seller_sku"] for a in report["adopted"]) == [
+        "TC-CHE-200G", "TC-CHE-500G", "TC-MATONG-500", "TC-MIEN-500G"]
+
+
+def test_a_clerk_may_not_adopt_another_coops_shop(engine, in_process, selling_already):
+    stranger = Viewer(username="htx-khac", role=Role.coop, coop_id=999, coop_code="HTX-KHAC")
+
+    with pytest.raises(AccessDenied):
+        adopt_shop(engine, stranger, selling_already["voso"].id, dry_run=True)
+    assert _bound(engine) == {}
