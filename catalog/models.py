@@ -224,8 +224,8 @@ class OrderLine(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="marketplace_order.id", index=True)
-    line_ref: str = Field(max_length=80)
-    seller_sku: str = Field(max_length=40)
+    line_ref: str = Field(max_length=100)
+    seller_sku: str = Field(max_length=200)
     sku_id: int | None = Field(default=None, foreign_key="sku.id", index=True)
     quantity: int
     unit_price: int = 0

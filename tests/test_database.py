@@ -85,3 +85,15 @@ def test_times_come_back_timezone_aware(engine):
         assert stored.orders_watermark == datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
         assert stored.orders_watermark.tzinfo is not None
         assert session.get(Sku, sku_id).price == 120000
+
+
+def test_the_migrations_build_exactly_the_schema_the_models_describe(engine):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, SQLModel.metadata)
+
+    assert differences == []

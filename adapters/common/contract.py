@@ -7,11 +7,12 @@ An adapter knows one marketplace's wire contract and nothing about our database.
 from __future__ import annotations
 
 import abc
+import hashlib
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
-from typing import Any, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
 
 from adapters.common.errors import ErrorInfo
 from catalog.pricing import PriceRule
@@ -133,17 +134,29 @@ class ItemsPage(BaseModel):
 OrderStatus = Literal["open", "completed", "cancelled", "returned"]
 
 
+LINE_REF_LENGTH = 100  # with the shop and order ids it names the line's stock movements (200 characters)
+SELLER_SKU_LENGTH = 200  # Lazada's limit; ours are 40, so a longer one is unknown here anyway
+
+
+def _short_ref(ref: str) -> str:
+    """An order line's ref made from the marketplace's ids and the seller's SKU can run long: past the
+    limit it becomes a digest, as stable and as unique."""
+    if len(ref) <= LINE_REF_LENGTH:
+        return ref
+    return "sha256:" + hashlib.sha256(ref.encode()).hexdigest()
+
+
 class OrderLineRecord(BaseModel):
-    line_ref: str
-    seller_sku: str
+    line_ref: Annotated[str, AfterValidator(_short_ref)]
+    seller_sku: Annotated[str, AfterValidator(lambda sku: sku[:SELLER_SKU_LENGTH])]
     quantity: int = Field(gt=0)
     unit_price: int = 0
 
 
 class OrderRecord(BaseModel):
-    order_id: str
+    order_id: str = Field(max_length=80)
     status: OrderStatus
-    marketplace_status: str
+    marketplace_status: Annotated[str, AfterValidator(lambda status: status[:60])]
     placed_at: datetime
     updated_at: datetime
     total: int = 0
