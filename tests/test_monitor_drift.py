@@ -59,3 +59,9 @@ def test_an_awaiting_upload_listing_on_sale_is_confirmed_and_still_compared():
     assert drift_of(pushed(ListingState.awaiting_upload), seen(price=110000, stock=40)) == [
         Drift.confirmed, Drift.price,
     ]
+
+
+def test_a_feed_row_whose_only_id_is_its_seller_sku_is_looked_up_on_the_storefront():
+    feed_row = pushed(state=ListingState.live).model_copy(update={"external_item_id": "TC-CHE-200G"})
+
+    assert feed_row.found_by_storefront and not pushed().found_by_storefront

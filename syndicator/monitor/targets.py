@@ -29,8 +29,9 @@ class CrawlTarget(BaseModel):
 
     @property
     def found_by_storefront(self) -> bool:
-        """A listing without a marketplace item id is looked up on its shop's storefront by seller SKU."""
-        return self.external_item_id is None
+        """A listing without the marketplace's own item id is looked up on its shop's storefront by seller SKU:
+        one never created, or a feed shop's row, whose only id is its seller SKU until the floor shows it."""
+        return self.external_item_id in (None, self.seller_sku)
 
 
 def load_targets(engine: Engine, marketplace: str | None = None) -> list[CrawlTarget]:
