@@ -5,8 +5,6 @@ needs; each command imports the rest, so ``syndicator --help`` starts fast (``be
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,9 +13,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+from syndicator.commands.database import exit_when_busy, open_database
 
+if TYPE_CHECKING:
     from catalog.importer import ImportReport
 
 SHOWN_CHANGES = 50
@@ -31,30 +29,9 @@ def errors() -> Console:
     return Console(stderr=True)
 
 
-def open_database() -> Engine:
-    """The configured database, created or upgraded to the latest schema."""
-    from catalog.db import database_url, init_database
-
-    return init_database(database_url())
-
-
 def _fail(message: str) -> None:
     errors().print(f"[red]{message}[/red]")
     raise typer.Exit(1)
-
-
-@contextmanager
-def exit_when_busy() -> Iterator[None]:
-    """A database held busy by another process past the busy timeout: a message and exit code 1, no traceback.
-
-    Also a decorator of a command: ``@exit_when_busy()``."""
-    from catalog.db import DatabaseBusy, busy_refused
-
-    try:
-        with busy_refused():
-            yield
-    except DatabaseBusy as busy:
-        _fail(str(busy))
 
 
 def _progress() -> Progress:

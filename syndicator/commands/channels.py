@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from syndicator.commands.catalog import open_database
+from syndicator.commands.database import open_database
 
 if TYPE_CHECKING:
     from catalog.models import ChannelAccount

@@ -1,8 +1,38 @@
-"""``syndicator init``."""
+"""``syndicator init``, and the database as every command opens it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
 import typer
+from rich.console import Console
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+
+def open_database() -> Engine:
+    """The configured database, created or upgraded to the latest schema."""
+    from catalog.db import database_url, init_database
+
+    return init_database(database_url())
+
+
+@contextmanager
+def exit_when_busy() -> Iterator[None]:
+    """A database held busy by another process past the busy timeout: a message and exit code 1, no traceback.
+
+    Also a decorator of a command: ``@exit_when_busy()``."""
+    from catalog.db import DatabaseBusy, busy_refused
+
+    try:
+        with busy_refused():
+            yield
+    except DatabaseBusy as busy:
+        Console(stderr=True).print(f"[red]{busy}[/red]")
+        raise typer.Exit(1) from None
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from syndicator.commands.catalog import open_database
+from syndicator.commands.database import open_database
 from syndicator.commands.users import ui_command
 from syndicator.processes import run_child
 

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from syndicator.commands.catalog import exit_when_busy, open_database
+from syndicator.commands.database import exit_when_busy, open_database
 
 if TYPE_CHECKING:
     from syndicator.engine import SyncReport

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from syndicator.commands.catalog import open_database
+from syndicator.commands.database import open_database
 from syndicator.processes import run_child
 
 APP_PATH = Path(__file__).resolve().parents[2] / "ui" / "app.py"
