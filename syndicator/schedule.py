@@ -25,7 +25,7 @@ from adapters.common.errors import MarketplaceError
 from catalog.db import make_engine
 from catalog.i18n import t
 from catalog.models import ChannelAccount, ChannelState, utcnow
-from syndicator.channels import adapter_for, mark_if_authorisation_lost, refresh_lead_time
+from syndicator.channels import adapter_for, mark_if_authorisation_lost, marketplace_names, refresh_lead_time
 from syndicator.engine import run_sync
 from syndicator.jobstore import ScheduledJobStore
 from syndicator.locks import shop_lock, shop_unit
@@ -71,12 +71,13 @@ def refresh_tokens() -> list[int]:
     spec); the adapter's listener stores the new ones. A shop whose refresh is refused is marked as needing
     re-authorisation; no shop stops the others."""
     engine = make_engine()
+    longest_lead = max(map(refresh_lead_time, marketplace_names()), default=timedelta(0))
     try:
         with Session(engine) as session:
             expiring = session.exec(select(ChannelAccount).where(
                 ChannelAccount.enabled == sa.true(), ChannelAccount.credentials_encrypted.is_not(None),
                 ChannelAccount.state != ChannelState.needs_reauthorisation,
-                ChannelAccount.access_expires_at.is_not(None),
+                ChannelAccount.access_expires_at < utcnow() + longest_lead,
             )).all()
         refreshed = []
         for account in filter(_refresh_due, expiring):
