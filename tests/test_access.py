@@ -18,20 +18,13 @@ from syndicator.access.roles import AccessDenied, sync_scope
 from syndicator.access.sales import sales
 from syndicator.access.shops import channels, set_price_rule, set_stock_policy
 from syndicator.access.sync import sync_errors, sync_runs
-from syndicator.users import Viewer, authenticate
-from tests.support.ui import PASSWORD, TAN_CUONG, VO_NHAI, seed_two_coops
+from tests.support.ui import TAN_CUONG, VO_NHAI, login, seed_two_coops
 
 
 @pytest.fixture
 def seeded(engine):
     seed_two_coops(engine)
     return engine
-
-
-def login(engine, name: str) -> Viewer:
-    who = authenticate(engine, name, PASSWORD)
-    assert who is not None
-    return who
 
 
 def test_a_coop_user_sees_only_its_own_coop(seeded):

@@ -13,9 +13,8 @@ from catalog.pricing import PriceRule
 from syndicator.access.listings import delist
 from syndicator.access.overview import overview
 from syndicator.access.roles import AccessDenied
-from syndicator.users import Viewer, authenticate
 from tests.support.apptest import logged_in, open_page
-from tests.support.ui import PASSWORD, VO_NHAI, seed_two_coops
+from tests.support.ui import VO_NHAI, login, seed_two_coops
 
 
 @pytest.fixture
@@ -24,12 +23,6 @@ def seeded(engine, database_url, monkeypatch):
     monkeypatch.setenv("SYNDICATOR_DATABASE_URL", database_url)
     seed_two_coops(engine)
     return engine
-
-
-def login(engine, name: str) -> Viewer:
-    who = authenticate(engine, name, PASSWORD)
-    assert who is not None
-    return who
 
 
 def test_a_clerk_asking_for_another_coop_is_refused_in_vietnamese_by_default(seeded):

@@ -23,7 +23,7 @@ from catalog.models import (
     SyncEvent,
     SyncRun,
 )
-from syndicator.users import add_user
+from syndicator.users import Viewer, add_user, authenticate
 
 PASSWORD = "mat-khau-2026"
 
@@ -102,3 +102,10 @@ def seed_two_coops(engine: Engine) -> None:
     add_user(engine, "vonhai", PASSWORD, "coop", coop_code=VO_NHAI)
     add_user(engine, "canbo", PASSWORD, "officer")
     add_user(engine, "quantri", PASSWORD, "admin")
+
+
+def login(engine: Engine, name: str) -> Viewer:
+    """The viewer one of the seeded users is, once logged in with the seeded password."""
+    who = authenticate(engine, name, PASSWORD)
+    assert who is not None, f"{name} could not log in"
+    return who
