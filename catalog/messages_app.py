@@ -218,4 +218,43 @@ APP_MESSAGES: dict[str, dict[str, str]] = {
         "en": "Disabled {name}: it cannot log in, and its open sessions end.",
     },
     "ui.user_enabled": {"vi": "Đã mở lại {name}.", "en": "Enabled {name}."},
+    # channels: adopting a shop's existing listings
+    "ui.adopt_title": {
+        "vi": "Nhận tin đăng có sẵn trên sàn — {shop}",
+        "en": "Adopt the shop's existing listings — {shop}",
+    },
+    "ui.adopt_explain": {
+        "vi": "Gắn các mặt hàng gian hàng đang bán trên sàn với SKU của HTX; không tạo mới gì trên sàn.",
+        "en": "Binds the items the shop already sells to the co-op's SKUs; nothing is created on the marketplace.",
+    },
+    "ui.adopt_preview": {"vi": "Xem trước", "en": "Preview"},
+    "ui.adopt_bind": {"vi": "Gắn", "en": "Bind"},
+    "ui.adopt_counts": {
+        "vi": "Sẽ gắn {adopted} SKU · đã gắn từ trước {bound} · cần chọn {ambiguous} · chỉ có trên sàn "
+              "{marketplace_only} · chỉ có trong danh mục {catalogue_only}",
+        "en": "{adopted} SKUs would be bound · {bound} bound already · {ambiguous} to choose · "
+              "{marketplace_only} on the marketplace only · {catalogue_only} in the catalogue only",
+    },
+    "ui.adopt_item": {"vi": "Mã trên sàn", "en": "Item id"},
+    "ui.adopt_item_name": {"vi": "Tên trên sàn", "en": "Name on the marketplace"},
+    "ui.adopt_matched_by": {"vi": "Khớp theo", "en": "Matched by"},
+    "ui.adopt_by_seller_sku": {"vi": "mã SKU", "en": "seller SKU"},
+    "ui.adopt_by_gtin": {"vi": "mã vạch", "en": "barcode"},
+    "ui.adopt_choose": {
+        "vi": "SKU {sku} khớp nhiều mặt hàng trên sàn: chọn một",
+        "en": "SKU {sku} matches several items: choose one",
+    },
+    "ui.adopt_leave_unbound": {"vi": "Để chưa gắn", "en": "Leave unbound"},
+    "ui.adopt_marketplace_only": {
+        "vi": "Chỉ có trên sàn (không khớp SKU nào của HTX):",
+        "en": "On the marketplace only (no co-op SKU matches):",
+    },
+    "ui.adopt_catalogue_only": {
+        "vi": "Chỉ có trong danh mục, sẽ đăng mới ở lần đồng bộ sau: {skus}",
+        "en": "In the catalogue only, published by the next sync: {skus}",
+    },
+    "ui.adopt_bound": {"vi": "Đã gắn {count} SKU với mặt hàng có sẵn trên sàn.",
+                       "en": "Bound {count} SKUs to items already on the marketplace."},
+    "ui.adopt_failed": {"vi": "Không đọc được gian hàng trên sàn: {error}",
+                        "en": "Could not read the shop on the marketplace: {error}"},
 }

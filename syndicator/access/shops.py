@@ -8,13 +8,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from adapters.common.errors import MarketplaceError
 from catalog.db import session_scope
 from catalog.i18n import t
 from catalog.models import ChannelAccount, Coop, Listing, ListingState
 from catalog.pricing import PriceRule, StockPolicy
 from syndicator.access.roles import require_admin, require_editor_of, scope_coop_id
 from syndicator.adopt import AdoptionReport, adopt
-from syndicator.channels import awaiting_upload_counts, feed_paths, price_rule, stock_policy
+from syndicator.channels import ChannelError, awaiting_upload_counts, feed_paths, price_rule, stock_policy
 from syndicator.feeds import confirm_upload
 from syndicator.users import Viewer
 
@@ -60,10 +61,14 @@ def confirm_feed_upload(engine: Engine, viewer: Viewer, account_id: int) -> int:
 
 def adopt_shop(engine: Engine, viewer: Viewer, account_id: int, *, dry_run: bool,
                choices: dict[str, str] | None = None) -> AdoptionReport:
-    """Bind the items the shop already sells to its co-op's SKUs (own co-op or admin); ``dry_run`` only reports."""
+    """Bind the items the shop already sells to its co-op's SKUs (own co-op or admin); ``dry_run`` only reports.
+    A marketplace that cannot be read raises ``ChannelError`` with what it said."""
     with session_scope(engine) as session:
         require_editor_of(viewer, _account(session, account_id).coop_id)
-    return adopt(engine, account_id, dry_run=dry_run, choices=choices)
+    try:
+        return adopt(engine, account_id, dry_run=dry_run, choices=choices)
+    except MarketplaceError as exc:
+        raise ChannelError(exc.info.summary) from None
 
 
 def set_price_rule(engine: Engine, viewer: Viewer, account_id: int, rule: dict[str, Any]) -> None:

@@ -1,4 +1,5 @@
-"""Gian hàng: each co-op's shop on each marketplace, token expiry, price rule and stock policy."""
+"""Gian hàng: each co-op's shop on each marketplace, token expiry, price rule and stock policy, and adopting
+the listings a shop already has."""
 
 from __future__ import annotations
 
@@ -12,8 +13,15 @@ from pydantic import ValidationError
 from catalog.models import ChannelState, Role
 from catalog.pricing import PriceRule, channel_price
 from syndicator.access.products import products
-from syndicator.access.shops import channels, confirm_feed_upload, set_price_rule, set_stock_policy
-from syndicator.channels import display_name, marketplace_names, reconnect_command
+from syndicator.access.shops import (
+    adopt_shop,
+    channels,
+    confirm_feed_upload,
+    set_price_rule,
+    set_stock_policy,
+)
+from syndicator.adopt import AdoptionReport
+from syndicator.channels import ChannelError, display_name, marketplace_names, reconnect_command
 from ui.common import coop_picker, engine, guarded, money, plain, tr, viewer, when
 
 
@@ -115,6 +123,69 @@ def preview(shop: dict, rule_text: str) -> None:
     )
 
 
+def adopt_box(shop: dict) -> None:
+    """Bind the items a shop already sells to its co-op's SKUs: a preview first, then the binding."""
+    shop_id, report_key = shop["id"], f"adopt_report_{shop['id']}"
+    title = tr("adopt_title", shop=plain(f"{display_name(shop['marketplace'])} · {shop['name']}"))
+    with st.expander(title, expanded=st.session_state.get(report_key) is not None):
+        st.caption(tr("adopt_explain"))
+        if st.button(tr("adopt_preview"), key=f"adopt_preview_{shop_id}"):
+            st.session_state[report_key] = adoption(shop_id, dry_run=True)
+        report = st.session_state.get(report_key)
+        if report is None:
+            return
+        show_adoption(report)
+        choices = ambiguous_choices(report)
+        if st.button(tr("adopt_bind"), key=f"adopt_bind_{shop_id}"):
+            bound = adoption(shop_id, dry_run=False, choices=choices)
+            if bound is not None:
+                del st.session_state[report_key]  # the preview no longer says what the shop holds
+                st.success(tr("adopt_bound", count=len(bound.adopted)))
+
+
+def adoption(shop_id: int, *, dry_run: bool, choices: dict[str, str] | None = None) -> AdoptionReport | None:
+    """``adopt_shop`` through the page's error path; a marketplace that cannot be read is a message too."""
+    try:
+        return guarded(lambda: adopt_shop(engine(), who, shop_id, dry_run=dry_run, choices=choices))
+    except ChannelError as error:
+        st.error(tr("adopt_failed", error=plain(error)))
+        return None
+
+
+def show_adoption(report: AdoptionReport) -> None:
+    """The preview; names and SKUs come from the marketplace, so they are shown in tables or through plain()."""
+    st.markdown(tr("adopt_counts", adopted=len(report.adopted), bound=len(report.already_bound),
+                   ambiguous=len(report.ambiguous), marketplace_only=len(report.marketplace_only),
+                   catalogue_only=len(report.catalogue_only)))
+    if report.adopted:
+        st.dataframe(pd.DataFrame({
+            "SKU": [a.seller_sku for a in report.adopted],
+            tr("adopt_item"): [a.item_id for a in report.adopted],
+            tr("adopt_matched_by"): [tr(f"adopt_by_{a.by}") for a in report.adopted],
+        }), hide_index=True, width="stretch")
+    if report.marketplace_only:
+        st.caption(tr("adopt_marketplace_only"))
+        st.dataframe(pd.DataFrame({
+            tr("adopt_item"): [i.item_id for i in report.marketplace_only],
+            "SKU": [i.seller_sku for i in report.marketplace_only],
+            tr("adopt_item_name"): [i.name or "" for i in report.marketplace_only],
+        }), hide_index=True, width="stretch")
+    if report.catalogue_only:
+        st.caption(tr("adopt_catalogue_only", skus=plain(", ".join(report.catalogue_only))))
+
+
+def ambiguous_choices(report: AdoptionReport) -> dict[str, str]:
+    """For each SKU that matches several items, the one the clerk chose (none: it stays unbound)."""
+    chosen: dict[str, str] = {}
+    for seller_sku, items in report.ambiguous.items():
+        names = {None: tr("adopt_leave_unbound")} | {i.item_id: f"{i.item_id} · {i.name or ''}" for i in items}
+        item_id = st.selectbox(tr("adopt_choose", sku=plain(seller_sku)), list(names), format_func=names.get,
+                               key=f"adopt_choice_{report.account_id}_{seller_sku}")
+        if item_id is not None:
+            chosen[seller_sku] = item_id
+    return chosen
+
+
 who = viewer()
 st.header(tr("page_channels"))
 scope = coop_picker(who, key="channels_coop")
@@ -127,3 +198,6 @@ if found is not None:
         st.caption(tr("read_only"))
     else:
         edit_shop(found)
+        for shop in found:
+            if shop["state"] != ChannelState.feed:  # a feed shop's items are only the rows we wrote
+                adopt_box(shop)
