@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from catalog.chunks import chunked
+from catalog.i18n import t
 from catalog.models import MovementKind, Order, OrderLine, StockMovement, utcnow
 
 _SIGN = {
@@ -173,8 +174,17 @@ def set_stock(session: Session, sku_id: int, target: int, note: str = "") -> boo
     return movement is not None and record_movements(session, [movement]) == 1
 
 
+class StockRefused(ValueError):
+    """A clerk's movement that would leave less than nothing in the store room."""
+
+
 def adjust_stock(session: Session, sku_id: int, quantity: int, reason: str, receipt: bool = False) -> StockLevel:
-    """A clerk's receipt (goods in, ``quantity`` > 0) or adjustment (signed), recorded as a new movement."""
+    """A clerk's receipt (goods in, ``quantity`` > 0) or adjustment (signed), recorded as a new movement.
+    One that would take on-hand stock below zero raises :class:`StockRefused` and records nothing (sales
+    are not refused: an order the marketplace took is a fact, even one sold past the stock)."""
+    on_hand = stock_levels(session, [sku_id])[sku_id].on_hand
+    if on_hand + quantity < 0:
+        raise StockRefused(t("stock_below_zero", quantity=quantity, on_hand=on_hand))
     kind = MovementKind.receipt if receipt else MovementKind.adjustment
     record_movements(session, [{"sku_id": sku_id, "kind": kind, "quantity": quantity,
                                 "source": f"manual:{uuid.uuid4().hex}", "note": reason}])

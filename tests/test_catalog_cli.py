@@ -87,6 +87,16 @@ def test_stock_adjust_records_a_receipt_or_a_correction_and_show_lists_it(run, t
     assert shown.exit_code == 0 and "CHE-TC-200" in shown.stdout and "67" in shown.stdout
 
 
+def test_stock_adjust_refuses_to_take_more_than_is_on_hand_and_records_nothing(run, tea_coop, engine, tmp_path):
+    assert run("import", str(write_file(tmp_path / "che.xlsx", [tea_row()]))).exit_code == 0
+
+    refused = run("stock", "adjust", "CHE-TC-200", "-500", "--reason", "kiểm kho")
+
+    assert refused.exit_code == 1
+    assert "không thể trừ -500: trong kho chỉ còn 50" in refused.output
+    assert on_hand(engine, "CHE-TC-200") == 50
+
+
 def test_stock_adjust_refuses_an_unknown_sku_or_a_negative_receipt(run, tea_coop):
     assert run("stock", "adjust", "KHONG-CO", "5", "--reason", "thử").exit_code == 1
     assert run("stock", "adjust", "KHONG-CO", "-5", "--reason", "thử", "--receipt").exit_code == 1

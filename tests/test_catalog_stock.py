@@ -9,6 +9,7 @@ from catalog.db import session_scope
 from catalog.models import ChannelAccount, Coop, MovementKind, Order, OrderLine, Product, Sku, StockMovement
 from catalog.stock import (
     StockLevel,
+    StockRefused,
     adjust_stock,
     order_line_source,
     record_movement,
@@ -164,3 +165,13 @@ def test_a_manual_receipt_and_adjustment_are_each_recorded(honey):
     with session_scope(engine) as session:
         notes = session.execute(sa.select(StockMovement.note).order_by(StockMovement.id)).scalars().all()
     assert notes[-2:] == ["hàng về từ Thần Sa", "vỡ một chai"]
+
+
+def test_an_adjustment_past_what_is_on_hand_is_refused_and_records_nothing(honey):
+    engine, sku_id, _ = honey
+    before = movement_count(engine)
+
+    with pytest.raises(StockRefused, match="trong kho chỉ còn 40"), session_scope(engine) as session:
+        adjust_stock(session, sku_id, -41, "hỏng cả lô")
+
+    assert (level(engine, sku_id).on_hand, movement_count(engine)) == (40, before)

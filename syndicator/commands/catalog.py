@@ -203,7 +203,7 @@ def register(app: typer.Typer) -> None:
         from catalog.db import session_scope
         from catalog.i18n import t
         from catalog.models import Sku
-        from catalog.stock import adjust_stock
+        from catalog.stock import StockRefused, adjust_stock
 
         if quantity == 0:
             _fail(t("quantity_zero"))
@@ -214,6 +214,9 @@ def register(app: typer.Typer) -> None:
             sku_id = session.execute(sa.select(Sku.id).where(Sku.sku == code)).scalar()
             if sku_id is None:
                 _fail(t("sku_unknown", value=code))
-            level = adjust_stock(session, sku_id, quantity, reason, receipt=receipt)
+            try:
+                level = adjust_stock(session, sku_id, quantity, reason, receipt=receipt)
+            except StockRefused as refused:
+                _fail(str(refused))
         console().print(t("cli_adjusted", sku=code, on_hand=level.on_hand, reserved=level.reserved,
                         available=level.available))
