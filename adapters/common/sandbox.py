@@ -6,7 +6,9 @@ rate-limit answer and its public product page. This module holds no marketplace'
 
 Control API (DESIGN.md, *Sandbox control API*), under ``/_sandbox/``:
 ``POST shops``, ``POST shops/{shop_id}/code`` (a new one-time authorisation code for an existing shop, as
-when its seller authorises the app again), ``GET items``, ``PATCH items/{item_id}`` (a seller's hand edit or a moderator's hiding),
+when its seller authorises the app again), ``GET items`` (one row per seller SKU: an item with variants
+gives one row per model), ``PATCH items/{item_id}`` (a seller's hand edit or a moderator's hiding; with
+``model_id``, of one model; ``reserved_stock`` for what a promotion holds),
 ``POST orders``, ``POST orders/{id}/cancel``, ``POST faults``, ``GET stats``, ``POST reset``,
 ``POST robots`` (what robots.txt disallows); public pages under ``/shop/{shop_id}/{item_id}``.
 """
@@ -34,6 +36,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from catalog.money import format_vnd
+
 
 def now() -> datetime:
     return datetime.now(UTC)
@@ -48,6 +52,30 @@ class Refusal(Exception):
     def __init__(self, code: str, message: str, status: int = 200, field: str | None = None):
         super().__init__(message)
         self.code, self.message, self.status, self.field = code, message, status, field
+
+
+@dataclass
+class SandboxVariation:
+    """One dimension of an item's variants (Shopee's tier, Lazada's variation): its name and its options."""
+
+    name: str
+    options: list[str]
+
+
+@dataclass
+class SandboxModel:
+    """One variant of an item (Shopee's model, a SKU of Lazada's multi-SKU product), sold under its own
+    seller SKU; ``tier_index`` picks one option of each of the item's variations. ``reserved_stock`` is the
+    part of ``stock`` a promotion holds."""
+
+    model_id: str
+    seller_sku: str
+    tier_index: list[int]
+    price: int
+    stock: int
+    reserved_stock: int = 0
+    sold: int = 0
+    images: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -66,19 +94,46 @@ class SandboxItem:
     payload: dict[str, Any] = field(default_factory=dict)
     created_at: datetime = field(default_factory=now)
     updated_at: datetime = field(default_factory=now)
+    reserved_stock: int = 0
+    # with variants, the models carry seller SKU, price and stock; the item's own are then not on sale
+    variations: list[SandboxVariation] = field(default_factory=list)
+    models: list[SandboxModel] = field(default_factory=list)
+
+    def model(self, model_id: Any) -> SandboxModel | None:
+        return next((model for model in self.models if model.model_id == str(model_id)), None)
+
+    def options_of(self, model: SandboxModel) -> list[str]:
+        """The option names a model stands for, one per variation (``["Gói 200g"]``)."""
+        return [variation.options[index] for variation, index in zip(self.variations, model.tier_index, strict=True)]
+
+    def sellables(self) -> list[SandboxItem | SandboxModel]:
+        """What a shopper buys by seller SKU: the models, or the item itself when it has none."""
+        return list(self.models) if self.models else [self]
 
     def public(self) -> dict[str, Any]:
+        """The item as one row, for an item without variants."""
         return {
             "shop_id": self.shop_id,
             "item_id": self.item_id,
+            "model_id": None,
             "sku_id": self.sku_id,
             "seller_sku": self.seller_sku,
             "name": self.name,
             "price": self.price,
             "stock": self.stock,
+            "reserved_stock": self.reserved_stock,
             "status": self.status,
             "sold": self.sold,
         }
+
+    def model_row(self, model: SandboxModel) -> dict[str, Any]:
+        return {**self.public(), "model_id": model.model_id, "sku_id": model.model_id,
+                "seller_sku": model.seller_sku, "options": self.options_of(model), "price": model.price,
+                "stock": model.stock, "reserved_stock": model.reserved_stock, "sold": model.sold}
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per seller SKU on sale in this item."""
+        return [self.model_row(model) for model in self.models] if self.models else [self.public()]
 
 
 @dataclass
@@ -90,6 +145,8 @@ class SandboxOrderLine:
     name: str
     quantity: int
     unit_price: int
+    model_id: str | None = None
+    options: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -113,7 +170,8 @@ class SandboxOrder:
             "total": self.total,
             "created_at": self.created_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
-            "lines": [{"seller_sku": li.seller_sku, "quantity": li.quantity} for li in self.lines],
+            "lines": [{"seller_sku": li.seller_sku, "model_id": li.model_id, "quantity": li.quantity}
+                      for li in self.lines],
         }
 
 
@@ -171,11 +229,17 @@ class SandboxState:
             if item.shop_id == shop_id and (include_deleted or item.status != "deleted")
         ]
 
-    def find_by_seller_sku(self, shop_id: str, seller_sku: str) -> SandboxItem | None:
+    def find_sku(self, shop_id: str, seller_sku: str) -> tuple[SandboxItem, SandboxModel | None] | None:
+        """The item selling ``seller_sku``, and the model when it is one of the item's variants."""
         for item in self.shop_items(shop_id):
-            if item.seller_sku == seller_sku:
-                return item
+            for sellable in item.sellables():
+                if sellable.seller_sku == seller_sku:
+                    return item, sellable if isinstance(sellable, SandboxModel) else None
         return None
+
+    def find_by_seller_sku(self, shop_id: str, seller_sku: str) -> SandboxItem | None:
+        found = self.find_sku(shop_id, seller_sku)
+        return found[0] if found else None
 
     # --- tokens ------------------------------------------------------------------------------
     def issue_code(self, shop_id: str, prefix: str = "") -> str:
@@ -229,29 +293,34 @@ class SandboxState:
     # --- shoppers ----------------------------------------------------------------------------
     def place_order(self, shop_id: str, lines: list[dict[str, Any]]) -> SandboxOrder:
         """A shopper buys; raises ``ValueError`` when an item is unknown, not on sale or short."""
-        picked: list[tuple[SandboxItem, int]] = []
+        picked: list[tuple[SandboxItem, SandboxModel | None, int]] = []
         for line in lines:
-            item = self.find_by_seller_sku(shop_id, str(line["seller_sku"]))
+            found = self.find_sku(shop_id, str(line["seller_sku"]))
             quantity = int(line["quantity"])
-            if item is None or item.status != "live":
+            if found is None or found[0].status != "live":
                 raise ValueError(f"item {line['seller_sku']} is not on sale")
-            if quantity <= 0 or quantity > item.stock:
-                raise ValueError(f"only {item.stock} of {item.seller_sku} left")
-            picked.append((item, quantity))
+            item, model = found
+            sellable = model or item
+            if quantity <= 0 or quantity > sellable.stock:
+                raise ValueError(f"only {sellable.stock} of {sellable.seller_sku} left")
+            picked.append((item, model, quantity))
         order_id = str(self.next_id())
         order_lines = []
-        for index, (item, quantity) in enumerate(picked, start=1):
-            item.stock -= quantity
-            item.sold += quantity
+        for index, (item, model, quantity) in enumerate(picked, start=1):
+            sellable = model or item
+            sellable.stock -= quantity
+            sellable.sold += quantity
             order_lines.append(
                 SandboxOrderLine(
                     line_ref=f"{order_id}-{index}",
                     item_id=item.item_id,
-                    sku_id=item.sku_id,
-                    seller_sku=item.seller_sku,
+                    sku_id=model.model_id if model else item.sku_id,
+                    seller_sku=sellable.seller_sku,
                     name=item.name,
                     quantity=quantity,
-                    unit_price=item.price,
+                    unit_price=sellable.price,
+                    model_id=model.model_id if model else None,
+                    options=item.options_of(model) if model else [],
                 )
             )
         order = SandboxOrder(order_id=order_id, shop_id=shop_id, lines=order_lines)
@@ -267,10 +336,60 @@ class SandboxState:
             order.updated_at = now()
             for line in order.lines:
                 item = self.items.get(line.item_id)
-                if item is not None:
-                    item.stock += line.quantity
-                    item.sold -= line.quantity
+                sellable = item.model(line.model_id) if item and line.model_id else item
+                if sellable is not None:  # a model deleted since is not restocked
+                    sellable.stock += line.quantity
+                    sellable.sold -= line.quantity
         return order
+
+
+def schema_offers(item: SandboxItem, url: str) -> dict[str, Any]:
+    """A product page's JSON-LD ``offers``: one Offer, or for an item with variants an AggregateOffer
+    holding one Offer per variant (its seller SKU, options, price and stock)."""
+    if not item.models:
+        return {"@type": "Offer", "price": item.price, "priceCurrency": "VND",
+                "availability": schema_stock(item.stock), "url": url}
+    prices = [model.price for model in item.models]
+    return {"@type": "AggregateOffer", "lowPrice": min(prices), "highPrice": max(prices), "priceCurrency": "VND",
+            "offerCount": len(item.models), "availability": schema_stock(total_stock(item)), "url": url,
+            "offers": [{"@type": "Offer", "sku": model.seller_sku, "name": ", ".join(item.options_of(model)),
+                        "price": model.price, "priceCurrency": "VND", "availability": schema_stock(model.stock),
+                        "inventoryLevel": model.stock} for model in item.models]}
+
+
+def schema_stock(stock: int) -> str:
+    return f"https://schema.org/{'InStock' if stock > 0 else 'OutOfStock'}"
+
+
+def total_stock(item: SandboxItem) -> int:
+    return sum(sellable.stock for sellable in item.sellables())
+
+
+def total_sold(item: SandboxItem) -> int:
+    return sum(sellable.sold for sellable in item.sellables())
+
+
+def price_range(item: SandboxItem) -> str:
+    """The price a product page shows: the item's, or its variants' lowest to highest."""
+    prices = [sellable.price for sellable in item.sellables()]
+    low, high = min(prices), max(prices)
+    return format_vnd(low) if low == high else f"{format_vnd(low)} - {format_vnd(high)}"
+
+
+def variants_html(item: SandboxItem) -> str:
+    """The variants a shopper picks from on a product page: options, price and stock of each; empty for an
+    item without variants."""
+    if not item.models:
+        return ""
+    entries = "".join(
+        f'<li class="product-variation" data-model-id="{model.model_id}" data-seller-sku="{escape(model.seller_sku)}">'
+        f'<span class="variation-name">{escape(", ".join(item.options_of(model)))}</span> '
+        f'<span class="variation-price">{format_vnd(model.price)}</span> '
+        f'<span class="variation-stock">Còn {model.stock} sản phẩm</span></li>'
+        for model in item.models
+    )
+    names = escape(" / ".join(variation.name for variation in item.variations))
+    return f'<div class="product-variations"><h2>{names}</h2><ul>{entries}</ul></div>'
 
 
 def _json_error(status: int, message: str) -> JSONResponse:
@@ -403,27 +522,36 @@ class MarketplaceSandbox(abc.ABC):
 
     async def _items(self, request: Request) -> Response:
         shop_id = request.query_params.get("shop_id")
-        items = [
-            item.public()
+        rows = [
+            row
             for item in self.state.items.values()
             if item.status != "deleted" and (shop_id is None or item.shop_id == shop_id)
+            for row in item.rows()
         ]
-        return JSONResponse({"items": items})
+        return JSONResponse({"items": rows})
 
     async def _edit_item(self, request: Request) -> Response:
+        """A hand edit of an item, or of one of its models when the body names ``model_id``; a promotion
+        holding stock is set as ``reserved_stock``."""
         item = self.state.items.get(request.path_params["item_id"])
         if item is None:
             return _json_error(404, "no such item")
         body = await self._body(request)
+        target: SandboxItem | SandboxModel | None = item.model(body["model_id"]) if "model_id" in body else item
+        if target is None:
+            return _json_error(404, "no such model")
         if "seller_sku" in body:
-            other = self.state.find_by_seller_sku(item.shop_id, str(body["seller_sku"]))
-            if other is not None and other is not item:
+            other = self.state.find_sku(item.shop_id, str(body["seller_sku"]))
+            if other is not None and (other[1] or other[0]) is not target:
                 return _json_error(409, f"seller_sku {body['seller_sku']} is already in this shop")
-        for name in ("price", "stock", "name", "status", "description", "seller_sku"):
+        names = ("price", "stock", "reserved_stock", "seller_sku")
+        if target is item:
+            names += ("name", "status", "description")
+        for name in names:
             if name in body:
-                setattr(item, name, body[name])
+                setattr(target, name, body[name])
         item.updated_at = now()
-        return JSONResponse(item.public())
+        return JSONResponse(item.model_row(target) if isinstance(target, SandboxModel) else item.public())
 
     async def _orders(self, request: Request) -> Response:
         if request.method == "GET":
@@ -483,10 +611,11 @@ class MarketplaceSandbox(abc.ABC):
         if shop is None:
             return HTMLResponse("<html><body><h1>Gian hàng không tồn tại</h1></body></html>", status_code=404)
         links = "".join(
-            f'<li><a href="/shop/{shop.shop_id}/{item.item_id}" data-seller-sku="{escape(item.seller_sku)}">'
+            f'<li><a href="/shop/{shop.shop_id}/{item.item_id}" data-seller-sku="{escape(sellable.seller_sku)}">'
             f"{escape(item.name)}</a></li>"
             for item in self.state.shop_items(shop.shop_id)
             if item.status == "live"
+            for sellable in item.sellables()
         )
         return HTMLResponse(
             f"<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{escape(shop.name)}</title>"

@@ -2,8 +2,8 @@
 
 The API lives under ``/rest/…`` as on the real hosts, token calls included (``/rest/auth/token/…``, the
 auth host's path). Every answer is HTTP 200 JSON with a string ``code`` and a ``request_id``; errors
-carry Lazada's codes. One product holds one SKU here (the base sandbox keys items by item id), so a
-multi-SKU create is refused with ``4133``.
+carry Lazada's codes. A product holds one SKU, or several as variants along its ``variation``
+(``variants.py``); several SKUs without ``variation`` are refused with ``4133``.
 ``wire.py`` holds what every call shares (envelope, refusals, payload parsing, signature and token
 check, rate limit), ``auth.py`` shops, codes and tokens, ``products.py`` products, prices, stock and
 images, ``orders.py`` orders and their fulfilment, ``pages.py`` the shopper's product page.
@@ -22,11 +22,11 @@ from adapters.lazada import envelope
 from adapters.lazada.client import MAX_SKUS_PER_CALL
 from adapters.lazada.sandbox.auth import LazadaAuth
 from adapters.lazada.sandbox.pages import LazadaPages
-from adapters.lazada.sandbox.products import LazadaProducts
+from adapters.lazada.sandbox.variants import LazadaVariants
 from adapters.lazada.sandbox.wire import TOKEN_PATHS, Handler, LazadaRefusal, request_id
 
 
-class LazadaSandbox(LazadaAuth, LazadaProducts, LazadaPages):
+class LazadaSandbox(LazadaAuth, LazadaVariants, LazadaPages):
     marketplace = "lazada"
     default_port = 8702
     default_rate_limit_per_s = 50.0  # inventory APIs: 50 calls a second per seller (§3.4)
@@ -46,6 +46,8 @@ class LazadaSandbox(LazadaAuth, LazadaProducts, LazadaPages):
             "/product/stock/sellable/update": self.update_sellable_stock,
             "/product/deactivate": self.deactivate_product,
             "/product/remove": self.remove_product,
+            "/product/sku/remove": self.remove_sku,
+            "/product/item/get": self.get_item,
             "/products/get": self.get_products,
             "/image/migrate": self.migrate_image,
             "/image/upload": self.upload_image,
@@ -55,7 +57,7 @@ class LazadaSandbox(LazadaAuth, LazadaProducts, LazadaPages):
         }
         self.writes = frozenset({
             "/product/create", "/product/update", "/product/price_quantity/update",
-            "/product/stock/sellable/update", "/product/deactivate", "/product/remove",
+            "/product/stock/sellable/update", "/product/deactivate", "/product/remove", "/product/sku/remove",
         })
         super().__init__(rate_limit_per_s=rate_limit_per_s, seed=seed)
 

@@ -9,7 +9,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from adapters.common.sandbox import SandboxItem, SandboxOrder, SandboxShop, now
+from adapters.common.sandbox import SandboxOrder, SandboxShop, now
 from adapters.lazada.sandbox.wire import LazadaRefusal, LazadaWire, json_list, lazada_time, parse_time
 
 ORDER_STATUSES = frozenset({
@@ -52,11 +52,12 @@ class LazadaOrders(LazadaWire):
             return "canceled"
         return self.fulfilment.get(order.order_id, "pending")
 
-    def reserved(self, item: SandboxItem) -> int:
-        """Units of paid orders not yet shipped (Lazada's occupy bucket), which sellable stock does not hold."""
+    def reserved(self, sku_id: str | None) -> int:
+        """Units of one SKU in paid orders not yet shipped (Lazada's occupy bucket), which sellable stock
+        does not hold."""
         return sum(line.quantity for order in self.state.orders.values()
                    if self.item_status(order) in OCCUPYING_STATUSES
-                   for line in order.lines if line.item_id == item.item_id)
+                   for line in order.lines if line.sku_id == sku_id)
 
     def order_view(self, order: SandboxOrder) -> dict[str, Any]:
         units = sum(line.quantity for line in order.lines)
@@ -81,7 +82,7 @@ class LazadaOrders(LazadaWire):
                     "order_item_id": int(f"{order.order_id}{line_number:02d}{unit:03d}"),
                     "order_id": int(order.order_id), "sku": line.seller_sku, "sku_id": line.sku_id,
                     "shop_sku": f"{line.item_id}_VNAMZ-{line.sku_id}", "product_id": line.item_id,
-                    "name": line.name, "variation": "", "item_price": f"{line.unit_price}.00",
+                    "name": line.name, "variation": ", ".join(line.options), "item_price": f"{line.unit_price}.00",
                     "paid_price": f"{line.unit_price}.00", "voucher_amount": "0.00", "tax_amount": "0.00",
                     "shipping_amount": "0.00", "currency": "VND", "status": self.item_status(order),
                     "cancel_return_initiator": "buyer-cancel" if order.status == "cancelled" else "",

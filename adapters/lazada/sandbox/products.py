@@ -1,5 +1,5 @@
-"""Lazada's products in the sandbox: create and update with Lazada's validation (one SKU per product
-here), prices and sellable stock by SKU id, deactivating and removing, the product list, and images by
+"""Lazada's products in the sandbox: create and update with Lazada's validation (a single-SKU product
+here; products with variants in ``variants.py``), prices and sellable stock by SKU id, deactivating and removing, the product list, and images by
 upload or by migrating a URL."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from PIL import Image, UnidentifiedImageError
 
-from adapters.common.sandbox import SandboxItem, SandboxShop, now
+from adapters.common.sandbox import SandboxItem, SandboxModel, SandboxShop, now, total_stock
 from adapters.lazada import categories
 from adapters.lazada.client import LAZADA_IMAGE_HOST, MAX_SKUS_PER_CALL
 from adapters.lazada.sandbox.orders import LazadaOrders
@@ -37,6 +37,17 @@ PRODUCT_FILTERS = ("all", "live", "inactive", "deleted", "pending", "rejected", 
 ITEM_STATUS = {"live": "active", "unlisted": "inactive", "hidden": "inactive", "deleted": "deleted"}
 PRODUCT_STATUS = {"live": "Active", "unlisted": "InActive", "hidden": "InActive", "deleted": "Deleted"}
 
+Sellable = SandboxItem | SandboxModel
+
+
+def sku_id_of(sellable: Sellable) -> str | None:
+    """A SKU's ``SkuId``: a variant's model id, or a single-SKU product's own SKU id."""
+    return sellable.model_id if isinstance(sellable, SandboxModel) else sellable.sku_id
+
+
+def shop_sku(item_id: str, sellable: Sellable) -> str:
+    return f"{item_id}_VNAMZ-{sku_id_of(sellable)}"
+
 
 class LazadaProducts(LazadaOrders):
     """The ``/product``, ``/products`` and ``/image`` calls; stock answers count what open orders hold, so
@@ -44,8 +55,13 @@ class LazadaProducts(LazadaOrders):
 
     max_skus_per_call: int
 
-    def shop_item_by_sku_id(self, shop: SandboxShop, sku_id: str) -> SandboxItem | None:
-        return next((i for i in self.state.shop_items(shop.shop_id) if i.sku_id == sku_id), None)
+    def sku_by_id(self, shop: SandboxShop, sku_id: str) -> tuple[SandboxItem, Sellable] | None:
+        """The product and the SKU (the product itself, or one of its variants) with this ``SkuId``."""
+        for item in self.state.shop_items(shop.shop_id):
+            for sellable in item.sellables():
+                if sku_id_of(sellable) == sku_id:
+                    return item, sellable
+        return None
 
     def shop_item(self, shop: SandboxShop, item_id: Any) -> SandboxItem:
         item = self.state.items.get(str(item_id))
@@ -112,22 +128,38 @@ class LazadaProducts(LazadaOrders):
                                                                          "message": str(sku.get("package_weight"))}])
         return seller_sku, price, quantity
 
-    def create_product(self, params: dict[str, str], shop: SandboxShop, files: dict[str, Any]) -> dict[str, Any]:
+    @staticmethod
+    def product_of(params: dict[str, str]) -> tuple[dict[str, Any], bool]:
+        """A create or update's ``Product``, and whether the payload came as JSON."""
         request, is_json = parse_request(params.get("payload"))
         product = request.get("Product")
         if not isinstance(product, dict):
             raise LazadaRefusal("5", "E005: Invalid Request Format")
+        return product, is_json
+
+    def skus_of(self, product: dict[str, Any], is_json: bool) -> list[Any]:
         skus = listed((product.get("Skus") or {}).get("Sku"), is_json)
         if len(skus) > self.max_skus_per_call:
             raise LazadaRefusal("4171", f"E4171: At most {self.max_skus_per_call} SKUs per request")
+        return skus
+
+    def checked_product(self, product: dict[str, Any], is_json: bool
+                        ) -> tuple[categories.LazadaCategory, dict[str, Any], list[str], list[Any]]:
+        """A new product's category, attributes, images and SKUs, as Lazada checks them."""
+        skus = self.skus_of(product, is_json)
         category = self.check_category(product.get("PrimaryCategory"))
         attributes = product.get("Attributes") or {}
         self.check_attributes(attributes, category)
         images = self.check_images(listed((product.get("Images") or {}).get("Image"), is_json))
         if not images:
             raise LazadaRefusal("4139", "E4139: Main image is required", [{"field": "Images", "message": "missing"}])
+        return category, attributes, images, skus
+
+    def create_product(self, params: dict[str, str], shop: SandboxShop, files: dict[str, Any]) -> dict[str, Any]:
+        product, is_json = self.product_of(params)
+        category, attributes, images, skus = self.checked_product(product, is_json)
         if len(skus) != 1:
-            raise LazadaRefusal("4133", "E4133: Invalid variation (this sandbox holds one SKU per product)")
+            raise LazadaRefusal("4133", "E4133: Invalid variation: a product of several SKUs needs a variation")
         seller_sku, price, quantity = self.check_new_sku(skus[0], shop, is_json)
         item = SandboxItem(
             shop_id=shop.shop_id, item_id=str(self.state.next_id()), sku_id=str(self.state.next_id()),
@@ -137,15 +169,14 @@ class LazadaProducts(LazadaOrders):
         )
         self.state.items[item.item_id] = item
         return {"item_id": int(item.item_id), "item_status": "Active",
-                "sku_list": [{"shop_sku": self.shop_sku(item), "seller_sku": seller_sku, "sku_id": int(item.sku_id)}]}
-
-    @staticmethod
-    def shop_sku(item: SandboxItem) -> str:
-        return f"{item.item_id}_VNAMZ-{item.sku_id}"
+                "sku_list": [{"shop_sku": shop_sku(item.item_id, item), "seller_sku": seller_sku,
+                              "sku_id": int(item.sku_id)}]}
 
     def update_product(self, params: dict[str, str], shop: SandboxShop, files: dict[str, Any]) -> dict[str, Any]:
         request, is_json = parse_request(params.get("payload"))
-        product = request.get("Product") or {}
+        return self.update_item(request.get("Product") or {}, shop, is_json)
+
+    def update_item(self, product: dict[str, Any], shop: SandboxShop, is_json: bool) -> dict[str, Any]:
         if not product.get("ItemId"):
             raise LazadaRefusal("1", "E001: ItemId is mandatory", [{"field": "ItemId", "message": "missing"}])
         item = self.shop_item(shop, product["ItemId"])
@@ -158,14 +189,15 @@ class LazadaProducts(LazadaOrders):
         if product.get("Images"):
             item.images = self.check_images(listed(product["Images"].get("Image"), is_json))
         for sku in skus:
-            if str(sku["SkuId"]) != item.sku_id:
+            sellable = next((s for s in item.sellables() if sku_id_of(s) == str(sku["SkuId"])), None)
+            if sellable is None:
                 raise LazadaRefusal("207", f"E207: SKU {sku['SkuId']} not found", [{"field": "SkuId",
                                                                                    "message": str(sku["SkuId"])}])
             status = str(sku.get("Status") or "").lower()
-            if status:
+            if status:  # the sandbox keeps one status per product, not per SKU
                 item.status = {"active": "live", "inactive": "unlisted", "deleted": "deleted"}.get(status, item.status)
             if "price" in sku:
-                item.price = money(sku["price"], "price")
+                sellable.price = money(sku["price"], "price")
         item.name = str(attributes["name"])
         item.description = str(attributes.get("description") or "")
         item.payload.update({"PrimaryCategory": category.category_id, "Attributes": attributes})
@@ -187,17 +219,17 @@ class LazadaProducts(LazadaOrders):
         return rows
 
     def apply_sku_rows(self, shop: SandboxShop, rows: list[dict[str, Any]],
-                       apply: Callable[[SandboxItem, dict[str, Any]], str | None]) -> dict[str, Any]:
+                       apply: Callable[[Sellable, dict[str, Any]], str | None]) -> dict[str, Any]:
         """Apply each row to its SKU; unknown or refused SKUs come back in ``detail`` with code 501."""
         detail = []
         for row in rows:
-            item = self.shop_item_by_sku_id(shop, str(row["SkuId"]))
-            problem = "SKU_NOT_FOUND" if item is None else apply(item, row)
+            found = self.sku_by_id(shop, str(row["SkuId"]))
+            problem = "SKU_NOT_FOUND" if found is None else apply(found[1], row)
             if problem:
                 detail.append({"field": "SkuId", "message": problem, "seller_sku": str(row.get("SellerSku", "")),
                                "sku_id": str(row["SkuId"])})
-            elif item is not None:
-                item.updated_at = now()
+            elif found is not None:
+                found[0].updated_at = now()
         if detail:
             raise LazadaRefusal("501", "E501: Update product failed", detail, kind="ISP")
         return {}
@@ -207,13 +239,14 @@ class LazadaProducts(LazadaOrders):
         prices = {id(row): money(row["Price"], "Price") for row in rows if "Price" in row}
         totals = {id(row): whole(row["Quantity"], "Quantity") for row in rows if "Quantity" in row}
 
-        def apply(item: SandboxItem, row: dict[str, Any]) -> str | None:
+        def apply(sku: Sellable, row: dict[str, Any]) -> str | None:
             if id(row) in totals:
-                if totals[id(row)] < self.reserved(item):
+                held = self.reserved(sku_id_of(sku))
+                if totals[id(row)] < held:
                     return "Quantity is below the stock held by open orders"
-                item.stock = totals[id(row)] - self.reserved(item)
+                sku.stock = totals[id(row)] - held
             if id(row) in prices:
-                item.price = prices[id(row)]
+                sku.price = prices[id(row)]
             return None
 
         return self.apply_sku_rows(shop, rows, apply)
@@ -222,8 +255,8 @@ class LazadaProducts(LazadaOrders):
         rows = self.sku_rows(params)
         sellable = {id(row): whole(row.get("SellableQuantity", ""), "SellableQuantity") for row in rows}
 
-        def apply(item: SandboxItem, row: dict[str, Any]) -> str | None:
-            item.stock = sellable[id(row)]
+        def apply(sku: Sellable, row: dict[str, Any]) -> str | None:
+            sku.stock = sellable[id(row)]
             return None
 
         return self.apply_sku_rows(shop, rows, apply)
@@ -244,9 +277,13 @@ class LazadaProducts(LazadaOrders):
         for key in keys:
             _, item_id, sku_id = (str(key).split("_") + ["", "", ""])[:3]
             item = self.shop_item(shop, item_id)
-            if item.sku_id != sku_id:
+            model = item.model(sku_id)
+            if model is None and item.sku_id != sku_id:
                 raise LazadaRefusal("207", f"E207: SKU {key} not found")
-            item.status = "deleted"
+            if model is not None:
+                item.models.remove(model)
+            if not item.models:  # a product goes with its last SKU
+                item.status = "deleted"
             item.updated_at = now()
         return {}
 
@@ -266,7 +303,7 @@ class LazadaProducts(LazadaOrders):
         items = [
             item for item in self.state.shop_items(shop.shop_id, include_deleted=True)
             if self.matches_filter(item, chosen)
-            and (wanted is None or item.seller_sku in wanted)
+            and (wanted is None or any(sku.seller_sku in wanted for sku in item.sellables()))
             and (after is None or item.updated_at >= after)
         ]
         return {"total_products": len(items),
@@ -279,28 +316,34 @@ class LazadaProducts(LazadaOrders):
             "live": item.status == "live",
             "inactive": item.status in ("unlisted", "hidden"),
             "deleted": item.status == "deleted",
-            "sold-out": item.status == "live" and item.stock == 0,
+            "sold-out": item.status == "live" and total_stock(item) == 0,
         }.get(chosen, False)
 
     def product_view(self, item: SandboxItem) -> dict[str, Any]:
-        reserved = self.reserved(item)
-        sku = item.payload.get("Sku") or {}
         return {
             "item_id": int(item.item_id), "primary_category": int(item.payload.get("PrimaryCategory") or 0),
             "attributes": item.payload.get("Attributes") or {"name": item.name}, "images": item.images,
             "created_time": epoch_ms(item.created_at), "updated_time": epoch_ms(item.updated_at),
             "status": PRODUCT_STATUS[item.status], "subStatus": "",
-            "skus": [{
-                "SkuId": int(item.sku_id or 0), "SellerSku": item.seller_sku, "ShopSku": self.shop_sku(item),
-                "Status": ITEM_STATUS[item.status], "quantity": item.stock + reserved, "Available": item.stock,
-                "price": float(item.price), "special_price": 0.0, "Url": f"/shop/{item.shop_id}/{item.item_id}",
-                "Images": item.images,
-                **{k: v for k, v in sku.items() if k.startswith("package_")},
-                "multiWarehouseInventories": [{
-                    "warehouseCode": "dropshipping", "quantity": item.stock + reserved,
-                    "totalQuantity": item.stock + reserved, "sellableQuantity": item.stock,
-                    "withholdQuantity": 0, "occupyQuantity": reserved,
-                }],
+            "skus": [self.sku_view(item, sku) for sku in item.sellables()],
+        }
+
+    def sku_view(self, item: SandboxItem, sku: Sellable) -> dict[str, Any]:
+        """One SKU as ``/products/get`` shows it; a variant adds its ``saleProp``."""
+        reserved = self.reserved(sku_id_of(sku))
+        sent = item.payload.get("Skus", {}).get(sku_id_of(sku)) or item.payload.get("Sku") or {}
+        sale_prop = {} if sku is item else {"saleProp": dict(zip(
+            (variation.name for variation in item.variations), item.options_of(sku), strict=True))}
+        return {
+            "SkuId": int(sku_id_of(sku) or 0), "SellerSku": sku.seller_sku, "ShopSku": shop_sku(item.item_id, sku),
+            "Status": ITEM_STATUS[item.status], "quantity": sku.stock + reserved, "Available": sku.stock,
+            "price": float(sku.price), "special_price": 0.0, "Url": f"/shop/{item.shop_id}/{item.item_id}",
+            "Images": sku.images or item.images, **sale_prop,
+            **{k: v for k, v in sent.items() if k.startswith("package_")},
+            "multiWarehouseInventories": [{
+                "warehouseCode": "dropshipping", "quantity": sku.stock + reserved,
+                "totalQuantity": sku.stock + reserved, "sellableQuantity": sku.stock,
+                "withholdQuantity": 0, "occupyQuantity": reserved,
             }],
         }
 

@@ -7,11 +7,13 @@ error codes naming the field, its caps and paging, and ``error_rate_limit`` for 
 limit. Category ids, attribute ids and logistics channels are the sandbox's own (categories.py).
 
 ``wire.py`` holds what every call shares (envelope, refusals, signature and token check, paging, rate
-limit), ``auth.py`` shops, codes and tokens, ``products.py`` images and items, ``orders.py`` orders and
-``pages.py`` the shopper's product page.
+limit), ``auth.py`` shops, codes and tokens, ``products.py`` images and items, ``variants.py`` their
+tiers and models, ``orders.py`` orders and ``pages.py`` the shopper's product page.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from starlette.routing import BaseRoute, Route
 
@@ -19,14 +21,19 @@ from adapters.shopee import CAPABILITIES
 from adapters.shopee.sandbox.auth import ShopeeAuth
 from adapters.shopee.sandbox.orders import ShopeeOrders
 from adapters.shopee.sandbox.pages import ShopeePages
-from adapters.shopee.sandbox.products import ShopeeProducts
+from adapters.shopee.sandbox.variants import VARIANT_WAIT_S, ShopeeVariants
 from adapters.shopee.sandbox.wire import API
 
 
-class ShopeeSandbox(ShopeeAuth, ShopeeProducts, ShopeeOrders, ShopeePages):
+class ShopeeSandbox(ShopeeAuth, ShopeeVariants, ShopeeOrders, ShopeePages):
     marketplace = "shopee"
     default_port = 8701
     default_rate_limit_per_s = CAPABILITIES.requests_per_second
+
+    def __init__(self, *, variant_wait_s: float = VARIANT_WAIT_S, **options: Any):
+        """``variant_wait_s``: how long after ``add_item`` Shopee refuses variants (tests shorten it)."""
+        self.variant_wait_s = variant_wait_s
+        super().__init__(**options)
 
     # --- what the base asks for ---------------------------------------------------------------
     def api_routes(self) -> list[BaseRoute]:
@@ -39,6 +46,12 @@ class ShopeeSandbox(ShopeeAuth, ShopeeProducts, ShopeeOrders, ShopeePages):
             "product/update_price": ("POST", self.update_price, False),
             "product/update_stock": ("POST", self.update_stock, False),
             "product/unlist_item": ("POST", self.unlist_item, False),
+            "product/init_tier_variation": ("POST", self.init_tier_variation, False),
+            "product/update_tier_variation": ("POST", self.update_tier_variation, False),
+            "product/add_model": ("POST", self.add_model, False),
+            "product/update_model": ("POST", self.update_model, False),
+            "product/delete_model": ("POST", self.delete_model, False),
+            "product/get_model_list": ("GET", self.get_model_list, False),
             "product/get_item_list": ("GET", self.get_item_list, False),
             "product/search_item": ("GET", self.search_item, False),
             "product/get_item_base_info": ("GET", self.get_item_base_info, False),

@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from adapters.common.sandbox import SandboxOrder
+from adapters.common.sandbox import SandboxOrder, SandboxOrderLine
 from adapters.shopee.sandbox.wire import MAX_IDS, Caller, ShopeeRefusal, ShopeeWire, missing, wrong
 
 MAX_ORDER_WINDOW_S = 15 * 24 * 3600
@@ -68,8 +68,7 @@ class ShopeeOrders(ShopeeWire):
         return {"order_list": [self._order_detail(order, optional) for order in orders
                                if order is not None and order.shop_id == shop.shop_id]}
 
-    @staticmethod
-    def _order_detail(order: SandboxOrder, optional: set[str]) -> dict[str, Any]:
+    def _order_detail(self, order: SandboxOrder, optional: set[str]) -> dict[str, Any]:
         detail: dict[str, Any] = {
             "order_sn": order.order_id, "region": "VN", "currency": "VND", "cod": False,
             "order_status": ORDER_STATUS_TO_SHOPEE[order.status], "create_time": int(order.created_at.timestamp()),
@@ -78,11 +77,18 @@ class ShopeeOrders(ShopeeWire):
         if "total_amount" in optional:
             detail["total_amount"] = order.total
         if "item_list" in optional:
-            detail["item_list"] = [
-                {"item_id": int(line.item_id), "item_name": line.name, "item_sku": line.seller_sku, "model_id": 0,
-                 "model_name": "", "model_sku": "", "model_quantity_purchased": line.quantity,
-                 "model_original_price": line.unit_price, "model_discounted_price": line.unit_price,
-                 "order_item_id": int(line.item_id), "promotion_type": "", "main_item": False}
-                for line in order.lines
-            ]
+            detail["item_list"] = [self._order_line(line) for line in order.lines]
         return detail
+
+    def _order_line(self, line: SandboxOrderLine) -> dict[str, Any]:
+        """A line of a variant carries its model: ``model_id``, ``model_sku`` and the options as ``model_name``;
+        ``item_sku`` is then the item's own."""
+        item_sku, model_sku = line.seller_sku, ""
+        if line.model_id is not None:
+            item = self.state.items.get(line.item_id)
+            item_sku, model_sku = (item.seller_sku if item else ""), line.seller_sku
+        return {"item_id": int(line.item_id), "item_name": line.name, "item_sku": item_sku,
+                "model_id": int(line.model_id or 0), "model_name": ",".join(line.options),
+                "model_sku": model_sku, "model_quantity_purchased": line.quantity,
+                "model_original_price": line.unit_price, "model_discounted_price": line.unit_price,
+                "order_item_id": int(line.item_id), "promotion_type": "", "main_item": False}

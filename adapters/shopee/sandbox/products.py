@@ -10,7 +10,7 @@ from typing import Any
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
-from adapters.common.sandbox import SandboxItem, SandboxShop, now
+from adapters.common.sandbox import SandboxItem, SandboxModel, SandboxShop, now, total_stock
 from adapters.shopee import CAPABILITIES, categories, envelope
 from adapters.shopee.sandbox.wire import MAX_IDS, Caller, ShopeeRefusal, ShopeeWire, is_whole, missing, wrong
 
@@ -26,6 +26,14 @@ ADD_ITEM_REQUIRED = ("original_price", "description", "weight", "item_name", "lo
 STATUS_TO_SHOPEE = {"live": "NORMAL", "unlisted": "UNLIST", "hidden": "BANNED", "deleted": "SELLER_DELETE"}
 IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 IMAGE_HOST = "https://cf.shopee.vn/file/"
+VN_PRICE_RATIO = 5  # the dearest variant at most 5 times the cheapest (shopee.md §7)
+
+
+def check_price_ratio(prices: list[int]) -> None:
+    """Shopee documents the 5× limit for VN but no code for it: the closest documented answer is the
+    generic ``error_param`` with its ``Wrong parameters, detail: …`` message."""
+    if prices and max(prices) > VN_PRICE_RATIO * min(prices):
+        raise wrong("original_price", f"of the dearest model may be at most {VN_PRICE_RATIO} times the cheapest's in VN")
 
 
 class ShopeeProducts(ShopeeWire):
@@ -215,41 +223,79 @@ class ShopeeProducts(ShopeeWire):
             raise wrong(list_key, f"may hold at most {MAX_IDS} models")
         return self._item(self._shop(caller), body["item_id"]), entries
 
+    @staticmethod
+    def _model_ids(entries: list[Any], list_key: str) -> list[int]:
+        ids = []
+        for entry in entries:
+            raw = entry.get("model_id") or 0 if isinstance(entry, dict) else 0
+            if not is_whole(raw):
+                raise wrong(f"{list_key}.model_id", "must be a whole number")
+            ids.append(int(raw))
+        if len(set(ids)) != len(ids):
+            raise ShopeeRefusal("product.error_param", "Repeat model_id.")
+        return ids
+
+    @staticmethod
+    def _sellable(item: SandboxItem, model_id: int, refusal: ShopeeRefusal) -> SandboxItem | SandboxModel | None:
+        """What a price or stock entry sets: the item itself (model 0, no variants) or one of its models;
+        ``None`` for a model the item does not have (now), such as one a new structure replaced."""
+        if not item.models:
+            return None if model_id else item
+        if not model_id:
+            raise refusal
+        return item.model(model_id)
+
     async def update_price(self, request: Request, caller: Caller) -> dict[str, Any]:
         """One item per call; an item without variants has the single model 0."""
         self.count_write()
         item, entries = await self._models(request, caller, "price_list")
-        success, failed = [], []
-        for entry in entries:
+        has_models = ShopeeRefusal("product.error_edit_item_price_for_item_has_model",
+                                   "Can't edit item price directly while item has models.")
+        found = []
+        for entry, model_id in zip(entries, self._model_ids(entries, "price_list"), strict=True):
             if "original_price" not in entry:
                 raise missing("price_list.original_price")
             self._check_price(entry["original_price"], "price_list.original_price")
-            model_id = int(entry.get("model_id") or 0)
-            if model_id:
+            found.append((model_id, self._sellable(item, model_id, has_models), int(entry["original_price"])))
+        if item.models:
+            prices = {model.model_id: model.price for model in item.models}
+            prices.update({sellable.model_id: price for _, sellable, price in found if sellable is not None})
+            check_price_ratio(list(prices.values()))
+        success, failed = [], []
+        for model_id, sellable, price in found:
+            if sellable is None:
                 failed.append({"model_id": model_id, "failed_reason": f"model_id {model_id} not found"})
                 continue
-            item.price = int(entry["original_price"])
+            sellable.price = price
+            success.append({"model_id": model_id, "original_price": price})
+        if success:
             item.updated_at = now()
-            success.append({"model_id": 0, "original_price": item.price})
         return {"success_list": success, "failure_list": failed}
 
     async def update_stock(self, request: Request, caller: Caller) -> dict[str, Any]:
+        """Stock per model, never below what a promotion holds (``reserved_stock``)."""
         self.count_write()
         item, entries = await self._models(request, caller, "stock_list")
+        has_models = ShopeeRefusal("product.error_edit_item_stock_for_item_has_model",
+                                   "Can't to edit item stock directly while item has models.")
         success, failed = [], []
-        for entry in entries:
+        for entry, model_id in zip(entries, self._model_ids(entries, "stock_list"), strict=True):
             stocks = entry.get("seller_stock")
             if not isinstance(stocks, list) or not stocks:
                 raise missing("stock_list.seller_stock")
             for stock in stocks:
                 self._check_stock(stock, "stock_list.seller_stock.stock")
-            model_id = int(entry.get("model_id") or 0)
-            if model_id:
+            sellable = self._sellable(item, model_id, has_models)
+            stock = sum(stock["stock"] for stock in stocks)
+            if sellable is None:
                 failed.append({"model_id": model_id, "failed_reason": f"model_id {model_id} not found"})
-                continue
-            item.stock = sum(stock["stock"] for stock in stocks)
+            elif stock < sellable.reserved_stock:
+                failed.append({"model_id": model_id, "failed_reason": "Stock should be larger than reserved stock."})
+            else:
+                sellable.stock = stock
+                success.append({"model_id": model_id, "location_id": "VNZ", "stock": stock})
+        if success:
             item.updated_at = now()
-            success.append({"model_id": 0, "location_id": "VNZ", "stock": item.stock})
         return {"success_list": success, "failure_list": failed}
 
     async def unlist_item(self, request: Request, caller: Caller) -> dict[str, Any]:
@@ -331,16 +377,23 @@ class ShopeeProducts(ShopeeWire):
 
     @staticmethod
     def _base_info(item: SandboxItem) -> dict[str, Any]:
+        """An item with variants shows no price of its own (its models have them, see ``get_model_list``)
+        and the sum of its models' stock."""
         payload = item.payload
+        stock = total_stock(item)
+        reserved = sum(sellable.reserved_stock for sellable in item.sellables())
+        price = {} if item.models else {
+            "price_info": [{"currency": "VND", "original_price": item.price, "current_price": item.price}]}
         return {
             "item_id": int(item.item_id), "category_id": payload.get("category_id"), "item_name": item.name,
             "description": item.description, "item_sku": item.seller_sku,
             "create_time": int(item.created_at.timestamp()), "update_time": int(item.updated_at.timestamp()),
-            "attribute_list": payload.get("attribute_list", []),
-            "price_info": [{"currency": "VND", "original_price": item.price, "current_price": item.price}],
+            "attribute_list": payload.get("attribute_list", []), **price,
             "image": payload.get("image", {}), "weight": str(payload.get("weight", "")),
             "dimension": payload.get("dimension", {}), "condition": payload.get("condition", "NEW"),
-            "item_status": STATUS_TO_SHOPEE[item.status], "has_model": False, "brand": payload.get("brand", {}),
-            "stock_info_v2": {"summary_info": {"total_reserved_stock": 0, "total_available_stock": item.stock},
-                              "seller_stock": [{"location_id": "VNZ", "stock": item.stock, "if_saleable": True}]},
+            "item_status": STATUS_TO_SHOPEE[item.status], "has_model": bool(item.models),
+            "brand": payload.get("brand", {}),
+            "stock_info_v2": {"summary_info": {"total_reserved_stock": reserved,
+                                               "total_available_stock": stock - reserved},
+                              "seller_stock": [{"location_id": "VNZ", "stock": stock, "if_saleable": True}]},
         }
