@@ -33,6 +33,8 @@ class Capabilities(BaseModel):
     description_max_length: int = 3000
     max_images: int = 9
     has_api: bool = Field(True, description="False: changes are staged in a workbook a clerk uploads by hand")
+    variants: bool = Field(False, description="one item per product, its packs as variants (create_product)")
+    max_variants: int = Field(1, gt=0, description="most packs one item may carry")
 
 
 class ShopCredentials(BaseModel):
@@ -92,6 +94,25 @@ class ListingDraft(BaseModel):
     def origin(self) -> str:
         """Where it was grown or made, as a shopper reads it: ``Tân Cương, Thái Nguyên``."""
         return ", ".join(part for part in (self.origin_commune, self.origin_province) if part)
+
+
+class ProductDraft(BaseModel):
+    """One product listed as one item with its packs as variants (Shopee models under one tier, Lazada SKUs
+    each with a ``saleProp``). The item's content (name, description, category, photos) is the product's,
+    read from its first pack; each pack brings its own seller SKU, option name, price, stock, weight, size
+    and barcode."""
+
+    packs: list[ListingDraft] = Field(min_length=1)
+    variant_kind: str = Field("Quy cách", description="the tier or sale-prop name the packs are options of")
+
+    @property
+    def product(self) -> ListingDraft:
+        return self.packs[0]
+
+    @property
+    def options(self) -> list[str]:
+        """Each pack's option name (``Gói 200g``), its seller SKU where it has none."""
+        return [clean(pack.variant) or pack.seller_sku for pack in self.packs]
 
 
 class ItemRef(BaseModel):
@@ -203,7 +224,8 @@ class Adapter(abc.ABC):
         """At most ``capabilities.stock_batch_size`` updates; one result per update, in order."""
 
     @abc.abstractmethod
-    async def find_by_seller_sku(self, seller_sku: str) -> ItemRef | None: ...
+    async def find_by_seller_sku(self, seller_sku: str) -> ItemRef | None:
+        """The item, or on a marketplace with variants the variant, that carries ``seller_sku``."""
 
     @abc.abstractmethod
     async def list_items(self, cursor: str | None = None) -> ItemsPage: ...
@@ -214,6 +236,20 @@ class Adapter(abc.ABC):
 
     @abc.abstractmethod
     async def delist(self, ref: ItemRef) -> ItemResult: ...
+
+    # --- products with variants (``capabilities.variants``) ---------------------------------------
+    async def create_product(self, draft: ProductDraft) -> list[ItemResult]:
+        """One item carrying every pack as a variant; one result per pack, in order, each ref with the item
+        id and the pack's variant id (``sku_id``: Shopee ``model_id``, Lazada ``SkuId``)."""
+        raise NotImplementedError(f"{self.capabilities.marketplace} lists one item per SKU")
+
+    async def add_packs(self, item: ItemRef, draft: ProductDraft, seller_skus: list[str]) -> list[ItemResult]:
+        """The packs of ``draft`` named by ``seller_skus`` joined to the existing ``item``; one result each."""
+        raise NotImplementedError(f"{self.capabilities.marketplace} lists one item per SKU")
+
+    async def remove_pack(self, ref: ItemRef) -> ItemResult:
+        """One variant taken off its item; the item keeps its other variants."""
+        raise NotImplementedError(f"{self.capabilities.marketplace} lists one item per SKU")
 
     async def deliver(self) -> Upload | None:
         """Hand over what the calls so far staged. A marketplace with an API acts on each call at once and

@@ -15,9 +15,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import ssl
 from collections.abc import Awaitable, Callable
+from functools import cache
 from typing import TypeVar
 
+import certifi
 import httpx
 from aiolimiter import AsyncLimiter
 from pydantic import BaseModel
@@ -79,6 +82,13 @@ class HttpSettings(BaseModel):
 _WIRE_HEADERS = ("content-encoding", "content-length", "transfer-encoding")
 
 
+@cache
+def tls() -> ssl.SSLContext:
+    """One TLS context for every client of the process: building one (loading the CA bundle) costs about
+    50–100 ms, and every shop's adapter opens its own client in every run."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 class MarketplaceHttp:
     """One shop's connection to one marketplace: timeouts, rate limit, retries, auth refresh."""
 
@@ -95,7 +105,7 @@ class MarketplaceHttp:
         logging.getLogger(f"syndicator.{marketplace}").addFilter(_REDACTING)  # the adapter's own logger
         self.settings = settings or HttpSettings()
         timeout = httpx.Timeout(self.settings.read_timeout_s, connect=self.settings.connect_timeout_s)
-        self.client = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport)
+        self.client = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport, verify=tls())
         if requests_per_second >= 1:
             self.limiter = AsyncLimiter(requests_per_second, 1.0)
         else:
