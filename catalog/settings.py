@@ -50,6 +50,9 @@ class Settings(BaseSettings):
         None, description="the Fernet key that encrypts shop credentials; unset: `secret.key` in the data folder")
     session_idle_minutes: int = Field(30, description="minutes an app session may sit unused before it ends")
     ui_host: str = Field(DEFAULT_UI_HOST, description="address `syndicator ui` listens on")
+    monitor_pace_s: float = Field(
+        1.0, gt=0, description="seconds the monitor first leaves between two pages of one marketplace "
+                               "(Scrapy's AutoThrottle adapts from there)")
 
 
 def env_name(field: str) -> str:

@@ -23,7 +23,7 @@ from typing import TypeVar
 import certifi
 import httpx
 from aiolimiter import AsyncLimiter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 from tenacity.wait import wait_exponential_jitter
 
@@ -76,6 +76,8 @@ class HttpSettings(BaseModel):
     backoff_jitter_s: float = 0.5
     call_deadline_s: float = 60.0  # one attempt, from sending to the last byte of the answer
     max_body_bytes: int = 16 * 1024 * 1024  # decoded: a compressed answer counts at its inflated size
+    requests_per_second: float | None = Field(
+        None, gt=0, description="a shop's call rate instead of the marketplace's documented one (an app granted more)")
 
 
 # Headers that described the body as it came over the wire, not the decoded body handed on.
@@ -106,6 +108,7 @@ class MarketplaceHttp:
         self.settings = settings or HttpSettings()
         timeout = httpx.Timeout(self.settings.read_timeout_s, connect=self.settings.connect_timeout_s)
         self.client = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport, verify=tls())
+        requests_per_second = self.settings.requests_per_second or requests_per_second
         if requests_per_second >= 1:
             self.limiter = AsyncLimiter(requests_per_second, 1.0)
         else:

@@ -23,7 +23,7 @@ from adapters import registry
 from catalog.db import make_engine, session_scope
 from catalog.i18n import t
 from catalog.models import ChannelAccount, Listing, ListingObservation, Sku
-from catalog.settings import env_name
+from catalog.settings import env_name, settings
 from syndicator.monitor.drift import Drift
 from syndicator.monitor.settings import PROGRESS_MARK
 from syndicator.monitor.targets import TARGET_LIST, load_targets
@@ -96,11 +96,12 @@ def run_monitor(
     marketplace: str | None = None,
     *,
     cache: bool = False,
-    throttle_start_s: float = 1.0,
+    throttle_start_s: float | None = None,
     progress: Progress | None = None,
 ) -> MonitorReport:
     """Crawl the public page of every live or awaiting-upload listing (one marketplace, or all) in a child
-    process, store what was seen, and report drift. Raises ``ValueError`` for an unknown marketplace."""
+    process, store what was seen, and report drift. ``throttle_start_s`` defaults to ``SYNDICATOR_MONITOR_PACE_S``.
+    Raises ``ValueError`` for an unknown marketplace."""
     if marketplace is not None and marketplace not in registry.names():
         known = ", ".join(registry.names())
         raise ValueError(t("marketplace_unknown", name=marketplace, choices=known))
@@ -116,7 +117,8 @@ def run_monitor(
         files = Path(folder)
         (files / "targets.json").write_bytes(TARGET_LIST.dump_json(targets))
         command = [sys.executable, "-m", "syndicator.monitor.crawl", "--targets", str(files / "targets.json"),
-                   "--report", str(files / "report.json"), "--throttle-start", str(throttle_start_s),
+                   "--report", str(files / "report.json"), "--throttle-start",
+                   str(throttle_start_s or settings().monitor_pace_s),
                    *(["--cache"] if cache else [])]
         env = os.environ | {DATABASE_URL_ENV: engine.url.render_as_string(hide_password=False)}
         with (files / "crawl.log").open("w+", encoding="utf-8") as crawl_log:
