@@ -25,7 +25,7 @@ from catalog.pricing import channel_price
 from syndicator.channels import HTTP_SETTINGS_ENV, default_price_rule
 from syndicator.engine import run_sync
 from tests.support.partner import floor_profile
-from tests.support.sandboxes import Sandbox, connect_all, seed_catalogue, start_sandbox, use_test_settings
+from tests.support.sandboxes import Sandbox, connect_all, seed_catalogue
 
 MiB = 1024 * 1024
 HOSTILE = HttpSettings(connect_timeout_s=2, read_timeout_s=5, call_deadline_s=1, max_body_bytes=8 * MiB,
@@ -265,14 +265,11 @@ async def test_a_garbage_answer_is_an_error(hostile):
 
 # --- a whole run with one floor gone bad ----------------------------------------------------------------
 @pytest.fixture
-def floors(monkeypatch) -> Iterator[dict[str, Sandbox]]:
-    """Two floors' sandboxes (Voso and Postmart), with a short deadline and the hostile test's small cap."""
-    use_test_settings(monkeypatch)
+def floors(sandboxes, monkeypatch) -> dict[str, Sandbox]:
+    """Two floors' sandboxes (Voso and Postmart), emptied, with a short deadline and the hostile test's small
+    cap. Their runs go over sockets, as the hostile marketplace's must."""
     monkeypatch.setenv(HTTP_SETTINGS_ENV, WHOLE_RUN.model_dump_json())
-    running = {name: start_sandbox(name) for name in ("voso", "postmart")}
-    yield running
-    for sandbox in running.values():
-        sandbox.server.stop()
+    return {name: sandboxes[name] for name in ("voso", "postmart")}
 
 
 def point_at(engine, marketplace: str, url: str) -> None:

@@ -205,8 +205,11 @@ def test_listings_of_a_feed_shop_without_a_public_address_are_counted_as_skipped
     assert report.ok
 
 
-def test_the_nightly_job_crawls_the_configured_database_and_returns_its_figures(engine, database_url, synced,
-                                                                                 monkeypatch):
+def test_the_nightly_job_crawls_the_configured_database_and_returns_its_figures(
+        engine, database_url, sandboxes, monkeypatch):  # noqa: F811
+    # One floor: the nightly job crawls at the product's pace, about a second a page, and every sandbox is
+    # on 127.0.0.1, which Scrapy visits one page at a time whatever the port.
+    synced = sync_to(engine, {"voso": sandboxes["voso"]})
     monkeypatch.setenv("SYNDICATOR_DATABASE_URL", database_url)
     sandbox = synced["voso"]
     sandbox.edit(sandbox.item("TC-CHE-200G")["item_id"], status="hidden")

@@ -1,4 +1,5 @@
-"""A fourth floor, Chợ phiên Bắc Kạn, added from a profile alone: no new code, end to end over HTTP."""
+"""A fourth floor, Chợ phiên Bắc Kạn, added from a profile alone: no new code, end to end (its syncs reach its
+sandbox app in-process; connecting and the crawl go over HTTP)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,12 @@ from adapters.common.errors import MarketplaceError
 from adapters.partner.feed import HEADERS_VI, write_feed
 from adapters.partner.profile import FloorProfile, load_profile
 from catalog.models import Order, StockMovement
-from syndicator.channels import connect_sandbox
+from syndicator.channels import Reach, connect_sandbox
 from syndicator.engine import run_sync
 from syndicator.monitor import run_monitor
+from tests.support.in_process import SandboxRouter
 from tests.support.partner import Floor, feed_row, honey, tea
-from tests.support.sandboxes import COOP, Sandbox, seed_catalogue, start_sandbox, use_test_settings
+from tests.support.sandboxes import COOP, FAST, Sandbox, seed_catalogue, start_sandbox, use_test_settings
 
 pytestmark = pytest.mark.anyio
 
@@ -237,10 +239,11 @@ def test_a_floor_found_by_its_profile_is_connected_synced_sold_on_and_crawled(en
     seed_catalogue(engine)
     shop = connect_sandbox(engine, COOP, "cho_phien_bac_kan", found_floor.url)
 
-    listed = run_sync(engine)
+    in_process = Reach(http=FAST, transport=SandboxRouter({"cho_phien_bac_kan": found_floor}))
+    listed = run_sync(engine, reach=in_process)
     found_floor.order(shop.shop_id, "TC-CHE-200G", 2)
     time.sleep(1.05)  # orders are listed by whole-second update times
-    after_sale = run_sync(engine)
+    after_sale = run_sync(engine, reach=in_process)
     crawled = run_monitor(engine, marketplace="cho_phien_bac_kan", throttle_start_s=0.05)
 
     assert listed.succeeded and after_sale.succeeded, after_sale.summary()

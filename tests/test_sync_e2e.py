@@ -1,9 +1,11 @@
-"""End to end over real HTTP with every marketplace sandbox: connect, sync, sell, cancel."""
+"""End to end with every marketplace sandbox: connect, sync, sell, cancel. Syncs reach the sandbox apps
+in-process; the command-line run goes over their sockets, as the program does."""
 
 # ruff: noqa: F811  (the sandboxes fixture comes from tests/support/sandboxes.py)
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import sqlalchemy as sa
@@ -12,10 +14,11 @@ from typer.testing import CliRunner
 
 from catalog.models import ChannelAccount, Listing, Order, StockMovement, SyncEvent
 from catalog.pricing import channel_price
-from syndicator.channels import default_price_rule
+from syndicator.channels import Reach, default_price_rule
 from syndicator.cli import app
 from syndicator.engine import run_sync
-from syndicator.orders import pull_orders
+from syndicator.orders import OrdersReport, pull_orders_async
+from syndicator.plan import account_scopes
 from tests.support.sandboxes import CATALOGUE, connect_all, product_picture, sandboxes, seed_catalogue  # noqa: F401 (fixture)
 
 
@@ -24,15 +27,21 @@ def after_the_second() -> None:
     time.sleep(1.05)
 
 
+def pull_orders(engine, reach: Reach) -> OrdersReport:
+    """Only the orders step of a sync, for every shop."""
+    return asyncio.run(pull_orders_async(engine, account_scopes(engine), reach))
+
+
 STOCK = {sku: stock for *_, sku, _price, _weight, stock in CATALOGUE}
 PRICE = {sku: price for *_, sku, price, _weight, _stock in CATALOGUE}
 
 
-def test_first_sync_lists_every_sku_once_on_every_marketplace_at_its_rule_price(engine, sandboxes):
+def test_first_sync_lists_every_sku_once_on_every_marketplace_at_its_rule_price(engine, sandboxes,
+                                                                                in_process):
     seed_catalogue(engine)
     connect_all(engine, sandboxes)
 
-    report = run_sync(engine)
+    report = run_sync(engine, reach=in_process)
 
     assert report.succeeded, report.summary()
     for name, sandbox in sandboxes.items():
@@ -44,52 +53,54 @@ def test_first_sync_lists_every_sku_once_on_every_marketplace_at_its_rule_price(
             assert item["stock"] == STOCK[sku], (name, sku)
 
 
-def test_second_sync_with_nothing_changed_sends_no_writes(engine, sandboxes):
+def test_second_sync_with_nothing_changed_sends_no_writes(engine, sandboxes, in_process):
     seed_catalogue(engine)
     connect_all(engine, sandboxes)
-    run_sync(engine)
+    run_sync(engine, reach=in_process)
     writes = {name: sandbox.writes() for name, sandbox in sandboxes.items()}
 
-    report = run_sync(engine)
+    report = run_sync(engine, reach=in_process)
 
     assert report.succeeded
     assert report.plan.actions == []
     assert {name: sandbox.writes() for name, sandbox in sandboxes.items()} == writes
 
 
-def test_a_sale_on_one_marketplace_lowers_stock_on_all_others_and_a_cancellation_restores_it(engine, sandboxes):
+def test_a_sale_on_one_marketplace_lowers_stock_on_all_others_and_a_cancellation_restores_it(
+    engine, sandboxes, in_process
+):
     seed_catalogue(engine)
     shops = connect_all(engine, sandboxes)
-    run_sync(engine)
+    run_sync(engine, reach=in_process)
     seller, *others = sandboxes
     order = sandboxes[seller].order(shops[seller], "TC-CHE-200G", 3)
     after_the_second()
 
-    run_sync(engine)
+    run_sync(engine, reach=in_process)
 
     for name in others:
         assert sandboxes[name].item("TC-CHE-200G")["stock"] == STOCK["TC-CHE-200G"] - 3, name
     sandboxes[seller].cancel(order["order_id"])
     after_the_second()
 
-    run_sync(engine)
+    run_sync(engine, reach=in_process)
 
     for name in sandboxes:
         assert sandboxes[name].item("TC-CHE-200G")["stock"] == STOCK["TC-CHE-200G"], name
 
 
-def test_a_returned_order_puts_its_units_back_everywhere_once(engine, sandboxes):
+def test_a_returned_order_puts_its_units_back_everywhere_once(engine, sandboxes, in_process):
     seed_catalogue(engine)
     shops = connect_all(engine, sandboxes)
-    run_sync(engine)
+    run_sync(engine, reach=in_process)
     order = sandboxes["lazada"].order(shops["lazada"], "TC-MATONG-500", 2)
     after_the_second()
-    run_sync(engine)
+    run_sync(engine, reach=in_process)
     sandboxes["lazada"].mark_returned(order["order_id"])
     after_the_second()
 
-    run_sync(engine)
-    run_sync(engine)
+    run_sync(engine, reach=in_process)
+    run_sync(engine, reach=in_process)
 
     for name in sandboxes:
         assert sandboxes[name].item("TC-MATONG-500")["stock"] == STOCK["TC-MATONG-500"], name
@@ -99,20 +110,20 @@ def test_a_returned_order_puts_its_units_back_everywhere_once(engine, sandboxes)
     assert (returned, status) == ([(2,)], "returned")
 
 
-def test_pulling_the_same_orders_twice_changes_nothing(engine, sandboxes):
+def test_pulling_the_same_orders_twice_changes_nothing(engine, sandboxes, in_process):
     seed_catalogue(engine)
     shops = connect_all(engine, sandboxes)
-    run_sync(engine)
+    run_sync(engine, reach=in_process)
     for name, sandbox in sandboxes.items():
         sandbox.order(shops[name], "TC-MATONG-500", 1)
     after_the_second()
 
-    first = pull_orders(engine)
+    first = pull_orders(engine, in_process)
     with Session(engine) as session:
         account_ids = session.execute(sa.select(ChannelAccount.id)).scalars().all()
         session.execute(sa.update(ChannelAccount).values(orders_watermark=None))
         session.commit()
-    second = pull_orders(engine)
+    second = pull_orders(engine, in_process)
 
     assert first.succeeded and second.succeeded
     assert first.movements == len(sandboxes)
@@ -123,13 +134,13 @@ def test_pulling_the_same_orders_twice_changes_nothing(engine, sandboxes):
     assert sales == -len(sandboxes)
 
 
-def test_one_marketplace_failing_does_not_stop_the_others_and_the_next_sync_catches_up(engine, sandboxes):
+def test_one_marketplace_failing_does_not_stop_the_others_and_the_next_sync_catches_up(engine, sandboxes, in_process):
     seed_catalogue(engine)
     connect_all(engine, sandboxes)
     broken, *healthy = sandboxes
     sandboxes[broken].faults(error_rate=1.0)
 
-    report = run_sync(engine)
+    report = run_sync(engine, reach=in_process)
 
     assert not report.succeeded
     for name in healthy:
@@ -148,7 +159,7 @@ def test_one_marketplace_failing_does_not_stop_the_others_and_the_next_sync_catc
     assert events and all(outcome == "error" and kind and message for outcome, kind, message in events)
     sandboxes[broken].faults(error_rate=0.0)
 
-    again = run_sync(engine)
+    again = run_sync(engine, reach=in_process)
 
     assert again.succeeded, again.summary()
     assert sorted(i["seller_sku"] for i in sandboxes[broken].items()) == sorted(STOCK)

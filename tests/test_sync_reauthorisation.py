@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from adapters import registry
 from catalog.db import session_scope
 from catalog.models import ChannelAccount, ChannelState, Order
-from syndicator.channels import ChannelError, connect_feed, list_channels, reconnect_sandbox
+from syndicator.channels import ChannelError, Reach, connect_feed, list_channels, reconnect_sandbox
 from syndicator.cli import app
 from syndicator.engine import run_sync
 from syndicator.secrets import decrypt_credentials
@@ -37,13 +37,13 @@ def account_of(engine, marketplace: str) -> ChannelAccount:
         return session.get(ChannelAccount, account.id)
 
 
-def lose_authorisation(engine, sandboxes, marketplace: str) -> ChannelAccount:
+def lose_authorisation(engine, sandboxes, in_process: Reach, marketplace: str) -> ChannelAccount:
     """Everything listed, then the shop's refresh token spent and its access token expired."""
     seed_catalogue(engine)
     connect_all(engine, sandboxes)
-    assert run_sync(engine).succeeded
+    assert run_sync(engine, reach=in_process).succeeded
     account = account_of(engine, marketplace)
-    spend_refresh_token(account)
+    spend_refresh_token(account, in_process)
     sandboxes[marketplace].faults(expire_tokens=True)
     return account
 
@@ -54,14 +54,14 @@ def state_of(engine, account_id: int) -> str:
 
 @pytest.mark.parametrize("marketplace", SINGLE_USE_REFRESH)
 def test_a_shop_whose_refresh_token_was_spent_is_marked_and_after_reconnecting_loses_no_order(
-    engine, sandboxes, marketplace
+    engine, sandboxes, in_process, marketplace
 ):
-    account = lose_authorisation(engine, sandboxes, marketplace)
+    account = lose_authorisation(engine, sandboxes, in_process, marketplace)
     while_lost = sandboxes[marketplace].order(account.shop_id, "TC-CHE-200G", 2)
     elsewhere = {name: sandbox.order(account_of(engine, name).shop_id, "TC-MIEN-500G", 1)
                  for name, sandbox in sandboxes.items() if name != marketplace}
 
-    marked = run_sync(engine)
+    marked = run_sync(engine, reach=in_process)
 
     pulled = {shop.marketplace: shop for shop in marked.orders.shops}
     assert marked.summary()["needs_reauthorisation"] == [account.id]
@@ -71,7 +71,7 @@ def test_a_shop_whose_refresh_token_was_spent_is_marked_and_after_reconnecting_l
     assert state_of(engine, account.id) == ChannelState.needs_reauthorisation
 
     reconnected = reconnect_sandbox(engine, account.id)
-    caught_up = run_sync(engine)
+    caught_up = run_sync(engine, reach=in_process)
 
     assert reconnected.id == account.id and state_of(engine, account.id) == ChannelState.connected
     assert caught_up.succeeded, caught_up.summary()
@@ -82,20 +82,20 @@ def test_a_shop_whose_refresh_token_was_spent_is_marked_and_after_reconnecting_l
             Order.channel_account_id == account.id)).all() == [str(while_lost["order_id"])]
 
 
-def test_a_shop_still_needing_reauthorisation_is_tried_again_and_named_again(engine, sandboxes):
-    account = lose_authorisation(engine, sandboxes, "lazada")
-    run_sync(engine)
+def test_a_shop_still_needing_reauthorisation_is_tried_again_and_named_again(engine, sandboxes, in_process):
+    account = lose_authorisation(engine, sandboxes, in_process, "lazada")
+    run_sync(engine, reach=in_process)
 
-    again = run_sync(engine)
+    again = run_sync(engine, reach=in_process)
 
     assert again.summary()["needs_reauthorisation"] == [account.id]
     assert state_of(engine, account.id) == ChannelState.needs_reauthorisation
 
 
 def test_sync_and_channels_list_tell_the_clerk_to_reconnect_and_reconnect_does_it(
-    engine, database_url, sandboxes, monkeypatch
+    engine, database_url, sandboxes, in_process, monkeypatch
 ):
-    account = lose_authorisation(engine, sandboxes, "shopee")
+    account = lose_authorisation(engine, sandboxes, in_process, "shopee")
     monkeypatch.setenv("SYNDICATOR_DATABASE_URL", database_url)
     cli = CliRunner()
 
@@ -114,11 +114,11 @@ def test_sync_and_channels_list_tell_the_clerk_to_reconnect_and_reconnect_does_i
 
 
 def test_connecting_again_with_a_new_code_in_a_credentials_file_updates_the_same_shop(
-    engine, database_url, sandboxes, monkeypatch, tmp_path
+    engine, database_url, sandboxes, in_process, monkeypatch, tmp_path
 ):
     """What a clerk does for a real marketplace host: the seller's new consent gives a new code."""
-    account = lose_authorisation(engine, sandboxes, "shopee")
-    run_sync(engine)
+    account = lose_authorisation(engine, sandboxes, in_process, "shopee")
+    run_sync(engine, reach=in_process)
     assert state_of(engine, account.id) == ChannelState.needs_reauthorisation
     credentials = decrypt_credentials(account.credentials_encrypted)
     code = asyncio.run(registry.spec("shopee").sandbox_code(account.base_url, account.shop_id))
@@ -133,7 +133,7 @@ def test_connecting_again_with_a_new_code_in_a_credentials_file_updates_the_same
     assert connected.exit_code == 0, connected.output
     assert f"(#{account.id})" in connected.stdout
     assert state_of(engine, account.id) == ChannelState.connected
-    assert run_sync(engine).succeeded
+    assert run_sync(engine, reach=in_process).succeeded
 
 
 def test_reconnect_on_a_host_that_issues_no_code_says_how_to_connect_again(engine, database_url, sandboxes,

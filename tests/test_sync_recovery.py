@@ -1,5 +1,6 @@
 """Recovery: a hand edit put back by the nightly reconcile; a sync killed part-way leaves no duplicate; a
-stock update whose answer was lost is sent again."""
+stock update whose answer was lost is sent again. Syncs reach the sandbox apps in-process, but for the one
+killed (a separate program) and the one whose answers are lost (only a socket has a read timeout)."""
 
 # ruff: noqa: F811  (the sandboxes fixture comes from tests/support/sandboxes.py)
 
@@ -19,44 +20,46 @@ from sqlmodel import Session
 
 from adapters.common.http import HttpSettings
 from catalog.db import session_scope
-from catalog.models import Listing, ListingState, SyncRun
+from catalog.models import Listing, ListingState
 from catalog.stock import record_movement
-from syndicator.apply import apply_plan
+from syndicator.apply import resolve_in_flight
 from syndicator.channels import Reach
 from syndicator.engine import run_sync
-from syndicator.plan import build_plan
+from syndicator.plan import account_scopes, build_plan
 from tests.support.sandboxes import FAST, connect_all, sandboxes, seed_catalogue  # noqa: F401 (fixture)
 
 
-def test_a_listing_edited_by_hand_is_put_back_by_the_nightly_reconcile(engine, sandboxes):
+def test_a_listing_edited_by_hand_is_put_back_by_the_nightly_reconcile(engine, sandboxes, in_process):
     seed_catalogue(engine)
     connect_all(engine, sandboxes)
-    run_sync(engine)
+    run_sync(engine, reach=in_process)
     expected = {name: sandbox.item("TC-CHE-200G") for name, sandbox in sandboxes.items()}
     for name, sandbox in sandboxes.items():
         sandbox.edit(expected[name]["item_id"], price=99000, stock=1)
 
-    run_sync(engine, trigger="schedule", reconcile=True)
+    run_sync(engine, trigger="schedule", reconcile=True, reach=in_process)
 
     for name, sandbox in sandboxes.items():
         item = sandbox.item("TC-CHE-200G")
         assert (item["price"], item["stock"]) == (expected[name]["price"], expected[name]["stock"]), name
 
 
-def test_an_ordinary_sync_does_not_read_items_back(engine, sandboxes):
+def test_an_ordinary_sync_does_not_read_items_back(engine, sandboxes, in_process):
     seed_catalogue(engine)
     connect_all(engine, sandboxes)
-    run_sync(engine)
+    run_sync(engine, reach=in_process)
     for sandbox in sandboxes.values():
         sandbox.edit(sandbox.item("TC-CHE-200G")["item_id"], price=99000)
 
-    run_sync(engine)
+    run_sync(engine, reach=in_process)
 
     assert all(sandbox.item("TC-CHE-200G")["price"] == 99000 for sandbox in sandboxes.values())
 
 
 @pytest.mark.slow
-def test_a_sync_killed_part_way_and_run_again_leaves_no_duplicate_listing(engine, database_url, sandboxes, tmp_path):
+def test_a_sync_killed_part_way_and_run_again_leaves_no_duplicate_listing(
+    engine, database_url, sandboxes, in_process, tmp_path
+):
     seed_catalogue(engine)
     connect_all(engine, sandboxes)
     for sandbox in sandboxes.values():
@@ -80,7 +83,7 @@ def test_a_sync_killed_part_way_and_run_again_leaves_no_duplicate_listing(engine
     for sandbox in sandboxes.values():
         sandbox.faults(latency_ms=0)
 
-    report = run_sync(engine)
+    report = run_sync(engine, reach=in_process)
 
     assert report.succeeded, report.summary()
     for name, sandbox in sandboxes.items():
@@ -88,32 +91,31 @@ def test_a_sync_killed_part_way_and_run_again_leaves_no_duplicate_listing(engine
         assert set(counts.values()) == {1} and len(counts) == 4, (name, counts)
 
 
-def test_apply_binds_an_in_flight_create_found_on_the_marketplace_instead_of_creating_again(engine, sandboxes):
+def test_a_create_that_may_have_landed_is_never_sent_again_only_looked_up(engine, sandboxes, in_process):
     seed_catalogue(engine)
     connect_all(engine, sandboxes)
-    run_sync(engine)
+    run_sync(engine, reach=in_process)
     with session_scope(engine) as session:
         bound = dict(session.execute(sa.select(Listing.id, Listing.external_item_id)).all())
         session.execute(sa.update(Listing).values(state=ListingState.creating.value, external_item_id=None,
                                                   external_sku_id=None, pushed_price=None, pushed_stock=None))
-        run = SyncRun(trigger="test")
-        session.add(run)
-    plan = build_plan(engine)  # straight to apply, as when the look-up at the start of a run failed
 
-    reports = asyncio.run(apply_plan(engine, plan, run.id))
+    before_look_up = build_plan(engine)  # as when the look-up at the start of a run could not reach the shops
+    settled = asyncio.run(resolve_in_flight(engine, account_scopes(engine), in_process))
 
-    assert plan.counts() == {"create": 4 * len(sandboxes)}
-    assert all(report.succeeded for report in reports)
+    assert before_look_up.counts() == {}
+    assert settled == 4 * len(sandboxes)
     with Session(engine) as session:
         assert dict(session.execute(sa.select(Listing.id, Listing.external_item_id)).all()) == bound
     for name, sandbox in sandboxes.items():
         assert len(sandbox.items()) == 4, name
 
 
-def test_a_stock_update_whose_answer_was_lost_is_sent_again_even_after_stock_comes_back(engine, sandboxes):
+def test_a_stock_update_whose_answer_was_lost_is_sent_again_even_after_stock_comes_back(engine, sandboxes,
+                                                                                        in_process):
     ids = seed_catalogue(engine)
     connect_all(engine, sandboxes)
-    run_sync(engine)
+    run_sync(engine, reach=in_process)
     shown = {name: sandbox.item("TC-CHE-200G")["stock"] for name, sandbox in sandboxes.items()}
     with session_scope(engine) as session:
         record_movement(session, ids["TC-CHE-200G"], "receipt", 5, "phieu-nhap:PN-0412", "nhập thêm 5 gói")
@@ -129,7 +131,7 @@ def test_a_stock_update_whose_answer_was_lost_is_sent_again_even_after_stock_com
     with session_scope(engine) as session:  # the 5 packets go back: the catalog wants what was first pushed
         record_movement(session, ids["TC-CHE-200G"], "adjustment", -5, "kiem-ke:KK-0413", "trả lại 5 gói")
 
-    report = run_sync(engine)
+    report = run_sync(engine, reach=in_process)
 
     assert report.succeeded, report.summary()
     assert {name: sandbox.item("TC-CHE-200G")["stock"] for name, sandbox in sandboxes.items()} == shown

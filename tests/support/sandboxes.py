@@ -7,6 +7,7 @@ import asyncio
 import json
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,12 +22,14 @@ from catalog.categories import ensure_categories
 from catalog.db import session_scope
 from catalog.models import ChannelAccount, Coop, Product, Sku
 from catalog.stock import record_movement
-from syndicator.channels import HTTP_SETTINGS_ENV, connect_sandbox
+from syndicator.channels import HTTP_SETTINGS_ENV, NETWORK, Reach, connect_sandbox
 from syndicator.secrets import decrypt_credentials
+from tests.support.in_process import SandboxRouter
 from tests.support.web import WEB
 
+# The sandboxes answer 500 calls a second per shop: the adapters need not keep to the marketplaces' pace.
 FAST = HttpSettings(connect_timeout_s=2, read_timeout_s=5, max_attempts=3, backoff_initial_s=0.01,
-                    backoff_max_s=0.05, backoff_jitter_s=0.01)
+                    backoff_max_s=0.05, backoff_jitter_s=0.01, requests_per_second=400)
 COOP = "HTX-TANCUONG"
 
 
@@ -92,18 +95,28 @@ def start_sandbox(marketplace: str) -> Sandbox:
 
 
 def use_test_settings(monkeypatch) -> None:
-    """Short HTTP timeouts and backoff, and a fixed key to encrypt shop credentials with."""
+    """Short HTTP timeouts and backoff, a quick monitor, and a fixed key to encrypt shop credentials with."""
     monkeypatch.setenv(HTTP_SETTINGS_ENV, FAST.model_dump_json())
+    monkeypatch.setenv("SYNDICATOR_MONITOR_PACE_S", "0.05")  # the sandboxes need no politeness
     monkeypatch.setenv("SYNDICATOR_SECRET_KEY", "Vk9TT19UQU5fQ1VPTkdfU0VDUkVUX0tFWV9URVNUXzE=")
+
+
+@contextmanager
+def every_sandbox() -> Iterator[dict[str, Sandbox]]:
+    """Every marketplace's sandbox, by name, each on its own ephemeral port, until the block ends."""
+    running = {name: start_sandbox(name) for name in registry.names()}
+    try:
+        yield running
+    finally:
+        for sandbox in running.values():
+            sandbox.server.stop()
 
 
 @pytest.fixture(scope="module")
 def running_sandboxes() -> Iterator[dict[str, Sandbox]]:
-    """Every marketplace's sandbox, by name, each on its own ephemeral port, started once per test module."""
-    running = {name: start_sandbox(name) for name in registry.names()}
-    yield running
-    for sandbox in running.values():
-        sandbox.server.stop()
+    """Every marketplace's sandbox, started once per test module."""
+    with every_sandbox() as running:
+        yield running
 
 
 @pytest.fixture
@@ -117,6 +130,18 @@ def sandboxes(running_sandboxes, monkeypatch) -> dict[str, Sandbox]:
         else:
             running_sandboxes[name] = start_sandbox(name)
     return running_sandboxes
+
+
+@pytest.fixture(scope="module")
+def sandbox_router(running_sandboxes) -> SandboxRouter:
+    return SandboxRouter(running_sandboxes)
+
+
+@pytest.fixture
+def in_process(sandboxes, sandbox_router) -> Reach:
+    """How a test's syncs reach the module's sandboxes (emptied for it) without a socket: through their
+    apps, in-process. Shops are still connected over the sockets (``connect_sandbox`` takes no transport)."""
+    return Reach(http=FAST, transport=sandbox_router)
 
 
 CATALOGUE = (
@@ -160,13 +185,14 @@ def connect_all(engine: Engine, sandboxes: dict[str, Sandbox], coop_code: str = 
     return {name: connect_sandbox(engine, coop_code, name, sandbox.url).shop_id for name, sandbox in sandboxes.items()}
 
 
-def spend_refresh_token(account: ChannelAccount) -> None:
+def spend_refresh_token(account: ChannelAccount, reach: Reach = NETWORK) -> None:
     """A refresh whose new tokens never reach our database: the marketplace has spent the stored one."""
     factory = registry.load(registry.spec(account.marketplace).adapter)
+    credentials = decrypt_credentials(account.credentials_encrypted)
 
     async def refresh() -> None:
-        async with factory(account.base_url, decrypt_credentials(account.credentials_encrypted)) as adapter:
-            await adapter.refresh_credentials()
+        async with factory(account.base_url, credentials, http=reach.http, transport=reach.transport) as shop:
+            await shop.refresh_credentials()
 
     asyncio.run(refresh())
 
