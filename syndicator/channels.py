@@ -120,9 +120,10 @@ def _store(
         return account
 
 
-async def _authorised(marketplace: str, base_url: str, credentials: ShopCredentials, code: str | None) -> ShopCredentials:
+async def _authorised(marketplace: str, base_url: str, credentials: ShopCredentials, code: str | None,
+                      reach: Reach = NETWORK) -> ShopCredentials:
     factory = registry.adapter_class(marketplace)
-    async with factory(base_url, credentials, http=http_settings()) as adapter:
+    async with factory(base_url, credentials, http=reach.http or http_settings(), transport=reach.transport) as adapter:
         return await adapter.authorize(code or "")
 
 
@@ -137,7 +138,8 @@ def _reach(marketplace: str, base_url: str, work: Coroutine[Any, Any, ShopCreden
                              code=exc.info.code)) from None
 
 
-def connect_sandbox(engine: Engine, coop_code: str, marketplace: str, sandbox_url: str) -> ChannelAccount:
+def connect_sandbox(engine: Engine, coop_code: str, marketplace: str, sandbox_url: str,
+                    reach: Reach = NETWORK) -> ChannelAccount:
     """Open a shop on a marketplace sandbox and authorise it through that marketplace's own flow."""
     spec = _spec(marketplace)
     with session_scope(engine) as session:
@@ -145,8 +147,8 @@ def connect_sandbox(engine: Engine, coop_code: str, marketplace: str, sandbox_ur
     base_url = sandbox_url.rstrip("/")
 
     async def open_and_authorise() -> ShopCredentials:
-        grant = await spec.open_sandbox_shop(base_url, coop_name)
-        return await _authorised(marketplace, base_url, grant.credentials, grant.code)
+        grant = await spec.open_sandbox_shop(base_url, coop_name, transport=reach.transport)
+        return await _authorised(marketplace, base_url, grant.credentials, grant.code, reach)
 
     credentials = _reach(marketplace, base_url, open_and_authorise())
     return _store(engine, coop_code, marketplace, base_url, credentials, coop_name)

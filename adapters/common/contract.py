@@ -308,8 +308,8 @@ class MarketplaceSpec(BaseModel):
     sandbox: str
     default_port: int
     capabilities: Capabilities
-    open_sandbox_shop: Callable[[str, str], Awaitable[SandboxShopGrant]]
-    sandbox_code: Callable[[str, str], Awaitable[str | None]]
+    open_sandbox_shop: Callable[..., Awaitable[SandboxShopGrant]]  # (base_url, name, *, transport=None)
+    sandbox_code: Callable[..., Awaitable[str | None]]  # (base_url, shop_id, *, transport=None)
     price_rule: PriceRule = PriceRule()
     token_refresh_ahead: timedelta = timedelta(0)
     enabled: bool = True

@@ -19,6 +19,8 @@ CAPABILITIES = Capabilities(
     name_length=(10, 255),
     description_max_length=25000,
     max_images=8,
+    variants=True,  # a product's packs as SKUs along one sale property (marketplace-gaps.md §d1)
+    max_variants=50,  # options of one variation
 )
 
 # Fees from vn-context §4 (2025 figures); the fixed fee per order is per category and contract, so a
@@ -32,9 +34,9 @@ def _grant(shop: dict[str, Any]) -> SandboxShopGrant:
     return SandboxShopGrant(credentials=credentials, code=shop["code"])
 
 
-async def open_sandbox_shop(base_url: str, name: str) -> SandboxShopGrant:
+async def open_sandbox_shop(base_url: str, name: str, *, transport: Any = None) -> SandboxShopGrant:
     """Open a seller shop on a Lazada sandbox: app credentials and a one-time authorisation code."""
-    return await sandbox_shop.open_sandbox_shop(base_url, name, _grant)
+    return await sandbox_shop.open_sandbox_shop(base_url, name, _grant, transport=transport)
 
 
 SPEC = MarketplaceSpec(

@@ -16,9 +16,9 @@ def _grant(shop: dict[str, Any]) -> SandboxShopGrant:
     return SandboxShopGrant(credentials=credentials)
 
 
-async def open_sandbox_shop(base_url: str, name: str) -> SandboxShopGrant:
+async def open_sandbox_shop(base_url: str, name: str, *, transport: Any = None) -> SandboxShopGrant:
     """``POST /_sandbox/shops``: the floor hands the new shop its id, API key and secret (no code)."""
-    return await sandbox_shop.open_sandbox_shop(base_url, name, _grant)
+    return await sandbox_shop.open_sandbox_shop(base_url, name, _grant, transport=transport)
 
 
 def floor_spec(profile: FloorProfile, *, adapter: str, sandbox: str) -> MarketplaceSpec:

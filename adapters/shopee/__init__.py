@@ -13,7 +13,8 @@ from catalog.pricing import PriceRule
 CAPABILITIES = Capabilities(
     marketplace="shopee",
     # update_price/update_stock take one item (and up to 50 of its models) a call (reference shopee.md §3);
-    # each of our SKUs is its own Shopee item, so one call updates one SKU
+    # a SKU without variants is its own Shopee item, so one call updates one SKU (update_prices still sends
+    # the packs of one item it is given in one call)
     price_batch_size=1,
     stock_batch_size=1,
     requests_per_second=10,  # not published; the reference's starting point per shop (§5)
@@ -21,6 +22,8 @@ CAPABILITIES = Capabilities(
     name_length=(5, 100),  # get_item_limit sample (§3.2)
     description_max_length=2000,
     max_images=9,
+    variants=True,  # one item per product, its packs as models of one tier (marketplace-gaps.md §d1)
+    max_variants=50,
 )
 
 # Fees from vn-context §4 (2025 figures): payment 5 %, fixed 4 % and 3.000 ₫ an order; edited per shop.
@@ -35,9 +38,9 @@ def _grant(shop: dict[str, Any]) -> SandboxShopGrant:
     return SandboxShopGrant(credentials=credentials, code=shop["code"])
 
 
-async def open_sandbox_shop(base_url: str, name: str) -> SandboxShopGrant:
+async def open_sandbox_shop(base_url: str, name: str, *, transport: Any = None) -> SandboxShopGrant:
     """Open a seller shop on a Shopee sandbox: partner credentials and a one-time authorisation code."""
-    return await sandbox_shop.open_sandbox_shop(base_url, name, _grant)
+    return await sandbox_shop.open_sandbox_shop(base_url, name, _grant, transport=transport)
 
 
 SPEC = MarketplaceSpec(

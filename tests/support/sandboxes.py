@@ -140,7 +140,7 @@ def sandbox_router(running_sandboxes) -> SandboxRouter:
 @pytest.fixture
 def in_process(sandboxes, sandbox_router) -> Reach:
     """How a test's syncs reach the module's sandboxes (emptied for it) without a socket: through their
-    apps, in-process. Shops are still connected over the sockets (``connect_sandbox`` takes no transport)."""
+    apps, in-process (``connect_all`` connects the shops the same way)."""
     return Reach(http=FAST, transport=sandbox_router)
 
 
@@ -181,8 +181,10 @@ def seed_catalogue(engine: Engine, coop_code: str = COOP) -> dict[str, int]:
 
 
 def connect_all(engine: Engine, sandboxes: dict[str, Sandbox], coop_code: str = COOP) -> dict[str, str]:
-    """Connect the co-op to a new shop on every sandbox; returns shop ids by marketplace."""
-    return {name: connect_sandbox(engine, coop_code, name, sandbox.url).shop_id for name, sandbox in sandboxes.items()}
+    """Connect the co-op to a new shop on every sandbox, in-process; returns shop ids by marketplace."""
+    reach = Reach(http=FAST, transport=SandboxRouter(sandboxes))
+    return {name: connect_sandbox(engine, coop_code, name, sandbox.url, reach).shop_id
+            for name, sandbox in sandboxes.items()}
 
 
 def spend_refresh_token(account: ChannelAccount, reach: Reach = NETWORK) -> None:
