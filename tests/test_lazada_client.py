@@ -20,6 +20,7 @@ from adapters.common.http import HttpSettings
 from adapters.lazada.client import LazadaAdapter, auth_root, normalised_status
 from tests.support.lazada import (  # noqa: F401 (fixtures)
     FAST,
+    LosesTheFirstCreateAnswer,
     buy,
     connected,
     control,
@@ -134,7 +135,7 @@ async def test_create_of_a_sku_already_on_lazada_binds_instead_of_creating(lazad
 async def test_create_whose_answer_was_lost_is_not_duplicated(lazada):
     """The sandbox creates the product, then holds the answer past the client's read timeout."""
     settings = FAST.model_copy(update={"read_timeout_s": 0.3})
-    network = _LosesTheFirstCreateAnswer(lazada.base_url)
+    network = LosesTheFirstCreateAnswer(lazada.base_url)
     async with await connected(lazada, http=settings, transport=network) as adapter:
         result = await adapter.create_listing(tea())
     assert result.ok
@@ -143,29 +144,6 @@ async def test_create_whose_answer_was_lost_is_not_duplicated(lazada):
     assert result.ref.item_id == shop_items[0]["item_id"]
     await asyncio.sleep(1.0)  # the sandbox records the held-back answer once it has given up on it
     assert stats(lazada)["requests"]["/rest/product/create"] == {"timeout": 1}
-
-
-class _LosesTheFirstCreateAnswer(httpx.AsyncHTTPTransport):
-    """The real network, with the sandbox's timeout fault switched on for the first create only."""
-
-    def __init__(self, base_url: str):
-        super().__init__()
-        self.base_url = base_url
-        self.lost = False
-
-    def fault(self, rate: float) -> None:
-        httpx.post(f"{self.base_url}/_sandbox/faults", json={"timeout_rate": rate, "timeout_s": 1.0}, timeout=5)
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        losing = request.url.path == "/rest/product/create" and not self.lost
-        if losing:
-            self.lost = True
-            self.fault(1.0)
-        try:
-            return await super().handle_async_request(request)
-        finally:
-            if losing:
-                self.fault(0.0)
 
 
 async def test_rejected_create_names_lazadas_code_and_field(lazada):

@@ -33,6 +33,7 @@ from adapters.common.contract import (
     OrderRecord,
     OrderStatus,
     PriceUpdate,
+    ProductDraft,
     ShopCredentials,
     StockUpdate,
 )
@@ -175,6 +176,30 @@ class ProductsAnswer(BaseModel):
     data: ProductsPage
 
 
+def as_list(value: Any) -> Any:
+    """A list Lazada may send as its one element."""
+    return [value] if isinstance(value, str) else value
+
+
+class VariationOptions(BaseModel):
+    option: Annotated[list[ShortText], BeforeValidator(as_list), Field(max_length=CAPABILITIES.max_variants)] = []
+
+
+class Variation(BaseModel):
+    name: ShortText
+    options: VariationOptions = VariationOptions()
+
+
+class Item(Product):
+    """``/product/item/get``: a product and its variations (at most 2; none may come as null or empty)."""
+
+    variation: Annotated[dict[str, Variation], BeforeValidator(lambda value: value or {}), Field(max_length=2)] = {}
+
+
+class ItemAnswer(BaseModel):
+    data: Item
+
+
 class CreatedSku(BaseModel):
     seller_sku: SkuText
     sku_id: NumericId
@@ -271,6 +296,13 @@ def failure(seller_sku: str, info: ErrorInfo) -> ItemResult:
 
 
 local_error = partial(common_local_error, envelope.MARKETPLACE)
+
+
+def found_or_failure(seller_sku: str, found: dict[str, ItemRef]) -> ItemResult:
+    ref = found.get(seller_sku)
+    if ref is None:
+        return failure(seller_sku, local_error("207", "SKU not found on Lazada", "SellerSku"))
+    return ItemResult(seller_sku=seller_sku, ok=True, ref=ref)
 
 
 def item_refs(product: Product) -> list[ItemRef]:
@@ -438,36 +470,117 @@ class LazadaAdapter(TokenAdapter):
     async def _images(self, sources: list[str]) -> list[str]:
         return [await self._lazada_image(source) for source in sources[:MAX_IMAGES]]
 
+    async def _new_product_images(self, sources: list[str]) -> list[str] | ErrorInfo:
+        """Lazada-hosted URLs for a new product's photos, or why one could not be hosted."""
+        try:
+            return await self._images(sources)
+        except MarketplaceError as exc:
+            if exc.retryable:
+                raise
+            return exc.info.model_copy(update={"field": "images"})
+
     async def create_listing(self, draft: ListingDraft) -> ItemResult:
         """Create one product, unless the seller SKU is already on Lazada: a create is not idempotent,
         so the SKU is looked up first and again after any answer that was lost (§4.3)."""
         if (existing := await bound_to_existing(draft.seller_sku, self.find_by_seller_sku)) is not None:
             return existing
-        try:
-            images = await self._images(draft.images)
-        except MarketplaceError as exc:
-            if exc.retryable:
-                raise
-            return failure(draft.seller_sku, exc.info.model_copy(update={"field": "images"}))
+        images = await self._new_product_images(draft.images)
+        if isinstance(images, ErrorInfo):
+            return failure(draft.seller_sku, images)
         params = {"payload": mapping.create_payload(draft, images)}
-        return await create_once(
-            draft.seller_sku, lambda: self._create(draft, params), self.find_by_seller_sku, self.http,
-            duplicate_codes=envelope.DUPLICATE_SELLER_SKU_CODES,
-        )
+        [result] = await self._create_once([draft], params, mapping.listing_name(draft))
+        return result
 
-    async def _create(self, draft: ListingDraft, params: dict[str, str]) -> ItemResult:
-        return self._created(draft, await self._call_once("POST", "/product/create", CreatedAnswer, params))
+    async def _create_once(self, skus: list[ListingDraft], params: dict[str, str], name: str) -> list[ItemResult]:
+        """One ``/product/create`` of new SKUs, sent until answered (``create_once``, keyed by the first SKU):
+        a refusal is every SKU's; SKUs an earlier attempt made (answer lost, or ``4105``) are read back."""
+        answered: list[ItemResult] = []
+
+        async def send() -> ItemResult:
+            answer = await self._call_once("POST", "/product/create", CreatedAnswer, params)
+            answered.extend(self._created(sku, answer, name) for sku in skus)
+            return answered[0]
+
+        first = await create_once(skus[0].seller_sku, send, self.find_by_seller_sku, self.http,
+                                  duplicate_codes=envelope.DUPLICATE_SELLER_SKU_CODES)
+        if answered or not first.ok:
+            return answered or [first.model_copy(update={"seller_sku": sku.seller_sku}) for sku in skus]
+        others = await self._lookup([sku.seller_sku for sku in skus[1:]])
+        return [first, *(found_or_failure(sku.seller_sku, others) for sku in skus[1:])]
 
     @staticmethod
-    def _created(draft: ListingDraft, answer: CreatedAnswer) -> ItemResult:
+    def _created(draft: ListingDraft, answer: CreatedAnswer, name: str) -> ItemResult:
         created = answer.data
         sku = next((sku for sku in created.sku_list if sku.seller_sku == draft.seller_sku), None)
         ref = ItemRef(
             seller_sku=draft.seller_sku, item_id=created.item_id, sku_id=sku.sku_id if sku else None,
-            name=mapping.listing_name(draft), price=draft.price, stock=draft.stock,
-            status=item_status(created.item_status or "active"),
+            name=name, price=draft.price, stock=draft.stock, status=item_status(created.item_status or "active"),
         )
         return ItemResult(seller_sku=draft.seller_sku, ok=True, ref=ref)
+
+    # --- products with their packs as SKUs (marketplace-gaps.md §d1) ---------------------------
+    async def create_product(self, draft: ProductDraft) -> list[ItemResult]:
+        """One product with every pack as a SKU along ``draft.variant_kind``, created once: packs already
+        on Lazada are bound and the missing ones join their product; otherwise as ``create_listing``."""
+        seller_skus = [pack.seller_sku for pack in draft.packs]
+        found = await self._lookup(seller_skus)
+        if found:
+            item = next(found[sku] for sku in seller_skus if sku in found)
+            return await self._bound_or_joined(item, draft, seller_skus, found)
+        images = await self._new_product_images(draft.product.images)
+        if isinstance(images, ErrorInfo):
+            return [failure(sku, images) for sku in seller_skus]
+        params = {"payload": mapping.product_create_payload(draft, images)}
+        return await self._create_once(draft.packs, params, mapping.product_name(draft))
+
+    async def add_packs(self, item: ItemRef, draft: ProductDraft, seller_skus: list[str]) -> list[ItemResult]:
+        """The packs named join ``item`` as new SKUs (``AssociatedSku`` on ``/product/create``); a pack
+        already on Lazada is bound instead."""
+        return await self._bound_or_joined(item, draft, seller_skus, await self._lookup(seller_skus))
+
+    async def _bound_or_joined(
+        self, item: ItemRef, draft: ProductDraft, seller_skus: list[str], found: dict[str, ItemRef]
+    ) -> list[ItemResult]:
+        missing = [sku for sku in seller_skus if sku not in found]
+        joined = dict(zip(missing, await self._join(item, draft, missing), strict=True)) if missing else {}
+        return [joined[sku] if sku in joined else found_or_failure(sku, found) for sku in seller_skus]
+
+    async def _join(self, item: ItemRef, draft: ProductDraft, seller_skus: list[str]) -> list[ItemResult]:
+        """New SKUs on the product of ``item``: its variation as Lazada holds it (name, options in use)
+        gains the new packs' options, and an existing SKU of it is the ``AssociatedSku``."""
+        packs = {pack.seller_sku: (pack, option) for pack, option in zip(draft.packs, draft.options, strict=True)}
+        if unknown := [sku for sku in seller_skus if sku not in packs]:
+            raise ValueError(f"not packs of the product: {', '.join(unknown)}")
+        new_packs = [packs[sku][0] for sku in seller_skus]
+        new_options = [packs[sku][1] for sku in seller_skus]
+        try:
+            product = (await self._call("GET", "/product/item/get", ItemAnswer, {"item_id": item.item_id})).data
+        except MarketplaceError as exc:
+            if exc.retryable or exc.kind is ErrorKind.auth_expired:
+                raise
+            return [failure(sku, exc.info) for sku in seller_skus]
+        variation = product.variation.get("variation1")
+        name = variation.name if variation else draft.variant_kind
+        in_use = variation.options.option if variation else []
+        associated = product.skus[0].SellerSku if product.skus else item.seller_sku
+        payload = mapping.add_packs_payload(associated, name, list(dict.fromkeys([*in_use, *new_options])),
+                                            new_packs, new_options)
+        return await self._create_once(new_packs, {"payload": payload}, mapping.product_name(draft))
+
+    async def remove_pack(self, ref: ItemRef) -> ItemResult:
+        """``/product/sku/remove``; Lazada refuses to take a product's last SKU (``501``), which comes back
+        as this pack's failure."""
+        try:
+            bound = await self._with_sku_id(ref)
+            if bound is None:
+                return failure(ref.seller_sku, local_error("207", "SKU not found on Lazada", "SellerSku"))
+            payload = mapping.sku_remove_payload(bound.item_id, str(bound.sku_id))
+            await self._call("POST", "/product/sku/remove", Acknowledged, {"payload": payload})
+        except MarketplaceError as exc:
+            if exc.retryable or exc.kind is ErrorKind.auth_expired:
+                raise
+            return failure(ref.seller_sku, exc.info)
+        return ItemResult(seller_sku=ref.seller_sku, ok=True, ref=bound.model_copy(update={"status": "deleted"}))
 
     async def _with_sku_id(self, ref: ItemRef) -> ItemRef | None:
         if ref.sku_id:

@@ -16,7 +16,7 @@ from html import escape
 from typing import Any
 from xml.etree import ElementTree
 
-from adapters.common.contract import ListingDraft
+from adapters.common.contract import ListingDraft, ProductDraft
 from adapters.lazada import categories
 
 NAME_MAX = 255
@@ -117,23 +117,74 @@ def product_payload(product: dict[str, Any]) -> str:
     return json.dumps({"Request": {"Product": product}}, ensure_ascii=False)
 
 
-def create_payload(draft: ListingDraft, image_urls: list[str]) -> str:
-    """The ``payload`` of ``/product/create``: one product, one SKU, Lazada-hosted images only."""
-    sku = {
+def new_sku(draft: ListingDraft) -> dict[str, Any]:
+    """One SKU of a new product: seller SKU, stock, price and package."""
+    return {
         "SellerSku": draft.seller_sku,
         "quantity": str(draft.stock),
         "price": str(draft.price),
         **package_fields(draft),
         **sku_extras(draft),
     }
-    return product_payload(
-        {
-            "PrimaryCategory": primary_category(draft),
-            "Images": {"Image": image_urls},
-            "Attributes": attributes(draft),
-            "Skus": {"Sku": [sku]},
-        }
-    )
+
+
+def new_product(draft: ListingDraft, image_urls: list[str], skus: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "PrimaryCategory": primary_category(draft),
+        "Images": {"Image": image_urls},
+        "Attributes": attributes(draft),
+        "Skus": {"Sku": skus},
+    }
+
+
+def create_payload(draft: ListingDraft, image_urls: list[str]) -> str:
+    """The ``payload`` of ``/product/create``: one product, one SKU, Lazada-hosted images only."""
+    return product_payload(new_product(draft, image_urls, [new_sku(draft)]))
+
+
+def product_content(draft: ProductDraft) -> ListingDraft:
+    """The product as its item shows it: the first pack's content with no pack named (name, facts)."""
+    return draft.product.model_copy(update={"variant": ""})
+
+
+def product_name(draft: ProductDraft) -> str:
+    return listing_name(product_content(draft))
+
+
+def variation(name: str, options: list[str]) -> dict[str, Any]:
+    """One custom sale property whose options are the packs. Photos are the product's, so no SKU carries
+    images (Lazada wants them on every SKU or on none, 4153)."""
+    return {"variation1": {"name": name, "hasImage": False, "customize": True, "options": {"option": options}}}
+
+
+def variant_skus(packs: list[ListingDraft], variation_name: str, options: list[str]) -> list[dict[str, Any]]:
+    """Each pack as a SKU whose ``saleProp`` names its option."""
+    return [{**new_sku(pack), "saleProp": {variation_name: option}}
+            for pack, option in zip(packs, options, strict=True)]
+
+
+def product_create_payload(draft: ProductDraft, image_urls: list[str]) -> str:
+    """The ``payload`` of ``/product/create`` for one product with its packs as SKUs along the sale
+    property ``draft.variant_kind`` (marketplace-gaps.md §d1)."""
+    skus = variant_skus(draft.packs, draft.variant_kind, draft.options)
+    product = new_product(product_content(draft), image_urls, skus)
+    return product_payload({**product, "variation": variation(draft.variant_kind, draft.options)})
+
+
+def add_packs_payload(associated_sku: str, variation_name: str, options: list[str], packs: list[ListingDraft],
+                      pack_options: list[str]) -> str:
+    """The ``payload`` of ``/product/create`` adding ``packs`` to the product that holds ``associated_sku``;
+    ``options`` are all the product's options afterwards, those in use included."""
+    return product_payload({
+        "AssociatedSku": associated_sku,
+        "variation": variation(variation_name, options),
+        "Skus": {"Sku": variant_skus(packs, variation_name, pack_options)},
+    })
+
+
+def sku_remove_payload(item_id: str, sku_id: str) -> str:
+    """The ``payload`` of ``/product/sku/remove``: one SKU off its product."""
+    return product_payload({"ItemId": item_id, "Skus": {"Sku": [{"SkuId": sku_id}]}})
 
 
 def update_payload(item_id: str, sku_id: str, draft: ListingDraft, image_urls: list[str]) -> str:

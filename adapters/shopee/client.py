@@ -7,6 +7,7 @@ timestamp must be within five minutes of Shopee's clock.
 
 from __future__ import annotations
 
+import asyncio
 import mimetypes
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -36,6 +37,7 @@ from adapters.common.contract import (
     OrderRecord,
     OrderStatus,
     PriceUpdate,
+    ProductDraft,
     ShopCredentials,
     StockUpdate,
 )
@@ -63,6 +65,7 @@ ORDER_STATUSES: dict[str, OrderStatus] = {"CANCELLED": "cancelled", "TO_RETURN":
                                           "COMPLETED": "completed"}
 ORDER_DETAIL_FIELDS = "item_list,total_amount,pay_time,cancel_by,cancel_reason"
 IMAGE_HOST_MARK = "/file/"  # https://cf.shopee.vn/file/<image_id>: already on Shopee
+VARIANT_WAIT_S = 5.0  # "Please wait at least 5 seconds after creating an item before creating variants."
 
 
 # --- answers: just the fields used, each bounded (adapters/common/answers.py) -------------------------
@@ -100,6 +103,37 @@ class BaseInfo(BaseModel):
     item_status: Status
     price_info: list[PriceInfo] = []  # absent when the item has variants
     stock_info_v2: StockInfo | None = None
+    has_model: bool = False
+
+
+class ModelInfo(BaseModel):
+    """A model in get_model_list, or as init_tier_variation and add_model answer it (id, SKU, option)."""
+
+    model_id: NumericId
+    model_sku: SellerSku = ""
+    tier_index: Annotated[list[Count], Field(max_length=2)] = []
+    price_info: list[PriceInfo] = []
+    stock_info_v2: StockInfo | None = None
+
+
+class TierOption(BaseModel):
+    variation_option_name: ShortText
+
+
+class Tier(BaseModel):
+    variation_name: ShortText
+    variation_option_list: list[TierOption] = []
+
+
+class ModelsAnswer(BaseModel):
+    """get_model_list, init_tier_variation and add_model: the item's tiers and (new) models."""
+
+    standardise_tier_variation: list[Tier] = []
+    model: list[ModelInfo] = []
+
+
+class Done(BaseModel):
+    """An answer whose ``response`` says nothing the client uses (update_tier_variation, delete_model)."""
 
 
 class BaseInfoAnswer(BaseModel):
@@ -241,6 +275,35 @@ def item_ref(item: BaseInfo) -> ItemRef:
     )
 
 
+def model_ref(item: BaseInfo, model: ModelInfo) -> ItemRef:
+    """An ItemRef for one model of an item with variants: the pack's SKU, price and stock."""
+    return ItemRef(
+        seller_sku=model.model_sku,
+        item_id=item.item_id,
+        sku_id=model.model_id,
+        name=item.item_name,
+        price=model.price_info[0].original_price if model.price_info else 0,
+        stock=model.stock_info_v2.summary_info.total_available_stock if model.stock_info_v2 else 0,
+        status=ITEM_STATUSES.get(item.item_status, item.item_status.lower()),
+    )
+
+
+def pack_results(api: str, item: ItemRef, packs: list[ListingDraft], models: list[ModelInfo]) -> list[ItemResult]:
+    """One result per pack, bound to the model carrying its SKU; a pack the answer does not name is
+    not known to be on Shopee."""
+    model_ids = {model.model_sku: model.model_id for model in models}
+    results = []
+    for pack in packs:
+        if (model_id := model_ids.get(pack.seller_sku)) is None:
+            info = malformed_answer(envelope.MARKETPLACE, api, f"no model carries {pack.seller_sku}").info
+            results.append(failure(pack.seller_sku, info))
+            continue
+        ref = ItemRef(seller_sku=pack.seller_sku, item_id=item.item_id, sku_id=model_id, name=item.name,
+                      price=pack.price, stock=pack.stock, status="live")
+        results.append(ItemResult(seller_sku=pack.seller_sku, ok=True, ref=ref))
+    return results
+
+
 def next_offset(what: str, offset: int, following: int) -> str:
     """Offsets only grow: an answer whose next page does not come after this one would page forever."""
     if following <= offset:
@@ -271,12 +334,16 @@ class ShopeeAdapter(TokenAdapter):
         on_credentials: CredentialsListener | None = None,
         http: HttpSettings | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        variant_wait_s: float = VARIANT_WAIT_S,
     ):
+        """``variant_wait_s``: how long after ``add_item`` before its variants are sent (tests shorten it)."""
         super().__init__(credentials, MarketplaceHttp("shopee", base_url.rstrip("/"),
                                                       requests_per_second=CAPABILITIES.requests_per_second,
                                                       settings=http, transport=transport), on_credentials)
         self.items_page_size = ITEMS_PAGE_SIZE
         self.orders_page_size = ORDERS_PAGE_SIZE
+        self.variant_wait_s = variant_wait_s
+        self._packs: dict[str, ItemRef] | None = None  # the shop's models by SKU, read once (find_by_seller_sku)
 
     def __repr__(self) -> str:
         return f"ShopeeAdapter({str(self.http.client.base_url)!r}, shop_id={self.credentials.shop_id!r})"
@@ -346,37 +413,82 @@ class ShopeeAdapter(TokenAdapter):
         }))
 
     # --- reading items ------------------------------------------------------------------------
-    async def _base_info(self, item_ids: list[str]) -> list[ItemRef]:
-        refs = []
+    async def _base_info(self, item_ids: list[str]) -> list[BaseInfo]:
+        items = []
         for chunk in chunked(item_ids, IDS_PER_CALL):
             answer = await self._call("GET", "product/get_item_base_info", BaseInfoAnswer,
                                       query={"item_id_list": ",".join(chunk)})
-            refs += [item_ref(item) for item in answer.item_list]
-        return refs
+            items += answer.item_list
+        return items
 
-    async def find_by_seller_sku(self, seller_sku: str) -> ItemRef | None:
+    async def _model_list(self, item_id: str) -> ModelsAnswer:
+        return await self._call("GET", "product/get_model_list", ModelsAnswer, query={"item_id": item_id})
+
+    async def _refs(self, item: BaseInfo) -> list[ItemRef]:
+        """The item itself, or one ref per model when it has variants."""
+        if not item.has_model:
+            return [item_ref(item)]
+        return [model_ref(item, model) for model in (await self._model_list(item.item_id)).model]
+
+    async def _item_with_sku(self, item_sku: str) -> BaseInfo | None:
         """``product/search_item`` by ``item_sku``, confirmed by each item's own SKU (the search is loose)."""
         offset = 0
         while True:
             answer = await self._call("GET", "product/search_item", SearchAnswer, query={
-                "item_sku": seller_sku, "page_size": str(ITEMS_PAGE_SIZE), "offset": str(offset or ""),
+                "item_sku": item_sku, "page_size": str(ITEMS_PAGE_SIZE), "offset": str(offset or ""),
                 "item_status": list(LISTED_STATUSES),
             })
-            matches = [ref for ref in await self._base_info(answer.item_id_list) if ref.seller_sku == seller_sku]
+            matches = [item for item in await self._base_info(answer.item_id_list) if item.item_sku == item_sku]
             if matches:
                 return matches[0]
             if not answer.item_id_list or answer.next_offset in ("", 0):
                 return None
             offset = int(next_offset("product/search_item", offset, answer.next_offset))
 
+    async def _find_item(self, item_sku: str) -> ItemRef | None:
+        """An item without variants by its ``item_sku``: what ``create_listing`` binds to."""
+        item = await self._item_with_sku(item_sku)
+        return None if item is None or item.has_model else item_ref(item)
+
+    async def find_by_seller_sku(self, seller_sku: str) -> ItemRef | None:
+        """An item by its ``item_sku``, else a model by its ``model_sku``. ``search_item`` takes no model
+        SKU (and a search by the product code is no guide: a pack's SKU need not start with it), so the
+        models are read once per adapter, that is per run, from the whole shop (``list_items``), and kept
+        up to date with this adapter's own writes; a model added elsewhere meanwhile is seen next run."""
+        if (item := await self._find_item(seller_sku)) is not None:
+            return item
+        return (await self._pack_index()).get(seller_sku)
+
+    async def _pack_index(self) -> dict[str, ItemRef]:
+        if self._packs is None:
+            packs: dict[str, ItemRef] = {}
+            cursor: str | None = None
+            while True:
+                page = await self.list_items(cursor)
+                packs.update({ref.seller_sku: ref for ref in page.items if ref.sku_id is not None})
+                if (cursor := page.next_cursor) is None:
+                    break
+            self._packs = packs
+        return self._packs
+
+    def _remember_packs(self, results: list[ItemResult]) -> list[ItemResult]:
+        """Keep the index of models in step with this adapter's own writes; gives ``results`` back."""
+        if self._packs is not None:
+            self._packs.update({result.seller_sku: result.ref for result in results if result.ref is not None})
+        return results
+
     async def list_items(self, cursor: str | None = None) -> ItemsPage:
+        """A page of items; an item with variants gives one ref per model (``get_model_list``)."""
         offset = int(cursor or 0)
         answer = await self._call("GET", "product/get_item_list", ItemListAnswer, query={
             "offset": str(offset), "page_size": str(self.items_page_size), "item_status": list(LISTED_STATUSES),
         })
         following = next_offset("product/get_item_list", offset, answer.next_offset) if answer.has_next_page \
             else None
-        return ItemsPage(items=await self._base_info([item.item_id for item in answer.item]), next_cursor=following)
+        refs = []
+        for item in await self._base_info([item.item_id for item in answer.item]):
+            refs += await self._refs(item)
+        return ItemsPage(items=refs, next_cursor=following)
 
     # --- images -------------------------------------------------------------------------------
     async def _image_bytes(self, source: str) -> tuple[str, bytes]:
@@ -408,25 +520,110 @@ class ShopeeAdapter(TokenAdapter):
 
     # --- writing items ------------------------------------------------------------------------
     async def create_listing(self, draft: ListingDraft) -> ItemResult:
-        """Create one item unless its seller SKU is already on Shopee. ``add_item`` is not idempotent:
-        after an answer that was lost, the SKU is looked up before the create is sent again."""
-        if (existing := await bound_to_existing(draft.seller_sku, self.find_by_seller_sku)) is not None:
+        """Create one item unless its seller SKU is already on Shopee."""
+        if (existing := await bound_to_existing(draft.seller_sku, self._find_item)) is not None:
             return existing
+        return await self._add_item(draft, partial(mapping.add_item_body, draft))
+
+    async def _add_item(self, draft: ListingDraft, body_of: Callable[[list[str]], dict[str, Any]]) -> ItemResult:
+        """Upload the pictures, then ``add_item``. It is not idempotent: after an answer that was lost, the
+        SKU is looked up before the create is sent again."""
         try:
             image_ids = await self._image_ids(draft.images)
         except MarketplaceError as exc:
             if exc.kind is not ErrorKind.rejected:
                 raise
             return failure(draft.seller_sku, exc.info.model_copy(update={"field": exc.info.field or "images"}))
-        body = mapping.add_item_body(draft, image_ids)
+        body = body_of(image_ids)
 
         async def send() -> ItemResult:
             answer = await self._call_unretried("POST", "product/add_item", ItemAnswer, body=body)
             ref = ItemRef(seller_sku=draft.seller_sku, item_id=answer.item_id, name=body["item_name"],
-                          price=draft.price, stock=draft.stock, status="live")
+                          price=body["original_price"], stock=body["seller_stock"][0]["stock"], status="live")
             return ItemResult(seller_sku=draft.seller_sku, ok=True, ref=ref)
 
-        return await create_once(draft.seller_sku, send, self.find_by_seller_sku, self.http)
+        return await create_once(draft.seller_sku, send, self._find_item, self.http)
+
+    # --- products with their packs as models ------------------------------------------------------
+    async def create_product(self, draft: ProductDraft) -> list[ItemResult]:
+        """``add_item`` for the product, then, after Shopee's wait, ``init_tier_variation``: one tier named
+        ``variant_kind``, one model per pack. An item an earlier run left without its models (its
+        variants refused) gets them now, without a second ``add_item``; a product already listed with
+        models gets the packs it lacks (``add_packs``). A refused variants step fails every pack with
+        Shopee's error."""
+        item_draft = mapping.product_item(draft)
+        found = await self._item_with_sku(item_draft.seller_sku)
+        if found is not None and found.has_model:
+            return await self.add_packs(item_ref(found), draft, [pack.seller_sku for pack in draft.packs])
+        if found is not None:
+            item = item_ref(found)
+        else:
+            created = await self._add_item(item_draft, partial(mapping.add_product_body, draft))
+            if created.ref is None:
+                return [created.model_copy(update={"seller_sku": pack.seller_sku}) for pack in draft.packs]
+            item = created.ref
+            await asyncio.sleep(self.variant_wait_s)  # only this create waits; the others go on
+        try:
+            answer = await self._call("POST", "product/init_tier_variation", ModelsAnswer,
+                                      body=mapping.init_tier_variation_body(int(item.item_id), draft))
+        except MarketplaceError as exc:
+            if exc.kind is ErrorKind.auth_expired:
+                raise
+            return [failure(pack.seller_sku, exc.info) for pack in draft.packs]
+        return self._remember_packs(pack_results("product/init_tier_variation", item, draft.packs, answer.model))
+
+    async def add_packs(self, item: ItemRef, draft: ProductDraft, seller_skus: list[str]) -> list[ItemResult]:
+        """``update_tier_variation`` with the new packs' options, every model kept on its option (read
+        with ``get_model_list`` first), then ``add_model``. A pack that already is a model of the item
+        (an earlier answer lost) is bound to it, not added twice."""
+        packs_by_sku = {pack.seller_sku: pack for pack in draft.packs}
+        packs = [packs_by_sku[seller_sku] for seller_sku in seller_skus]
+        try:
+            current = await self._model_list(item.item_id)
+            present = {model.model_sku for model in current.model}
+            added = await self._add_models(item.item_id, draft, current,
+                                           [pack for pack in packs if pack.seller_sku not in present])
+        except MarketplaceError as exc:
+            if exc.kind is ErrorKind.auth_expired:
+                raise
+            return [failure(pack.seller_sku, exc.info) for pack in packs]
+        return self._remember_packs(pack_results("product/add_model", item, packs, current.model + added))
+
+    async def _add_models(self, item_id: str, draft: ProductDraft, current: ModelsAnswer,
+                          packs: list[ListingDraft]) -> list[ModelInfo]:
+        if not packs:
+            return []
+        option_of = dict(zip([pack.seller_sku for pack in draft.packs], draft.options, strict=True))
+        tier = current.standardise_tier_variation[0] if current.standardise_tier_variation \
+            else Tier(variation_name=draft.variant_kind)
+        options = [option.variation_option_name for option in tier.variation_option_list]
+        known = len(options)
+        options += [option_of[pack.seller_sku] for pack in packs if option_of[pack.seller_sku] not in options]
+        if len(options) > known:  # an option an earlier attempt added is there already
+            kept = [{"model_id": int(model.model_id), "tier_index": model.tier_index} for model in current.model]
+            await self._call("POST", "product/update_tier_variation", Done, body={
+                "item_id": int(item_id), "standardise_tier_variation": [mapping.tier(tier.variation_name, options)],
+                "model_list": kept})
+        # not repeated blindly: a second add_model for the same option is refused, and add_packs binds it
+        answer = await self._call_unretried("POST", "product/add_model", ModelsAnswer, body={
+            "item_id": int(item_id),
+            "model_list": [mapping.model(pack, options.index(option_of[pack.seller_sku])) for pack in packs]})
+        return answer.model
+
+    async def remove_pack(self, ref: ItemRef) -> ItemResult:
+        """``delete_model``; Shopee refuses to delete an item's last model, and that refusal is the result."""
+        if ref.sku_id is None:
+            return failure(ref.seller_sku, local_error("", "not a pack of an item with variants", "sku_id"))
+        try:
+            await self._call("POST", "product/delete_model", Done,
+                             body={"item_id": int(ref.item_id), "model_id": int(ref.sku_id)})
+        except MarketplaceError as exc:
+            if exc.kind is ErrorKind.auth_expired:
+                raise
+            return failure(ref.seller_sku, exc.info)
+        if self._packs is not None:
+            self._packs.pop(ref.seller_sku, None)
+        return ItemResult(seller_sku=ref.seller_sku, ok=True, ref=ref.model_copy(update={"status": "deleted"}))
 
     async def update_content(self, ref: ItemRef, draft: ListingDraft) -> ItemResult:
         """``update_item``: name, description, SKU, weight, package, category, attributes, images."""

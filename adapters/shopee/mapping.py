@@ -1,4 +1,5 @@
-"""ListingDraft → Shopee ``product/add_item`` and ``update_item`` bodies (reference shopee.md §3.1, §7).
+"""ListingDraft → Shopee ``product/add_item`` and ``update_item`` bodies (reference shopee.md §3.1, §7);
+ProductDraft → the item its packs are models of, and the tier and model bodies (marketplace-gaps.md §d1).
 
 The channel's editable category mapping (``draft.category_mapping``), for the whole account or per
 catalog category code, may give ``category_id`` (a Shopee leaf), ``attributes`` (``{attribute_id:
@@ -11,7 +12,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from adapters.common.contract import ListingDraft
+from adapters.common.contract import ListingDraft, ProductDraft
 from adapters.shopee import CAPABILITIES, categories
 from catalog.text import clean
 
@@ -143,3 +144,42 @@ def add_item_body(draft: ListingDraft, image_ids: list[str]) -> dict[str, Any]:
 def update_item_body(item_id: int, draft: ListingDraft, image_ids: list[str]) -> dict[str, Any]:
     """Content only (price and stock have their own calls); ``NORMAL`` brings an unlisted item back."""
     return {"item_id": item_id, **content(draft, image_ids), "item_status": "NORMAL"}
+
+
+# --- a product with its packs as models (one tier) --------------------------------------------------
+def product_item(draft: ProductDraft) -> ListingDraft:
+    """The item the packs become models of: the product's name and content without a pack, its code as
+    ``item_sku``, and no barcode (each model carries its own)."""
+    product = draft.product
+    return product.model_copy(update={"seller_sku": product.product_code, "variant": "", "gtin": None})
+
+
+def add_product_body(draft: ProductDraft, image_ids: list[str]) -> dict[str, Any]:
+    """add_item wants a price and stock on every item: the cheapest pack's price, and no stock, so that
+    nothing is sold under the product code until the models carry the stock."""
+    return {**add_item_body(product_item(draft), image_ids),
+            "original_price": min(pack.price for pack in draft.packs), "seller_stock": [{"stock": 0}]}
+
+
+def tier(name: str, options: list[str]) -> dict[str, Any]:
+    """One ``standardise_tier_variation`` entry with custom options (id 0: not one of Shopee's own)."""
+    return {"variation_id": 0, "variation_name": name, "variation_option_list": [
+        {"variation_option_id": 0, "variation_option_name": option} for option in options]}
+
+
+def model(pack: ListingDraft, option_index: int) -> dict[str, Any]:
+    """One pack as the model at option ``option_index`` of the single tier."""
+    entry: dict[str, Any] = {"tier_index": [option_index], "model_sku": pack.seller_sku,
+                             "original_price": int(pack.price), "seller_stock": [{"stock": pack.stock}],
+                             "weight": weight_kg(pack.weight_g)}
+    if (box := dimension(pack)) is not None:
+        entry["dimension"] = box
+    if pack.gtin:
+        entry["gtin_code"] = pack.gtin
+    return entry
+
+
+def init_tier_variation_body(item_id: int, draft: ProductDraft) -> dict[str, Any]:
+    """One tier named ``variant_kind`` whose options are the packs, one model per pack."""
+    return {"item_id": item_id, "standardise_tier_variation": [tier(draft.variant_kind, draft.options)],
+            "model": [model(pack, index) for index, pack in enumerate(draft.packs)]}

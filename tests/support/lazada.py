@@ -138,3 +138,26 @@ def stats(server: SandboxServer) -> dict[str, Any]:
 
 def items(server: SandboxServer, shop_id: str) -> list[dict[str, Any]]:
     return control(server, "GET", f"items?shop_id={shop_id}")["items"]
+
+
+class LosesTheFirstCreateAnswer(httpx.AsyncHTTPTransport):
+    """The real network, with the sandbox's timeout fault switched on for the first create only."""
+
+    def __init__(self, base_url: str):
+        super().__init__()
+        self.base_url = base_url
+        self.lost = False
+
+    def fault(self, rate: float) -> None:
+        httpx.post(f"{self.base_url}/_sandbox/faults", json={"timeout_rate": rate, "timeout_s": 1.0}, timeout=5)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        losing = request.url.path == "/rest/product/create" and not self.lost
+        if losing:
+            self.lost = True
+            self.fault(1.0)
+        try:
+            return await super().handle_async_request(request)
+        finally:
+            if losing:
+                self.fault(0.0)
