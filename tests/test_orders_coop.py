@@ -25,7 +25,6 @@ from syndicator.users import Viewer, add_user, use_password_hasher
 from tests.conftest import CHEAP_HASHER
 from tests.support.apptest import logged_in, open_page, shown_text
 from tests.support.catalog import on_hand
-from tests.support.databases import module_database_url  # noqa: F401 (fixture)
 from tests.support.in_process import SandboxRouter
 from tests.support.sandboxes import (  # noqa: F401 (fixture)
     COOP,
