@@ -257,10 +257,20 @@ PACKAGE_MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Chỉ có trong danh mục ({count}), sẽ đăng mới ở lần đồng bộ sau: {skus}",
         "en": "In the catalogue only ({count}), published by the next sync: {skus}",
     },
+    "adopt_feed_shop": {
+        "vi": "gian hàng #{id} đăng bằng bảng tính: không có gì trên sàn để nhận",
+        "en": "shop #{id} is a spreadsheet feed: there is nothing on the marketplace to adopt",
+    },
+    "adopt_shop_busy": {
+        "vi": "gian hàng #{id} đang được đồng bộ; thử lại sau ít phút",
+        "en": "shop #{id} is being synced; try again in a few minutes",
+    },
     "cli_adopt_choose_format": {
         "vi": "--choose phải có dạng SKU=MÃ_TRÊN_SÀN",
         "en": "--choose takes SKU=ITEM_ID",
     },
+    "cli_adopt_by_seller_sku": {"vi": "mã SKU", "en": "seller SKU"},
+    "cli_adopt_by_gtin": {"vi": "mã vạch", "en": "barcode"},
     # ---- a run's outcomes ----
     "apply_skipped": {
         "vi": "bỏ qua: sàn không phản hồi trong lần chạy này",

@@ -24,8 +24,9 @@ from catalog.db import session_scope
 from catalog.i18n import t
 from catalog.models import ChannelAccount, Listing, Product, Sku
 from syndicator import binding
-from syndicator.channels import NETWORK, ChannelError, Reach, adapter_for
+from syndicator.channels import NETWORK, ChannelError, Reach, adapter_for, has_api
 from syndicator.desired import content_hash, listing_digest, sku_content_digests
+from syndicator.locks import shop_lock, shop_unit
 from syndicator.reconcile import all_items
 
 
@@ -36,7 +37,7 @@ class OurSku:
     sku_id: int
     seller_sku: str
     gtin: str | None
-    bound_item_id: str | None  # the item its listing on this shop is already bound to
+    bound_to: str | None = None  # the ``ref_key`` of the item or variant its listing is already bound to
 
 
 @dataclass
@@ -71,65 +72,79 @@ def _key(text: str | None) -> str | None:
     return text.strip().upper() if text and text.strip() else None
 
 
+def ref_key(item_id: str, sku_id: str | None) -> str:
+    """What one of our SKUs binds to: an item, or one variant of an item (``item/variant``), whose packs
+    share the item id."""
+    return f"{item_id}/{sku_id}" if sku_id else item_id
+
+
+def _ref(item: ItemRef) -> str:
+    return ref_key(item.item_id, item.sku_id)
+
+
 def match(ours: list[OurSku], items: list[ItemRef], choices: dict[str, str] | None = None
           ) -> tuple[dict[str, tuple[ItemRef, str]], AdoptionReport]:
-    """Each of our SKUs → the one item it is (and how it was matched), and the report of everything else.
+    """Each of our SKUs → the one item or variant it is (and how it was matched), and the report of
+    everything else. ``choices`` settles an ambiguous SKU: seller SKU → item id, or ``item/variant``.
     A plain function of plain values: no database, no marketplace."""
     report = AdoptionReport(0, "", dry_run=True)
-    live = [item for item in items if item.status not in binding.GONE]
+    taken = {sku.bound_to for sku in ours if sku.bound_to is not None}
+    offered = [item for item in items if item.status not in binding.GONE and _ref(item) not in taken]
     by_sku: dict[str, list[ItemRef]] = {}
     by_gtin: dict[str, list[ItemRef]] = {}
-    for item in live:
+    for item in offered:
         by_sku.setdefault(_key(item.seller_sku) or "", []).append(item)
         if key := _key(item.gtin):
             by_gtin.setdefault(key, []).append(item)
-    chosen = {_key(sku): item_id for sku, item_id in (choices or {}).items()}
+    chosen = {_key(sku): choice for sku, choice in (choices or {}).items()}
     matched: dict[str, tuple[ItemRef, str]] = {}
     claimed: set[str] = set()
     for sku in ours:
-        if sku.bound_item_id is not None:
+        if sku.bound_to is not None:
             report.already_bound.append(sku.seller_sku)
-            claimed.add(sku.bound_item_id)
             continue
         how = "seller_sku"
         candidates = by_sku.get(_key(sku.seller_sku) or "", [])
         if not candidates and _key(sku.gtin):
             how, candidates = "gtin", by_gtin.get(_key(sku.gtin), [])
-        if chosen.get(_key(sku.seller_sku)):
-            candidates = [item for item in candidates if item.item_id == chosen[_key(sku.seller_sku)]]
+        if choice := chosen.get(_key(sku.seller_sku)):
+            candidates = [item for item in candidates if choice in (_ref(item), item.item_id)]
         if not candidates:
             report.catalogue_only.append(sku.seller_sku)
         elif len(candidates) > 1:
             report.ambiguous[sku.seller_sku] = candidates
-            claimed.update(item.item_id for item in candidates)
+            claimed.update(map(_ref, candidates))
         else:
             matched[sku.seller_sku] = (candidates[0], how)
     _one_sku_per_item(matched, report)
-    claimed.update(item.item_id for item, _ in matched.values())
-    report.marketplace_only = [item for item in live if item.item_id not in claimed]
+    claimed.update(_ref(item) for item, _ in matched.values())
+    report.marketplace_only = [item for item in offered if _ref(item) not in claimed]
     return matched, report
 
 
 def _one_sku_per_item(matched: dict[str, tuple[ItemRef, str]], report: AdoptionReport) -> None:
-    """An item two of our SKUs matched (a shared barcode) is bound to neither: the clerk chooses."""
-    by_item: dict[str, list[str]] = {}
+    """An item or variant two of our SKUs matched (a shared barcode) is bound to neither: the clerk chooses."""
+    by_ref: dict[str, list[str]] = {}
     for seller_sku, (item, _) in matched.items():
-        by_item.setdefault(item.item_id, []).append(seller_sku)
-    for skus in by_item.values():
+        by_ref.setdefault(_ref(item), []).append(seller_sku)
+    for skus in by_ref.values():
         if len(skus) > 1:
             for seller_sku in skus:
                 report.ambiguous[seller_sku] = [matched.pop(seller_sku)[0]]
 
 
 def _our_skus(session: Session, account: ChannelAccount) -> list[OurSku]:
+    """The co-op's enabled SKUs, but those the clerk took off this shop (a disabled listing)."""
     rows = session.execute(
-        sa.select(Sku.id, Sku.sku, Sku.gtin, Listing.external_item_id)
+        sa.select(Sku.id, Sku.sku, Sku.gtin, Listing.external_item_id, Listing.external_sku_id)
         .join(Product, Product.id == Sku.product_id)
         .outerjoin(Listing, sa.and_(Listing.sku_id == Sku.id, Listing.channel_account_id == account.id))
         .where(Product.coop_id == account.coop_id, Sku.enabled == sa.true())
+        .where(sa.or_(Listing.id.is_(None), Listing.enabled == sa.true()))
         .order_by(Sku.sku)
     )
-    return [OurSku(*row) for row in rows]
+    return [OurSku(sku_id, sku, gtin, ref_key(item_id, variant_id) if item_id else None)
+            for sku_id, sku, gtin, item_id, variant_id in rows]
 
 
 async def _read_items(engine: Engine, account: ChannelAccount, reach: Reach) -> list[ItemRef]:
@@ -139,18 +154,25 @@ async def _read_items(engine: Engine, account: ChannelAccount, reach: Reach) -> 
 
 def adopt(engine: Engine, account_id: int, *, dry_run: bool = False, choices: dict[str, str] | None = None,
           reach: Reach = NETWORK) -> AdoptionReport:
-    """Read the shop's items, match them to its co-op's SKUs and, unless ``dry_run``, bind the matches."""
+    """Read the shop's items, match them to its co-op's SKUs and, unless ``dry_run``, bind the matches. The
+    shop is locked as a sync locks it, so a sync never binds what adoption binds at the same time."""
     with Session(engine) as session:
         account = session.get(ChannelAccount, account_id)
         if account is None:
             raise ChannelError(t("channel_unknown", id=account_id))
-        ours = _our_skus(session, account)
-    items = asyncio.run(_read_items(engine, account, reach))
-    matched, report = match(ours, items, choices)
-    report.account_id, report.marketplace, report.dry_run = account.id, account.marketplace, dry_run
-    report.adopted = [Adoption(sku, item.item_id, how) for sku, (item, how) in matched.items()]
-    if not dry_run and matched:
-        _bind(engine, account, {sku.seller_sku: sku.sku_id for sku in ours}, matched)
+    if not has_api(account):
+        raise ChannelError(t("adopt_feed_shop", id=account_id))
+    with shop_lock(engine, shop_unit(account.id)) as taken:
+        if not taken:
+            raise ChannelError(t("adopt_shop_busy", id=account_id))
+        with Session(engine) as session:
+            ours = _our_skus(session, account)
+        items = asyncio.run(_read_items(engine, account, reach))
+        matched, report = match(ours, items, choices)
+        report.account_id, report.marketplace, report.dry_run = account.id, account.marketplace, dry_run
+        report.adopted = [Adoption(sku, _ref(item), how) for sku, (item, how) in matched.items()]
+        if not dry_run and matched:
+            _bind(engine, account, {sku.seller_sku: sku.sku_id for sku in ours}, matched)
     return report
 
 

@@ -9,6 +9,7 @@ calls a marketplace.
 One rule keeps a SKU from being published twice: a listing is marked ``creating`` before its create is
 sent, and the plan never sends a ``creating`` listing again; only a look-up by its seller SKU
 (``bind_found``, at the start of the next run) settles it: bound to the item found, or back to ``draft``.
+A listing not yet bound may also be bound by adoption (``adopt``) to an item the shop already sold.
 """
 
 from __future__ import annotations
@@ -161,7 +162,9 @@ def bind_found(session: Session, listing_id: int, ref: ItemRef | None, awaiting_
 
 
 def adopt(session: Session, listing_id: int, item: ItemRef, content_digest: str) -> None:
-    session.execute(sa.update(Listing), [{"id": listing_id, **after_adoption(item, content_digest)}])
+    """Bind a listing to an item the shop already sold, unless it was bound meanwhile."""
+    session.execute(sa.update(Listing).where(Listing.id == listing_id, Listing.external_item_id.is_(None))
+                    .values(after_adoption(item, content_digest)))
 
 
 def drift_seen(session: Session, changes: list[dict[str, Any]]) -> None:
@@ -174,8 +177,8 @@ def confirm_upload(session: Session, account_id: int) -> int:
     """The clerk uploaded the shop's feed: its awaiting listings are live. Returns how many."""
     confirmed = session.execute(
         sa.update(Listing)
-        .where(Listing.channel_account_id == account_id, Listing.state == ListingState.awaiting_upload)
-        .values(state=ListingState.live, last_synced_at=utcnow())
+        .where(Listing.channel_account_id == account_id, Listing.state == ListingState.awaiting_upload.value)
+        .values(state=ListingState.live.value, last_synced_at=utcnow())
     )
     return confirmed.rowcount
 
@@ -183,6 +186,6 @@ def confirm_upload(session: Session, account_id: int) -> int:
 def seen_on_sale(session: Session, listing_id: int, item_id: str | None) -> None:
     """The monitor found an awaiting listing on sale on the floor's public page: it is live, with that item id."""
     session.execute(
-        sa.update(Listing).where(Listing.id == listing_id, Listing.state == ListingState.awaiting_upload)
-        .values(state=ListingState.live, external_item_id=item_id)
+        sa.update(Listing).where(Listing.id == listing_id, Listing.state == ListingState.awaiting_upload.value)
+        .values(state=ListingState.live.value, external_item_id=item_id)
     )

@@ -14,24 +14,26 @@ from typer.testing import CliRunner
 
 from adapters.common.contract import ItemRef
 from catalog.db import session_scope
-from catalog.models import ChannelAccount, Listing, Role, SyncEvent
+from catalog.models import ChannelAccount, Listing, Role, Sku, SyncEvent
 from syndicator.access.roles import AccessDenied
 from syndicator.access.shops import adopt_shop
 from syndicator.adopt import OurSku, adopt, match
-from syndicator.channels import Reach
+from syndicator.binding import add_drafts
+from syndicator.channels import ChannelError, Reach, connect_feed
 from syndicator.cli import app
 from syndicator.engine import run_sync
 from syndicator.users import Viewer
-from tests.support.sandboxes import connect_all, sandboxes, seed_catalogue  # noqa: F401 (fixture)
+from tests.support.sandboxes import COOP, connect_all, sandboxes, seed_catalogue  # noqa: F401 (fixture)
 
 
-def item(item_id: str, seller_sku: str, gtin: str | None = None, status: str = "live") -> ItemRef:
-    return ItemRef(seller_sku=seller_sku, item_id=item_id, name="Chè búp Tân Cương đặc biệt", price=132000,
-                   stock=40, status=status, gtin=gtin)
+def item(item_id: str, seller_sku: str, gtin: str | None = None, status: str = "live",
+         variant: str | None = None) -> ItemRef:
+    return ItemRef(seller_sku=seller_sku, item_id=item_id, sku_id=variant, name="Chè búp Tân Cương đặc biệt",
+                   price=132000, stock=40, status=status, gtin=gtin)
 
 
 def ours(seller_sku: str, gtin: str | None = None, bound_to: str | None = None) -> OurSku:
-    return OurSku(sku_id=hash(seller_sku) % 1000, seller_sku=seller_sku, gtin=gtin, bound_item_id=bound_to)
+    return OurSku(sku_id=hash(seller_sku) % 1000, seller_sku=seller_sku, gtin=gtin, bound_to=bound_to)
 
 
 def test_a_sku_is_matched_by_its_seller_sku_whatever_its_case_and_spaces():
@@ -78,6 +80,21 @@ def test_what_is_on_one_side_only_is_reported_and_deleted_items_are_not_offered(
     assert list(matched) == ["TC-CHE-200G"]
     assert [i.item_id for i in report.marketplace_only] == ["880009"]
     assert report.catalogue_only == ["TC-MIEN-500G"]
+
+
+def test_the_packs_of_one_item_with_variants_are_each_bound_to_their_own_variant():
+    matched, report = match([ours("TC-CHE-200G"), ours("TC-CHE-500G")],
+                            [item("9001", "TC-CHE-200G", variant="51"), item("9001", "TC-CHE-500G", variant="52")])
+
+    assert {sku: found.sku_id for sku, (found, _) in matched.items()} == {"TC-CHE-200G": "51", "TC-CHE-500G": "52"}
+    assert report.ambiguous == {} and report.marketplace_only == []
+
+
+def test_an_item_bound_to_one_of_our_skus_is_never_offered_to_another():
+    matched, report = match([ours("TC-CHE-200G", bound_to="880007"), ours("TC-CHE-500G", gtin="8936012345678")],
+                            [item("880007", "CHE", gtin="8936012345678")])
+
+    assert matched == {} and report.catalogue_only == ["TC-CHE-500G"]
 
 
 def test_a_sku_already_bound_is_left_alone_and_its_item_is_not_offered_again():
@@ -159,3 +176,26 @@ def test_a_clerk_may_not_adopt_another_coops_shop(engine, in_process, selling_al
     with pytest.raises(AccessDenied):
         adopt_shop(engine, stranger, selling_already["voso"].id, dry_run=True)
     assert _bound(engine) == {}
+
+
+def test_a_sku_the_clerk_took_off_the_shop_is_not_adopted(engine, in_process, selling_already):
+    shopee = selling_already["shopee"]
+    with session_scope(engine) as session:
+        add_drafts(session, [shopee.id])
+        session.execute(sa.update(Listing).where(
+            Listing.channel_account_id == shopee.id,
+            Listing.sku_id == sa.select(Sku.id).where(Sku.sku == "TC-MIEN-500G").scalar_subquery(),
+        ).values(enabled=False))
+
+    report = adopt(engine, shopee.id, reach=in_process)
+
+    assert sorted(a.seller_sku for a in report.adopted) == ["TC-CHE-200G", "TC-CHE-500G", "TC-MATONG-500"]
+
+
+def test_a_feed_shop_has_nothing_to_adopt(engine, tmp_path, monkeypatch):
+    monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path))
+    seed_catalogue(engine)
+    account = connect_feed(engine, COOP, "voso")
+
+    with pytest.raises(ChannelError, match="bảng tính"):
+        adopt(engine, account.id)
