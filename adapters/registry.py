@@ -81,6 +81,12 @@ def spec(name: str) -> MarketplaceSpec:
     raise KeyError(f"unknown marketplace {name!r}; known: {', '.join(names())}")
 
 
+def is_floor(name: str) -> bool:
+    """Whether the marketplace is a trade floor described by a profile: only a floor takes spreadsheet feeds."""
+    spec(name)
+    return name in floor_profiles() or hasattr(importlib.import_module(f"adapters.{name}"), "PROFILE")
+
+
 def floor_profile(name: str) -> FloorProfile:
     """A floor's profile: ``adapters.<floor>.PROFILE`` or the one found in ``SYNDICATOR_FLOOR_PATH``."""
     spec(name)

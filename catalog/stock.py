@@ -183,7 +183,7 @@ def adjust_stock(session: Session, sku_id: int, quantity: int, reason: str, rece
     One that would take on-hand stock below zero raises :class:`StockRefused` and records nothing (sales
     are not refused: an order the marketplace took is a fact, even one sold past the stock)."""
     on_hand = stock_levels(session, [sku_id])[sku_id].on_hand
-    if on_hand + quantity < 0:
+    if quantity < 0 and on_hand + quantity < 0:
         raise StockRefused(t("stock_below_zero", quantity=quantity, on_hand=on_hand))
     kind = MovementKind.receipt if receipt else MovementKind.adjustment
     record_movements(session, [{"sku_id": sku_id, "kind": kind, "quantity": quantity,

@@ -143,7 +143,7 @@ class ShopApplier:
             self.report.upload = await self.adapter.deliver()
         except (OSError, ValueError) as exc:
             info = ErrorInfo(kind=ErrorKind.transient, marketplace=self.account.marketplace,
-                             code="feed_not_written", message=f"{type(exc).__name__}: {exc}")
+                             code="feed_not_written", message=t("feed_not_written", error=f"{type(exc).__name__}: {exc}"))
             held = [Outcome(o.action, False, error=o.error if not o.ok else info) for o in held]
         self._record(held, awaiting_upload=True)
 
@@ -193,9 +193,11 @@ class ShopApplier:
             return exc.info
         return _unavailable(self.account.marketplace, f"{type(exc).__name__}: {exc}")
 
+    def _skipped_info(self) -> ErrorInfo:
+        return _unavailable(self.account.marketplace, t("apply_skipped"))
+
     def _skipped(self, actions: list[Action]) -> list[Outcome]:
-        info = _unavailable(self.account.marketplace, t("apply_skipped"))
-        return [Outcome(action, False, error=info) for action in actions]
+        return [Outcome(action, False, error=self._skipped_info()) for action in actions]
 
     # --- state -----------------------------------------------------------------------------------
     def _load_refs(self) -> dict[int, str]:
@@ -222,7 +224,7 @@ class ShopApplier:
         unsendable: dict[int, ErrorInfo] = {}
         for listing_id, seller_sku in invalid.items():
             if self.given_up:
-                unsendable[listing_id] = _unavailable(self.account.marketplace, t("apply_skipped"))
+                unsendable[listing_id] = self._skipped_info()
                 continue
             try:
                 ref = await bind_by_seller_sku(self.engine, self.adapter, listing_id, seller_sku)
@@ -303,9 +305,11 @@ async def apply_plan(engine: Engine, plan: Plan, run_id: int, progress: Progress
     return list(reports)
 
 
-async def resolve_in_flight(engine: Engine, accounts: list[AccountScope], reach: Reach = NETWORK) -> int:
+async def resolve_in_flight(engine: Engine, accounts: list[AccountScope], reach: Reach = NETWORK
+                            ) -> dict[int, str]:
     """Bind listings left ``creating`` (a crash or a lost answer) to what the marketplace holds under
-    their seller SKU; those not found go back to ``draft`` and are created by the plan."""
+    their seller SKU; those not found go back to ``draft`` and are created by the plan. Returns the shops
+    whose look-up failed, with why: their listings stay ``creating`` until a look-up succeeds."""
     with Session(engine) as session:
         pending = session.execute(
             sa.select(Listing.id, Listing.channel_account_id, Sku.sku).join(Sku, Sku.id == Listing.sku_id)
@@ -319,7 +323,8 @@ async def resolve_in_flight(engine: Engine, accounts: list[AccountScope], reach:
         *(_resolve_shop(engine, account_id, listings, reach) for account_id, listings in by_account.items()),
         return_exceptions=True,
     )
-    return sum(found for found in results if isinstance(found, int))
+    return {account_id: f"{type(result).__name__}: {result}"
+            for account_id, result in zip(by_account, results, strict=True) if isinstance(result, BaseException)}
 
 
 async def _resolve_shop(engine: Engine, account_id: int, listings: list[tuple[int, str]],

@@ -211,6 +211,8 @@ def connect(
 def connect_feed(engine: Engine, coop_code: str, marketplace: str) -> ChannelAccount:
     """A shop on a floor without API access: listings go out as spreadsheet feeds."""
     _spec(marketplace)
+    if not registry.is_floor(marketplace):
+        raise ChannelError(t("channel_feed_floors_only", marketplace=display_name(marketplace)))
     with session_scope(engine) as session:
         coop_name = _coop(session, coop_code).name
     return _store(engine, coop_code, marketplace, "", None, coop_name)

@@ -205,7 +205,7 @@ async def sync_async(engine: Engine, accounts: list[AccountScope], coop_code: st
     """The run's work over the shops whose locks it holds."""
     orders = await pull_orders_async(engine, accounts, reach)
     unreadable = await reconcile_shops(engine, accounts, reach) if reconcile else {}
-    await resolve_in_flight(engine, accounts, reach)
+    unreadable |= await resolve_in_flight(engine, accounts, reach)
     plan = build_plan(engine, coop_code, marketplace, account_ids=[a.id for a in accounts])
     shops = await apply_plan(engine, plan, run_id, progress, reach)
     return SyncReport(run_id, orders, plan, shops, unreadable)

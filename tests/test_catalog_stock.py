@@ -175,3 +175,14 @@ def test_an_adjustment_past_what_is_on_hand_is_refused_and_records_nothing(honey
         adjust_stock(session, sku_id, -41, "hỏng cả lô")
 
     assert (level(engine, sku_id).on_hand, movement_count(engine)) == (40, before)
+
+
+def test_a_receipt_is_taken_even_when_sales_have_left_less_than_nothing(honey):
+    engine, sku_id, _ = honey
+    with session_scope(engine) as session:
+        record_movement(session, sku_id, "sale", -45, "order:1:ORD-1:L1:sale", "bán quá tồn")
+
+    with session_scope(engine) as session:
+        after = adjust_stock(session, sku_id, 24, "hàng về từ Thần Sa", receipt=True)
+
+    assert after.on_hand == 19

@@ -163,6 +163,23 @@ def test_channels_list_names_a_feed_shops_latest_workbooks_and_what_awaits_uploa
     assert os.path.basename(feed.full_path) in table.stdout
 
 
+def test_the_sync_command_names_a_feed_shops_new_workbooks_below_its_shop_row(
+        engine, database_url, sandboxes, tmp_path, monkeypatch):
+    monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SYNDICATOR_DATABASE_URL", database_url)
+    seed_catalogue(engine)
+    account = connect_feed(engine, COOP, "voso")
+
+    synced = CliRunner().invoke(app, ["sync"], env={"COLUMNS": "200"})
+
+    (shop,) = list_channels(engine)
+    assert synced.exit_code == 0, synced.output
+    assert f"#{account.id} {COOP} · voso: bảng tính mới: đầy đủ {shop.feed_full_path}" in synced.stdout
+    assert f"chỉ phần thay đổi {shop.feed_changes_path}" in synced.stdout
+    table_rows = [row for row in synced.stdout.splitlines() if row.startswith("│")]
+    assert len(table_rows) == 1 and "create 4" in table_rows[0]  # the shop's own row, no second row for its feed
+
+
 def test_a_clerk_confirming_the_upload_puts_the_awaiting_listings_live(engine, feed_shop):
     account, _ = feed_shop
 
@@ -181,6 +198,14 @@ def test_confirming_an_upload_for_a_shop_with_an_api_is_refused(engine, sandboxe
 
     with pytest.raises(ChannelError, match="API"):
         confirm_upload(engine, account.id)
+
+
+def test_only_a_trade_floor_takes_a_spreadsheet_feed(engine):
+    seed_catalogue(engine)
+
+    with pytest.raises(ChannelError, match="Shopee không nhận bảng tính"):
+        connect_feed(engine, COOP, "shopee")
+    assert list_channels(engine) == []
 
 
 def test_connecting_an_unknown_co_op_is_refused_by_name(engine, sandboxes):

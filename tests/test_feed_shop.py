@@ -113,3 +113,19 @@ def test_reading_a_feed_shop_back_finds_nothing_drifted(engine, tmp_path, monkey
     again = run_sync(engine, reconcile=True)
 
     assert again.succeeded and again.unreadable == {} and again.plan.actions == []
+
+
+def test_a_shop_fed_by_an_older_version_starts_from_its_latest_full_workbook(engine, tmp_path, monkeypatch):
+    monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path))
+    ids = seed_catalogue(engine)
+    connect_feed(engine, COOP, "voso")
+    run_sync(engine)
+    for kept in (tmp_path / "feeds").glob("*-rows.json"):
+        kept.unlink()  # as an older version left it: workbooks only
+    with session_scope(engine) as session:
+        session.get(Sku, ids["TC-CHE-500G"]).price = 295000
+
+    (feed,) = run_sync(engine).feeds
+
+    assert _skus_in(feed.full_path) == sorted(ids)
+    assert _skus_in(feed.changes_path) == ["TC-CHE-500G"]

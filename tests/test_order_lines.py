@@ -42,7 +42,7 @@ def test_a_line_with_a_seller_sku_longer_than_ours_is_kept_as_unknown_and_pulled
         movements = session.scalar(sa.select(sa.func.count()).select_from(StockMovement)
                                    .where(StockMovement.kind == "sale"))
     assert line.seller_sku == LONG_SKU and line.sku_id is None
-    assert len(line.line_ref) <= 100
+    assert len(line.line_ref) <= 90
     assert (first.orders_new, second.orders_new, movements) == (1, 0, 0)
 
 

@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from adapters.common.http import HttpSettings
 from catalog.db import session_scope
-from catalog.models import Listing, ListingState
+from catalog.models import ChannelAccount, Listing, ListingState
 from catalog.stock import record_movement
 from syndicator.apply import resolve_in_flight
 from syndicator.channels import Reach
@@ -101,10 +101,10 @@ def test_a_create_that_may_have_landed_is_never_sent_again_only_looked_up(engine
                                                   external_sku_id=None, pushed_price=None, pushed_stock=None))
 
     before_look_up = build_plan(engine)  # as when the look-up at the start of a run could not reach the shops
-    settled = asyncio.run(resolve_in_flight(engine, account_scopes(engine), in_process))
+    not_looked_up = asyncio.run(resolve_in_flight(engine, account_scopes(engine), in_process))
 
     assert before_look_up.counts() == {}
-    assert settled == 4 * len(sandboxes)
+    assert not_looked_up == {}
     with Session(engine) as session:
         assert dict(session.execute(sa.select(Listing.id, Listing.external_item_id)).all()) == bound
     for name, sandbox in sandboxes.items():
@@ -135,3 +135,22 @@ def test_a_stock_update_whose_answer_was_lost_is_sent_again_even_after_stock_com
 
     assert report.succeeded, report.summary()
     assert {name: sandbox.item("TC-CHE-200G")["stock"] for name, sandbox in sandboxes.items()} == shown
+
+
+def test_a_shop_whose_look_up_fails_is_reported_and_its_creates_wait(engine, sandboxes, in_process):
+    seed_catalogue(engine)
+    connect_all(engine, sandboxes)
+    run_sync(engine, reach=in_process)
+    with Session(engine) as session:
+        shopee = session.execute(sa.select(ChannelAccount).where(ChannelAccount.marketplace == "shopee")).scalar_one()
+    with session_scope(engine) as session:
+        session.execute(sa.update(Listing).where(Listing.channel_account_id == shopee.id)
+                        .values(state=ListingState.creating.value, external_item_id=None, external_sku_id=None))
+    sandboxes["shopee"].server.stop()  # the look-up cannot reach Shopee
+
+    report = run_sync(engine, reach=in_process)
+
+    assert shopee.id in report.unreadable and report.status != "ok"
+    with Session(engine) as session:
+        states = set(session.execute(sa.select(Listing.state).where(Listing.channel_account_id == shopee.id)).scalars())
+    assert states == {ListingState.creating}

@@ -155,7 +155,7 @@ class ItemsPage(BaseModel):
 OrderStatus = Literal["open", "completed", "cancelled", "returned"]
 
 
-LINE_REF_LENGTH = 100  # with the shop and order ids it names the line's stock movements (200 characters)
+LINE_REF_LENGTH = 90  # with the shop id, an 80-character order id and the event it names a stock movement (≤ 200)
 SELLER_SKU_LENGTH = 200  # Lazada's limit; ours are 40, so a longer one is unknown here anyway
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import ssl
 from collections.abc import Awaitable, Callable
@@ -77,7 +78,8 @@ class HttpSettings(BaseModel):
     call_deadline_s: float = 60.0  # one attempt, from sending to the last byte of the answer
     max_body_bytes: int = 16 * 1024 * 1024  # decoded: a compressed answer counts at its inflated size
     requests_per_second: float | None = Field(
-        None, gt=0, description="a shop's call rate instead of the marketplace's documented one (an app granted more)")
+        None, gt=0, description="every shop's call rate on every marketplace instead of the documented ones "
+                                "(the tests' sandboxes; an operator whose apps are all granted more)")
 
 
 # Headers that described the body as it came over the wire, not the decoded body handed on.
@@ -87,7 +89,11 @@ _WIRE_HEADERS = ("content-encoding", "content-length", "transfer-encoding")
 @cache
 def tls() -> ssl.SSLContext:
     """One TLS context for every client of the process: building one (loading the CA bundle) costs about
-    50–100 ms, and every shop's adapter opens its own client in every run."""
+    50–100 ms, and every shop's adapter opens its own client in every run. ``SSL_CERT_FILE`` and
+    ``SSL_CERT_DIR`` name a deployment's own authorities, as they do for httpx; otherwise certifi's bundle."""
+    cafile, capath = os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")
+    if cafile or capath:
+        return ssl.create_default_context(cafile=cafile, capath=capath)
     return ssl.create_default_context(cafile=certifi.where())
 
 

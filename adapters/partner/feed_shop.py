@@ -28,7 +28,7 @@ from adapters.common.contract import (
     Upload,
 )
 from adapters.common.errors import ErrorInfo, MarketplaceError, local_error
-from adapters.partner.feed import FeedFiles, FeedRow, latest_feed, write_feed
+from adapters.partner.feed import FeedError, FeedFiles, FeedRow, latest_feed, read_feed, write_feed
 from adapters.partner.profile import FloorProfile
 from catalog.db import private_folder
 from catalog.i18n import t
@@ -68,9 +68,23 @@ class FeedShop(Adapter):
     def rows(self) -> dict[str, FeedRow]:
         """Seller SKU → row, as the clerk last received them (read once)."""
         if self._rows is None:
-            saved = json.loads(self.rows_path.read_text(encoding="utf-8")) if self.rows_path.exists() else []
-            self._rows = {row.sku: row for row in map(FeedRow.model_validate, saved)}
+            saved = self._saved_rows() if self.rows_path.exists() else self._rows_of_latest_workbook()
+            self._rows = {row.sku: row for row in saved}
         return self._rows
+
+    def _saved_rows(self) -> list[FeedRow]:
+        return [FeedRow.model_validate(row) for row in json.loads(self.rows_path.read_text(encoding="utf-8"))]
+
+    def _rows_of_latest_workbook(self) -> list[FeedRow]:
+        """Before the rows were kept beside the workbooks (an older version wrote only the workbooks), the
+        latest full workbook is what the clerk received; none, or one that cannot be read, is nothing."""
+        files = self.latest_workbooks()
+        if files is None:
+            return []
+        try:
+            return read_feed(files.full_path.read_bytes())
+        except (FeedError, OSError):
+            return []
 
     def _put(self, draft: ListingDraft) -> ItemResult:
         row = feed_row(draft)  # a valid draft is a valid row: the two share their constraints

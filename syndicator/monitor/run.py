@@ -118,7 +118,7 @@ def run_monitor(
         (files / "targets.json").write_bytes(TARGET_LIST.dump_json(targets))
         command = [sys.executable, "-m", "syndicator.monitor.crawl", "--targets", str(files / "targets.json"),
                    "--report", str(files / "report.json"), "--throttle-start",
-                   str(throttle_start_s or settings().monitor_pace_s),
+                   str(settings().monitor_pace_s if throttle_start_s is None else throttle_start_s),
                    *(["--cache"] if cache else [])]
         env = os.environ | {DATABASE_URL_ENV: engine.url.render_as_string(hide_password=False)}
         with (files / "crawl.log").open("w+", encoding="utf-8") as crawl_log:
