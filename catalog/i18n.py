@@ -199,6 +199,11 @@ CATALOG_MESSAGES: dict[str, dict[str, str]] = {
     "fee_negative": {"vi": "phí phần trăm không được âm", "en": "percentage fees cannot be negative"},
     "fees_too_high": {"vi": "tổng phí phần trăm phải dưới 100%", "en": "percentage fees must total under 100%"},
     "cap_missing": {"vi": "phân bổ 'cap' cần số tối đa", "en": "allocation 'cap' needs a cap"},
+    # marketplace errors, by kind
+    "error_kind_transient": {"vi": "lỗi tạm thời", "en": "temporary failure"},
+    "error_kind_rate_limited": {"vi": "quá giới hạn gọi", "en": "rate limited"},
+    "error_kind_auth_expired": {"vi": "hết hạn ủy quyền", "en": "authorisation expired"},
+    "error_kind_rejected": {"vi": "bị từ chối", "en": "rejected"},
     # import report
     "report_summary": {
         "vi": "{rows} dòng: {products_created} sản phẩm mới, {products_changed} sản phẩm sửa, "

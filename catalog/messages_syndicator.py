@@ -47,6 +47,10 @@ PACKAGE_MESSAGES: dict[str, dict[str, str]] = {
         "vi": "gian hàng #{id} đăng bằng bảng tính, không cần kết nối lại",
         "en": "the shop #{id} is a spreadsheet feed: nothing to authorise",
     },
+    "channel_feed_floors_only": {
+        "vi": "{marketplace} không nhận bảng tính: chỉ các sàn tỉnh và sàn bưu điện mới nhận",
+        "en": "{marketplace} takes no spreadsheet feed: only the trade floors do",
+    },
     "channel_has_api": {
         "vi": "gian hàng #{id} dùng API, không dùng bảng tính",
         "en": "shop #{id} syncs by API, not by spreadsheet feed",
@@ -181,7 +185,10 @@ PACKAGE_MESSAGES: dict[str, dict[str, str]] = {
     },
     "cli_sync_orders_failed": {"vi": "đơn hàng: {error}", "en": "orders: {error}"},
     "cli_sync_run": {"vi": "Lần đồng bộ #{run}: {status}", "en": "Sync run #{run}: {status}"},
-    "cli_feed": {"vi": "bảng tính", "en": "feed"},
+    "cli_sync_feed_written": {
+        "vi": "{shop}: bảng tính mới: đầy đủ {full}; chỉ phần thay đổi {changes}",
+        "en": "{shop}: new workbooks: full {full}; changes only {changes}",
+    },
     "cli_plan_title": {
         "vi": "{actions} việc cho {listings} tin đăng",
         "en": "{actions} actions for {listings} listings",
@@ -280,6 +287,10 @@ PACKAGE_MESSAGES: dict[str, dict[str, str]] = {
     "apply_invalid_stored_id": {
         "vi": "mã sản phẩm đã lưu không hợp lệ và sàn không có SKU này: sẽ đăng mới ở lần chạy sau",
         "en": "stored item id invalid and the SKU is not on the marketplace: created next run",
+    },
+    "feed_not_written": {
+        "vi": "không ghi được bảng tính của gian hàng: {error}",
+        "en": "the shop's workbooks could not be written: {error}",
     },
     "feed_only": {
         "vi": "gian hàng dùng bảng tính, không có API",

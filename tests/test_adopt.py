@@ -170,6 +170,16 @@ def test_the_command_line_reports_the_adoption_as_json(engine, database_url, san
         "TC-CHE-200G", "TC-CHE-500G", "TC-MATONG-500", "TC-MIEN-500G"]
 
 
+def test_the_command_line_table_says_in_vietnamese_what_each_sku_was_matched_by(
+        engine, database_url, sandboxes, selling_already, monkeypatch):
+    monkeypatch.setenv("SYNDICATOR_DATABASE_URL", database_url)
+
+    shown = CliRunner().invoke(app, ["channels", "adopt", str(selling_already["lazada"].id), "--dry-run"])
+
+    assert shown.exit_code == 0, shown.output
+    assert "mã SKU" in shown.stdout and "seller_sku" not in shown.stdout
+
+
 def test_a_clerk_may_not_adopt_another_coops_shop(engine, in_process, selling_already):
     stranger = Viewer(username="htx-khac", role=Role.coop, coop_id=999, coop_code="HTX-KHAC")
 

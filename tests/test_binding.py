@@ -58,7 +58,7 @@ def test_a_failed_price_update_keeps_the_state_and_records_the_error():
                            NOW, awaiting_upload=False)
 
     assert "state" not in change and "pushed_price" not in change
-    assert change["last_error"].startswith("rejected [error_param]")
+    assert change["last_error"].startswith("bị từ chối [error_param]")
 
 
 def test_a_failure_nobody_explained_says_so():

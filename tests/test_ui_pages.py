@@ -225,6 +225,19 @@ def test_a_bad_stock_policy_shows_the_error_and_changes_nothing(seeded):
         assert all(not a.stock_policy for a in session.exec(select(ChannelAccount)).all())
 
 
+def test_an_admin_typing_fees_of_100_percent_sees_why_in_vietnamese_without_pydantics_wrapper(seeded):
+    app = open_page(logged_in("quantri"), "channels")
+    rule = next(area for area in app.text_area if area.key.startswith("rule_"))
+    rule.input('{"percentage_fees": {"thanh_toan": 60, "hoa_hong": 40}}')
+    app.button(key="save_shop").click()
+    app.run()
+    errors = [e.value for e in app.error]
+    assert "Không hợp lệ: tổng phí phần trăm phải dưới 100%" in errors
+    assert not any("validation error" in e or "Value error" in e for e in errors)
+    with session_scope(seeded) as session:
+        assert all(not a.price_rule for a in session.exec(select(ChannelAccount)).all())
+
+
 def test_a_coop_user_sees_the_price_rule_but_cannot_edit_it(seeded):
     app = open_page(logged_in("tancuong"), "channels")
     rule = next(area for area in app.text_area if area.key.startswith("rule_"))

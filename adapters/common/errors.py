@@ -13,6 +13,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
+from catalog.i18n import t
+
 
 class ErrorKind(StrEnum):
     transient = "transient"
@@ -34,10 +36,11 @@ class ErrorInfo(BaseModel):
 
     @property
     def summary(self) -> str:
-        """What went wrong, as a run's log and a listing's last error show it: kind, code, message, field."""
+        """What went wrong, as a run's log and a listing's last error show it: kind (in the reader's language),
+        code, message, field."""
         code = f" [{self.code}]" if self.code else ""
         where = f" ({self.field})" if self.field else ""
-        return f"{self.kind.value}{code}: {self.message}{where}"
+        return f"{t(f'error_kind_{self.kind.value}')}{code}: {self.message}{where}"
 
     def __str__(self) -> str:
         where = f" [{self.field}]" if self.field else ""

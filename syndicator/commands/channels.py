@@ -127,10 +127,12 @@ def register(app: typer.Typer) -> None:
         account_id: Annotated[int, typer.Argument(help="số # của gian hàng trong `channels list` / its # there")],
         dry_run: Annotated[bool, typer.Option("--dry-run", help="chỉ xem, không gắn / show only, bind nothing")] = False,
         as_json: Annotated[bool, typer.Option("--json")] = False,
-        choose: Annotated[list[str] | None, typer.Option("--choose", help="SKU=ITEM_ID for an ambiguous SKU")] = None,
+        choose: Annotated[list[str] | None, typer.Option(
+            "--choose", help="chọn hàng cho SKU mơ hồ / SKU=ITEM_ID for an ambiguous SKU")] = None,
     ) -> None:
         """Nhận tin đăng có sẵn. Bind the items a shop already sells to the co-op's SKUs (by seller SKU, then
-        barcode) without creating anything; list what is only on the marketplace and only in the catalogue."""
+        barcode where the adapter reads one back: none does yet) without creating anything; list what is only
+        on the marketplace and only in the catalogue."""
         from adapters.common.errors import MarketplaceError
         from catalog.i18n import t
         from syndicator.adopt import adopt
@@ -162,7 +164,7 @@ def _print_adoption(console: Console, report: AdoptionReport) -> None:
     if report.adopted:
         table = Table("SKU", t("cli_col_item"), t("cli_col_matched_by"))
         for adoption in report.adopted:
-            table.add_row(adoption.seller_sku, adoption.item_id, adoption.by)
+            table.add_row(adoption.seller_sku, adoption.item_id, t(f"cli_adopt_by_{adoption.by}"))
         console.print(table)
     for seller_sku, items in report.ambiguous.items():  # names and SKUs typed by sellers: not markup
         candidates = ", ".join(f"{item.item_id} ({escape(item.name or '')})" for item in items)

@@ -52,9 +52,19 @@ def _summary_table(report: SyncReport) -> Table:
         pulled = orders.get(shop.account.id)
         table.add_row(shop.account.coop_code, shop.account.marketplace, shop.account.shop_id,
                       _counts(shop.ok), _counts(shop.failed), str(pulled.orders_new) if pulled else "—")
-    for feed in report.feeds:
-        table.add_row("", feed.marketplace, t("cli_feed"), str(feed.changed), "", "")
     return table
+
+
+def _print_feeds(report: SyncReport, console: Console) -> None:
+    """Where each feed shop's new workbooks are, for its clerk to upload."""
+    from catalog.i18n import t
+
+    accounts = {shop.account.id: shop.account for shop in report.shops}
+    for feed in report.feeds:
+        account = accounts[feed.account_id]
+        shop = f"#{account.id} {account.coop_code} · {account.marketplace}"
+        written = t("cli_sync_feed_written", shop=shop, full=feed.full_path, changes=feed.changes_path)
+        console.print(escape(written), soft_wrap=True)  # soft wrap: a long path stays whole, to copy
 
 
 def _counts(counts: dict[str, int]) -> str:
@@ -134,6 +144,7 @@ def register(app: typer.Typer) -> None:
                           console=console) as progress:
                 report = run_sync(engine, coop, marketplace, progress=MarketplaceBars(progress), reconcile=reconcile)
             console.print(_summary_table(report))
+            _print_feeds(report, console)
             _print_problems(report, Console(stderr=True))
         if report.status == "busy":
             typer.echo(t("cli_sync_all_busy"), err=True)

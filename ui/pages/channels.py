@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from catalog.models import ChannelState, Role
 from catalog.pricing import PriceRule, channel_price
@@ -97,18 +98,32 @@ def edit_shop(shops: list[dict]) -> None:
             if who.role is Role.admin:
                 set_price_rule(engine(), who, shop_id, json.loads(rule_text))
             guarded(lambda: set_stock_policy(engine(), who, shop_id, json.loads(policy_text)))
-        except (ValueError, ValidationError) as error:
-            st.error(tr("invalid", error=plain(error)))
+        except ValueError as error:  # pydantic's ValidationError and json's JSONDecodeError are ValueErrors
+            st.error(tr("invalid", error=plain(refusal(error))))
         else:
             st.success(tr("saved", sku=plain(labels[shop_id])))
+
+
+def refusal(error: ValueError) -> str:
+    """A refused rule or policy in its own words (the catalogue's, for our checks), without pydantic's English
+    wrapper around them; a field's error names the field."""
+    if not isinstance(error, ValidationError):
+        return str(error)
+    return "; ".join(map(problem_text, error.errors()))
+
+
+def problem_text(problem: ErrorDetails) -> str:
+    message = problem["msg"].removeprefix("Value error, ")
+    where = ".".join(map(str, problem["loc"]))
+    return f"{where}: {message}" if where else message
 
 
 def preview(shop: dict, rule_text: str) -> None:
     """What the co-op's first SKUs would cost on this marketplace under the rule being edited."""
     try:
         rule = PriceRule.model_validate(json.loads(rule_text))
-    except (ValueError, ValidationError) as error:
-        st.error(tr("invalid", error=plain(error)))
+    except ValueError as error:
+        st.error(tr("invalid", error=plain(refusal(error))))
         return
     page = products(engine(), who, coop_code=shop["coop_code"], limit=10)
     st.caption(tr("price_preview"))
