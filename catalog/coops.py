@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from catalog.communes import DEFAULT_PROVINCE, match_commune
 from catalog.i18n import t
 from catalog.text import clean
 
@@ -39,10 +38,12 @@ class CoopSummary:
 
 
 def add_coop(session: Session, code: str, name: str, commune: str | None = None,
-             province: str = DEFAULT_PROVINCE, lang: str | None = None) -> Coop:
-    """Register a co-op; refuses a code already taken or a commune not in the province's 2025 list."""
+             province: str | None = None, lang: str | None = None) -> Coop:
+    """Register a co-op; refuses a code already taken or a commune not in the province's 2025 list (Thái
+    Nguyên's unless ``province`` says another)."""
     from sqlmodel import select
 
+    from catalog.communes import DEFAULT_PROVINCE, match_commune  # the commune list only when adding
     from catalog.models import Coop
 
     code = clean(code).upper()
@@ -50,6 +51,7 @@ def add_coop(session: Session, code: str, name: str, commune: str | None = None,
         raise CoopError(t("required", lang))
     if session.exec(select(Coop).where(Coop.code == code)).first() is not None:
         raise CoopError(t("coop_exists", lang, value=code))
+    province = province or DEFAULT_PROVINCE
     matches = match_commune(commune, province) if commune else []
     if commune and len(matches) != 1:
         choices = ", ".join(c.name for c in matches)
