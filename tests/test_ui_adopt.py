@@ -81,6 +81,17 @@ def test_binding_binds_every_matched_sku_to_its_item(engine, sandboxes, shopee_s
     assert sorted(_bound(engine).values()) == sorted(sandboxes["shopee"].item(sku)["item_id"] for sku in SKUS)
 
 
+def test_a_preview_with_nothing_left_to_bind_offers_no_bind_button(shopee_shop):
+    bound = _preview(shopee_shop)
+    bound.button(key=f"adopt_bind_{shopee_shop.id}").click()
+    bound.run(timeout=60)
+
+    again = _preview(shopee_shop)
+
+    assert "Sẽ gắn 0 SKU · đã gắn từ trước 4" in shown_text(again)
+    assert f"adopt_bind_{shopee_shop.id}" not in {button.key for button in again.button}
+
+
 def test_a_marketplace_that_cannot_be_reached_is_a_message_not_a_traceback(engine, shopee_shop):
     with session_scope(engine) as session:
         session.get(ChannelAccount, shopee_shop.id).base_url = "http://127.0.0.1:1"

@@ -151,7 +151,7 @@ def adopt_box(shop: dict) -> None:
             return
         show_adoption(report)
         choices = ambiguous_choices(report)
-        if st.button(tr("adopt_bind"), key=f"adopt_bind_{shop_id}"):
+        if (report.adopted or report.ambiguous) and st.button(tr("adopt_bind"), key=f"adopt_bind_{shop_id}"):
             bound = adoption(shop_id, dry_run=False, choices=choices)
             if bound is not None:
                 del st.session_state[report_key]  # the preview no longer says what the shop holds
