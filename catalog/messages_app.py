@@ -257,4 +257,18 @@ APP_MESSAGES: dict[str, dict[str, str]] = {
                        "en": "Bound {count} SKUs to items already on the marketplace."},
     "ui.adopt_failed": {"vi": "Không đọc được gian hàng trên sàn: {error}",
                         "en": "Could not read the shop on the marketplace: {error}"},
+    # listings: the counts and the own price are per SKU on a shop (one Shopee listing carries several packs)
+    "ui.published_skus": {
+        "vi": "Đã yêu cầu đăng {n} SKU lên gian hàng; lần đồng bộ tới sẽ gửi đi.",
+        "en": "{n} SKUs requested on the shops; the next sync sends them.",
+    },
+    "ui.delisted_skus": {
+        "vi": "Đã yêu cầu gỡ {n} SKU khỏi gian hàng.",
+        "en": "{n} SKUs will be taken off their shops.",
+    },
+    "ui.sku_price_override": {
+        "vi": "Giá riêng của một SKU trên một sàn",
+        "en": "One SKU's own price on one marketplace",
+    },
+    "ui.sku_on_shop": {"vi": "SKU trên sàn", "en": "SKU on a marketplace"},
 }

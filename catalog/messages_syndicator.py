@@ -304,4 +304,5 @@ PACKAGE_MESSAGES: dict[str, dict[str, str]] = {
         "vi": "việc hẹn giờ {job} bị từ chối và xoá: {reason}",
         "en": "scheduled job {job} refused and removed: {reason}",
     },
+    "listing_variant_unknown": {"vi": "không có SKU đăng bán #{id}", "en": "no listed SKU #{id}"},
 }

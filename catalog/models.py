@@ -59,6 +59,16 @@ class ListingState(StrEnum):
     live = "live"
     error = "error"
     delisted = "delisted"
+    # a pack listed as its own item before its product's packs were grouped: its packs moved to the product's
+    # grouped listing, its own item is still to be taken off sale (``retired`` once it is)
+    retiring = "retiring"
+    retired = "retired"
+
+
+class VariantState(StrEnum):
+    pending = "pending"  # wanted on its listing's item, not (yet) there: the item's create or an added pack carries it
+    live = "live"  # on the item
+    removed = "removed"  # taken off the item (the pack is no longer sold there); the item lives on
 
 
 class ChannelState(StrEnum):
@@ -177,28 +187,49 @@ class ChannelAccount(SQLModel, table=True):
 
 
 class Listing(SQLModel, table=True):
-    """The binding of one SKU to one channel account: our id ↔ their ids, and what we last pushed."""
+    """One product on one shop: the binding of our product to the marketplace's item (our id ↔ their item id),
+    the item's state and the content last pushed there. Its packs are its ``ListingVariant`` rows: all of
+    them on a marketplace with variants, exactly one on a floor that lists one item per SKU."""
 
     __table_args__ = (
-        sa.UniqueConstraint("sku_id", "channel_account_id", name="uq_listing_sku_account"),
         sa.UniqueConstraint("channel_account_id", "external_item_id", name="uq_listing_external_item"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    sku_id: int = Field(foreign_key="sku.id", index=True)
+    product_id: int = Field(foreign_key="product.id", index=True)
     channel_account_id: int = Field(foreign_key="channelaccount.id", index=True)
     state: ListingState = Field(
         default=ListingState.draft, sa_column=sa.Column(sa.String(20), nullable=False, index=True)
     )
-    enabled: bool = True
     external_item_id: str | None = Field(default=None, max_length=80)
-    external_sku_id: str | None = Field(default=None, max_length=80)
-    price_override: int | None = None
     pushed_content_hash: str | None = Field(default=None, max_length=64)
+    last_error: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    last_synced_at: datetime | None = _when()
+    created_at: datetime = _created()
+
+
+class ListingVariant(SQLModel, table=True):
+    """One SKU (pack) on its product's listing: the marketplace's id for it (Shopee ``model_id``, Lazada
+    ``SkuId``, a floor's SKU id), whether it is on the item yet, the clerk's wishes for it on this shop and
+    the price and stock last pushed. A SKU is on a shop at most once."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("sku_id", "channel_account_id", name="uq_listing_variant_sku_account"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    listing_id: int = Field(foreign_key="listing.id", index=True)
+    sku_id: int = Field(foreign_key="sku.id", index=True)
+    channel_account_id: int = Field(foreign_key="channelaccount.id", index=True)
+    state: VariantState = Field(
+        default=VariantState.pending, sa_column=sa.Column(sa.String(20), nullable=False)
+    )
+    enabled: bool = True  # the clerk's wish: this SKU sold on this shop
+    price_override: int | None = None
+    external_variant_id: str | None = Field(default=None, max_length=80)
     pushed_price: int | None = None
     pushed_stock: int | None = None
     last_error: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
-    last_synced_at: datetime | None = _when()
     created_at: datetime = _created()
 
 
@@ -261,6 +292,7 @@ class ListingObservation(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     listing_id: int = Field(foreign_key="listing.id", index=True)
+    variant_id: int | None = Field(default=None, foreign_key="listingvariant.id", index=True)  # the pack seen
     url: str = Field(max_length=500)
     visible: bool
     price: int | None = None

@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     monitor_pace_s: float = Field(
         1.0, gt=0, description="seconds the monitor first leaves between two pages of one marketplace "
                                "(Scrapy's AutoThrottle adapts from there)")
+    variant_wait_s: float | None = Field(
+        None, ge=0, description="seconds between creating an item and sending its variants, where a marketplace "
+                                "asks for a wait; unset: the marketplace's documented wait. For sandboxes started "
+                                "with a shorter one (tests)")
 
 
 def env_name(field: str) -> str:

@@ -8,7 +8,15 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from catalog.db import session_scope
-from catalog.models import ChannelAccount, Listing, ListingObservation, ListingState, Sku
+from catalog.models import (
+    ChannelAccount,
+    Listing,
+    ListingObservation,
+    ListingState,
+    ListingVariant,
+    Sku,
+    VariantState,
+)
 from syndicator.channels import connect_feed
 from syndicator.engine import run_sync
 from syndicator.monitor import Drift, drift_summary, nightly_monitor, run_monitor
@@ -16,8 +24,10 @@ from tests.support.sandboxes import COOP, connect_all, sandboxes, seed_catalogue
 
 FAST = {"throttle_start_s": 0.05}
 SKUS_IN_CATALOGUE = 4
-# A JSON-LD page and Voso's inline record with RDFa: the two ways pages carry a product.
-TWO_FLOORS = ("lazada", "voso")
+ITEMS_ON_LAZADA = 3  # one item per product, the tea's two packs on one page
+# A JSON-LD page with variants and Voso's inline record with RDFa (one item per SKU): the two ways pages
+# carry a product.
+TWO_MARKETPLACES = ("lazada", "voso")
 
 
 def sync_to(engine, running: dict) -> dict:
@@ -30,16 +40,17 @@ def sync_to(engine, running: dict) -> dict:
 
 @pytest.fixture
 def synced(engine, sandboxes):  # noqa: F811
-    """The tea co-op's catalogue synced to two floors' sandboxes."""
-    return sync_to(engine, {name: sandboxes[name] for name in TWO_FLOORS})
+    """The tea co-op's catalogue synced to Lazada's and a floor's sandboxes."""
+    return sync_to(engine, {name: sandboxes[name] for name in TWO_MARKETPLACES})
 
 
 def listing_of(engine, marketplace: str, seller_sku: str) -> Listing:
     with Session(engine) as session:
         return session.exec(
             select(Listing)
+            .join(ListingVariant, ListingVariant.listing_id == Listing.id)
             .join(ChannelAccount, ChannelAccount.id == Listing.channel_account_id)
-            .join(Sku, Sku.id == Listing.sku_id)
+            .join(Sku, Sku.id == ListingVariant.sku_id)
             .where(ChannelAccount.marketplace == marketplace, Sku.sku == seller_sku)
         ).one()
 
@@ -64,18 +75,20 @@ def test_a_crawl_after_a_sync_finds_every_listing_on_every_marketplace_at_its_pu
     assert report.drift == []
     assert report.marketplaces == sorted(synced)
     with Session(engine) as session:
-        pairs = session.exec(select(ListingObservation, Listing).join(Listing)).all()
+        pairs = session.exec(select(ListingObservation, ListingVariant).join(ListingVariant)).all()
     assert len(pairs) == report.observed
-    for seen, listing in pairs:
+    for seen, pack in pairs:
         assert seen.visible and seen.title, seen.url
-        assert seen.price == listing.pushed_price, seen.url
-        assert seen.stock == listing.pushed_stock, seen.url
+        assert seen.price == pack.pushed_price, seen.url
+        assert seen.stock == pack.pushed_stock, seen.url
 
 
-def test_a_price_changed_by_hand_in_the_seller_centre_is_reported_as_price_drift(engine, synced):
-    marketplace, sandbox = next(iter(synced.items()))
-    item = sandbox.item("TC-CHE-200G")
-    sandbox.edit(item["item_id"], price=item["price"] + 15000)
+@pytest.mark.parametrize("marketplace", TWO_MARKETPLACES)
+def test_a_price_changed_by_hand_in_the_seller_centre_is_reported_as_price_drift(engine, synced, marketplace):
+    sandbox = synced[marketplace]
+    pack = sandbox.item("TC-CHE-200G")
+    on_item = {"model_id": pack["model_id"]} if pack["model_id"] else {}  # a pack of an item with variants
+    sandbox.edit(pack["item_id"], **on_item, price=pack["price"] + 15000)
 
     report = run_monitor(engine, **FAST)
 
@@ -149,7 +162,7 @@ def test_a_robots_txt_that_disallows_the_product_pages_stops_their_crawl(engine,
     report = run_monitor(engine, **FAST)
 
     assert report.ok, report.log_tail
-    assert len(report.blocked) == SKUS_IN_CATALOGUE
+    assert len(report.blocked) == ITEMS_ON_LAZADA
     assert all(url.startswith(blocked.url + "/shop/") for url in report.blocked)
     assert report.observed == SKUS_IN_CATALOGUE * len(others)
     with Session(engine) as session:
@@ -164,7 +177,7 @@ def test_a_marketplace_that_cannot_be_reached_fails_the_crawl(engine, synced):
     report = run_monitor(engine, name, **FAST)
 
     assert not report.ok
-    assert len(report.failed) == SKUS_IN_CATALOGUE
+    assert len(report.failed) == ITEMS_ON_LAZADA
     assert report.observed == 0
 
 
@@ -196,8 +209,13 @@ def test_listings_of_a_feed_shop_without_a_public_address_are_counted_as_skipped
     sku_ids = seed_catalogue(engine)
     account = connect_feed(engine, COOP, "postmart")
     with session_scope(engine) as session:
-        session.add(Listing(sku_id=sku_ids["TC-MIEN-500G"], channel_account_id=account.id,
-                            state=ListingState.awaiting_upload, pushed_price=70000, pushed_stock=30))
+        noodles = session.get(Sku, sku_ids["TC-MIEN-500G"])
+        listing = Listing(product_id=noodles.product_id, channel_account_id=account.id,
+                          state=ListingState.awaiting_upload)
+        session.add(listing)
+        session.flush()
+        session.add(ListingVariant(listing_id=listing.id, sku_id=noodles.id, channel_account_id=account.id,
+                                   state=VariantState.live, pushed_price=70000, pushed_stock=30))
 
     report = run_monitor(engine, **FAST)
 

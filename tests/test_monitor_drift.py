@@ -12,7 +12,7 @@ URL = "http://127.0.0.1:8703/shop/100001/100003"
 
 def pushed(state: ListingState = ListingState.live, price: int = 120000, stock: int = 40, buffer: int = 0):
     return CrawlTarget(
-        listing_id=1, marketplace="voso", base_url="http://127.0.0.1:8703", shop_id="100001", state=state,
+        listing_id=1, variant_id=1, marketplace="voso", base_url="http://127.0.0.1:8703", shop_id="100001", state=state,
         seller_sku="TC-CHE-200G", external_item_id=None if state == ListingState.awaiting_upload else "100003",
         pushed_price=price, pushed_stock=stock, safety_buffer=buffer,
     )

@@ -35,6 +35,9 @@ class Capabilities(BaseModel):
     has_api: bool = Field(True, description="False: changes are staged in a workbook a clerk uploads by hand")
     variants: bool = Field(False, description="one item per product, its packs as variants (create_product)")
     max_variants: int = Field(1, gt=0, description="most packs one item may carry")
+    seller_sku_unique: bool = Field(
+        False, description="a seller SKU may be on one item of a shop only: items being regrouped are retired "
+                           "before their grouped item is created")
 
 
 class ShopCredentials(BaseModel):
@@ -249,6 +252,16 @@ class Adapter(abc.ABC):
 
     async def remove_pack(self, ref: ItemRef) -> ItemResult:
         """One variant taken off its item; the item keeps its other variants."""
+        raise NotImplementedError(f"{self.capabilities.marketplace} lists one item per SKU")
+
+    async def retire(self, ref: ItemRef) -> ItemResult:
+        """Take for good an item whose packs moved to a grouped item off sale (``ref.item_id``); by default
+        it is delisted, as a marketplace without unique seller SKUs lets the old item stay unlisted."""
+        return await self.delist(ref)
+
+    async def update_product(self, ref: ItemRef, draft: ProductDraft) -> ItemResult:
+        """The item's own content (name without a pack, description, category, photos) from ``draft``; ``ref``
+        is one of its variants."""
         raise NotImplementedError(f"{self.capabilities.marketplace} lists one item per SKU")
 
     async def deliver(self) -> Upload | None:

@@ -30,8 +30,21 @@ _STOCK = re.compile(r"Còn\s+([\d.,]+)\s+sản\s+phẩm", re.IGNORECASE)
 _SOLD_MULTIPLIERS = {"k": 1000, "nghìn": 1000, "tr": 1_000_000, "triệu": 1_000_000}
 
 
+class PackOffer(BaseModel):
+    """One pack (variant) a product page offers, by its seller SKU."""
+
+    model_config = ConfigDict(frozen=True)
+
+    seller_sku: str
+    price: int | None = None
+    stock: int | None = None
+    availability: Availability | None = None
+
+
 class PageObservation(BaseModel):
-    """One public product page as a shopper sees it. ``visible`` is false when no product is shown."""
+    """One public product page as a shopper sees it. ``visible`` is false when no product is shown.
+    ``packs`` holds the page's variants with their own price and stock (empty for an item without variants:
+    the page's own price and stock are then the item's)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -44,6 +57,20 @@ class PageObservation(BaseModel):
     sold_count: int | None = None
     seller_sku: str | None = None
     item_id: str | None = None
+    packs: tuple[PackOffer, ...] = ()
+
+    def pack(self, seller_sku: str) -> PageObservation:
+        """What the page shows of one pack: the page itself when it lists no variants; a pack the page does
+        not offer is not visible. The sold count is the item's, not the pack's, so a pack has none."""
+        if not self.visible or not self.packs:
+            return self
+        offer = next((pack for pack in self.packs if pack.seller_sku == seller_sku), None)
+        if offer is None:
+            return self.model_copy(update={"visible": False, "price": None, "stock": None, "availability": None,
+                                           "sold_count": None, "seller_sku": seller_sku, "packs": ()})
+        return self.model_copy(update={"price": offer.price, "stock": offer.stock,
+                                       "availability": offer.availability, "sold_count": None,
+                                       "seller_sku": seller_sku, "packs": ()})
 
 
 PageReader = Callable[[str, str], PageObservation]
@@ -239,13 +266,11 @@ def read_schema_page(html: str, url: str, parts: VisibleParts) -> PageObservatio
     selector = Selector(text=html)
     products = schema_products(html, url)
     product = products[0] if products else {}
-    offer = product.get("offers") or {}
-    if isinstance(offer, list):
-        offer = offer[0] if offer else {}
+    offer, packs = offers_of(product.get("offers"))
     text = page_text(selector)
     title = text_or_none(product.get("name")) or text_or_none(selector.css(parts.title + " ::text").get())
-    price = price_from(offer.get("price"))
-    if price is None:
+    price = _one_price(offer)
+    if price is None and not packs:
         price = price_from(" ".join(selector.css(parts.price + " ::text").getall()) or None)
     seller_sku = text_or_none(product.get("sku"))
     if seller_sku is None and parts.seller_sku:
@@ -260,4 +285,44 @@ def read_schema_page(html: str, url: str, parts: VisibleParts) -> PageObservatio
         sold_count=sold_count_in(text),
         seller_sku=seller_sku,
         item_id=text_or_none(product.get("productID")) or item_id_from_url(url),
+        packs=packs,
     )
+
+
+def offers_of(offers: Any) -> tuple[dict[str, Any], tuple[PackOffer, ...]]:
+    """A Product's ``offers`` as (the offer for the whole item, one PackOffer per variant). Variants come as
+    an ``AggregateOffer`` holding an Offer per variant, or as a list of Offers each with its ``sku``."""
+    if isinstance(offers, list):
+        if len(offers) > 1:
+            return {}, _packs(offers)
+        offers = offers[0] if offers else {}
+    if not isinstance(offers, dict):
+        return {}, ()
+    nested = offers.get("offers")
+    return offers, _packs(nested if isinstance(nested, list) else [nested] if isinstance(nested, dict) else [])
+
+
+def _packs(offers: list[Any]) -> tuple[PackOffer, ...]:
+    return tuple(
+        PackOffer(seller_sku=sku, price=price_from(offer.get("price")), stock=_inventory(offer.get("inventoryLevel")),
+                  availability=availability_from(offer.get("availability")))
+        for offer in offers
+        if isinstance(offer, dict) and (sku := text_or_none(offer.get("sku"))) is not None
+    )
+
+
+def _one_price(offer: dict[str, Any]) -> int | None:
+    """An Offer's price; an AggregateOffer has one only when its lowest and highest are the same."""
+    price = price_from(offer.get("price"))
+    if price is None and offer.get("lowPrice") == offer.get("highPrice"):
+        price = price_from(offer.get("lowPrice"))
+    return price
+
+
+def _inventory(value: Any) -> int | None:
+    """schema.org ``inventoryLevel``: a number, or a QuantitativeValue holding it."""
+    if isinstance(value, dict):
+        value = value.get("value")
+    if isinstance(value, bool) or value is None:
+        return None
+    return _whole_number(str(value))

@@ -21,6 +21,7 @@ CAPABILITIES = Capabilities(
     max_images=8,
     variants=True,  # a product's packs as SKUs along one sale property (marketplace-gaps.md §d1)
     max_variants=50,  # options of one variation
+    seller_sku_unique=True,  # a second product with a SellerSku already in the shop is refused (E4105)
 )
 
 # Fees from vn-context §4 (2025 figures); the fixed fee per order is per category and contract, so a

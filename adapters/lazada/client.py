@@ -602,6 +602,27 @@ class LazadaAdapter(TokenAdapter):
         updated = bound.model_copy(update={"name": mapping.listing_name(draft), "status": "live"})
         return ItemResult(seller_sku=ref.seller_sku, ok=True, ref=updated)
 
+    async def retire(self, ref: ItemRef) -> ItemResult:
+        """``/product/remove`` of every SKU of the item (read with ``/product/item/get``): Lazada keeps a seller
+        SKU to one product, so an item being regrouped must go before its packs can be created again. An item
+        already gone counts as done."""
+        try:
+            product = (await self._call("GET", "/product/item/get", ItemAnswer, {"item_id": ref.item_id})).data
+            sku_ids = [str(sku.SkuId) for sku in product.skus]
+            if sku_ids:
+                await self._call("POST", "/product/remove", Acknowledged,
+                                 {"sku_id_list": mapping.remove_keys(ref.item_id, sku_ids)})
+        except MarketplaceError as exc:
+            if exc.retryable or exc.kind is ErrorKind.auth_expired:
+                raise
+            if exc.info.code not in envelope.ITEM_GONE_CODES:
+                return failure(ref.seller_sku, exc.info)
+        return ItemResult(seller_sku=ref.seller_sku, ok=True, ref=ref.model_copy(update={"status": "deleted"}))
+
+    async def update_product(self, ref: ItemRef, draft: ProductDraft) -> ItemResult:
+        """``/product/update`` of the product's content (its name without a pack) through the SKU of ``ref``."""
+        return await self.update_content(ref, mapping.product_content(draft))
+
     async def delist(self, ref: ItemRef) -> ItemResult:
         """Take the whole item offline (``/product/deactivate``); already inactive counts as done."""
         request = {"Request": {"Product": {"ItemId": ref.item_id}}}

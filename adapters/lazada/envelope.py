@@ -38,6 +38,7 @@ AUTH_EXPIRED_CODES = frozenset({ILLEGAL_ACCESS_TOKEN, ILLEGAL_REFRESH_TOKEN})
 # more SKUs in one call than Lazada takes now: send smaller batches
 BATCH_TOO_LARGE_CODES = frozenset({"4171", "204", "513", "ServiceTimeout"})
 DUPLICATE_SELLER_SKU_CODES = frozenset({"4105", "4126", "4141"})
+ITEM_GONE_CODES = frozenset({"208"})  # E208 "Item … not found": a product already removed
 PARTIAL_FAILURE_CODES = frozenset({"500", "501"})
 ALREADY_INACTIVE_MARK = "E0004"
 

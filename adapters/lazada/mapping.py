@@ -182,6 +182,11 @@ def add_packs_payload(associated_sku: str, variation_name: str, options: list[st
     })
 
 
+def remove_keys(item_id: str, sku_ids: list[str]) -> str:
+    """The ``sku_id_list`` of ``/product/remove``: ``SkuId_<item_id>_<sku_id>`` for each SKU (§4.9)."""
+    return json.dumps([f"SkuId_{item_id}_{sku_id}" for sku_id in sku_ids])
+
+
 def sku_remove_payload(item_id: str, sku_id: str) -> str:
     """The ``payload`` of ``/product/sku/remove``: one SKU off its product."""
     return product_payload({"ItemId": item_id, "Skus": {"Sku": [{"SkuId": sku_id}]}})

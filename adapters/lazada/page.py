@@ -1,5 +1,7 @@
 """Lazada's public product page: JSON-LD ``Product`` (``productID`` is Lazada's item id), then the PDP's
-own blocks for what a shopper reads (title, price, "Đã bán", "Còn N sản phẩm")."""
+own blocks for what a shopper reads (title, price, "Đã bán", "Còn N sản phẩm"). An item with several SKUs
+has no single price: its ``offers`` is an ``AggregateOffer`` (lowPrice, highPrice) holding one ``Offer`` per
+SKU, with the seller SKU as ``sku``, its price and its stock as ``inventoryLevel``."""
 
 from __future__ import annotations
 

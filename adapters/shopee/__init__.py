@@ -9,14 +9,14 @@ from typing import Any
 from adapters.common import sandbox_shop
 from adapters.common.contract import Capabilities, MarketplaceSpec, SandboxShopGrant, ShopCredentials
 from catalog.pricing import PriceRule
+from catalog.settings import settings
 
 CAPABILITIES = Capabilities(
     marketplace="shopee",
-    # update_price/update_stock take one item (and up to 50 of its models) a call (reference shopee.md §3);
-    # a SKU without variants is its own Shopee item, so one call updates one SKU (update_prices still sends
-    # the packs of one item it is given in one call)
-    price_batch_size=1,
-    stock_batch_size=1,
+    # update_price/update_stock take one item and up to 50 of its models a call (reference shopee.md §3,
+    # marketplace-gaps.md §d1): update_prices is handed up to 50 packs and sends one call per item among them
+    price_batch_size=50,
+    stock_batch_size=50,
     requests_per_second=10,  # not published; the reference's starting point per shop (§5)
     content_update_in_place=True,
     name_length=(5, 100),  # get_item_limit sample (§3.2)
@@ -25,6 +25,15 @@ CAPABILITIES = Capabilities(
     variants=True,  # one item per product, its packs as models of one tier (marketplace-gaps.md §d1)
     max_variants=50,
 )
+
+VARIANT_WAIT_S = 5.0  # "Please wait at least 5 seconds after creating an item before creating variants."
+
+
+def variant_wait() -> float:
+    """How long after ``add_item`` Shopee takes the item's variants: 5 s, unless set for a sandbox."""
+    configured = settings().variant_wait_s
+    return VARIANT_WAIT_S if configured is None else configured
+
 
 # Fees from vn-context §4 (2025 figures): payment 5 %, fixed 4 % and 3.000 ₫ an order; edited per shop.
 PRICE_RULE = PriceRule(percentage_fees={"phi_thanh_toan": Decimal(5), "phi_co_dinh": Decimal(4)},

@@ -46,7 +46,7 @@ from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
 from adapters.common.errors import local_error as common_local_error
 from adapters.common.http import HttpSettings, MarketplaceHttp
 from adapters.common.shop import TokenAdapter
-from adapters.shopee import CAPABILITIES, SPEC, envelope, mapping
+from adapters.shopee import CAPABILITIES, SPEC, envelope, mapping, variant_wait
 from adapters.shopee.signing import PUBLIC_PATHS, common_params
 from catalog.chunks import chunked
 
@@ -65,7 +65,6 @@ ORDER_STATUSES: dict[str, OrderStatus] = {"CANCELLED": "cancelled", "TO_RETURN":
                                           "COMPLETED": "completed"}
 ORDER_DETAIL_FIELDS = "item_list,total_amount,pay_time,cancel_by,cancel_reason"
 IMAGE_HOST_MARK = "/file/"  # https://cf.shopee.vn/file/<image_id>: already on Shopee
-VARIANT_WAIT_S = 5.0  # "Please wait at least 5 seconds after creating an item before creating variants."
 
 
 # --- answers: just the fields used, each bounded (adapters/common/answers.py) -------------------------
@@ -334,7 +333,7 @@ class ShopeeAdapter(TokenAdapter):
         on_credentials: CredentialsListener | None = None,
         http: HttpSettings | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
-        variant_wait_s: float = VARIANT_WAIT_S,
+        variant_wait_s: float | None = None,
     ):
         """``variant_wait_s``: how long after ``add_item`` before its variants are sent (tests shorten it)."""
         super().__init__(credentials, MarketplaceHttp("shopee", base_url.rstrip("/"),
@@ -342,7 +341,7 @@ class ShopeeAdapter(TokenAdapter):
                                                       settings=http, transport=transport), on_credentials)
         self.items_page_size = ITEMS_PAGE_SIZE
         self.orders_page_size = ORDERS_PAGE_SIZE
-        self.variant_wait_s = variant_wait_s
+        self.variant_wait_s = variant_wait_s if variant_wait_s is not None else variant_wait()
         self._packs: dict[str, ItemRef] | None = None  # the shop's models by SKU, read once (find_by_seller_sku)
 
     def __repr__(self) -> str:
@@ -637,6 +636,10 @@ class ShopeeAdapter(TokenAdapter):
             return failure(ref.seller_sku, exc.info)
         updated = ref.model_copy(update={"name": body["item_name"], "status": "live"})
         return ItemResult(seller_sku=ref.seller_sku, ok=True, ref=updated)
+
+    async def update_product(self, ref: ItemRef, draft: ProductDraft) -> ItemResult:
+        """``update_item`` with the product's content: its name without a pack, its code as ``item_sku``."""
+        return await self.update_content(ref, mapping.product_item(draft))
 
     async def delist(self, ref: ItemRef) -> ItemResult:
         """``unlist_item`` with ``unlist: true``; the item stays in the shop, hidden from buyers."""

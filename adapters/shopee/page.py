@@ -1,5 +1,7 @@
 """Shopee's public product page: JSON-LD ``Product`` (``sku`` is the seller SKU), then the page's own
-title, price ("120.000 ₫"), "Đã bán N" and "Còn N sản phẩm" lines."""
+title, price ("120.000 ₫"), "Đã bán N" and "Còn N sản phẩm" lines. An item with variants has no single
+price: its ``offers`` is an ``AggregateOffer`` (lowPrice, highPrice) holding one ``Offer`` per variant, with
+the variant's seller SKU as ``sku``, its price and its stock as ``inventoryLevel``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The Giám sát page: what shoppers saw on each listing's public page, and where it drifted."""
+"""The Giám sát page: what shoppers saw of each pack on its listing's public page, and where it drifted."""
 
 from __future__ import annotations
 
@@ -7,25 +7,25 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from catalog.db import session_scope
-from catalog.models import ChannelAccount, Coop, Listing, ListingObservation, Sku
+from catalog.models import ChannelAccount, Coop, ListingObservation, ListingVariant, Sku
 from syndicator.access.roles import Page, paged, scope_coop_id
 from syndicator.users import Viewer
 
 
 def observations(engine: Engine, viewer: Viewer, drift_only: bool = False, offset: int = 0,
                  limit: int = 50) -> Page:
-    """What shoppers saw on each listing's public page, newest first, with drift."""
+    """What shoppers saw of each pack on its listing's public page, newest first, with drift."""
     with session_scope(engine) as session:
         coop_id = scope_coop_id(session, viewer, None)
         statement = (
             select(ListingObservation.observed_at, Coop.code, ChannelAccount.marketplace, Sku.sku,
-                   ListingObservation.visible, ListingObservation.price, Listing.pushed_price,
+                   ListingObservation.visible, ListingObservation.price, ListingVariant.pushed_price,
                    ListingObservation.stock, ListingObservation.sold_count, ListingObservation.drift,
                    ListingObservation.url)
-            .join(Listing, ListingObservation.listing_id == Listing.id)
-            .join(ChannelAccount, Listing.channel_account_id == ChannelAccount.id)
+            .join(ListingVariant, ListingObservation.variant_id == ListingVariant.id)
+            .join(ChannelAccount, ListingVariant.channel_account_id == ChannelAccount.id)
             .join(Coop, ChannelAccount.coop_id == Coop.id)
-            .join(Sku, Listing.sku_id == Sku.id)
+            .join(Sku, ListingVariant.sku_id == Sku.id)
         )
         if coop_id is not None:
             statement = statement.where(ChannelAccount.coop_id == coop_id)

@@ -1,4 +1,4 @@
-"""Drift: how what a shopper sees differs from what we last pushed."""
+"""Drift: how what a shopper sees of a pack differs from what we last pushed for it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from syndicator.monitor.targets import CrawlTarget
 class Drift(StrEnum):
     price = "price"  # the page shows another price than we pushed
     stock = "stock"  # the page's stock differs from what we pushed by more than the safety buffer
-    missing = "missing"  # a live listing is not on sale: gone, hidden by moderation, or unlisted
+    missing = "missing"  # a live pack is not on sale: its item gone, hidden by moderation or unlisted, or the pack
+    # no longer offered on the item
     confirmed = "confirmed"  # an awaiting-upload listing is now on sale (the clerk uploaded the feed)
 
 

@@ -29,7 +29,7 @@ class DriftPipeline:
 
 
 class ObservationStorePipeline:
-    """Writes a ``ListingObservation`` per page, and marks an awaiting-upload listing seen on sale as live
+    """Writes a ``ListingObservation`` per pack seen, and marks an awaiting-upload listing seen on sale as live
     with the marketplace's item id. The database is the one ``SYNDICATOR_DATABASE_URL`` names."""
 
     engine: Engine
@@ -52,9 +52,9 @@ class ObservationStorePipeline:
         seen = item.seen
         with session_scope(self.engine) as session:
             row = ListingObservation(
-                listing_id=item.target.listing_id, url=_fit(seen.url, "url"), visible=seen.visible,
-                price=seen.price, stock=seen.stock, sold_count=seen.sold_count, title=_fit(seen.title, "title"),
-                seller_sku=_fit(seen.seller_sku, "seller_sku"), drift=[str(kind) for kind in item.drift],
+                listing_id=item.target.listing_id, variant_id=item.target.variant_id, url=_fit(seen.url, "url"),
+                visible=seen.visible, price=seen.price, stock=seen.stock, sold_count=seen.sold_count,
+                title=_fit(seen.title, "title"), seller_sku=_fit(seen.seller_sku, "seller_sku"), drift=[str(kind) for kind in item.drift],
             )
             session.add(row)
             if Drift.confirmed in item.drift:

@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 from adapters import registry
 from catalog.db import make_engine, session_scope
 from catalog.i18n import t
-from catalog.models import ChannelAccount, Listing, ListingObservation, Sku
+from catalog.models import ChannelAccount, ListingObservation, ListingVariant, Sku
 from catalog.settings import env_name, settings
 from syndicator.monitor.drift import Drift
 from syndicator.monitor.settings import PROGRESS_MARK
@@ -34,9 +34,10 @@ log = logging.getLogger("syndicator.monitor")
 
 
 class DriftRow(BaseModel):
-    """One listing whose public page differs from what we last pushed."""
+    """One pack (variant) of a listing whose public page differs from what we last pushed for it."""
 
     listing_id: int
+    variant_id: int
     marketplace: str
     shop_id: str
     seller_sku: str
@@ -55,8 +56,8 @@ class MonitorReport(BaseModel):
     """One crawl: what it set out to check, what it saw, what drifted, what it could not read."""
 
     marketplaces: list[str]
-    listings: int = Field(description="listings the crawl set out to check")
-    skipped: int = Field(default=0, description="watched listings whose shop has no public address to visit")
+    listings: int = Field(description="packs (listing variants) the crawl set out to check")
+    skipped: int = Field(default=0, description="watched packs whose shop has no public address to visit")
     observed: int = 0
     drift: list[DriftRow] = Field(default_factory=list)
     blocked: list[str] = Field(default_factory=list, description="pages robots.txt told us not to visit")
@@ -81,14 +82,14 @@ class MonitorReport(BaseModel):
 
 
 class DriftSummary(BaseModel):
-    """The latest observation of every watched listing that shows drift, and counts per kind."""
+    """The latest observation of every watched pack that shows drift, and counts per kind."""
 
     rows: list[DriftRow]
     counts: dict[Drift, int]
     last_observed_at: datetime | None
 
 
-Progress = Callable[[int, int], None]  # (listings settled, listings to check)
+Progress = Callable[[int, int], None]  # (packs settled, packs to check)
 
 
 def run_monitor(
@@ -100,7 +101,7 @@ def run_monitor(
     progress: Progress | None = None,
 ) -> MonitorReport:
     """Crawl the public page of every live or awaiting-upload listing (one marketplace, or all) in a child
-    process, store what was seen, and report drift. ``throttle_start_s`` defaults to ``SYNDICATOR_MONITOR_PACE_S``.
+    process, store what was seen of each of its packs, and report drift per pack. ``throttle_start_s`` defaults to ``SYNDICATOR_MONITOR_PACE_S``.
     Raises ``ValueError`` for an unknown marketplace."""
     if marketplace is not None and marketplace not in registry.names():
         known = ", ".join(registry.names())
@@ -145,7 +146,7 @@ def nightly_monitor() -> dict[str, object]:
 
 
 def _follow(command: list[str], env: dict[str, str], log: IO[str], settled: Callable[[int], object]) -> int:
-    """Run the crawl process, telling ``settled`` the running count of listings it has settled. A SIGTERM
+    """Run the crawl process, telling ``settled`` the running count of packs it has settled. A SIGTERM
     or SIGINT to us is passed on to the crawl, which stops and is waited for."""
     done = 0
     with (stop_signals(pass_on),
@@ -180,7 +181,7 @@ class CrawlResult(BaseModel):
 
 def drift_summary(engine: Engine) -> DriftSummary:
     with session_scope(engine) as session:
-        latest = select(func.max(ListingObservation.id)).group_by(ListingObservation.listing_id)
+        latest = select(func.max(ListingObservation.id)).group_by(ListingObservation.variant_id)
         observations = session.exec(select(ListingObservation).where(ListingObservation.id.in_(latest))).all()
         rows = _drift_rows(session, [o for o in observations if o.drift])
     return DriftSummary(
@@ -191,21 +192,22 @@ def drift_summary(engine: Engine) -> DriftSummary:
 
 
 def _drift_rows(session: Session, observations: list[ListingObservation]) -> list[DriftRow]:
-    by_listing = {o.listing_id: o for o in observations}
+    by_variant = {o.variant_id: o for o in observations}
     query = (
-        select(Listing, ChannelAccount, Sku)
-        .join(ChannelAccount, ChannelAccount.id == Listing.channel_account_id)
-        .join(Sku, Sku.id == Listing.sku_id)
-        .where(Listing.id.in_(list(by_listing)))
+        select(ListingVariant, ChannelAccount, Sku)
+        .join(ChannelAccount, ChannelAccount.id == ListingVariant.channel_account_id)
+        .join(Sku, Sku.id == ListingVariant.sku_id)
+        .where(ListingVariant.id.in_(list(by_variant)))
         .order_by(ChannelAccount.marketplace, Sku.sku)
     )
     rows = []
-    for listing, account, sku in session.exec(query):
-        seen = by_listing[listing.id]
+    for variant, account, sku in session.exec(query):
+        seen = by_variant[variant.id]
         rows.append(DriftRow(
-            listing_id=listing.id, marketplace=str(account.marketplace), shop_id=account.shop_id, seller_sku=sku.sku,
-            drift=[Drift(kind) for kind in seen.drift], url=seen.url, visible=seen.visible,
-            pushed_price=listing.pushed_price, seen_price=seen.price, pushed_stock=listing.pushed_stock,
-            seen_stock=seen.stock, sold_count=seen.sold_count, observed_at=seen.observed_at,
+            listing_id=variant.listing_id, variant_id=variant.id, marketplace=str(account.marketplace),
+            shop_id=account.shop_id, seller_sku=sku.sku, drift=[Drift(kind) for kind in seen.drift], url=seen.url,
+            visible=seen.visible, pushed_price=variant.pushed_price, seen_price=seen.price,
+            pushed_stock=variant.pushed_stock, seen_stock=seen.stock, sold_count=seen.sold_count,
+            observed_at=seen.observed_at,
         ))
     return rows

@@ -11,7 +11,7 @@ USER_AGENT = (
     "co-operatives; checks the co-op's own listings once a night)"
 )
 
-PROGRESS_MARK = "settled"  # the crawl process prints "settled N" on stdout as listings are settled
+PROGRESS_MARK = "settled"  # the crawl process prints "settled N" on stdout as packs are settled
 
 
 def crawl_settings(*, cache: bool = False, throttle_start_s: float = 1.0) -> dict[str, Any]:

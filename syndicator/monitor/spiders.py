@@ -24,7 +24,7 @@ GONE = [404, 410]
 
 @dataclass
 class PageVisit:
-    """The item every spider yields: a listing and what its public page showed."""
+    """The item every spider yields: one pack of a listing and what its item's public page showed of it."""
 
     target: CrawlTarget
     seen: PageObservation
@@ -39,7 +39,7 @@ class CrawlLog:
     blocked: list[str] = field(default_factory=list)
     failed: list[dict[str, str]] = field(default_factory=list)
     on_pages: Callable[[int], None] = field(default=lambda settled: None, repr=False)
-    """Told how many listings were settled (seen, refused or failed), for a progress bar."""
+    """Told how many packs were settled (seen, refused or failed), for a progress bar."""
 
 
 class ListingSpider(scrapy.Spider):
@@ -59,40 +59,46 @@ class ListingSpider(scrapy.Spider):
 
     def _requests(self) -> Iterator[scrapy.Request]:
         by_shop: dict[tuple[str, str], list[CrawlTarget]] = defaultdict(list)
+        by_item: dict[str, list[CrawlTarget]] = defaultdict(list)
         for target in self.targets:
             if target.found_by_storefront:
                 by_shop[(target.base_url, target.shop_id)].append(target)
             else:
-                url = self.paths.product_url(target.base_url, target.shop_id, target.external_item_id)
-                yield self._product_request(url, target)
+                by_item[self.paths.product_url(target.base_url, target.shop_id, target.external_item_id)].append(target)
+        for url, packs in by_item.items():
+            yield self._product_request(url, packs)
         for (base_url, shop_id), waiting in by_shop.items():
             yield scrapy.Request(
                 self.paths.storefront_url(base_url, shop_id), callback=self.parse_storefront, errback=self.on_error,
                 meta={"targets": waiting, "handle_httpstatus_list": GONE},
             )
 
-    def _product_request(self, url: str, target: CrawlTarget) -> scrapy.Request:
+    def _product_request(self, url: str, targets: list[CrawlTarget]) -> scrapy.Request:
+        """One visit to an item's page for all its packs."""
         return scrapy.Request(
             url, callback=self.parse_product, errback=self.on_error,
-            meta={"target": target, "handle_httpstatus_list": GONE}, dont_filter=True,
+            meta={"targets": targets, "handle_httpstatus_list": GONE}, dont_filter=True,
         )
 
     def parse_storefront(self, response: Response) -> Iterator[scrapy.Request | PageVisit]:
         links = storefront_links(response.text, response.url) if response.status not in GONE else {}
+        by_item: dict[str, list[CrawlTarget]] = defaultdict(list)
         for target in response.meta["targets"]:
             url = links.get(target.seller_sku)
             if url is None:
                 yield PageVisit(target, PageObservation(url=response.url, visible=False, seller_sku=target.seller_sku))
             else:
-                yield self._product_request(url, target)
+                by_item[url].append(target)
+        for url, packs in by_item.items():
+            yield self._product_request(url, packs)
 
     def parse_product(self, response: Response) -> Iterator[PageVisit]:
-        target: CrawlTarget = response.meta["target"]
         if response.status in GONE:
             seen = PageObservation(url=response.url, visible=False)
         else:
             seen = self.read_page(response.text, response.url)
-        yield PageVisit(target, seen)
+        for target in response.meta["targets"]:
+            yield PageVisit(target, seen.pack(target.seller_sku))
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request
@@ -101,7 +107,7 @@ class ListingSpider(scrapy.Spider):
         else:
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
             self.crawl_log.failed.append({"url": request.url, "reason": reason})
-        self.crawl_log.on_pages(len(request.meta.get("targets", [None])))
+        self.crawl_log.on_pages(len(request.meta["targets"]))
 
 
 def spider_for(marketplace: str) -> type[ListingSpider]:

@@ -1,4 +1,5 @@
-"""Which public pages the monitor visits: every live or awaiting-upload listing of an enabled shop."""
+"""Which packs the monitor checks: every live, enabled variant of a live or awaiting-upload listing of an
+enabled shop. The packs of one item share its page, which is fetched once."""
 
 from __future__ import annotations
 
@@ -7,16 +8,17 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from catalog.db import session_scope
-from catalog.models import ChannelAccount, Listing, ListingState, Sku
+from catalog.models import ChannelAccount, Listing, ListingState, ListingVariant, Sku, VariantState
 from catalog.pricing import StockPolicy
 
 WATCHED_STATES = (ListingState.live, ListingState.awaiting_upload)
 
 
 class CrawlTarget(BaseModel):
-    """One listing as we last pushed it, and where its shop is."""
+    """One pack (variant) of a listing as we last pushed it, and where its shop is."""
 
     listing_id: int
+    variant_id: int
     marketplace: str
     base_url: str
     shop_id: str
@@ -36,11 +38,13 @@ class CrawlTarget(BaseModel):
 
 def load_targets(engine: Engine, marketplace: str | None = None) -> list[CrawlTarget]:
     query = (
-        select(Listing, ChannelAccount, Sku)
+        select(ListingVariant, Listing, ChannelAccount, Sku)
+        .join(Listing, Listing.id == ListingVariant.listing_id)
         .join(ChannelAccount, ChannelAccount.id == Listing.channel_account_id)
-        .join(Sku, Sku.id == Listing.sku_id)
-        .where(Listing.state.in_(WATCHED_STATES), Listing.enabled, ChannelAccount.enabled)
-        .order_by(Listing.id)
+        .join(Sku, Sku.id == ListingVariant.sku_id)
+        .where(Listing.state.in_(WATCHED_STATES), ListingVariant.state == VariantState.live,
+               ListingVariant.enabled, ChannelAccount.enabled)
+        .order_by(Listing.id, ListingVariant.id)
     )
     if marketplace is not None:
         query = query.where(ChannelAccount.marketplace == marketplace)
@@ -48,17 +52,18 @@ def load_targets(engine: Engine, marketplace: str | None = None) -> list[CrawlTa
         return [
             CrawlTarget(
                 listing_id=listing.id,
+                variant_id=variant.id,
                 marketplace=str(account.marketplace),
                 base_url=account.base_url,
                 shop_id=account.shop_id,
                 state=listing.state,
                 seller_sku=sku.sku,
                 external_item_id=listing.external_item_id,
-                pushed_price=listing.pushed_price,
-                pushed_stock=listing.pushed_stock,
+                pushed_price=variant.pushed_price,
+                pushed_stock=variant.pushed_stock,
                 safety_buffer=StockPolicy.model_validate(account.stock_policy or {}).safety_buffer,
             )
-            for listing, account, sku in session.exec(query)
+            for variant, listing, account, sku in session.exec(query)
         ]
 
 

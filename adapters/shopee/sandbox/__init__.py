@@ -17,11 +17,11 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Route
 
-from adapters.shopee import CAPABILITIES
+from adapters.shopee import CAPABILITIES, variant_wait
 from adapters.shopee.sandbox.auth import ShopeeAuth
 from adapters.shopee.sandbox.orders import ShopeeOrders
 from adapters.shopee.sandbox.pages import ShopeePages
-from adapters.shopee.sandbox.variants import VARIANT_WAIT_S, ShopeeVariants
+from adapters.shopee.sandbox.variants import ShopeeVariants
 from adapters.shopee.sandbox.wire import API
 
 
@@ -30,9 +30,10 @@ class ShopeeSandbox(ShopeeAuth, ShopeeVariants, ShopeeOrders, ShopeePages):
     default_port = 8701
     default_rate_limit_per_s = CAPABILITIES.requests_per_second
 
-    def __init__(self, *, variant_wait_s: float = VARIANT_WAIT_S, **options: Any):
-        """``variant_wait_s``: how long after ``add_item`` Shopee refuses variants (tests shorten it)."""
-        self.variant_wait_s = variant_wait_s
+    def __init__(self, *, variant_wait_s: float | None = None, **options: Any):
+        """``variant_wait_s``: how long after ``add_item`` Shopee refuses variants (tests shorten it; by
+        default ``SYNDICATOR_VARIANT_WAIT_S`` or Shopee's 5 s)."""
+        self.variant_wait_s = variant_wait_s if variant_wait_s is not None else variant_wait()
         super().__init__(**options)
 
     # --- what the base asks for ---------------------------------------------------------------

@@ -16,10 +16,10 @@ from typing import Any
 from starlette.requests import Request
 
 from adapters.common.sandbox import SandboxItem, SandboxModel, SandboxShop, SandboxVariation, now
+from adapters.shopee import VARIANT_WAIT_S
 from adapters.shopee.sandbox.products import ShopeeProducts, check_price_ratio
 from adapters.shopee.sandbox.wire import MAX_IDS, Caller, ShopeeRefusal, missing, wrong
 
-VARIANT_WAIT_S = 5.0  # "Please wait at least 5 seconds after creating an item before creating variants."
 MAX_TIERS = 2
 MAX_MODELS = 50
 # get_item_limit's tier_variation_name_length_limit and tier_variation_option_length_limit: the reference
@@ -65,7 +65,7 @@ def tier_answer(item: SandboxItem) -> dict[str, Any]:
 class ShopeeVariants(ShopeeProducts):
     """The ``product`` calls about tiers and models."""
 
-    variant_wait_s: float = VARIANT_WAIT_S
+    variant_wait_s: float = VARIANT_WAIT_S  # set per sandbox by ShopeeSandbox
 
     # --- checks ---------------------------------------------------------------------------------
     async def _item_call(self, request: Request, caller: Caller) -> tuple[dict[str, Any], SandboxItem]:
