@@ -22,9 +22,9 @@ from sqlmodel import Session
 from adapters.common.contract import ItemRef
 from catalog.db import session_scope
 from catalog.i18n import t
-from catalog.models import ChannelAccount, Listing, Product, Sku
+from catalog.models import ChannelAccount, Listing, ListingVariant, Product, Sku, VariantState
 from syndicator import binding
-from syndicator.channels import NETWORK, ChannelError, Reach, adapter_for, has_api
+from syndicator.channels import NETWORK, ChannelError, Reach, adapter_for, has_api, lists_variants
 from syndicator.desired import content_hash, listing_digest, sku_content_digests
 from syndicator.locks import shop_lock, shop_unit
 from syndicator.reconcile import all_items
@@ -136,15 +136,18 @@ def _one_sku_per_item(matched: dict[str, tuple[ItemRef, str]], report: AdoptionR
 def _our_skus(session: Session, account: ChannelAccount) -> list[OurSku]:
     """The co-op's enabled SKUs, but those the clerk took off this shop (a disabled listing)."""
     rows = session.execute(
-        sa.select(Sku.id, Sku.sku, Sku.gtin, Listing.external_item_id, Listing.external_sku_id)
+        sa.select(Sku.id, Sku.sku, Sku.gtin, Listing.external_item_id, ListingVariant.external_variant_id,
+                  ListingVariant.state)
         .join(Product, Product.id == Sku.product_id)
-        .outerjoin(Listing, sa.and_(Listing.sku_id == Sku.id, Listing.channel_account_id == account.id))
+        .outerjoin(ListingVariant, sa.and_(ListingVariant.sku_id == Sku.id,
+                                           ListingVariant.channel_account_id == account.id))
+        .outerjoin(Listing, Listing.id == ListingVariant.listing_id)
         .where(Product.coop_id == account.coop_id, Sku.enabled == sa.true())
-        .where(sa.or_(Listing.id.is_(None), Listing.enabled == sa.true()))
+        .where(sa.or_(ListingVariant.id.is_(None), ListingVariant.enabled == sa.true()))
         .order_by(Sku.sku)
     )
-    return [OurSku(sku_id, sku, gtin, ref_key(item_id, variant_id) if item_id else None)
-            for sku_id, sku, gtin, item_id, variant_id in rows]
+    return [OurSku(sku_id, sku, gtin, ref_key(item_id, variant_id) if item_id and state == VariantState.live else None)
+            for sku_id, sku, gtin, item_id, variant_id, state in rows]
 
 
 async def _read_items(engine: Engine, account: ChannelAccount, reach: Reach) -> list[ItemRef]:
@@ -167,7 +170,8 @@ def adopt(engine: Engine, account_id: int, *, dry_run: bool = False, choices: di
             raise ChannelError(t("adopt_shop_busy", id=account_id))
         with Session(engine) as session:
             ours = _our_skus(session, account)
-        items = asyncio.run(_read_items(engine, account, reach))
+            retired = binding.retired_item_ids(session, account.id)
+        items = [item for item in asyncio.run(_read_items(engine, account, reach)) if item.item_id not in retired]
         matched, report = match(ours, items, choices)
         report.account_id, report.marketplace, report.dry_run = account.id, account.marketplace, dry_run
         report.adopted = [Adoption(sku, _ref(item), how) for sku, (item, how) in matched.items()]
@@ -178,12 +182,15 @@ def adopt(engine: Engine, account_id: int, *, dry_run: bool = False, choices: di
 
 def _bind(engine: Engine, account: ChannelAccount, sku_ids: dict[str, int],
           matched: dict[str, tuple[ItemRef, str]]) -> None:
+    grouped = lists_variants(account)
     with session_scope(engine) as session:
-        binding.add_drafts(session, [account.id])
+        binding.add_drafts(session, [account.id], {account.id} if grouped else set())
         digests = sku_content_digests(session, [account.id])
         mapping_digest = content_hash(account.category_mapping or {})
-        listing_ids = dict(session.execute(
-            sa.select(Listing.sku_id, Listing.id).where(Listing.channel_account_id == account.id)).all())
+        variant_ids = dict(session.execute(
+            sa.select(ListingVariant.sku_id, ListingVariant.id)
+            .where(ListingVariant.channel_account_id == account.id)).all())
         for seller_sku, (item, _) in matched.items():
             sku_id = sku_ids[seller_sku]
-            binding.adopt(session, listing_ids[sku_id], item, listing_digest(digests[sku_id], mapping_digest))
+            content = digests[sku_id][1 if grouped else 0]
+            binding.adopt(session, variant_ids[sku_id], item, listing_digest(content, mapping_digest))

@@ -32,6 +32,7 @@ from adapters.common.contract import (
     ItemResult,
     ListingDraft,
     PriceUpdate,
+    ProductDraft,
     StockUpdate,
     Upload,
 )
@@ -39,17 +40,29 @@ from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
 from catalog.chunks import chunked
 from catalog.db import session_scope
 from catalog.i18n import t
-from catalog.models import ChannelAccount, Listing, ListingState, Sku, SyncEvent, utcnow
+from catalog.models import (
+    ChannelAccount,
+    Listing,
+    ListingState,
+    ListingVariant,
+    Product,
+    Sku,
+    SyncEvent,
+    utcnow,
+)
 from syndicator import binding
 from syndicator.actions import Action, ActionKind, Outcome
 from syndicator.binding import describe
 from syndicator.channels import NETWORK, Reach, adapter_for
 from syndicator.desired import listing_drafts
-from syndicator.plan import AccountScope, Plan
+from syndicator.plan import AccountScope, Plan, build_plan
 
 Progress = Callable[[AccountScope, int, int], None]
 GIVE_UP_AFTER = 2  # consecutive calls failing for want of the marketplace, not for the item
 CREATE_CONCURRENCY = 8
+# A product's create on Shopee waits 5 s between add_item and its variants, calling nothing: many creates wait
+# at once, and the shop's rate limit (adapters/common/http.py), not this, sets the pace of their calls.
+PRODUCT_CREATE_CONCURRENCY = 50
 
 
 @dataclass
@@ -103,7 +116,9 @@ class ShopApplier:
         self.report = AccountReport(account)
         self.done = 0
         self.failed_calls = 0
-        self.refs: dict[int, ItemRef] = {}
+        self.refs: dict[int, ItemRef] = {}  # by variant id
+        self.items: dict[int, ItemRef] = {}  # the items to retire, by listing id
+        self.retired: set[str] = set()  # the shop's items whose packs were regrouped (never bound again)
         self.staged = not adapter.capabilities.has_api
         self.held: list[Outcome] = []  # a staged shop's outcomes, recorded once its workbooks are written
 
@@ -112,26 +127,52 @@ class ShopApplier:
         return self.failed_calls >= GIVE_UP_AFTER
 
     async def run(self) -> AccountReport:
-        unsendable = await self._rebind(self._load_refs())
-        self._record([Outcome(a, False, error=unsendable[a.listing_id])
-                      for a in self.actions if a.listing_id in unsendable])
-        by_kind = {kind: [a for a in self.actions if a.kind is kind and a.listing_id not in unsendable]
-                   for kind in ActionKind}
-        drafts = self._drafts(by_kind[ActionKind.create] + by_kind[ActionKind.update_content])
-        self._mark_creating(by_kind[ActionKind.create])
-        await self._each(by_kind[ActionKind.create], lambda a: self.adapter.create_listing(drafts[a.listing_id]),
-                         CREATE_CONCURRENCY)
-        await self._each(by_kind[ActionKind.update_content], lambda a: self._update_content(a, drafts[a.listing_id]), 1)
-        capabilities = self.adapter.capabilities
-        await self._batches(by_kind[ActionKind.update_price], capabilities.price_batch_size,
-                            lambda batch: self.adapter.update_prices(
-                                [PriceUpdate(ref=self.refs[a.listing_id], price=a.price) for a in batch]))
-        await self._batches(by_kind[ActionKind.update_stock], capabilities.stock_batch_size,
-                            lambda batch: self.adapter.update_stock(
-                                [StockUpdate(ref=self.refs[a.listing_id], stock=a.stock) for a in batch]))
-        await self._each(by_kind[ActionKind.delist], lambda a: self.adapter.delist(self.refs[a.listing_id]), 1)
+        regrouped = self._regroup([a for a in self.actions if a.kind is ActionKind.regroup])
+        await self._send([a for a in self.actions if a.kind is not ActionKind.regroup])
+        for _ in range(2 if regrouped else 0):
+            # the grouped items' creates and the old items' retirement, planned now that their rows exist, in
+            # the order the marketplace needs (``syndicator/plan.py:_regrouping``)
+            follow = [a for a in build_plan(self.engine, account_ids=[self.account.id]).actions
+                      if a.kind in (ActionKind.create, ActionKind.retire)]
+            self.actions += follow
+            await self._send(follow)
         await self._deliver()
         return self.report
+
+    async def _send(self, actions: list[Action]) -> None:
+        unsendable = await self._rebind(self._load_refs(actions))
+        self._record([Outcome(a, False, error=unsendable[a.variant_id])
+                      for a in actions if a.variant_id in unsendable])
+        by_kind = {kind: [a for a in actions if a.kind is kind and a.variant_id not in unsendable]
+                   for kind in ActionKind}
+        drafts = self._drafts([a for a in actions if a.kind in (
+            ActionKind.create, ActionKind.add_variant, ActionKind.update_content)])
+        creates = by_kind[ActionKind.create]
+        self._mark_creating(creates)
+        capabilities = self.adapter.capabilities
+        if capabilities.variants:
+            await self._groups(creates, lambda packs: self.adapter.create_product(self._product(packs, drafts)))
+            await self._groups(by_kind[ActionKind.add_variant], lambda packs: self.adapter.add_packs(
+                self.refs[packs[0].variant_id], self._product(packs, drafts), [a.seller_sku for a in packs]))
+            await self._each(by_kind[ActionKind.update_content], lambda a: self._update_content(
+                a, lambda ref: self.adapter.update_product(ref, self._product([a], drafts))), 1)
+        else:
+            await self._each(creates, lambda a: self.adapter.create_listing(drafts[a.variant_id]), CREATE_CONCURRENCY)
+            await self._each(by_kind[ActionKind.update_content], lambda a: self._update_content(
+                a, lambda ref: self.adapter.update_content(ref, drafts[a.variant_id])), 1)
+        await self._batches(by_kind[ActionKind.update_price], capabilities.price_batch_size,
+                            lambda batch: self.adapter.update_prices(
+                                [PriceUpdate(ref=self.refs[a.variant_id], price=a.price) for a in batch]))
+        await self._batches(by_kind[ActionKind.update_stock], capabilities.stock_batch_size,
+                            lambda batch: self.adapter.update_stock(
+                                [StockUpdate(ref=self.refs[a.variant_id], stock=a.stock) for a in batch]))
+        await self._each(by_kind[ActionKind.remove_variant], lambda a: self.adapter.remove_pack(self.refs[a.variant_id]), 1)
+        await self._each(by_kind[ActionKind.delist], lambda a: self.adapter.delist(self.refs[a.variant_id]), 1)
+        await self._each(by_kind[ActionKind.retire], lambda a: self.adapter.retire(self.items[a.listing_id]), 1)
+
+    @staticmethod
+    def _product(packs: list[Action], drafts: dict[int, ListingDraft]) -> ProductDraft:
+        return ProductDraft(packs=[drafts[a.variant_id] for a in packs])
 
     async def _deliver(self) -> None:
         """Write what a shop without API access staged, then record its outcomes; if the workbooks cannot
@@ -147,9 +188,9 @@ class ShopApplier:
             held = [Outcome(o.action, False, error=o.error if not o.ok else info) for o in held]
         self._record(held, awaiting_upload=True)
 
-    async def _update_content(self, action: Action, draft: ListingDraft) -> ItemResult:
+    async def _update_content(self, action: Action, send: Callable[[ItemRef], Any]) -> ItemResult:
         self._forget_pushed([action])
-        return await self.adapter.update_content(self.refs[action.listing_id], draft)
+        return await send(self.refs[action.variant_id])
 
     # --- sending ---------------------------------------------------------------------------------
     async def _each(self, actions: list[Action], send: Callable[[Action], Any], concurrency: int) -> None:
@@ -159,6 +200,27 @@ class ShopApplier:
                 continue
             results = await asyncio.gather(*(self._one(action, send) for action in chunk))
             self._record(results)
+
+    async def _groups(self, actions: list[Action], send: Callable[[list[Action]], Any]) -> None:
+        """Send each listing's actions together (the packs of one item), up to ``PRODUCT_CREATE_CONCURRENCY``
+        items at once; ``send`` answers one result per pack, in order."""
+        by_listing: dict[int, list[Action]] = {}
+        for action in actions:
+            by_listing.setdefault(action.listing_id, []).append(action)
+        for chunk in chunked(list(by_listing.values()), PRODUCT_CREATE_CONCURRENCY):
+            results = await asyncio.gather(*(self._together(packs, send) for packs in chunk))
+            self._record([outcome for outcomes in results for outcome in outcomes])
+
+    async def _together(self, packs: list[Action], send: Callable[[list[Action]], Any]) -> list[Outcome]:
+        if self.given_up:
+            return self._skipped(packs)
+        try:
+            results: list[ItemResult] = await send(packs)
+        except (MarketplaceError, httpx.HTTPError) as exc:
+            self.failed_calls += 1
+            return [Outcome(action, False, error=self._info(exc)) for action in packs]
+        self.failed_calls = 0
+        return [Outcome(a, r.ok, r.ref, r.error) for a, r in zip(packs, results, strict=True)]
 
     async def _one(self, action: Action, send: Callable[[Action], Any]) -> Outcome:
         if self.given_up:
@@ -173,7 +235,7 @@ class ShopApplier:
 
     async def _batches(self, actions: list[Action], size: int,
                        send: Callable[[list[Action]], Any]) -> None:
-        for batch in chunked(actions, size):
+        for batch in batches_by_listing(actions, size):
             if self.given_up:
                 self._record(self._skipped(batch))
                 continue
@@ -200,60 +262,81 @@ class ShopApplier:
         return [Outcome(action, False, error=self._skipped_info()) for action in actions]
 
     # --- state -----------------------------------------------------------------------------------
-    def _load_refs(self) -> dict[int, str]:
-        """The stored refs of the listings acted on; returns the seller SKUs of those whose ids are invalid."""
-        ids = [a.listing_id for a in self.actions if a.kind is not ActionKind.create]
-        invalid: dict[int, str] = {}
-        if not ids:
-            return invalid
+    def _load_refs(self, actions: list[Action]) -> dict[int, tuple[int, str]]:
+        """The stored refs of the packs acted on (by variant id) and of the items to retire (by listing id);
+        returns the listing and seller SKU of the packs whose ids are invalid, by variant id."""
+        ids = [a.variant_id for a in actions if a.kind not in (ActionKind.create, ActionKind.regroup, ActionKind.retire)]
+        retiring = [a.listing_id for a in actions if a.kind is ActionKind.retire]
+        invalid: dict[int, tuple[int, str]] = {}
         with Session(self.engine) as session:
+            self.retired = binding.retired_item_ids(session, self.account.id)
+            for listing_id, item_id, code in session.execute(
+                    sa.select(Listing.id, Listing.external_item_id, Product.code)
+                    .join(Product, Product.id == Listing.product_id).where(Listing.id.in_(retiring))):
+                self.items[listing_id] = ItemRef(seller_sku=code, item_id=item_id)
             rows = session.execute(
-                sa.select(Listing.id, Listing.external_item_id, Listing.external_sku_id, Sku.sku)
-                .join(Sku, Sku.id == Listing.sku_id).where(Listing.id.in_(ids))
+                sa.select(ListingVariant.id, Listing.id, Listing.external_item_id, ListingVariant.external_variant_id,
+                          Sku.sku)
+                .join(Listing, Listing.id == ListingVariant.listing_id).join(Sku, Sku.id == ListingVariant.sku_id)
+                .where(ListingVariant.id.in_(ids))
             )
-            for listing_id, item_id, sku_id, seller_sku in rows:
+            for variant_id, listing_id, item_id, sku_id, seller_sku in rows:
                 if valid_ids(item_id, sku_id):
-                    self.refs[listing_id] = ItemRef(seller_sku=seller_sku, item_id=item_id, sku_id=sku_id)
+                    self.refs[variant_id] = ItemRef(seller_sku=seller_sku, item_id=item_id, sku_id=sku_id)
                 else:
-                    invalid[listing_id] = seller_sku
+                    invalid[variant_id] = (listing_id, seller_sku)
         return invalid
 
-    async def _rebind(self, invalid: dict[int, str]) -> dict[int, ErrorInfo]:
-        """Bind listings with invalid ids by seller-SKU look-up; returns why each of those left unbound
-        is not sent in this run."""
+    async def _rebind(self, invalid: dict[int, tuple[int, str]]) -> dict[int, ErrorInfo]:
+        """Bind packs with invalid ids by seller-SKU look-up; returns why each of those left unbound is not
+        sent in this run."""
         unsendable: dict[int, ErrorInfo] = {}
-        for listing_id, seller_sku in invalid.items():
+        for variant_id, (listing_id, seller_sku) in invalid.items():
             if self.given_up:
-                unsendable[listing_id] = self._skipped_info()
+                unsendable[variant_id] = self._skipped_info()
                 continue
             try:
-                ref = await bind_by_seller_sku(self.engine, self.adapter, listing_id, seller_sku)
+                found = await look_up_packs(self.engine, self.adapter, listing_id, {variant_id: seller_sku},
+                                            self.retired)
             except (MarketplaceError, httpx.HTTPError) as exc:
                 self.failed_calls += 1
-                unsendable[listing_id] = self._info(exc)
+                unsendable[variant_id] = self._info(exc)
                 continue
             self.failed_calls = 0
-            if ref is None:
-                unsendable[listing_id] = ErrorInfo(
+            if (ref := found.get(variant_id)) is None:
+                unsendable[variant_id] = ErrorInfo(
                     kind=ErrorKind.transient, marketplace=self.account.marketplace, code="invalid_stored_id",
                     message=t("apply_invalid_stored_id"))
             else:
-                self.refs[listing_id] = ref
+                self.refs[variant_id] = ref
         return unsendable
+
+    def _regroup(self, regroups: list[Action]) -> bool:
+        """Move each product's packs onto one grouped listing (``binding.begin_regroup``); nothing is sent.
+        Returns whether any was regrouped."""
+        outcomes = []
+        with session_scope(self.engine) as session:
+            for action in regroups:
+                if binding.begin_regroup(session, list(action.merged)) is not None:
+                    outcomes.append(Outcome(action, True))
+        self._record(outcomes)
+        return bool(outcomes)
 
     def _drafts(self, actions: Sequence[Action]) -> dict[int, ListingDraft]:
         if not actions:
             return {}
         with Session(self.engine) as session:
-            return listing_drafts(session, self.account.id, {a.listing_id: a for a in actions})
+            return listing_drafts(session, self.account.id, {a.variant_id: (a.price, a.stock) for a in actions})
 
     def _mark_creating(self, creates: list[Action]) -> None:
         with session_scope(self.engine) as session:
-            binding.mark_creating(session, [a.listing_id for a in creates])
+            binding.mark_creating(session, sorted({a.listing_id for a in creates}))
 
     def _forget_pushed(self, batch: list[Action]) -> None:
         with session_scope(self.engine) as session:
-            binding.forget_pushed(session, batch[0].kind, [a.listing_id for a in batch])
+            kind = batch[0].kind
+            binding.forget_pushed(session, kind, [a.listing_id if kind is ActionKind.update_content else a.variant_id
+                                                  for a in batch])
 
     def _record(self, outcomes: list[Outcome], awaiting_upload: bool = False) -> None:
         if not outcomes:
@@ -270,6 +353,22 @@ class ShopApplier:
         self.done += len(outcomes)
         if self.progress:
             self.progress(self.account, self.done, len(self.actions))
+
+
+def batches_by_listing(actions: list[Action], size: int) -> list[list[Action]]:
+    """Batches of at most ``size`` actions that keep one listing's packs together where they fit, so a
+    marketplace that takes one item's packs in one call (Shopee) gets one call per item."""
+    batches: list[list[Action]] = []
+    by_listing: dict[int, list[Action]] = {}
+    for action in actions:
+        by_listing.setdefault(action.listing_id, []).append(action)
+    for packs in by_listing.values():
+        for part in chunked(packs, size):
+            if batches and len(batches[-1]) + len(part) <= size:
+                batches[-1].extend(part)
+            else:
+                batches.append(list(part))
+    return batches
 
 
 def _event(run_id: int, outcome: Outcome, now) -> dict[str, Any]:
@@ -307,18 +406,21 @@ async def apply_plan(engine: Engine, plan: Plan, run_id: int, progress: Progress
 
 async def resolve_in_flight(engine: Engine, accounts: list[AccountScope], reach: Reach = NETWORK
                             ) -> dict[int, str]:
-    """Bind listings left ``creating`` (a crash or a lost answer) to what the marketplace holds under
-    their seller SKU; those not found go back to ``draft`` and are created by the plan. Returns the shops
-    whose look-up failed, with why: their listings stay ``creating`` until a look-up succeeds."""
+    """Bind listings left ``creating`` (a crash or a lost answer) to what the marketplace holds under their
+    packs' seller SKUs; those with no pack found go back to ``draft`` and are created by the plan. Returns
+    the shops whose look-up failed, with why: their listings stay ``creating`` until a look-up succeeds."""
     with Session(engine) as session:
         pending = session.execute(
-            sa.select(Listing.id, Listing.channel_account_id, Sku.sku).join(Sku, Sku.id == Listing.sku_id)
+            sa.select(Listing.id, Listing.channel_account_id, ListingVariant.id, Sku.sku)
+            .join(ListingVariant, ListingVariant.listing_id == Listing.id)
+            .join(Sku, Sku.id == ListingVariant.sku_id)
             .where(Listing.state == ListingState.creating.value,
                    Listing.channel_account_id.in_([a.id for a in accounts]))
+            .order_by(Listing.id, Sku.id)
         ).all()
-    by_account: dict[int, list[tuple[int, str]]] = {}
-    for listing_id, account_id, seller_sku in pending:
-        by_account.setdefault(account_id, []).append((listing_id, seller_sku))
+    by_account: dict[int, dict[int, dict[int, str]]] = {}
+    for listing_id, account_id, variant_id, seller_sku in pending:
+        by_account.setdefault(account_id, {}).setdefault(listing_id, {})[variant_id] = seller_sku
     results = await asyncio.gather(
         *(_resolve_shop(engine, account_id, listings, reach) for account_id, listings in by_account.items()),
         return_exceptions=True,
@@ -327,21 +429,26 @@ async def resolve_in_flight(engine: Engine, accounts: list[AccountScope], reach:
             for account_id, result in zip(by_account, results, strict=True) if isinstance(result, BaseException)}
 
 
-async def _resolve_shop(engine: Engine, account_id: int, listings: list[tuple[int, str]],
-                        reach: Reach) -> int:
+async def _resolve_shop(engine: Engine, account_id: int, listings: dict[int, dict[int, str]], reach: Reach) -> int:
     with Session(engine) as session:
         account = session.get(ChannelAccount, account_id)
+        retired = binding.retired_item_ids(session, account_id)
     found = 0
     async with adapter_for(engine, account, reach.http, reach.transport) as adapter:
-        for listing_id, seller_sku in listings:
-            if await bind_by_seller_sku(engine, adapter, listing_id, seller_sku) is not None:
+        for listing_id, packs in listings.items():
+            if any(await look_up_packs(engine, adapter, listing_id, packs, retired)):
                 found += 1
     return found
 
 
-async def bind_by_seller_sku(engine: Engine, adapter: Adapter, listing_id: int, seller_sku: str) -> ItemRef | None:
-    """Look a listing up by its seller SKU and let the binder settle it; returns the item found."""
-    ref = await adapter.find_by_seller_sku(seller_sku)
+async def look_up_packs(engine: Engine, adapter: Adapter, listing_id: int, packs: dict[int, str],
+                        retired: set[str]) -> dict[int, ItemRef]:
+    """Look a listing's packs (variant id → seller SKU) up and let the binder settle the listing; returns
+    the packs found. An item whose packs were regrouped (``retired``) is never taken for theirs."""
+    found = {}
+    for variant_id, seller_sku in packs.items():
+        ref = await adapter.find_by_seller_sku(seller_sku)
+        found[variant_id] = None if ref is None or ref.item_id in retired else ref
     with session_scope(engine) as session:
-        binding.bind_found(session, listing_id, ref, awaiting_upload=not adapter.capabilities.has_api)
-    return ref
+        binding.bind_found(session, listing_id, found, awaiting_upload=not adapter.capabilities.has_api)
+    return {variant_id: ref for variant_id, ref in found.items() if ref is not None}

@@ -306,6 +306,18 @@ def has_api(account: ChannelAccount) -> bool:
     return account.credentials_encrypted is not None
 
 
+def lists_variants(account: ChannelAccount) -> bool:
+    """Whether the shop lists a product as one item with its packs as variants (Shopee, Lazada), rather than
+    one item per SKU (the floors, and any shop fed by spreadsheet)."""
+    return has_api(account) and _spec(account.marketplace).capabilities.variants
+
+
+def retires_before_grouping(account: ChannelAccount) -> bool:
+    """Whether the shop's marketplace keeps a seller SKU to one item (Lazada), so that items being regrouped
+    must be retired before their grouped item is created; elsewhere the grouped item comes first."""
+    return _spec(account.marketplace).capabilities.seller_sku_unique
+
+
 def credentials_saver(engine: Engine, account_id: int):
     """The ``on_credentials`` listener: re-encrypt and store refreshed tokens and their expiries."""
 

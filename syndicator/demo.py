@@ -21,7 +21,16 @@ from adapters import registry
 from adapters.common.sandbox import SandboxServer
 from catalog.db import session_scope
 from catalog.i18n import t
-from catalog.models import ChannelAccount, Coop, Listing, ListingState, Role, Sku
+from catalog.models import (
+    ChannelAccount,
+    Coop,
+    Listing,
+    ListingState,
+    ListingVariant,
+    Role,
+    Sku,
+    VariantState,
+)
 from catalog.sample import COOPS, seed_sample_catalog
 from syndicator.apply import Progress
 from syndicator.channels import connect_sandbox
@@ -126,19 +135,22 @@ def connect_demo_shops(engine: Engine, servers: dict[str, SandboxServer]) -> int
 
 def place_shopper_orders(engine: Engine, servers: dict[str, SandboxServer], per_shop: int = SHOPPERS_PER_SHOP
                          ) -> int:
-    """Shoppers buy one unit of the first live listings of every shop; returns the orders the sandboxes took."""
+    """Shoppers buy one unit of the first SKUs on sale in every shop (a live pack of a live listing);
+    returns the orders the sandboxes took."""
     placed = 0
     with session_scope(engine) as session:
-        listings = session.exec(
+        on_sale = session.exec(
             select(ChannelAccount.marketplace, ChannelAccount.shop_id, Sku.sku)
-            .join(Listing, Listing.channel_account_id == ChannelAccount.id)
-            .join(Sku, Listing.sku_id == Sku.id)
+            .join(ListingVariant, ListingVariant.channel_account_id == ChannelAccount.id)
+            .join(Listing, ListingVariant.listing_id == Listing.id)
+            .join(Sku, ListingVariant.sku_id == Sku.id)
             .where(ChannelAccount.enabled, Listing.state == ListingState.live,
+                   ListingVariant.state == VariantState.live,
                    ChannelAccount.base_url.in_([s.base_url for s in servers.values()]))
             .order_by(ChannelAccount.id, Sku.sku)
         ).all()
     chosen: dict[tuple[str, str], list[str]] = {}
-    for marketplace, shop_id, sku in listings:
+    for marketplace, shop_id, sku in on_sale:
         skus = chosen.setdefault((str(marketplace), shop_id), [])
         if len(skus) < per_shop:
             skus.append(sku)
@@ -152,7 +164,8 @@ def place_shopper_orders(engine: Engine, servers: dict[str, SandboxServer], per_
 
 
 def live_listings(engine: Engine) -> dict[str, int]:
-    """Live listings per marketplace over enabled shops."""
+    """Live listings (products on sale, one item each however many packs it offers) per marketplace over
+    enabled shops."""
     with session_scope(engine) as session:
         rows = session.exec(
             select(ChannelAccount.marketplace, sa.func.count(Listing.id))

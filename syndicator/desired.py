@@ -1,7 +1,9 @@
 """The mapper: catalog rows → what a listing should look like on a channel, and a hash of its content.
 
 Content (name, description, pictures, pack, origin…) is hashed apart from price and stock, so the plan
-can tell which part changed. One set-based query reads every row a plan or an apply needs.
+can tell which part changed. A listing of one SKU hashes the SKU's content; a listing of a product whose
+packs are variants hashes the product's content only (its packs come and go by their own actions). One
+set-based query reads every row a plan or an apply needs.
 """
 
 from __future__ import annotations
@@ -15,19 +17,23 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from adapters.common.contract import ListingDraft
-from catalog.models import Category, ChannelAccount, Coop, Listing, Product, Sku
+from catalog.models import Category, ChannelAccount, Coop, Listing, ListingVariant, Product, Sku
 
 BINDING_COLUMNS = (
+    ListingVariant.id.label("variant_id"),
     Listing.id.label("listing_id"),
     Listing.channel_account_id.label("account_id"),
-    Listing.sku_id,
+    ListingVariant.sku_id,
+    Sku.product_id,
     Listing.state,
-    Listing.enabled.label("listing_enabled"),
+    ListingVariant.state.label("variant_state"),
+    ListingVariant.enabled.label("variant_enabled"),
     Listing.external_item_id,
-    Listing.price_override,
+    ListingVariant.external_variant_id,
+    ListingVariant.price_override,
     Listing.pushed_content_hash,
-    Listing.pushed_price,
-    Listing.pushed_stock,
+    ListingVariant.pushed_price,
+    ListingVariant.pushed_stock,
     Sku.sku.label("seller_sku"),
     Sku.price.label("base_price"),
     Sku.enabled.label("sku_enabled"),
@@ -56,15 +62,18 @@ CONTENT_COLUMNS = (
     Category.name_vi.label("category_name"),
     Coop.name.label("coop_name"),
 )
+PACK_FIELDS = ("seller_sku", "variant", "weight_g", "length_cm", "width_cm", "height_cm", "gtin")
 
 
 def binding_rows(session: Session, account_ids: Iterable[int]):
-    """Every listing of the given accounts with what the plan compares (no content), in one query."""
+    """Every listing variant of the given accounts with its listing and what the plan compares (no
+    content), in one query, a listing's variants together."""
     query = (
         sa.select(*BINDING_COLUMNS)
-        .join(Sku, Sku.id == Listing.sku_id)
-        .where(Listing.channel_account_id.in_(list(account_ids)))
-        .order_by(Listing.channel_account_id, Listing.id)
+        .join(Listing, Listing.id == ListingVariant.listing_id)
+        .join(Sku, Sku.id == ListingVariant.sku_id)
+        .where(ListingVariant.channel_account_id.in_(list(account_ids)))
+        .order_by(Listing.channel_account_id, Listing.id, Sku.id)
     )
     return session.connection().execute(query)
 
@@ -78,11 +87,17 @@ def _content_query():
     )
 
 
-def sku_content_digests(session: Session, account_ids: Iterable[int]) -> dict[int, str]:
-    """The content hash of every SKU of the accounts' co-ops: each SKU read and hashed once."""
+def sku_content_digests(session: Session, account_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """Every SKU of the accounts' co-ops → the hash of its content and of its product's content (without
+    the pack): each SKU read and hashed once."""
     coops = sa.select(ChannelAccount.coop_id).where(ChannelAccount.id.in_(list(account_ids)))
     rows = session.connection().execute(_content_query().where(Product.coop_id.in_(coops)))
-    return {row.sku_id: content_hash(sku_content(row)) for row in rows}
+    digests = {}
+    for row in rows:
+        content = sku_content(row)
+        product = {key: value for key, value in content.items() if key not in PACK_FIELDS}
+        digests[row.sku_id] = (content_hash(content), content_hash(product))
+    return digests
 
 
 def listing_digest(sku_digest: str, mapping_digest: str) -> str:
@@ -90,17 +105,17 @@ def listing_digest(sku_digest: str, mapping_digest: str) -> str:
     return hashlib.sha256(f"{sku_digest}:{mapping_digest}".encode()).hexdigest()
 
 
-def listing_drafts(session: Session, account_id: int, wanted: dict[int, Any]) -> dict[int, ListingDraft]:
-    """Drafts of some listings of one account; ``wanted`` maps a listing id to what carries its planned
-    ``price`` and ``stock``."""
+def listing_drafts(session: Session, account_id: int, wanted: dict[int, tuple[int, int]]) -> dict[int, ListingDraft]:
+    """Drafts of some listing variants of one account; ``wanted`` maps a variant id to its ``(price, stock)``."""
     mapping = category_mappings(session, [account_id])[account_id]
     rows = session.connection().execute(
-        _content_query().add_columns(Listing.id.label("listing_id")).join(Listing, Listing.sku_id == Sku.id)
-        .where(Listing.channel_account_id == account_id, Listing.id.in_(list(wanted)))
+        _content_query().add_columns(ListingVariant.id.label("variant_id"))
+        .join(ListingVariant, ListingVariant.sku_id == Sku.id)
+        .where(ListingVariant.channel_account_id == account_id, ListingVariant.id.in_(list(wanted)))
     )
     return {
-        row.listing_id: ListingDraft(**sku_content(row), category_mapping=mapping,
-                                     price=wanted[row.listing_id].price, stock=wanted[row.listing_id].stock)
+        row.variant_id: ListingDraft(**sku_content(row), category_mapping=mapping,
+                                     price=wanted[row.variant_id][0], stock=wanted[row.variant_id][1])
         for row in rows
     }
 

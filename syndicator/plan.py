@@ -14,12 +14,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from catalog.models import ChannelAccount, Coop, ListingState
+from catalog.models import ChannelAccount, Coop, Listing, ListingState, Product, VariantState
 from catalog.pricing import allocated_stock, channel_price
 from catalog.stock import stock_levels
 from syndicator import binding
 from syndicator.actions import Action, ActionKind
-from syndicator.channels import price_rule, stock_policy
+from syndicator.channels import lists_variants, price_rule, retires_before_grouping, stock_policy
 from syndicator.desired import binding_rows, content_hash, listing_digest, sku_content_digests
 
 
@@ -75,35 +75,89 @@ def account_scopes(engine: Engine, coop_code: str | None = None, marketplace: st
         return [scope_of(account, code) for account, code in scoped_accounts(session, coop_code, marketplace)]
 
 
-def _actions_for(row: Any, price: int, stock: int, digest: str) -> list[ActionKind]:
-    if row.state == ListingState.creating:
+def _listing_actions(rows: list[Any], planned: dict[int, tuple[int, int, str]]) -> list[tuple[ActionKind, Any]]:
+    """One listing's actions, from its variants' rows (each row with its planned price, stock and content
+    hash in ``planned``, by variant id): ``(kind, the row it names)``."""
+    first = rows[0]
+    if first.state == ListingState.creating:
         return []  # its create may have landed: only the look-up by seller SKU settles it (syndicator/binding.py)
-    wanted = row.listing_enabled and row.sku_enabled
-    bound = row.external_item_id is not None
+    wanted = [row for row in rows if row.variant_enabled and row.sku_enabled]
+    if first.external_item_id is None:
+        return [(ActionKind.create, row) for row in wanted]
     if not wanted:
-        return [ActionKind.delist] if bound and row.state != ListingState.delisted else []
-    if not bound:
-        return [ActionKind.create]
-    kinds = []
-    if digest != row.pushed_content_hash or row.state == ListingState.delisted:
-        kinds.append(ActionKind.update_content)
-    if price != row.pushed_price:
-        kinds.append(ActionKind.update_price)
-    if stock != row.pushed_stock:
-        kinds.append(ActionKind.update_stock)
+        return [] if first.state == ListingState.delisted else [(ActionKind.delist, first)]
+    kinds: list[tuple[ActionKind, Any]] = []
+    if planned[wanted[0].variant_id][2] != first.pushed_content_hash or first.state == ListingState.delisted:
+        kinds.append((ActionKind.update_content, wanted[0]))
+    for row in rows:
+        price, stock, _ = planned[row.variant_id]
+        if row not in wanted:
+            if row.variant_state == VariantState.live and len(rows) > 1:
+                kinds.append((ActionKind.remove_variant, row))
+        elif row.variant_state != VariantState.live:
+            kinds.append((ActionKind.add_variant, row))
+        else:
+            if price != row.pushed_price:
+                kinds.append((ActionKind.update_price, row))
+            if stock != row.pushed_stock:
+                kinds.append((ActionKind.update_stock, row))
     return kinds
+
+
+def _regroups(listings: dict[int, list[Any]], grouped: set[int]) -> list[tuple[int, ...]]:
+    """The listings of each product listed as several items on a shop with variants (packs listed one item
+    each before products were grouped): each set becomes one item, in one ``regroup`` action."""
+    by_product: dict[tuple[int, int], list[int]] = {}
+    for listing_id, rows in listings.items():
+        if rows[0].account_id in grouped:
+            by_product.setdefault((rows[0].product_id, rows[0].account_id), []).append(listing_id)
+    return [tuple(sorted(ids)) for ids in by_product.values() if len(ids) > 1]
+
+
+def _regrouping(session: Session, account_ids: list[int], listings: dict[int, list[Any]],
+                planned: dict[int, tuple[int, int, str]], grouped: set[int], unique_skus: set[int]
+                ) -> tuple[list[Action], set[int]]:
+    """The ``regroup`` and ``retire`` actions, and the listings the plan leaves alone meanwhile: those being
+    regrouped, and a grouped listing not to be created before its old items are retired (where a seller SKU
+    may be on one item only). An old item is retired once its grouped item is live, or first where seller
+    SKUs are unique."""
+    actions = []
+    regroups = _regroups(listings, grouped)
+    for ids in regroups:
+        first = listings[ids[0]][0]
+        price, stock, digest = planned[first.variant_id]
+        actions.append(Action(ActionKind.regroup, ids[0], first.variant_id, first.account_id, first.seller_sku,
+                              price, stock, digest, merged=ids))
+    untouched = {listing_id for ids in regroups for listing_id in ids}
+    retiring = session.execute(
+        sa.select(Listing.id, Listing.product_id, Listing.channel_account_id, Product.code)
+        .join(Product, Product.id == Listing.product_id)
+        .where(Listing.state == ListingState.retiring.value, Listing.channel_account_id.in_(account_ids))
+        .order_by(Listing.id)
+    ).all()
+    live = {(rows[0].product_id, rows[0].account_id) for rows in listings.values()
+            if rows[0].state == ListingState.live}
+    held = {(product_id, account_id) for _, product_id, account_id, _ in retiring if account_id in unique_skus}
+    for listing_id, product_id, account_id, product_code in retiring:
+        if account_id in unique_skus or (product_id, account_id) in live:
+            actions.append(Action(ActionKind.retire, listing_id, None, account_id, product_code, 0, 0, ""))
+    untouched |= {listing_id for listing_id, rows in listings.items()
+                  if (rows[0].product_id, rows[0].account_id) in held}
+    return actions, untouched
 
 
 def build_plan(engine: Engine, coop_code: str | None = None, marketplace: str | None = None,
                account_ids: list[int] | None = None) -> Plan:
     """Every action a sync would send for the accounts in scope (optionally only ``account_ids`` of
-    them); creates missing listing rows."""
+    them); adds the missing listings and variants as drafts."""
     with Session(engine, expire_on_commit=False) as session:
         accounts = scoped_accounts(session, coop_code, marketplace)
         if account_ids is not None:
             accounts = [(account, code) for account, code in accounts if account.id in set(account_ids)]
         account_ids = [account.id for account, _ in accounts]
-        binding.add_drafts(session, account_ids)
+        grouped = {account.id for account, _ in accounts if lists_variants(account)}
+        unique_skus = {account.id for account, _ in accounts if account.id in grouped and retires_before_grouping(account)}
+        binding.add_drafts(session, account_ids, grouped)
         session.commit()
         plan = Plan(accounts=[scope_of(account, code) for account, code in accounts])
         if not accounts:
@@ -113,8 +167,10 @@ def build_plan(engine: Engine, coop_code: str | None = None, marketplace: str | 
         levels = stock_levels(session)
         sku_digests = sku_content_digests(session, account_ids)
         prices: dict[tuple[int, int], int] = {}
+        listings: dict[int, list[Any]] = {}
+        planned: dict[int, tuple[int, int, str]] = {}
         for row in binding_rows(session, account_ids):
-            plan.listings += 1
+            listings.setdefault(row.listing_id, []).append(row)
             rule, policy, mapping_digest = rules[row.account_id]
             level = levels.get(row.sku_id)
             available = level.available if level else 0
@@ -124,12 +180,19 @@ def build_plan(engine: Engine, coop_code: str | None = None, marketplace: str | 
                 price = prices[row.account_id, row.base_price]
             else:
                 price = prices[row.account_id, row.base_price] = channel_price(row.base_price, rule)
-            stock = allocated_stock(available, policy)
-            digest = listing_digest(sku_digests[row.sku_id], mapping_digest)
-            kinds = _actions_for(row, price, stock, digest)
-            for kind in kinds:
+            content = sku_digests[row.sku_id][1 if row.account_id in grouped else 0]
+            planned[row.variant_id] = (price, allocated_stock(available, policy), listing_digest(content, mapping_digest))
+        plan.listings = len(listings)
+        regrouping, untouched = _regrouping(session, account_ids, listings, planned, grouped, unique_skus)
+        plan.actions += regrouping
+        for listing_id, rows in listings.items():
+            if listing_id in untouched:
+                continue
+            for kind, row in _listing_actions(rows, planned):
+                price, stock, digest = planned[row.variant_id]
+                level = levels.get(row.sku_id)
                 plan.actions.append(Action(
-                    kind, row.listing_id, row.account_id, row.seller_sku, price, stock, digest,
-                    row.pushed_price, row.pushed_stock, row.base_price, available,
+                    kind, row.listing_id, row.variant_id, row.account_id, row.seller_sku, price, stock, digest,
+                    row.pushed_price, row.pushed_stock, row.base_price, level.available if level else 0,
                 ))
     return plan

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from catalog.db import session_scope
-from catalog.models import Listing, Role
+from catalog.models import ChannelAccount, Listing, ListingVariant, Role, Sku
 from catalog.search import sql_sort_key
 from catalog.text import sort_key
 from syndicator.access.coops import add_coop, coops
-from syndicator.access.listings import delist, set_price_override
+from syndicator.access.listings import delist, listing_matrix, publish, set_price_override
 from syndicator.access.logins import create_login, logins
 from syndicator.access.monitor import observations
 from syndicator.access.overview import overview
@@ -92,31 +92,31 @@ def test_shops_of_a_coop_user_are_its_own(seeded):
 
 def test_an_officer_cannot_publish_delist_or_sync(seeded):
     officer = login(seeded, "canbo")
-    with session_scope(seeded) as session:
-        listing_id = session.exec(Listing.__table__.select()).first().id
+    variant_id = _variant_id(seeded, "CHE-DB-200", "shopee")
     with pytest.raises(AccessDenied):
-        delist(seeded, officer, [listing_id])
+        delist(seeded, officer, [variant_id])
+    with pytest.raises(AccessDenied):
+        publish(seeded, officer, [_sku_id(seeded, "CHE-NT-100")], ["shopee"])
     with pytest.raises(AccessDenied):
         sync_scope(officer, None)
     with session_scope(seeded) as session:
-        assert session.get(Listing, listing_id).enabled
+        assert session.get(ListingVariant, variant_id).enabled
 
 
-def test_a_coop_user_cannot_delist_another_coops_listing(seeded):
-    with session_scope(seeded) as session:
-        honey = session.exec(Listing.__table__.select().where(Listing.state == "error")).first()
+def test_a_coop_user_cannot_delist_another_coops_sku(seeded):
+    honey = _variant_id(seeded, "MO-VN-500", "shopee")
     with pytest.raises(AccessDenied):
-        delist(seeded, login(seeded, "tancuong"), [honey.id])
+        delist(seeded, login(seeded, "tancuong"), [honey])
     with session_scope(seeded) as session:
-        assert session.get(Listing, honey.id).enabled
+        assert session.get(ListingVariant, honey).enabled
 
 
-def test_a_coop_user_delists_its_own_listing(seeded):
+def test_a_coop_user_takes_its_own_sku_off_one_shop(seeded):
+    on_shopee, on_voso = _variant_id(seeded, "CHE-DB-200", "shopee"), _variant_id(seeded, "CHE-DB-200", "voso")
+    assert delist(seeded, login(seeded, "tancuong"), [on_shopee]) == 1
     with session_scope(seeded) as session:
-        tea = session.exec(Listing.__table__.select().where(Listing.external_item_id == "9001")).first()
-    assert delist(seeded, login(seeded, "tancuong"), [tea.id]) == 1
-    with session_scope(seeded) as session:
-        assert not session.get(Listing, tea.id).enabled
+        assert not session.get(ListingVariant, on_shopee).enabled
+        assert session.get(ListingVariant, on_voso).enabled
 
 
 def test_a_coop_sync_is_limited_to_its_own_coop(seeded):
@@ -130,8 +130,8 @@ def test_sync_history_and_errors_of_a_coop_exclude_other_coops(seeded):
     tea, honey = login(seeded, "tancuong"), login(seeded, "vonhai")
     assert sync_errors(seeded, tea).rows == []
     errors = sync_errors(seeded, honey).rows
-    assert [(e["sku"], e["message"]) for e in errors] == [
-        ("MO-VN-500", "Tên sản phẩm quá ngắn (tối thiểu 20 ký tự)")
+    assert [(e["product"], e["sku"], e["message"]) for e in errors] == [
+        ("Mật ong rừng Võ Nhai", "MO-VN-500", "Tên sản phẩm quá ngắn (tối thiểu 20 ký tự)")
     ]
     assert sync_runs(seeded, tea).total == 1
 
@@ -306,43 +306,185 @@ def test_a_bad_stock_policy_is_refused_and_changes_nothing(seeded):
     assert _shop(seeded, "shopee", TAN_CUONG).stock_policy == shop.stock_policy
 
 
-def _listing_id(engine, item_id: str) -> int:
+def _sku_id(engine, sku: str) -> int:
+    from sqlmodel import select
+
     with session_scope(engine) as session:
-        return session.exec(Listing.__table__.select().where(Listing.external_item_id == item_id)).first().id
+        return session.exec(select(Sku.id).where(Sku.sku == sku)).one()
 
 
-def test_a_coop_user_sets_its_own_listing_price_typed_the_vietnamese_way(seeded):
-    listing_id = _listing_id(seeded, "9001")
+def _variant_id(engine, sku: str, marketplace: str) -> int:
+    from sqlmodel import select
 
-    assert set_price_override(seeded, login(seeded, "tancuong"), listing_id, "99.000 ₫") == 99000
+    with session_scope(engine) as session:
+        return session.exec(
+            select(ListingVariant.id).join(Sku, ListingVariant.sku_id == Sku.id)
+            .join(ChannelAccount, ListingVariant.channel_account_id == ChannelAccount.id)
+            .where(Sku.sku == sku, ChannelAccount.marketplace == marketplace)
+        ).one()
+
+
+def test_a_coop_user_sets_its_own_skus_price_on_one_shop_typed_the_vietnamese_way(seeded):
+    variant_id = _variant_id(seeded, "CHE-DB-200", "shopee")
+
+    assert set_price_override(seeded, login(seeded, "tancuong"), variant_id, "99.000 ₫") == 99000
     with session_scope(seeded) as session:
-        assert session.get(Listing, listing_id).price_override == 99000
+        assert session.get(ListingVariant, variant_id).price_override == 99000
+        assert session.get(ListingVariant, _variant_id(seeded, "CHE-DB-200", "voso")).price_override is None
 
 
-def test_a_blank_listing_price_goes_back_to_the_price_rule(seeded):
-    listing_id = _listing_id(seeded, "9001")
+def test_a_blank_own_price_goes_back_to_the_price_rule(seeded):
+    variant_id = _variant_id(seeded, "CHE-DB-200", "shopee")
     tea = login(seeded, "tancuong")
-    set_price_override(seeded, tea, listing_id, "99000")
+    set_price_override(seeded, tea, variant_id, "99000")
 
-    assert set_price_override(seeded, tea, listing_id, " ") is None
+    assert set_price_override(seeded, tea, variant_id, " ") is None
     with session_scope(seeded) as session:
-        assert session.get(Listing, listing_id).price_override is None
+        assert session.get(ListingVariant, variant_id).price_override is None
 
 
-def test_an_unreadable_listing_price_is_named_and_changes_nothing(seeded):
-    listing_id = _listing_id(seeded, "9001")
+def test_an_unreadable_own_price_is_named_and_changes_nothing(seeded):
+    variant_id = _variant_id(seeded, "CHE-DB-200", "shopee")
 
     with pytest.raises(ValueError, match="«99k» không phải số tiền"):
-        set_price_override(seeded, login(seeded, "tancuong"), listing_id, "99k")
+        set_price_override(seeded, login(seeded, "tancuong"), variant_id, "99k")
     with session_scope(seeded) as session:
-        assert session.get(Listing, listing_id).price_override is None
+        assert session.get(ListingVariant, variant_id).price_override is None
 
 
 @pytest.mark.parametrize("name", ["vonhai", "canbo"])
-def test_another_coop_or_an_officer_cannot_set_a_listing_price(seeded, name):
-    listing_id = _listing_id(seeded, "9001")
+def test_another_coop_or_an_officer_cannot_set_a_skus_own_price(seeded, name):
+    variant_id = _variant_id(seeded, "CHE-DB-200", "shopee")
 
     with pytest.raises(AccessDenied):
-        set_price_override(seeded, login(seeded, name), listing_id, "99000")
+        set_price_override(seeded, login(seeded, name), variant_id, "99000")
     with session_scope(seeded) as session:
-        assert session.get(Listing, listing_id).price_override is None
+        assert session.get(ListingVariant, variant_id).price_override is None
+
+
+def _add_tea_box(engine, shopee_has_api: bool = True) -> None:
+    """A second pack of the special tea (a 500 g box), not on any shop yet; Tân Cương's Shopee shop reached
+    through its API (a shop with variants) unless said otherwise."""
+    from sqlmodel import select
+
+    with session_scope(engine) as session:
+        product_id = session.exec(select(Sku.product_id).where(Sku.sku == "CHE-DB-200")).one()
+        session.add(Sku(product_id=product_id, sku="CHE-DB-500", variant="Hộp 500g", price=280000, weight_g=500))
+        if shopee_has_api:
+            session.exec(select(ChannelAccount).where(ChannelAccount.shop_id == "100001")).one() \
+                .credentials_encrypted = "sealed-tokens"
+
+
+def _listings_of(engine, marketplace: str) -> dict[str, int]:
+    """Seller SKU → its listing's id on Tân Cương's shop on the marketplace."""
+    from sqlmodel import select
+
+    with session_scope(engine) as session:
+        return dict(session.exec(
+            select(Sku.sku, ListingVariant.listing_id).join(Sku, ListingVariant.sku_id == Sku.id)
+            .join(ChannelAccount, ListingVariant.channel_account_id == ChannelAccount.id)
+            .where(ChannelAccount.marketplace == marketplace, ChannelAccount.shop_id.in_(["100001", "V-77"]))
+        ).all())
+
+
+def test_a_new_pack_published_on_shopee_joins_its_products_listing_there(seeded):
+    _add_tea_box(seeded)
+
+    assert publish(seeded, login(seeded, "tancuong"), [_sku_id(seeded, "CHE-DB-500")], ["shopee"]) == 1
+    on_shopee = _listings_of(seeded, "shopee")
+    assert on_shopee["CHE-DB-500"] == on_shopee["CHE-DB-200"]
+
+
+def test_a_pack_published_on_a_trade_floor_gets_its_own_listing(seeded):
+    _add_tea_box(seeded)
+
+    assert publish(seeded, login(seeded, "tancuong"), [_sku_id(seeded, "CHE-DB-500")], ["voso"]) == 1
+    on_voso = _listings_of(seeded, "voso")
+    assert on_voso["CHE-DB-500"] != on_voso["CHE-DB-200"]
+
+
+def test_publishing_counts_only_the_asked_skus_though_the_coops_other_skus_join_the_shop(seeded):
+    _add_tea_box(seeded)
+
+    assert publish(seeded, login(seeded, "tancuong"), [_sku_id(seeded, "CHE-DB-500")], ["shopee"]) == 1
+    assert set(_listings_of(seeded, "shopee")) == {"CHE-DB-200", "CHE-DB-500", "CHE-NT-100"}
+
+
+def test_publishing_a_sku_taken_off_a_shop_puts_it_back_and_leaves_the_shops_others_alone(seeded):
+    tea = login(seeded, "tancuong")
+    delist(seeded, tea, [_variant_id(seeded, "CHE-DB-200", "shopee")])
+
+    assert publish(seeded, tea, [_sku_id(seeded, "CHE-DB-200")], ["shopee", "voso"]) == 1
+    with session_scope(seeded) as session:
+        assert session.get(ListingVariant, _variant_id(seeded, "CHE-DB-200", "shopee")).enabled
+    assert set(_listings_of(seeded, "shopee")) == {"CHE-DB-200"}
+
+
+def _matrix_cell(engine, sku: str, marketplace: str) -> dict:
+    rows = listing_matrix(engine, login(engine, "canbo")).rows
+    return next(r for r in rows if r["sku"] == sku)["listings"][marketplace]
+
+
+def test_a_pack_not_yet_on_its_live_shopee_item_reads_as_a_draft_beside_the_live_one(seeded):
+    _add_tea_box(seeded)
+    publish(seeded, login(seeded, "tancuong"), [_sku_id(seeded, "CHE-DB-500")], ["shopee"])
+
+    box, bag = _matrix_cell(seeded, "CHE-DB-500", "shopee"), _matrix_cell(seeded, "CHE-DB-200", "shopee")
+    assert (box["state"], box["external_item_id"]) == ("draft", "9001")
+    assert (bag["state"], bag["external_item_id"]) == ("live", "9001")
+
+
+def test_a_pack_removed_from_its_item_reads_as_delisted(seeded):
+    with session_scope(seeded) as session:
+        session.get(ListingVariant, _variant_id(seeded, "CHE-DB-200", "shopee")).state = "removed"
+
+    assert _matrix_cell(seeded, "CHE-DB-200", "shopee")["state"] == "delisted"
+    assert _matrix_cell(seeded, "CHE-DB-200", "voso")["state"] == "live"
+
+
+def test_a_packs_own_error_is_shown_before_its_listings(seeded):
+    honey = _variant_id(seeded, "MO-VN-500", "shopee")
+    assert _matrix_cell(seeded, "MO-VN-500", "shopee")["last_error"] == "Tên sản phẩm quá ngắn (tối thiểu 20 ký tự)"
+    with session_scope(seeded) as session:
+        session.get(ListingVariant, honey).last_error = "Giá MO-VN-500 thấp hơn mức sàn cho phép"
+
+    assert _matrix_cell(seeded, "MO-VN-500", "shopee")["last_error"] == "Giá MO-VN-500 thấp hơn mức sàn cho phép"
+
+
+def test_the_overview_counts_a_shopee_listing_once_however_many_packs_it_carries(seeded):
+    _add_tea_box(seeded)
+    tea = login(seeded, "tancuong")
+    publish(seeded, tea, [_sku_id(seeded, "CHE-DB-500")], ["shopee"])
+    with session_scope(seeded) as session:
+        session.get(ListingVariant, _variant_id(seeded, "CHE-DB-500", "shopee")).state = "live"
+
+    counts = {(r["marketplace"], r["state"]): r["count"] for r in overview(seeded, tea).listings}
+    assert counts[("shopee", "live")] == 1
+    assert {s["marketplace"]: s["live_listings"] for s in channels(seeded, tea)}["shopee"] == 1
+
+
+def test_a_sync_error_naming_one_pack_of_a_shopee_listing_shows_that_pack(seeded):
+    from sqlmodel import select
+
+    from catalog.models import SyncEvent, SyncRun
+
+    _add_tea_box(seeded)
+    tea = login(seeded, "tancuong")
+    publish(seeded, tea, [_sku_id(seeded, "CHE-DB-500")], ["shopee"])
+    with session_scope(seeded) as session:
+        shop = session.exec(select(ChannelAccount).where(ChannelAccount.shop_id == "100001")).one()
+        listing_id = session.exec(select(Listing.id).where(Listing.external_item_id == "9001")).one()
+        run = SyncRun(trigger="cli", status="partial")
+        session.add(run)
+        session.flush()
+        session.add_all([
+            SyncEvent(run_id=run.id, channel_account_id=shop.id, listing_id=listing_id, action="add_variant",
+                      outcome="error", error_kind="rejected", message="Phân loại CHE-DB-500: giá chênh quá 5 lần"),
+            SyncEvent(run_id=run.id, channel_account_id=shop.id, listing_id=listing_id, action="update_content",
+                      outcome="error", error_kind="rejected", message="Ảnh bìa phải vuông"),
+        ])
+
+    errors = sync_errors(seeded, tea, run_id=run.id).rows
+    assert [(e["product"], e["sku"]) for e in errors] == [
+        ("Chè búp Tân Cương đặc biệt", None), ("Chè búp Tân Cương đặc biệt", "CHE-DB-500"),
+    ]

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from adapters.common.contract import ItemRef
 from catalog.db import session_scope
-from catalog.models import ChannelAccount, Listing, Role, Sku, SyncEvent
+from catalog.models import ChannelAccount, Listing, ListingObservation, ListingVariant, Role, Sku, SyncEvent
 from syndicator.access.roles import AccessDenied
 from syndicator.access.shops import adopt_shop
 from syndicator.adopt import OurSku, adopt, match
@@ -108,14 +108,19 @@ def _forget_every_binding(engine) -> None:
     """Our database forgets the shops' items: as a co-op that listed by hand before it had syndicator."""
     with session_scope(engine) as session:
         session.execute(sa.delete(SyncEvent))
+        session.execute(sa.delete(ListingObservation))
+        session.execute(sa.delete(ListingVariant))
         session.execute(sa.delete(Listing))
 
 
-def _bound(engine) -> dict[tuple[int, int], str | None]:
+def _bound(engine) -> dict[tuple[int, int], tuple[int, str | None, str | None]]:
+    """(shop, SKU) → the listing it is on, with the item and variant ids bound."""
     with Session(engine) as session:
-        return {(row.channel_account_id, row.sku_id): row.external_item_id
-                for row in session.execute(sa.select(Listing.channel_account_id, Listing.sku_id,
-                                                     Listing.external_item_id))}
+        return {(row.channel_account_id, row.sku_id): (row.listing_id, row.external_item_id, row.external_variant_id)
+                for row in session.execute(
+                    sa.select(ListingVariant.channel_account_id, ListingVariant.sku_id, ListingVariant.listing_id,
+                              Listing.external_item_id, ListingVariant.external_variant_id)
+                    .join(Listing, Listing.id == ListingVariant.listing_id))}
 
 
 @pytest.fixture
@@ -143,6 +148,25 @@ def test_adopting_shops_that_sell_every_sku_binds_them_all_and_the_next_sync_wri
     assert {name: sandbox.writes() for name, sandbox in sandboxes.items()} == writes
     for name, sandbox in sandboxes.items():
         assert len(sandbox.items()) == 4, name
+
+
+def test_the_packs_of_one_item_with_variants_are_adopted_onto_one_listing(engine, in_process, selling_already):
+    ids = _sku_ids(engine)
+    for name in ("shopee", "lazada"):
+        adopt(engine, selling_already[name].id, reach=in_process)
+
+    bound = _bound(engine)
+
+    for name in ("shopee", "lazada"):
+        shop = selling_already[name].id
+        tea = [bound[shop, ids[sku]] for sku in ("TC-CHE-200G", "TC-CHE-500G")]
+        assert tea[0][0] == tea[1][0] and tea[0][1] == tea[1][1], name  # one listing, one item
+        assert tea[0][2] != tea[1][2] and None not in (tea[0][2], tea[1][2]), name  # each its own variant
+
+
+def _sku_ids(engine) -> dict[str, int]:
+    with Session(engine) as session:
+        return dict(session.execute(sa.select(Sku.sku, Sku.id)).all())
 
 
 def test_a_dry_run_binds_nothing_and_a_second_adoption_changes_nothing(engine, in_process, selling_already):
@@ -191,10 +215,10 @@ def test_a_clerk_may_not_adopt_another_coops_shop(engine, in_process, selling_al
 def test_a_sku_the_clerk_took_off_the_shop_is_not_adopted(engine, in_process, selling_already):
     shopee = selling_already["shopee"]
     with session_scope(engine) as session:
-        add_drafts(session, [shopee.id])
-        session.execute(sa.update(Listing).where(
-            Listing.channel_account_id == shopee.id,
-            Listing.sku_id == sa.select(Sku.id).where(Sku.sku == "TC-MIEN-500G").scalar_subquery(),
+        add_drafts(session, [shopee.id], {shopee.id})
+        session.execute(sa.update(ListingVariant).where(
+            ListingVariant.channel_account_id == shopee.id,
+            ListingVariant.sku_id == sa.select(Sku.id).where(Sku.sku == "TC-MIEN-500G").scalar_subquery(),
         ).values(enabled=False))
 
     report = adopt(engine, shopee.id, reach=in_process)

@@ -18,27 +18,58 @@ SERVERS = [pytest.param(None, id="sqlite")] + ([pytest.param(PG_URL, id="postgre
 pytestmark = pytest.mark.slow
 
 
+SHORT_VARIANT_WAIT = {"SYNDICATOR_VARIANT_WAIT_S": "0.05"}  # Shopee's 5 s between an item and its variants
+
+
 def run_bench(module: str, *args: str, database_url: str | None = None) -> dict:
-    """Run ``python -m <module> … --json``; the JSON object on its last line."""
+    """Run ``python -m <module> … --json`` with a short Shopee variant wait; the JSON object on its last line."""
     command = [sys.executable, "-m", module, *args, "--json"]
     if database_url:
         command += ["--database-url", database_url]
-    result = subprocess.run(command, check=False, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(command, check=False, cwd=ROOT, capture_output=True, text=True, timeout=300,
+                            env=os.environ | SHORT_VARIANT_WAIT)
     assert result.stdout.strip(), result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.parametrize("database_url", SERVERS)
 def test_sync_benchmark_prints_every_figure_and_a_no_change_sync_writes_nothing(database_url):
-    report = run_bench("bench.sync", "--shops", "1", "--skus", "2", "--latency-ms", "5", database_url=database_url)
+    report = run_bench("bench.sync", "--shops", "1", "--skus", "6", "--packs", "3", "--latency-ms", "5",
+                       database_url=database_url)
 
-    for key in ("first_push_wall_s", "update_write_calls", "update_write_calls_min", "update_wall_s",
-                "update_bound_s", "baseline_wall_s", "noop_write_calls", "noop_wall_s", "peak_rss_mb"):
+    for key in ("first_push_wall_s", "first_push_bound_s", "first_push_vs_bound", "update_write_calls",
+                "update_write_calls_min", "update_wall_s", "update_bound_s", "baseline_wall_s", "noop_write_calls",
+                "noop_wall_s", "peak_rss_mb"):
         assert key in report, key
     assert report["first_push_ok"] and report["update_ok"] and report["noop_ok"]
     assert report["noop_write_calls"] == 0
     assert report["update_write_calls"] >= report["update_write_calls_min"] > 0
-    assert report["baseline_calls"] == report["listings"] == 1 * 2 * len(report["marketplaces"])
+    assert report["baseline_calls"] == report["listed_skus"] == 1 * 6 * len(report["marketplaces"])
+
+
+@pytest.fixture(scope="module")
+def shopee_and_lazada() -> dict:
+    """The sync benchmark on Shopee and Lazada alone: one shop each, two products of three packs."""
+    return run_bench("bench.sync", "--shops", "1", "--skus", "6", "--packs", "3", "--latency-ms", "5",
+                     "--marketplaces", "shopee", "lazada")
+
+
+def test_sync_benchmark_sends_one_shopee_price_call_per_item_for_all_its_packs(shopee_and_lazada):
+    report = shopee_and_lazada
+
+    assert report["items"] == 2 * 2  # two products, one item each on Shopee and on Lazada
+    assert report["update_write_calls_by_marketplace"] == {"shopee": {"sent": 2, "min": 2},
+                                                           "lazada": {"sent": 1, "min": 1}}
+
+
+def test_sync_benchmark_bounds_the_first_push_by_every_call_a_create_makes_and_one_shopee_wait(shopee_and_lazada):
+    report = shopee_and_lazada
+
+    bounds = report["first_push_bound_by_marketplace"]
+    assert bounds["shopee"]["calls"] == 2 * (1 + 1 + 1 + 1)  # search_item, one photo, add_item, init_tier_variation
+    assert bounds["shopee"]["wait_s"] == 0.05
+    assert bounds["lazada"]["calls"] == 2 * (1 + 1 + 1)  # /products/get, one photo, /product/create
+    assert report["first_push_bound_s"] == max(bound["bound_s"] for bound in bounds.values())
 
 
 @pytest.mark.parametrize("database_url", SERVERS)
@@ -50,8 +81,8 @@ def test_planning_benchmark_finds_nothing_to_do_over_listings_already_pushed(dat
     assert report["plan_wall_s"] > 0 and report["peak_rss_mb"] > 0
 
 
-def test_soak_loses_no_order_counts_none_twice_and_leaves_no_duplicate_or_drift():
-    report = run_bench("bench.soak", "--minutes", "0.1", "--shops", "1", "--skus", "4")
+def test_soak_with_packs_loses_no_order_counts_none_twice_and_leaves_no_duplicate_or_drift():
+    report = run_bench("bench.soak", "--minutes", "0.1", "--shops", "1", "--skus", "4", "--packs", "2")
 
     assert report["first_sync_exit"] == 0
     assert report["orders_placed"] > 0
@@ -60,8 +91,10 @@ def test_soak_loses_no_order_counts_none_twice_and_leaves_no_duplicate_or_drift(
     assert report["orders_unknown"] == 0
     assert report["orders_wrong_status"] == 0
     assert report["skus_ledger_mismatch"] == 0
-    assert report["duplicate_listings"] == 0
-    assert report["drift"] == 0
+    assert report["packs"] == 4 * len(report["marketplaces"])
+    assert report["duplicate_skus"] == 0
+    assert report["duplicate_items"] == 0
+    assert report["drift"] == 0, report["drift_details"]
     assert report["final_sync_exit"] == 0
     for key in ("oversold_units", "worst_sale_to_stock_update_s", "sync_runs", "marketplace_requests",
                 "shops_reauthorised"):

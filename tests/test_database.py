@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from catalog.db import SCHEMA_HEAD, alembic_config, init_database, schema_revision, session_scope
-from catalog.models import ChannelAccount, Coop, Listing, Order, Product, Sku
+from catalog.models import ChannelAccount, Coop, Listing, ListingVariant, Order, Product, Sku
 
 
 def _tea_sku(session) -> Sku:
@@ -44,14 +44,17 @@ def test_a_sku_code_is_unique(engine):
         session.flush()
 
 
-def test_a_listing_is_unique_per_sku_and_channel_account(engine):
+def test_a_sku_is_on_a_shop_at_most_once(engine):
     with pytest.raises(IntegrityError), session_scope(engine) as session:
         sku = _tea_sku(session)
         shop = ChannelAccount(coop_id=1, marketplace="shopee", shop_id="22001", base_url="http://x")
         session.add(shop)
         session.flush()
-        session.add(Listing(sku_id=sku.id, channel_account_id=shop.id))
-        session.add(Listing(sku_id=sku.id, channel_account_id=shop.id))
+        listings = [Listing(product_id=sku.product_id, channel_account_id=shop.id) for _ in range(2)]
+        session.add_all(listings)
+        session.flush()
+        for listing in listings:
+            session.add(ListingVariant(listing_id=listing.id, sku_id=sku.id, channel_account_id=shop.id))
         session.flush()
 
 

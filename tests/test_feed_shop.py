@@ -21,7 +21,8 @@ from tests.support.sandboxes import COOP, seed_catalogue
 def _states(engine) -> dict[str, str]:
     with Session(engine) as session:
         return dict(session.execute(sa.text(
-            "SELECT sku.sku, listing.state FROM listing JOIN sku ON sku.id = listing.sku_id")).all())
+            "SELECT sku.sku, listing.state FROM listing JOIN listingvariant ON listingvariant.listing_id = listing.id "
+            "JOIN sku ON sku.id = listingvariant.sku_id")).all())
 
 
 def _skus_in(path: str) -> list[str]:

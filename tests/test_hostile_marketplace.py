@@ -20,7 +20,7 @@ from adapters.common.errors import ErrorKind, MarketplaceError
 from adapters.common.http import HttpSettings
 from adapters.partner.client import PartnerAdapter
 from catalog.db import session_scope
-from catalog.models import ChannelAccount, Listing, Product, Sku
+from catalog.models import ChannelAccount, Listing, ListingVariant, Product, Sku
 from catalog.pricing import channel_price
 from syndicator.channels import HTTP_SETTINGS_ENV, default_price_rule
 from syndicator.engine import run_sync
@@ -282,7 +282,8 @@ def point_at(engine, marketplace: str, url: str) -> None:
 def external_ids(engine, marketplace: str) -> dict[str, str | None]:
     with Session(engine) as session:
         return dict(session.execute(
-            sa.select(Sku.sku, Listing.external_item_id).join(Sku, Sku.id == Listing.sku_id)
+            sa.select(Sku.sku, Listing.external_item_id).join(ListingVariant, ListingVariant.listing_id == Listing.id)
+            .join(Sku, Sku.id == ListingVariant.sku_id)
             .join(ChannelAccount, ChannelAccount.id == Listing.channel_account_id)
             .where(ChannelAccount.marketplace == marketplace)
         ).all())
@@ -327,7 +328,8 @@ INVALID_STORED_IDS = {"junk characters": "88123 OR 1=1; --", "seventy digits": "
 def spoil_stored_id(engine, seller_sku: str, bad_id: str) -> None:
     with session_scope(engine) as session:
         listing_id = session.scalar(
-            sa.select(Listing.id).join(Sku, Sku.id == Listing.sku_id)
+            sa.select(Listing.id).join(ListingVariant, ListingVariant.listing_id == Listing.id)
+            .join(Sku, Sku.id == ListingVariant.sku_id)
             .join(ChannelAccount, ChannelAccount.id == Listing.channel_account_id)
             .where(Sku.sku == seller_sku, ChannelAccount.marketplace == "voso"))
         session.execute(sa.update(Listing).where(Listing.id == listing_id).values(external_item_id=bad_id))

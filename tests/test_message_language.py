@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from catalog.db import session_scope
 from catalog.i18n import speaking, t
-from catalog.models import Listing
+from catalog.models import ListingVariant
 from catalog.pricing import PriceRule
 from syndicator.access.listings import delist
 from syndicator.access.overview import overview
@@ -33,9 +33,9 @@ def test_a_clerk_asking_for_another_coop_is_refused_in_vietnamese_by_default(see
 def test_an_officer_delisting_is_refused_in_the_callers_language(seeded):
     officer = login(seeded, "canbo")
     with session_scope(seeded) as session:
-        listing_id = session.exec(Listing.__table__.select()).first().id
+        variant_id = session.exec(ListingVariant.__table__.select()).first().id
     with speaking("en"), pytest.raises(AccessDenied, match="^officers have read-only access$"):
-        delist(seeded, officer, [listing_id])
+        delist(seeded, officer, [variant_id])
 
 
 def test_a_price_rule_refusal_speaks_the_callers_language():

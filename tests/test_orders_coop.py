@@ -110,8 +110,8 @@ def cross_coop_sale(module_database_url, sale_sandboxes) -> Iterator[CrossCoopSa
         nari_shops = connect_all(engine, sale_sandboxes, NARI)
         assert run_sync(engine, reach=in_process).succeeded
         for name, sandbox in sale_sandboxes.items():
-            item_id = shop_item(sandbox, nari_shops[name], NARI_SKU)["item_id"]
-            assert sandbox.edit(item_id, seller_sku=TEA_SKU)["seller_sku"] == TEA_SKU
+            row = shop_item(sandbox, nari_shops[name], NARI_SKU)
+            assert sandbox.edit_sku(row, seller_sku=TEA_SKU)["seller_sku"] == TEA_SKU
             sandbox.order(nari_shops[name], TEA_SKU, SOLD)
         after_the_second()
         report = run_sync(engine, reach=in_process)
@@ -184,7 +184,7 @@ def test_a_seller_can_change_an_items_seller_sku_on_every_marketplace(engine, sa
 
     for name, sandbox in sandboxes.items():
         item_id = sandbox.item(TEA_SKU)["item_id"]
-        sandbox.edit(item_id, seller_sku="TC-CHE-200G-KM")
+        sandbox.edit_sku(sandbox.item(TEA_SKU), seller_sku="TC-CHE-200G-KM")
         order = sandbox.order(shops[name], "TC-CHE-200G-KM", 2)
 
         assert sandbox.item("TC-CHE-200G-KM")["item_id"] == item_id, name
@@ -199,7 +199,7 @@ def test_a_seller_sku_already_in_the_shop_is_refused_on_every_marketplace(engine
 
     for name, sandbox in sandboxes.items():
         with pytest.raises(httpx.HTTPStatusError) as refused:
-            sandbox.edit(sandbox.item(TEA_SKU)["item_id"], seller_sku="TC-CHE-500G")
+            sandbox.edit_sku(sandbox.item(TEA_SKU), seller_sku="TC-CHE-500G")
 
         assert refused.value.response.status_code == 409, name
-        assert sandbox.item(TEA_SKU)["item_id"] != sandbox.item("TC-CHE-500G")["item_id"], name
+        assert sandbox.item(TEA_SKU)["seller_sku"] == TEA_SKU, name

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from catalog.db import session_scope
-from catalog.models import ChannelAccount, Listing, Sku
+from catalog.models import ChannelAccount, Listing, ListingVariant, Sku
 from catalog.pricing import StockPolicy
 from syndicator.cli import app
 from syndicator.engine import run_sync
@@ -143,9 +143,9 @@ def test_a_listing_with_its_own_price_is_sent_that_price_and_the_others_keep_the
     ruled = sandboxes[first].item("TC-CHE-500G")["price"]
     with session_scope(engine) as session:
         session.execute(
-            sa.update(Listing).where(
-                Listing.sku_id == sa.select(Sku.id).where(Sku.sku == "TC-CHE-200G").scalar_subquery(),
-                Listing.channel_account_id == sa.select(ChannelAccount.id)
+            sa.update(ListingVariant).where(
+                ListingVariant.sku_id == sa.select(Sku.id).where(Sku.sku == "TC-CHE-200G").scalar_subquery(),
+                ListingVariant.channel_account_id == sa.select(ChannelAccount.id)
                 .where(ChannelAccount.marketplace == first).scalar_subquery(),
             ).values(price_override=99000))
 

@@ -20,13 +20,13 @@ from sqlmodel import Session
 
 from adapters.common.http import HttpSettings
 from catalog.db import session_scope
-from catalog.models import ChannelAccount, Listing, ListingState
+from catalog.models import ChannelAccount, Listing, ListingState, ListingVariant, VariantState
 from catalog.stock import record_movement
 from syndicator.apply import resolve_in_flight
 from syndicator.channels import Reach
 from syndicator.engine import run_sync
 from syndicator.plan import account_scopes, build_plan
-from tests.support.sandboxes import FAST, connect_all, sandboxes, seed_catalogue  # noqa: F401 (fixture)
+from tests.support.sandboxes import CATALOGUE, FAST, connect_all, sandboxes, seed_catalogue  # noqa: F401 (fixture)
 
 
 def test_a_listing_edited_by_hand_is_put_back_by_the_nightly_reconcile(engine, sandboxes, in_process):
@@ -35,7 +35,7 @@ def test_a_listing_edited_by_hand_is_put_back_by_the_nightly_reconcile(engine, s
     run_sync(engine, reach=in_process)
     expected = {name: sandbox.item("TC-CHE-200G") for name, sandbox in sandboxes.items()}
     for name, sandbox in sandboxes.items():
-        sandbox.edit(expected[name]["item_id"], price=99000, stock=1)
+        sandbox.edit_sku(expected[name], price=99000, stock=1)
 
     run_sync(engine, trigger="schedule", reconcile=True, reach=in_process)
 
@@ -49,7 +49,7 @@ def test_an_ordinary_sync_does_not_read_items_back(engine, sandboxes, in_process
     connect_all(engine, sandboxes)
     run_sync(engine, reach=in_process)
     for sandbox in sandboxes.values():
-        sandbox.edit(sandbox.item("TC-CHE-200G")["item_id"], price=99000)
+        sandbox.edit_sku(sandbox.item("TC-CHE-200G"), price=99000)
 
     run_sync(engine, reach=in_process)
 
@@ -91,14 +91,46 @@ def test_a_sync_killed_part_way_and_run_again_leaves_no_duplicate_listing(
         assert set(counts.values()) == {1} and len(counts) == 4, (name, counts)
 
 
+@pytest.mark.slow
+def test_a_sync_killed_between_add_item_and_its_variants_resumes_to_one_item_with_every_pack(
+    engine, database_url, sandboxes, in_process, tmp_path
+):
+    seed_catalogue(engine)
+    connect_all(engine, {"shopee": sandboxes["shopee"]})
+    shopee = sandboxes["shopee"]
+    env = {**os.environ, "SYNDICATOR_DATABASE_URL": database_url, "SYNDICATOR_DATA_DIR": str(tmp_path),
+           "SYNDICATOR_VARIANT_WAIT_S": "30"}  # the sandbox takes variants after 0.05 s; this sync waits longer
+    log = tmp_path / "sync.log"
+    with open(log, "w") as output:
+        child = subprocess.Popen([sys.executable, "-m", "syndicator", "sync", "--json"], env=env,
+                                 stdout=output, stderr=output)
+        deadline = time.monotonic() + 60
+        while child.poll() is None and time.monotonic() < deadline and len(shopee.items()) < 3:
+            time.sleep(0.05)
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    assert child.returncode == -signal.SIGKILL, log.read_text()
+    bare = shopee.items()
+    assert len(bare) == 3 and all(row["model_id"] is None for row in bare), bare  # three items, no variant yet
+
+    report = run_sync(engine, reach=in_process)
+
+    assert report.succeeded, report.summary()
+    rows = shopee.items()
+    assert Counter(row["seller_sku"] for row in rows) == Counter(sku for *_, sku, _p, _w, _s in CATALOGUE)
+    assert len({row["item_id"] for row in rows}) == 3
+    assert all(row["model_id"] for row in rows)
+
+
 def test_a_create_that_may_have_landed_is_never_sent_again_only_looked_up(engine, sandboxes, in_process):
     seed_catalogue(engine)
     connect_all(engine, sandboxes)
     run_sync(engine, reach=in_process)
     with session_scope(engine) as session:
         bound = dict(session.execute(sa.select(Listing.id, Listing.external_item_id)).all())
-        session.execute(sa.update(Listing).values(state=ListingState.creating.value, external_item_id=None,
-                                                  external_sku_id=None, pushed_price=None, pushed_stock=None))
+        session.execute(sa.update(Listing).values(state=ListingState.creating.value, external_item_id=None))
+        session.execute(sa.update(ListingVariant).values(state=VariantState.pending.value, external_variant_id=None,
+                                                         pushed_price=None, pushed_stock=None))
 
     before_look_up = build_plan(engine)  # as when the look-up at the start of a run could not reach the shops
     not_looked_up = asyncio.run(resolve_in_flight(engine, account_scopes(engine), in_process))
@@ -145,7 +177,7 @@ def test_a_shop_whose_look_up_fails_is_reported_and_its_creates_wait(engine, san
         shopee = session.execute(sa.select(ChannelAccount).where(ChannelAccount.marketplace == "shopee")).scalar_one()
     with session_scope(engine) as session:
         session.execute(sa.update(Listing).where(Listing.channel_account_id == shopee.id)
-                        .values(state=ListingState.creating.value, external_item_id=None, external_sku_id=None))
+                        .values(state=ListingState.creating.value, external_item_id=None))
     sandboxes["shopee"].server.stop()  # the look-up cannot reach Shopee
 
     report = run_sync(engine, reach=in_process)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from catalog.db import session_scope
-from catalog.models import ChannelAccount, Coop, Listing, SyncEvent
+from catalog.models import ChannelAccount, Coop, Listing, ListingVariant, SyncEvent
 from syndicator.channels import connect_sandbox
 from syndicator.engine import run_sync
 from syndicator.users import add_user
@@ -22,8 +22,12 @@ SKUS = ["TC-CHE-200G", "TC-CHE-500G", "TC-MATONG-500", "TC-MIEN-500G"]
 
 
 def _bound(engine) -> dict[int, str | None]:
+    """SKU id → the item id of the listing its pack is on."""
     with Session(engine) as session:
-        return dict(session.execute(sa.select(Listing.sku_id, Listing.external_item_id)).all())
+        return dict(session.execute(
+            sa.select(ListingVariant.sku_id, Listing.external_item_id)
+            .join(Listing, ListingVariant.listing_id == Listing.id)
+        ).all())
 
 
 @pytest.fixture
@@ -35,10 +39,16 @@ def shopee_shop(engine, database_url, monkeypatch, sandboxes) -> ChannelAccount:
     run_sync(engine)
     with session_scope(engine) as session:
         session.execute(sa.delete(SyncEvent))
+        session.execute(sa.delete(ListingVariant))
         session.execute(sa.delete(Listing))
     add_user(engine, "tancuong", PASSWORD, "coop", coop_code=COOP)
     add_user(engine, "canbo", PASSWORD, "officer")
     return account
+
+
+def _item_and_model(row: dict) -> str:
+    """How the page names a pack on Shopee: its item, then its model (the tea's two packs share one item)."""
+    return f"{row['item_id']}/{row['model_id']}"
 
 
 def _preview(shop: ChannelAccount):
@@ -55,14 +65,14 @@ def test_the_preview_lists_what_would_be_bound_and_binds_nothing(engine, sandbox
     text = shown_text(app)
     assert "Sẽ gắn 4 SKU" in text
     for sku in SKUS:
-        assert f"{sku},{sandboxes['shopee'].item(sku)['item_id']},mã SKU" in text
+        assert f"{sku},{_item_and_model(sandboxes['shopee'].item(sku))},mã SKU" in text
     assert _bound(engine) == {}
 
 
 def test_the_preview_lists_the_items_only_on_the_marketplace_and_the_skus_only_in_the_catalogue(
         sandboxes, shopee_shop):
     hand_listed = sandboxes["shopee"].item("TC-CHE-500G")
-    sandboxes["shopee"].edit(hand_listed["item_id"], seller_sku="CHE-HOP-500")
+    sandboxes["shopee"].edit(hand_listed["item_id"], model_id=hand_listed["model_id"], seller_sku="CHE-HOP-500")
 
     text = shown_text(_preview(shopee_shop))
 

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from catalog.db import session_scope
-from catalog.models import ChannelAccount, ChannelState, Listing, ListingState, Sku
+from catalog.models import ChannelAccount, ChannelState, Listing, ListingState, ListingVariant, Sku
 from tests.support.apptest import logged_in, open_page, shown_text
 from tests.support.ui import seed_two_coops
 
@@ -93,9 +93,9 @@ def test_the_sales_page_charts_and_exports_the_coops_sales(seeded):
     assert {b.label for b in app.get("download_button")} >= {"Tải CSV", "Tải Excel"}
 
 
-def test_the_sync_page_shows_the_marketplaces_message(seeded):
+def test_the_sync_page_shows_the_marketplaces_message_with_the_product(seeded):
     text = shown_text(open_page(logged_in("vonhai"), "sync"))
-    assert "Tên sản phẩm quá ngắn (tối thiểu 20 ký tự)" in text
+    assert "Mật ong rừng Võ Nhai,MO-VN-500,create,rejected,Tên sản phẩm quá ngắn (tối thiểu 20 ký tự)" in text
 
 
 def test_the_listing_matrix_shows_each_marketplaces_state(seeded):
@@ -117,12 +117,39 @@ def test_a_coop_user_publishes_a_selected_product_on_a_marketplace(seeded):
     app.multiselect(key="publish_targets").set_value(["shopee"])
     app.button(key="publish").click()
     app.run()
-    assert "Đã yêu cầu đăng 1 tin" in shown_text(app)
+    assert "Đã yêu cầu đăng 1 SKU lên gian hàng" in shown_text(app)
     with session_scope(seeded) as session:
-        listing = session.exec(
-            select(Listing).join(Sku, Listing.sku_id == Sku.id).where(Sku.sku == "CHE-NT-100")
+        variant, listing = session.exec(
+            select(ListingVariant, Listing).join(Listing, ListingVariant.listing_id == Listing.id)
+            .join(Sku, ListingVariant.sku_id == Sku.id).where(Sku.sku == "CHE-NT-100")
         ).one()
-    assert listing.state == "draft" and listing.enabled
+    assert (variant.state, variant.enabled, listing.state) == ("pending", True, "draft")
+
+
+def test_a_coop_user_takes_a_selected_sku_off_one_marketplace(seeded):
+    app = open_page(logged_in("tancuong"), "listings")
+    app.session_state["matrix"] = {"edited_rows": {0: {"select": True}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    app.multiselect(key="publish_targets").set_value(["voso"])
+    app.button(key="delist").click()
+    app.run()
+    assert "Đã yêu cầu gỡ 1 SKU khỏi gian hàng." in shown_text(app)
+    assert "đang bán (đã gỡ)" in shown_text(app.run())
+    with session_scope(seeded) as session:
+        wished = dict(session.exec(
+            select(ChannelAccount.marketplace, ListingVariant.enabled)
+            .join(ChannelAccount, ListingVariant.channel_account_id == ChannelAccount.id)
+            .join(Sku, ListingVariant.sku_id == Sku.id).where(Sku.sku == "CHE-DB-200")
+        ).all())
+    assert wished == {"shopee": True, "voso": False}
+
+
+def test_a_pack_taken_off_its_shopee_item_reads_delisted_once(seeded):
+    with session_scope(seeded) as session:
+        variant = _tea_on_shopee(session)
+        variant.enabled, variant.state = False, "removed"
+    text = shown_text(open_page(logged_in("tancuong"), "listings"))
+    assert "Gói 200g,đã gỡ," in text and "đã gỡ (đã gỡ)" not in text
 
 
 def test_an_officer_gets_a_read_only_listing_matrix(seeded):
@@ -283,23 +310,31 @@ def test_an_officer_sees_a_feed_awaiting_upload_but_cannot_confirm_it(seeded):
     assert not [button for button in app.button if button.key == f"confirm_{shop.id}"]
 
 
-def _type_own_price(app, listing_id: int, price: str):
-    app.selectbox(key="override_listing").set_value(listing_id)
+def _tea_on_shopee(session) -> ListingVariant:
+    return session.exec(
+        select(ListingVariant).join(Listing, ListingVariant.listing_id == Listing.id)
+        .where(Listing.external_item_id == "9001")
+    ).one()
+
+
+def _type_own_price(app, variant_id: int, price: str):
+    app.selectbox(key="override_variant").set_value(variant_id)
     app.run()
-    app.text_input(key=f"override_{listing_id}").input(price)
+    app.text_input(key=f"override_{variant_id}").input(price)
     app.button(key="save_override").click()
     app.run()
     return app
 
 
-def test_a_clerk_gives_one_listing_its_own_price_on_the_listings_page(seeded):
+def test_a_clerk_gives_one_sku_its_own_price_on_one_marketplace_on_the_listings_page(seeded):
     with session_scope(seeded) as session:
-        listing = session.exec(select(Listing).where(Listing.external_item_id == "9001")).one()
-    app = _type_own_price(open_page(logged_in("tancuong"), "listings"), listing.id, "99.000 ₫")
+        variant = _tea_on_shopee(session)
+    app = _type_own_price(open_page(logged_in("tancuong"), "listings"), variant.id, "99.000 ₫")
 
-    assert any("bán giá 99.000 ₫" in message.value for message in app.success)
+    assert any(message.value == "CHE-DB-200 · shopee: bán giá 99.000 ₫; lần đồng bộ tới sẽ gửi đi."
+               for message in app.success)
     with session_scope(seeded) as session:
-        assert session.get(Listing, listing.id).price_override == 99000
+        assert session.get(ListingVariant, variant.id).price_override == 99000
 
 
 def test_a_feed_shop_offers_its_latest_workbooks_to_download(seeded, tmp_path, monkeypatch):
@@ -319,12 +354,12 @@ def test_a_feed_shop_offers_its_latest_workbooks_to_download(seeded, tmp_path, m
                       f"Tải bảng thay đổi (voso-gian-hang-{shop.id}-20261129-020000-thay-doi.xlsx)"]
 
 
-def test_a_clerk_clears_a_listings_own_price_on_the_listings_page(seeded):
+def test_a_clerk_clears_a_skus_own_price_on_the_listings_page(seeded):
     with session_scope(seeded) as session:
-        listing = session.exec(select(Listing).where(Listing.external_item_id == "9001")).one()
-        listing.price_override = 99000
-    app = _type_own_price(open_page(logged_in("tancuong"), "listings"), listing.id, "")
+        variant = _tea_on_shopee(session)
+        variant.price_override = 99000
+    app = _type_own_price(open_page(logged_in("tancuong"), "listings"), variant.id, "")
 
     assert any("giá theo quy tắc của gian hàng" in message.value for message in app.success)
     with session_scope(seeded) as session:
-        assert session.get(Listing, listing.id).price_override is None
+        assert session.get(ListingVariant, variant.id).price_override is None

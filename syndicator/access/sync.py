@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -10,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from catalog.db import session_scope
-from catalog.models import ChannelAccount, Coop, Listing, Sku, SyncEvent, SyncRun
+from catalog.models import ChannelAccount, Coop, Listing, ListingVariant, Product, Sku, SyncEvent, SyncRun
 from syndicator.access.roles import Page, paged, scope_coop_id, sync_scope
 from syndicator.engine import run_sync, summary_for_shops
 from syndicator.users import Viewer
@@ -57,16 +58,17 @@ def sync_runs(engine: Engine, viewer: Viewer, offset: int = 0, limit: int = 20) 
 
 def sync_errors(engine: Engine, viewer: Viewer, run_id: int | None = None, offset: int = 0,
                 limit: int = 50) -> Page:
-    """Failed sync events with the marketplace's own message, newest first."""
+    """Failed sync events with the marketplace's own message, newest first, each with its product and, when
+    known, the seller SKU it was about (see ``named_skus``)."""
     with session_scope(engine) as session:
         coop_id = scope_coop_id(session, viewer, None)
         statement = (
-            select(SyncEvent.run_id, SyncEvent.created_at, Coop.code, ChannelAccount.marketplace, Sku.sku,
-                   SyncEvent.action, SyncEvent.error_kind, SyncEvent.message)
+            select(SyncEvent.run_id, SyncEvent.created_at, Coop.code, ChannelAccount.marketplace, Product.name,
+                   SyncEvent.listing_id, SyncEvent.action, SyncEvent.error_kind, SyncEvent.message)
             .join(ChannelAccount, SyncEvent.channel_account_id == ChannelAccount.id, isouter=True)
             .join(Coop, ChannelAccount.coop_id == Coop.id, isouter=True)
             .join(Listing, SyncEvent.listing_id == Listing.id, isouter=True)
-            .join(Sku, Listing.sku_id == Sku.id, isouter=True)
+            .join(Product, Listing.product_id == Product.id, isouter=True)
             .where(SyncEvent.outcome == "error")
         )
         if coop_id is not None:
@@ -74,8 +76,33 @@ def sync_errors(engine: Engine, viewer: Viewer, run_id: int | None = None, offse
         if run_id is not None:
             statement = statement.where(SyncEvent.run_id == run_id)
         rows, total = paged(session, statement.order_by(SyncEvent.id.desc()), offset, limit)
-    keys = ("run_id", "at", "coop_code", "marketplace", "sku", "action", "error_kind", "message")
-    return Page([dict(zip(keys, row, strict=True)) for row in rows], total, offset, limit)
+        packs = _packs_of(session, {row.listing_id for row in rows if row.listing_id is not None})
+    keys = ("run_id", "at", "coop_code", "marketplace", "product", "listing_id", "action", "error_kind", "message")
+    events = [dict(zip(keys, row, strict=True)) for row in rows]
+    return Page([e | {"sku": named_skus(packs.get(e.pop("listing_id"), []), e["message"])} for e in events],
+                total, offset, limit)
+
+
+def _packs_of(session: Session, listing_ids: set[int]) -> dict[int, list[str]]:
+    """Listing id → the seller SKUs of its variants."""
+    if not listing_ids:
+        return {}
+    packs: dict[int, list[str]] = {}
+    for listing_id, sku in session.exec(
+        select(ListingVariant.listing_id, Sku.sku).join(Sku, ListingVariant.sku_id == Sku.id)
+        .where(ListingVariant.listing_id.in_(listing_ids)).order_by(Sku.sku)
+    ).all():
+        packs.setdefault(listing_id, []).append(sku)
+    return packs
+
+
+def named_skus(packs: list[str], message: str) -> str | None:
+    """Which of a listing's packs an error was about: those its message names, or the only one of a listing
+    of one pack (a trade floor's item); None when the message is about the product as a whole."""
+    named = [sku for sku in packs if re.search(rf"(?<![\w-]){re.escape(sku)}(?![\w-])", message)]
+    if named:
+        return ", ".join(named)
+    return packs[0] if len(packs) == 1 else None
 
 
 def run_sync_now(engine: Engine, viewer: Viewer, coop_code: str | None = None, marketplace: str | None = None,

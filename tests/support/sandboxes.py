@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from adapters.common.sandbox import SandboxServer
 from catalog.categories import ensure_categories
 from catalog.db import session_scope
 from catalog.models import ChannelAccount, Coop, Product, Sku
+from catalog.settings import env_name
 from catalog.stock import record_movement
 from syndicator.channels import HTTP_SETTINGS_ENV, NETWORK, Reach, connect_sandbox
 from syndicator.secrets import decrypt_credentials
@@ -31,6 +33,9 @@ from tests.support.web import WEB
 FAST = HttpSettings(connect_timeout_s=2, read_timeout_s=5, max_attempts=3, backoff_initial_s=0.01,
                     backoff_max_s=0.05, backoff_jitter_s=0.01, requests_per_second=400)
 COOP = "HTX-TANCUONG"
+# Shopee takes an item's variants 5 s after add_item; the test sandboxes, and the clients (also in the programs
+# the tests start), wait a twentieth of a second, set before any sandbox starts
+os.environ.setdefault(env_name("variant_wait_s"), "0.05")
 
 
 def product_picture() -> str:
@@ -83,6 +88,11 @@ class Sandbox:
 
     def edit(self, item_id: str, **values) -> dict:
         return self._call("PATCH", f"/_sandbox/items/{item_id}", json=values)
+
+    def edit_sku(self, row: dict, **values) -> dict:
+        """Edit what one seller SKU row of ``items()`` sells: its item, or its model on an item with variants."""
+        model = {"model_id": row["model_id"]} if row.get("model_id") else {}
+        return self.edit(row["item_id"], **model, **values)
 
     def reset(self) -> None:
         """Forget every shop, item, order, token, fault and count, as a freshly started sandbox."""

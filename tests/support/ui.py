@@ -14,6 +14,7 @@ from catalog.models import (
     Listing,
     ListingObservation,
     ListingState,
+    ListingVariant,
     MovementKind,
     Order,
     OrderLine,
@@ -22,6 +23,7 @@ from catalog.models import (
     StockMovement,
     SyncEvent,
     SyncRun,
+    VariantState,
 )
 from syndicator.users import Viewer, add_user, authenticate
 
@@ -65,14 +67,25 @@ def seed_two_coops(engine: Engine) -> None:
         session.add_all([tea_shopee, tea_voso, honey_shopee])
         session.flush()
         listings = {
-            "tea-shopee": Listing(sku_id=skus["CHE-DB-200"].id, channel_account_id=tea_shopee.id,
-                                  state=ListingState.live, external_item_id="9001", pushed_price=120000),
-            "tea-voso": Listing(sku_id=skus["CHE-DB-200"].id, channel_account_id=tea_voso.id,
+            "tea-shopee": Listing(product_id=skus["CHE-DB-200"].product_id, channel_account_id=tea_shopee.id,
+                                  state=ListingState.live, external_item_id="9001"),
+            "tea-voso": Listing(product_id=skus["CHE-DB-200"].product_id, channel_account_id=tea_voso.id,
                                 state=ListingState.live, external_item_id="V-1"),
-            "honey-shopee": Listing(sku_id=skus["MO-VN-500"].id, channel_account_id=honey_shopee.id,
+            "honey-shopee": Listing(product_id=skus["MO-VN-500"].product_id, channel_account_id=honey_shopee.id,
                                     state=ListingState.error, last_error="Tên sản phẩm quá ngắn (tối thiểu 20 ký tự)"),
         }
         session.add_all(listings.values())
+        session.flush()
+        tea_on_shopee = ListingVariant(listing_id=listings["tea-shopee"].id, sku_id=skus["CHE-DB-200"].id,
+                                       channel_account_id=tea_shopee.id, state=VariantState.live,
+                                       external_variant_id="90011", pushed_price=120000)
+        session.add_all([
+            tea_on_shopee,
+            ListingVariant(listing_id=listings["tea-voso"].id, sku_id=skus["CHE-DB-200"].id,
+                           channel_account_id=tea_voso.id, state=VariantState.live, external_variant_id="V-1"),
+            ListingVariant(listing_id=listings["honey-shopee"].id, sku_id=skus["MO-VN-500"].id,
+                           channel_account_id=honey_shopee.id, state=VariantState.pending),
+        ])
         session.flush()
         tea_order = Order(channel_account_id=tea_shopee.id, marketplace_order_id="SP-240001", status="open",
                           total=240000, placed_at=now - timedelta(minutes=30))
@@ -96,8 +109,9 @@ def seed_two_coops(engine: Engine) -> None:
                       action="create", outcome="error", error_kind="rejected",
                       message="Tên sản phẩm quá ngắn (tối thiểu 20 ký tự)"),
         ])
-        session.add(ListingObservation(listing_id=listings["tea-shopee"].id, url="http://127.0.0.1:1/shop/100001/9001",
-                                       visible=True, price=115000, stock=40, drift=["price"]))
+        session.add(ListingObservation(listing_id=listings["tea-shopee"].id, variant_id=tea_on_shopee.id,
+                                       url="http://127.0.0.1:1/shop/100001/9001", visible=True, price=115000,
+                                       stock=40, drift=["price"]))
     add_user(engine, "tancuong", PASSWORD, "coop", coop_code=TAN_CUONG)
     add_user(engine, "vonhai", PASSWORD, "coop", coop_code=VO_NHAI)
     add_user(engine, "canbo", PASSWORD, "officer")

@@ -1,4 +1,4 @@
-"""Đăng bán: a product × marketplace matrix; publish or delist the selected rows; preview the plan."""
+"""Đăng bán: a SKU × marketplace matrix; publish or delist the selected rows; preview the plan."""
 
 from __future__ import annotations
 
@@ -13,13 +13,15 @@ from ui.common import coop_picker, engine, guarded, lang, money, page_footer, pa
 SELECT = "select"
 
 
-def state_label(listing: dict | None) -> str:
-    if listing is None:
+def state_label(variant: dict | None) -> str:
+    """One SKU on one marketplace: its state, its own price if it has one, and whether it was taken off."""
+    if variant is None:
         return tr("state_none")
-    label = tr(f"state_{listing['state']}")
-    if listing.get("price_override") is not None:
-        label += f" · {money(listing['price_override'])}"
-    return label if listing["enabled"] else f"{label} ({tr('state_delisted')})"
+    label = tr(f"state_{variant['state']}")
+    if variant.get("price_override") is not None:
+        label += f" · {money(variant['price_override'])}"
+    taken_off = not variant["enabled"] and variant["state"] != "delisted"  # the wish, not yet sent
+    return f"{label} ({tr('state_delisted')})" if taken_off else label
 
 
 def matrix_frame(rows: list[dict]) -> pd.DataFrame:
@@ -36,8 +38,8 @@ def matrix_frame(rows: list[dict]) -> pd.DataFrame:
 
 def errors_table(rows: list[dict]) -> None:
     failed = [
-        {"SKU": r["sku"], tr("marketplace"): m, tr("last_error"): listing["last_error"]}
-        for r in rows for m, listing in r["listings"].items() if listing["last_error"]
+        {"SKU": r["sku"], tr("marketplace"): m, tr("last_error"): variant["last_error"]}
+        for r in rows for m, variant in r["listings"].items() if variant["last_error"]
     ]
     if failed:
         st.subheader(tr("last_error"))
@@ -52,24 +54,25 @@ def actions(rows: list[dict], chosen: list[bool]) -> None:
     if left.button(tr("publish_selected"), key="publish", disabled=not selected):
         count = guarded(lambda: publish(engine(), who, [r["sku_id"] for r in selected], targets))
         if count is not None:
-            st.success(tr("published", n=count))
+            st.success(tr("published_skus", n=count))
     if right.button(tr("delist_selected"), key="delist", disabled=not selected):
-        ids = [r["listings"][m]["listing_id"] for r in selected for m in targets if m in r["listings"]]
+        ids = [r["listings"][m]["variant_id"] for r in selected for m in targets if m in r["listings"]]
         count = guarded(lambda: delist(engine(), who, ids))
         if count is not None:
-            st.success(tr("delisted", n=count))
+            st.success(tr("delisted_skus", n=count))
 
 
 def price_override(rows: list[dict]) -> None:
-    """One listing sold at its own price instead of the shop's price rule (a promotion, a clearance)."""
-    listings = {listing["listing_id"]: (r["sku"], m, listing["price_override"])
-                for r in rows for m, listing in r["listings"].items()}
-    if not listings:
+    """One SKU sold on one marketplace at its own price instead of the shop's price rule (a promotion, a
+    clearance)."""
+    variants = {variant["variant_id"]: (r["sku"], m, variant["price_override"])
+                for r in rows for m, variant in r["listings"].items()}
+    if not variants:
         return
-    st.subheader(tr("price_override"))
-    chosen = st.selectbox(tr("listing"), list(listings), key="override_listing",
-                          format_func=lambda i: f"{listings[i][0]} · {listings[i][1]}")
-    typed = st.text_input(tr("override_price"), money(listings[chosen][2]), key=f"override_{chosen}",
+    st.subheader(tr("sku_price_override"))
+    chosen = st.selectbox(tr("sku_on_shop"), list(variants), key="override_variant",
+                          format_func=lambda i: f"{variants[i][0]} · {variants[i][1]}")
+    typed = st.text_input(tr("override_price"), money(variants[chosen][2]), key=f"override_{chosen}",
                           help=tr("override_help"))
     if not st.button(tr("save"), key="save_override"):
         return
@@ -81,7 +84,7 @@ def price_override(rows: list[dict]) -> None:
         return
     if saved is None:
         return
-    sku, marketplace, _ = listings[chosen]
+    sku, marketplace, _ = variants[chosen]
     listing, (price,) = f"{sku} · {marketplace}", saved
     st.success(tr("override_cleared", listing=listing) if price is None
                else tr("override_saved", listing=listing, price=money(price)))

@@ -59,6 +59,7 @@ def errors() -> None:
         tr("started"): [when(r["at"]) for r in page.rows],
         tr("coop"): [r["coop_code"] for r in page.rows],
         tr("marketplace"): [r["marketplace"] for r in page.rows],
+        tr("col_product"): [r["product"] for r in page.rows],
         "SKU": [r["sku"] for r in page.rows],
         tr("action"): [r["action"] for r in page.rows],
         tr("kind"): [r["error_kind"] for r in page.rows],
