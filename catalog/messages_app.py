@@ -119,8 +119,6 @@ APP_MESSAGES: dict[str, dict[str, str]] = {
     "ui.base_price": {"vi": "Giá gốc", "en": "Base price"},
     "ui.channel_price": {"vi": "Giá trên sàn", "en": "Marketplace price"},
     "ui.invalid": {"vi": "Không hợp lệ: {error}", "en": "Invalid: {error}"},
-    "ui.price_override": {"vi": "Giá riêng cho một tin đăng", "en": "A listing's own price"},
-    "ui.listing": {"vi": "Tin đăng", "en": "Listing"},
     "ui.override_price": {
         "vi": "Giá bán trên sàn này (để trống: theo quy tắc giá)",
         "en": "Price on this marketplace (blank: follow the price rule)",
@@ -144,11 +142,6 @@ APP_MESSAGES: dict[str, dict[str, str]] = {
     "ui.publish_to": {"vi": "Đăng lên sàn", "en": "Publish on"},
     "ui.publish_selected": {"vi": "Đăng bán các dòng đã chọn", "en": "Publish the selected rows"},
     "ui.delist_selected": {"vi": "Gỡ các tin đã chọn", "en": "Delist the selected rows"},
-    "ui.published": {
-        "vi": "Đã yêu cầu đăng {n} tin; lần đồng bộ tới sẽ gửi đi.",
-        "en": "{n} listings requested; the next sync sends them.",
-    },
-    "ui.delisted": {"vi": "Đã yêu cầu gỡ {n} tin.", "en": "{n} listings will be taken down."},
     "ui.show_plan": {"vi": "Xem trước những gì sẽ gửi", "en": "Preview what would be sent"},
     "ui.plan_empty": {"vi": "Không có gì cần gửi.", "en": "Nothing to send."},
     "ui.last_error": {"vi": "Lỗi gần nhất", "en": "Last error"},

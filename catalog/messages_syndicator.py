@@ -197,10 +197,10 @@ PACKAGE_MESSAGES: dict[str, dict[str, str]] = {
         "vi": "{pushed} → {stock} (còn {available})",
         "en": "{pushed} → {stock} ({available} available)",
     },
-    "cli_monitor_drifted": {"vi": "{count} tin đăng sai lệch", "en": "{count} listings drifted"},
+    "cli_monitor_drifted": {"vi": "{count} SKU sai lệch", "en": "{count} SKUs drifted"},
     "cli_monitor_observed": {
-        "vi": "Đã xem {observed}/{listings} tin đăng ({marketplaces})",
-        "en": "Observed {observed}/{listings} listings ({marketplaces})",
+        "vi": "Đã xem {observed}/{listings} SKU đang bán ({marketplaces})",
+        "en": "Observed {observed}/{listings} SKUs on sale ({marketplaces})",
     },
     "cli_monitor_skipped": {
         "vi": "Bỏ qua {count}: gian hàng chưa có địa chỉ công khai",
@@ -240,7 +240,6 @@ PACKAGE_MESSAGES: dict[str, dict[str, str]] = {
         "vi": "không thể tự khoá tài khoản của mình",
         "en": "you cannot disable your own login",
     },
-    "listing_unknown": {"vi": "không có tin đăng #{id}", "en": "no listing #{id}"},
     # ---- adopting a shop's existing listings ----
     "cli_adopt_title": {
         "vi": "Gian hàng #{id} ({marketplace}): đã gắn {adopted} SKU với hàng có sẵn; {bound} SKU đã gắn từ trước",
@@ -291,6 +290,12 @@ PACKAGE_MESSAGES: dict[str, dict[str, str]] = {
     "feed_not_written": {
         "vi": "không ghi được bảng tính của gian hàng: {error}",
         "en": "the shop's workbooks could not be written: {error}",
+    },
+    "shopee_price_ratio": {
+        "vi": "{dearest} ({dearest_price}) đắt hơn {ratio} lần {cheapest} ({cheapest_price}): Shopee không cho hai gói "
+              "chênh giá như vậy trong cùng một tin. Hãy tách gói đắt thành sản phẩm riêng",
+        "en": "{dearest} ({dearest_price}) costs more than {ratio} times {cheapest} ({cheapest_price}): Shopee does "
+              "not take packs that far apart in one listing. List the dear pack as a product of its own",
     },
     "feed_only": {
         "vi": "gian hàng dùng bảng tính, không có API",

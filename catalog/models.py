@@ -202,6 +202,10 @@ class Listing(SQLModel, table=True):
         default=ListingState.draft, sa_column=sa.Column(sa.String(20), nullable=False, index=True)
     )
     external_item_id: str | None = Field(default=None, max_length=80)
+    # its item carries its packs as variants (Shopee models, Lazada SKUs of one variation); an item bound before
+    # products were grouped is one pack's own item, until regrouped
+    has_variants: bool = Field(default=False, sa_column=sa.Column(sa.Boolean(), nullable=False,
+                                                                  server_default=sa.false()))
     pushed_content_hash: str | None = Field(default=None, max_length=64)
     last_error: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
     last_synced_at: datetime | None = _when()
@@ -227,6 +231,7 @@ class ListingVariant(SQLModel, table=True):
     enabled: bool = True  # the clerk's wish: this SKU sold on this shop
     price_override: int | None = None
     external_variant_id: str | None = Field(default=None, max_length=80)
+    pushed_content_hash: str | None = Field(default=None, max_length=64)  # the pack's own: option, weight, GTIN
     pushed_price: int | None = None
     pushed_stock: int | None = None
     last_error: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))

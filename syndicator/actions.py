@@ -15,6 +15,7 @@ class ActionKind(StrEnum):
     create = "create"  # the listing's item, carrying this pack: a listing's packs are created in one go
     add_variant = "add_variant"  # this pack joins its listing's item
     update_content = "update_content"  # the item's content (one action per listing)
+    update_variant = "update_variant"  # this pack's own content on its item: option name, weight, size, barcode
     update_price = "update_price"
     update_stock = "update_stock"
     remove_variant = "remove_variant"  # this pack leaves its item; the item keeps its other packs
@@ -45,6 +46,8 @@ class Action:
     base_price: int = 0
     available: int = 0
     merged: tuple[int, ...] = ()  # a regroup's listings, whose packs go onto one item
+    pack_hash: str | None = None  # the pack's own content hash, on a listing whose packs are variants
+    has_variants: bool = False  # the listing's item carries its packs as variants (create_product, add_packs…)
 
 
 @dataclass

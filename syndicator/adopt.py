@@ -192,5 +192,7 @@ def _bind(engine: Engine, account: ChannelAccount, sku_ids: dict[str, int],
             .where(ListingVariant.channel_account_id == account.id)).all())
         for seller_sku, (item, _) in matched.items():
             sku_id = sku_ids[seller_sku]
-            content = digests[sku_id][1 if grouped else 0]
-            binding.adopt(session, variant_ids[sku_id], item, listing_digest(content, mapping_digest))
+            sku_digest, product_digest, pack_digest = digests[sku_id]
+            binding.adopt(session, variant_ids[sku_id], item,
+                          listing_digest(product_digest if grouped else sku_digest, mapping_digest),
+                          pack_digest if grouped else None)

@@ -146,20 +146,18 @@ class ShopApplier:
         by_kind = {kind: [a for a in actions if a.kind is kind and a.variant_id not in unsendable]
                    for kind in ActionKind}
         drafts = self._drafts([a for a in actions if a.kind in (
-            ActionKind.create, ActionKind.add_variant, ActionKind.update_content)])
+            ActionKind.create, ActionKind.add_variant, ActionKind.update_content, ActionKind.update_variant)])
         creates = by_kind[ActionKind.create]
         self._mark_creating(creates)
+        grouped = [a for a in creates if a.has_variants]
+        await self._groups(grouped, lambda packs: self.adapter.create_product(self._product(packs, drafts)))
+        await self._each([a for a in creates if not a.has_variants],
+                         lambda a: self.adapter.create_listing(drafts[a.variant_id]), CREATE_CONCURRENCY)
+        await self._groups(by_kind[ActionKind.add_variant], lambda packs: self.adapter.add_packs(
+            self.refs[packs[0].variant_id], self._product(packs, drafts), [a.seller_sku for a in packs]))
+        await self._each(by_kind[ActionKind.update_content], self._update_content(drafts), 1)
+        await self._groups(by_kind[ActionKind.update_variant], lambda packs: self._update_packs(packs, drafts))
         capabilities = self.adapter.capabilities
-        if capabilities.variants:
-            await self._groups(creates, lambda packs: self.adapter.create_product(self._product(packs, drafts)))
-            await self._groups(by_kind[ActionKind.add_variant], lambda packs: self.adapter.add_packs(
-                self.refs[packs[0].variant_id], self._product(packs, drafts), [a.seller_sku for a in packs]))
-            await self._each(by_kind[ActionKind.update_content], lambda a: self._update_content(
-                a, lambda ref: self.adapter.update_product(ref, self._product([a], drafts))), 1)
-        else:
-            await self._each(creates, lambda a: self.adapter.create_listing(drafts[a.variant_id]), CREATE_CONCURRENCY)
-            await self._each(by_kind[ActionKind.update_content], lambda a: self._update_content(
-                a, lambda ref: self.adapter.update_content(ref, drafts[a.variant_id])), 1)
         await self._batches(by_kind[ActionKind.update_price], capabilities.price_batch_size,
                             lambda batch: self.adapter.update_prices(
                                 [PriceUpdate(ref=self.refs[a.variant_id], price=a.price) for a in batch]))
@@ -188,9 +186,20 @@ class ShopApplier:
             held = [Outcome(o.action, False, error=o.error if not o.ok else info) for o in held]
         self._record(held, awaiting_upload=True)
 
-    async def _update_content(self, action: Action, send: Callable[[ItemRef], Any]) -> ItemResult:
-        self._forget_pushed([action])
-        return await send(self.refs[action.variant_id])
+    def _update_content(self, drafts: dict[int, ListingDraft]) -> Callable[[Action], Any]:
+        """An item's content: the product's on an item with variants, the SKU's on an item of its own."""
+        async def send(action: Action) -> ItemResult:
+            self._forget_pushed([action])
+            ref = self.refs[action.variant_id]
+            if action.has_variants:
+                return await self.adapter.update_product(ref, self._product([action], drafts))
+            return await self.adapter.update_content(ref, drafts[action.variant_id])
+        return send
+
+    async def _update_packs(self, packs: list[Action], drafts: dict[int, ListingDraft]) -> list[ItemResult]:
+        self._forget_pushed(packs)
+        refs = [self.refs[a.variant_id] for a in packs]
+        return await self.adapter.update_packs(refs[0], self._product(packs, drafts), refs)
 
     # --- sending ---------------------------------------------------------------------------------
     async def _each(self, actions: list[Action], send: Callable[[Action], Any], concurrency: int) -> None:

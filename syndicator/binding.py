@@ -37,7 +37,7 @@ from catalog.models import (
 )
 from syndicator.actions import LISTING_KINDS, ActionKind, Outcome
 
-UNKNOWN_PUSHED = {"pushed_price": None, "pushed_stock": None}
+UNKNOWN_PUSHED = {"pushed_content_hash": None, "pushed_price": None, "pushed_stock": None}
 UNBOUND_VARIANT = {"state": VariantState.pending.value, "external_variant_id": None, **UNKNOWN_PUSHED}
 UNBOUND_LISTING = {"state": ListingState.draft.value, "external_item_id": None, "pushed_content_hash": None}
 RETIRED_STATES = (ListingState.retiring.value, ListingState.retired.value)
@@ -76,7 +76,9 @@ def after_outcome(outcome: Outcome, now: datetime, awaiting_upload: bool) -> tup
                        pushed_content_hash=action.content_hash, last_error=None)
     if kind in (ActionKind.create, ActionKind.add_variant):
         variant.update(state=VariantState.live.value, external_variant_id=ref.sku_id if ref else None,
-                       pushed_price=action.price, pushed_stock=action.stock)
+                       pushed_content_hash=action.pack_hash, pushed_price=action.price, pushed_stock=action.stock)
+    elif kind is ActionKind.update_variant:
+        variant["pushed_content_hash"] = action.pack_hash
     elif kind is ActionKind.update_content:
         listing.update(state=_sent(awaiting_upload), pushed_content_hash=action.content_hash, last_error=None)
         return listing, None
@@ -128,13 +130,14 @@ def after_look_up(found: dict[int, ItemRef | None], awaiting_upload: bool) -> tu
     return ({"state": _sent(awaiting_upload), "external_item_id": item_id, "pushed_content_hash": None}, variants)
 
 
-def after_adoption(item: ItemRef, content_digest: str) -> tuple[Change, Change]:
+def after_adoption(item: ItemRef, content_digest: str, pack_digest: str | None) -> tuple[Change, Change]:
     """A listing and one pack bound to an item the shop already sold: the item is taken as it is, its price
-    and stock as last pushed and its content as ours, so nothing is rewritten until the catalogue changes."""
+    and stock as last pushed and its content (and the pack's own, on an item with variants) as ours, so
+    nothing is rewritten until the catalogue changes."""
     return ({"state": ListingState.live.value, "external_item_id": item.item_id,
              "pushed_content_hash": content_digest, "last_error": None},
-            {"state": VariantState.live.value, "external_variant_id": item.sku_id, "pushed_price": item.price,
-             "pushed_stock": item.stock, "last_error": None})
+            {"state": VariantState.live.value, "external_variant_id": item.sku_id, "pushed_content_hash": pack_digest,
+             "pushed_price": item.price, "pushed_stock": item.stock, "last_error": None})
 
 
 def after_read_back(ours: dict[str, Any], item: ItemRef) -> tuple[Change, Change]:
@@ -182,9 +185,15 @@ def after_healing(invalid: dict[str, int], items: list[ItemRef]) -> list[tuple[C
 def add_drafts(session: Session, account_ids: list[int], grouped: set[int]) -> int:
     """A pending variant for every enabled SKU of each shop's co-op that is not on the shop yet. On a shop
     in ``grouped`` (a marketplace with variants) it joins its product's listing there, made as a ``draft``
-    if there is none; elsewhere each SKU gets a ``draft`` listing of its own. Returns how many were added."""
+    if there is none; elsewhere each SKU gets a ``draft`` listing of its own. A listing of a ``grouped`` shop
+    not on the marketplace yet will carry its packs as variants. Returns how many variants were added."""
     if not account_ids:
         return 0
+    if grouped:
+        session.execute(sa.update(Listing).where(
+            Listing.channel_account_id.in_(list(grouped)), Listing.external_item_id.is_(None),
+            Listing.state.in_([ListingState.draft.value, ListingState.error.value]), Listing.has_variants == sa.false(),
+        ).values(has_variants=True))
     missing = session.execute(
         sa.select(Sku.id, Sku.product_id, ChannelAccount.id)
         .join(Product, Product.id == Sku.product_id)
@@ -212,7 +221,7 @@ def add_drafts(session: Session, account_ids: list[int], grouped: set[int]) -> i
         ids = session.scalars(
             sa.insert(Listing).returning(Listing.id, sort_by_parameter_order=True),
             [{"product_id": key[0], "channel_account_id": key[1], "state": ListingState.draft.value,
-              "created_at": now} for key in new_keys],
+              "has_variants": key[1] in grouped, "created_at": now} for key in new_keys],
         ).all()
         existing.update(zip(new_keys, ids, strict=True))
     session.execute(sa.insert(ListingVariant), [
@@ -237,7 +246,8 @@ def forget_pushed(session: Session, kind: ActionKind, ids: list[int]) -> None:
     if kind is ActionKind.update_content:
         session.execute(sa.update(Listing).where(Listing.id.in_(ids)).values(pushed_content_hash=None))
     else:
-        column = {ActionKind.update_price: "pushed_price", ActionKind.update_stock: "pushed_stock"}[kind]
+        column = {ActionKind.update_price: "pushed_price", ActionKind.update_stock: "pushed_stock",
+                  ActionKind.update_variant: "pushed_content_hash"}[kind]
         session.execute(sa.update(ListingVariant).where(ListingVariant.id.in_(ids)).values({column: None}))
 
 
@@ -258,7 +268,7 @@ def bind_found(session: Session, listing_id: int, found: dict[int, ItemRef | Non
     _write(session, [{"id": listing_id, **listing}], variants)
 
 
-def adopt(session: Session, variant_id: int, item: ItemRef, content_digest: str) -> None:
+def adopt(session: Session, variant_id: int, item: ItemRef, content_digest: str, pack_digest: str | None) -> None:
     """Bind one pack to an item (or model) the shop already sold, unless it was bound meanwhile. Its listing
     takes the item if it has none; a pack found on another item than its listing's (packs listed as
     separate items) moves to that item's listing, made for it if need be."""
@@ -266,7 +276,7 @@ def adopt(session: Session, variant_id: int, item: ItemRef, content_digest: str)
     if variant is None or variant.state == VariantState.live.value:
         return
     listing = session.get(Listing, variant.listing_id)
-    listing_change, variant_change = after_adoption(item, content_digest)
+    listing_change, variant_change = after_adoption(item, content_digest, pack_digest)
     if listing.external_item_id not in (None, item.item_id):
         other = session.scalar(sa.select(Listing).where(Listing.channel_account_id == listing.channel_account_id,
                                                         Listing.external_item_id == item.item_id))
@@ -281,16 +291,17 @@ def adopt(session: Session, variant_id: int, item: ItemRef, content_digest: str)
 
 
 def begin_regroup(session: Session, listing_ids: list[int]) -> int | None:
-    """Group the packs of one product's listings on a shop onto one new ``draft`` listing (its grouped item,
-    created next) and leave the old listings ``retiring``, keeping their item ids so their items can be taken
-    off sale and are never taken for the grouped one. Returns the new listing's id, or ``None`` when the
-    listings were regrouped meanwhile. Nothing is sent: a crash after it leaves a grouped listing the plan
-    creates and old items the plan retires, each once."""
-    old = session.scalars(sa.select(Listing).where(Listing.id.in_(listing_ids),
+    """Group the packs of one product's listings on a shop (several items of one pack each, or one such item
+    a new pack joined) onto one new ``draft`` listing whose item, created next, carries them as variants, and
+    leave the old listings ``retiring``, keeping their item ids so their items can be taken off sale and are
+    never taken for the grouped one. Returns the new listing's id, or ``None`` when the listings were
+    regrouped meanwhile. Nothing is sent: a crash after it leaves a grouped listing the plan creates and old
+    items the plan retires, each once."""
+    old = session.scalars(sa.select(Listing).where(Listing.id.in_(listing_ids), Listing.has_variants == sa.false(),
                                                    Listing.state.not_in(RETIRED_STATES))).all()
-    if len(old) < 2:
+    if not old:
         return None
-    grouped = Listing(product_id=old[0].product_id, channel_account_id=old[0].channel_account_id)
+    grouped = Listing(product_id=old[0].product_id, channel_account_id=old[0].channel_account_id, has_variants=True)
     session.add(grouped)
     session.flush()
     session.execute(sa.update(ListingVariant).where(ListingVariant.listing_id.in_([o.id for o in old]))

@@ -29,7 +29,9 @@ BINDING_COLUMNS = (
     ListingVariant.state.label("variant_state"),
     ListingVariant.enabled.label("variant_enabled"),
     Listing.external_item_id,
+    Listing.has_variants,
     ListingVariant.external_variant_id,
+    ListingVariant.pushed_content_hash.label("pushed_pack_hash"),
     ListingVariant.price_override,
     Listing.pushed_content_hash,
     ListingVariant.pushed_price,
@@ -87,16 +89,17 @@ def _content_query():
     )
 
 
-def sku_content_digests(session: Session, account_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
-    """Every SKU of the accounts' co-ops → the hash of its content and of its product's content (without
-    the pack): each SKU read and hashed once."""
+def sku_content_digests(session: Session, account_ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
+    """Every SKU of the accounts' co-ops → the hash of its content, of its product's content (without the
+    pack) and of the pack's own (option name, weight, size, barcode): each SKU read and hashed once."""
     coops = sa.select(ChannelAccount.coop_id).where(ChannelAccount.id.in_(list(account_ids)))
     rows = session.connection().execute(_content_query().where(Product.coop_id.in_(coops)))
     digests = {}
     for row in rows:
         content = sku_content(row)
         product = {key: value for key, value in content.items() if key not in PACK_FIELDS}
-        digests[row.sku_id] = (content_hash(content), content_hash(product))
+        pack = {key: content[key] for key in PACK_FIELDS}
+        digests[row.sku_id] = (content_hash(content), content_hash(product), content_hash(pack))
     return digests
 
 

@@ -75,9 +75,13 @@ def account_scopes(engine: Engine, coop_code: str | None = None, marketplace: st
         return [scope_of(account, code) for account, code in scoped_accounts(session, coop_code, marketplace)]
 
 
-def _listing_actions(rows: list[Any], planned: dict[int, tuple[int, int, str]]) -> list[tuple[ActionKind, Any]]:
-    """One listing's actions, from its variants' rows (each row with its planned price, stock and content
-    hash in ``planned``, by variant id): ``(kind, the row it names)``."""
+Planned = tuple[int, int, str, str | None]  # a pack's price, stock, listing content hash and own content hash
+
+
+def _listing_actions(rows: list[Any], planned: dict[int, Planned]) -> list[tuple[ActionKind, Any]]:
+    """One listing's actions, from its variants' rows (each row with what is planned for it in ``planned``, by
+    variant id): ``(kind, the row it names)``. A pack's own content (``update_variant``) is compared only on
+    a listing whose packs are variants: on a floor it is part of the listing's content."""
     first = rows[0]
     if first.state == ListingState.creating:
         return []  # its create may have landed: only the look-up by seller SKU settles it (syndicator/binding.py)
@@ -90,13 +94,15 @@ def _listing_actions(rows: list[Any], planned: dict[int, tuple[int, int, str]]) 
     if planned[wanted[0].variant_id][2] != first.pushed_content_hash or first.state == ListingState.delisted:
         kinds.append((ActionKind.update_content, wanted[0]))
     for row in rows:
-        price, stock, _ = planned[row.variant_id]
+        price, stock, _, pack_hash = planned[row.variant_id]
         if row not in wanted:
             if row.variant_state == VariantState.live and len(rows) > 1:
                 kinds.append((ActionKind.remove_variant, row))
         elif row.variant_state != VariantState.live:
             kinds.append((ActionKind.add_variant, row))
         else:
+            if pack_hash is not None and pack_hash != row.pushed_pack_hash:
+                kinds.append((ActionKind.update_variant, row))
             if price != row.pushed_price:
                 kinds.append((ActionKind.update_price, row))
             if stock != row.pushed_stock:
@@ -105,17 +111,18 @@ def _listing_actions(rows: list[Any], planned: dict[int, tuple[int, int, str]]) 
 
 
 def _regroups(listings: dict[int, list[Any]], grouped: set[int]) -> list[tuple[int, ...]]:
-    """The listings of each product listed as several items on a shop with variants (packs listed one item
-    each before products were grouped): each set becomes one item, in one ``regroup`` action."""
+    """The listings of each product on a shop with variants whose packs are not on one item with variants:
+    several items of one pack each, or one such item a new pack joined (listed before products were grouped).
+    Each set becomes one item, in one ``regroup`` action."""
     by_product: dict[tuple[int, int], list[int]] = {}
     for listing_id, rows in listings.items():
-        if rows[0].account_id in grouped:
+        if rows[0].account_id in grouped and not rows[0].has_variants and rows[0].external_item_id is not None:
             by_product.setdefault((rows[0].product_id, rows[0].account_id), []).append(listing_id)
-    return [tuple(sorted(ids)) for ids in by_product.values() if len(ids) > 1]
+    return [tuple(sorted(ids)) for ids in by_product.values() if len(ids) > 1 or len(listings[ids[0]]) > 1]
 
 
 def _regrouping(session: Session, account_ids: list[int], listings: dict[int, list[Any]],
-                planned: dict[int, tuple[int, int, str]], grouped: set[int], unique_skus: set[int]
+                planned: dict[int, Planned], grouped: set[int], unique_skus: set[int]
                 ) -> tuple[list[Action], set[int]]:
     """The ``regroup`` and ``retire`` actions, and the listings the plan leaves alone meanwhile: those being
     regrouped, and a grouped listing not to be created before its old items are retired (where a seller SKU
@@ -125,9 +132,9 @@ def _regrouping(session: Session, account_ids: list[int], listings: dict[int, li
     regroups = _regroups(listings, grouped)
     for ids in regroups:
         first = listings[ids[0]][0]
-        price, stock, digest = planned[first.variant_id]
+        price, stock, digest, _ = planned[first.variant_id]
         actions.append(Action(ActionKind.regroup, ids[0], first.variant_id, first.account_id, first.seller_sku,
-                              price, stock, digest, merged=ids))
+                              price, stock, digest, merged=ids, has_variants=True))
     untouched = {listing_id for ids in regroups for listing_id in ids}
     retiring = session.execute(
         sa.select(Listing.id, Listing.product_id, Listing.channel_account_id, Product.code)
@@ -168,7 +175,7 @@ def build_plan(engine: Engine, coop_code: str | None = None, marketplace: str | 
         sku_digests = sku_content_digests(session, account_ids)
         prices: dict[tuple[int, int], int] = {}
         listings: dict[int, list[Any]] = {}
-        planned: dict[int, tuple[int, int, str]] = {}
+        planned: dict[int, Planned] = {}
         for row in binding_rows(session, account_ids):
             listings.setdefault(row.listing_id, []).append(row)
             rule, policy, mapping_digest = rules[row.account_id]
@@ -180,8 +187,10 @@ def build_plan(engine: Engine, coop_code: str | None = None, marketplace: str | 
                 price = prices[row.account_id, row.base_price]
             else:
                 price = prices[row.account_id, row.base_price] = channel_price(row.base_price, rule)
-            content = sku_digests[row.sku_id][1 if row.account_id in grouped else 0]
-            planned[row.variant_id] = (price, allocated_stock(available, policy), listing_digest(content, mapping_digest))
+            sku_digest, product_digest, pack_digest = sku_digests[row.sku_id]
+            content = product_digest if row.has_variants else sku_digest
+            planned[row.variant_id] = (price, allocated_stock(available, policy), listing_digest(content, mapping_digest),
+                                       pack_digest if row.has_variants else None)
         plan.listings = len(listings)
         regrouping, untouched = _regrouping(session, account_ids, listings, planned, grouped, unique_skus)
         plan.actions += regrouping
@@ -189,10 +198,11 @@ def build_plan(engine: Engine, coop_code: str | None = None, marketplace: str | 
             if listing_id in untouched:
                 continue
             for kind, row in _listing_actions(rows, planned):
-                price, stock, digest = planned[row.variant_id]
+                price, stock, digest, pack_hash = planned[row.variant_id]
                 level = levels.get(row.sku_id)
                 plan.actions.append(Action(
                     kind, row.listing_id, row.variant_id, row.account_id, row.seller_sku, price, stock, digest,
                     row.pushed_price, row.pushed_stock, row.base_price, level.available if level else 0,
+                    pack_hash=pack_hash, has_variants=row.has_variants,
                 ))
     return plan

@@ -33,7 +33,7 @@ OURS = {"pushed_price": 132000, "pushed_stock": 40, "name": "Chè búp Tân Cư�
 
 def action(kind: ActionKind, variant_id: int = 51) -> Action:
     return Action(kind, listing_id=17, variant_id=variant_id, account_id=3, seller_sku="TC-CHE-200G",
-                  price=132000, stock=38, content_hash="c0ffee")
+                  price=132000, stock=38, content_hash="c0ffee", pack_hash="beef", has_variants=True)
 
 
 def refused(kind: ErrorKind) -> ErrorInfo:
@@ -45,8 +45,8 @@ def test_a_created_item_is_live_with_its_item_id_content_and_the_pack_with_its_m
 
     assert listing == {"id": 17, "last_synced_at": NOW, "state": "live", "external_item_id": "880012345",
                        "pushed_content_hash": "c0ffee", "last_error": None}
-    assert variant == {"id": 51, "state": "live", "external_variant_id": "7701", "pushed_price": 132000,
-                       "pushed_stock": 38, "last_error": None}
+    assert variant == {"id": 51, "state": "live", "external_variant_id": "7701", "pushed_content_hash": "beef",
+                       "pushed_price": 132000, "pushed_stock": 38, "last_error": None}
 
 
 def test_a_create_written_into_a_feed_workbook_awaits_upload():
@@ -102,11 +102,18 @@ def test_a_pack_added_to_its_item_is_live_with_its_model_id():
     assert (variant["state"], variant["external_variant_id"], variant["pushed_price"]) == ("live", "7701", 132000)
 
 
+def test_a_pack_whose_own_content_was_sent_keeps_its_hash_and_nothing_else_changes():
+    listing, variant = after_outcome(Outcome(action(ActionKind.update_variant), True, TEA), NOW, False)
+
+    assert listing == {"id": 17, "last_synced_at": NOW}
+    assert variant == {"id": 51, "pushed_content_hash": "beef", "last_error": None}
+
+
 def test_a_pack_removed_from_its_item_is_removed_and_forgets_its_model_id():
     _, variant = after_outcome(Outcome(action(ActionKind.remove_variant), True, TEA), NOW, False)
 
-    assert variant == {"id": 51, "state": "removed", "external_variant_id": None, "pushed_price": None,
-                       "pushed_stock": None, "last_error": None}
+    assert variant == {"id": 51, "state": "removed", "external_variant_id": None, "pushed_content_hash": None,
+                       "pushed_price": None, "pushed_stock": None, "last_error": None}
 
 
 def test_a_delisted_item_is_delisted_and_its_packs_are_left_as_they_are():
@@ -121,7 +128,8 @@ def test_a_look_up_that_finds_the_packs_binds_the_item_and_leaves_the_missing_pa
     assert listing == {"state": "live", "external_item_id": "880012345", "pushed_content_hash": None}
     assert variants == [
         {"id": 51, "state": "live", "external_variant_id": "7701", "pushed_price": 132000, "pushed_stock": 40},
-        {"id": 52, "state": "pending", "external_variant_id": None, "pushed_price": None, "pushed_stock": None}]
+        {"id": 52, "state": "pending", "external_variant_id": None, "pushed_content_hash": None, "pushed_price": None,
+         "pushed_stock": None}]
     assert after_look_up({51: TEA}, awaiting_upload=True)[0]["state"] == "awaiting_upload"
 
 
@@ -155,7 +163,8 @@ def test_invalid_stored_ids_take_the_ids_read_back_or_wait_for_the_look_up():
     changes = after_healing({"TC-CHE-200G": 51, "TC-MIEN-500G": 52}, [TEA])
 
     assert changes[0] == ({"external_item_id": "880012345", "pushed_content_hash": None},
-                          {"id": 51, "external_variant_id": "7701", "pushed_price": None, "pushed_stock": None})
+                          {"id": 51, "external_variant_id": "7701", "pushed_content_hash": None, "pushed_price": None,
+                           "pushed_stock": None})
     assert changes[1][0]["state"] == "creating" and changes[1][0]["external_item_id"] is None
 
 

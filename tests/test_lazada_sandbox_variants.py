@@ -175,3 +175,44 @@ def test_the_product_page_lists_every_pack_with_its_price_and_stock(seller, laza
     page = WEB.get(f"{lazada.base_url}/shop/{seller.shop_id}/{created['item_id']}").text
     assert "65.000 ₫ - 280.000 ₫" in page and "Còn 82 sản phẩm" in page
     assert all(f'data-seller-sku="{seller_sku}"' in page for _, seller_sku, _, _ in PACKS)
+
+
+# --- an existing SKU's option and package on update ---------------------------------------------------
+def sku_update(created: dict[str, Any], index: int, **fields: Any) -> dict[str, Any]:
+    entry = created["sku_list"][index]
+    return {"SkuId": str(entry["sku_id"]), "SellerSku": entry["seller_sku"], **fields}
+
+
+def update_skus(seller: Seller, created: dict[str, Any], *skus: dict[str, Any]) -> dict[str, Any]:
+    return send(seller, "/product/update", {"ItemId": str(created["item_id"]), "Skus": {"Sku": list(skus)}})
+
+
+def test_a_sale_prop_on_update_renames_that_skus_option_and_keeps_its_sku_id(seller, created):
+    answer = update_skus(seller, created, sku_update(created, 1, saleProp={"Quy cách": "Túi zip 200g"}))
+    assert answer["code"] == "0", answer
+    data = get_item(seller, created["item_id"])["data"]
+    assert data["variation"]["variation1"]["options"]["option"] == ["Gói 100g", "Túi zip 200g", "Hộp 500g"]
+    assert [(entry["SkuId"], entry["saleProp"]) for entry in data["skus"]] == [
+        (created["sku_list"][0]["sku_id"], {"Quy cách": "Gói 100g"}),
+        (created["sku_list"][1]["sku_id"], {"Quy cách": "Túi zip 200g"}),
+        (created["sku_list"][2]["sku_id"], {"Quy cách": "Hộp 500g"})]
+
+
+def test_a_sale_prop_another_sku_has_is_refused_with_4112_and_changes_nothing(seller, created):
+    answer = update_skus(seller, created, sku_update(created, 2, saleProp={"Quy cách": "Hộp 1kg"}),
+                         sku_update(created, 1, saleProp={"Quy cách": "Gói 100g"}))
+    assert answer["code"] == "4112"
+    data = get_item(seller, created["item_id"])["data"]
+    assert [entry["saleProp"]["Quy cách"] for entry in data["skus"]] == ["Gói 100g", "Gói 200g", "Hộp 500g"]
+
+
+def test_a_sale_prop_the_product_does_not_have_is_refused_with_4143(seller, created):
+    answer = update_skus(seller, created, sku_update(created, 1, saleProp={"Khối lượng": "200g"}))
+    assert answer["code"] == "4143"
+
+
+def test_package_fields_on_update_are_kept_for_that_sku(seller, created):
+    answer = update_skus(seller, created, sku_update(created, 2, package_weight="0.55", package_height="8"))
+    assert answer["code"] == "0", answer
+    dearest = get_item(seller, created["item_id"])["data"]["skus"][2]
+    assert (dearest["package_weight"], dearest["package_height"], dearest["package_length"]) == ("0.55", "8", "18")

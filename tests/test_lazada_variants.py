@@ -210,3 +210,46 @@ async def test_find_and_list_see_every_sku_of_the_product(lazada):
         found = [await adapter.find_by_seller_sku(ref.seller_sku) for ref in refs]
         page = await adapter.list_items()
     assert found == page.items == [ref.model_copy(update={"status": "live"}) for ref in refs]
+
+
+# --- a pack's own content ------------------------------------------------------------------------------
+def renamed(seller_sku: str, option: str) -> ProductDraft:
+    return che_bup([(option, *pack[1:]) if pack[1] == seller_sku else pack for pack in PACKS])
+
+
+async def test_a_renamed_pack_shows_the_new_option_on_the_same_sku(lazada):
+    async with await connected(lazada) as adapter:
+        refs = await listed(adapter)
+        results = await adapter.update_packs(refs[0], renamed("TC-CHE-200G", "Túi zip 200g"), [refs[1]])
+    assert [(result.ok, result.ref) for result in results] == [(True, refs[1])]
+    rows = items(lazada, adapter.credentials.shop_id)
+    assert [(row["seller_sku"], row["sku_id"], row["options"]) for row in rows] == [
+        ("TC-CHE-100G", refs[0].sku_id, ["Gói 100g"]), ("TC-CHE-200G", refs[1].sku_id, ["Túi zip 200g"]),
+        ("TC-CHE-500G", refs[2].sku_id, ["Hộp 500g"])]
+
+
+async def test_a_rename_to_another_packs_option_is_refused_with_4112(lazada):
+    async with await connected(lazada) as adapter:
+        refs = await listed(adapter)
+        [refused] = await adapter.update_packs(refs[0], renamed("TC-CHE-200G", "Gói 100g"), [refs[1]])
+    assert (refused.ok, refused.error.code) == (False, "4112")
+    assert [row["options"] for row in items(lazada, adapter.credentials.shop_id)] == [
+        ["Gói 100g"], ["Gói 200g"], ["Hộp 500g"]]
+
+
+async def test_packs_under_a_sale_property_the_product_does_not_have_are_refused_with_4143(lazada):
+    async with await connected(lazada) as adapter:
+        refs = await listed(adapter)
+        draft = che_bup().model_copy(update={"variant_kind": "Khối lượng"})
+        results = await adapter.update_packs(refs[0], draft, refs)
+    assert [(result.ok, result.error.code) for result in results] == [(False, "4143")] * 3
+
+
+async def test_a_packs_new_weight_reaches_its_sku_package(lazada):
+    heavier = [*PACKS[:2], ("Hộp 500g", "TC-CHE-500G", 280000, 12, 600)]
+    async with await connected(lazada) as adapter:
+        refs = await listed(adapter)
+        [result] = await adapter.update_packs(refs[0], che_bup(heavier), [refs[2]])
+    assert result.ok
+    sent = lazada.sandbox.state.items[refs[2].item_id].payload["Skus"][refs[2].sku_id]
+    assert sent["package_weight"] == "0.6"

@@ -51,6 +51,7 @@ def test_each_old_listing_becomes_a_listing_of_its_product_with_its_sku_as_the_o
             "pushed_stock FROM listingvariant ORDER BY id")).all()
         observation = connection.execute(sa.text("SELECT listing_id, variant_id FROM listingobservation")).one()
         event = connection.execute(sa.text("SELECT listing_id FROM syncevent")).scalar_one()
+        with_variants = connection.execute(sa.text("SELECT COUNT(*) FROM listing WHERE has_variants")).scalar_one()
     engine.dispose()
     assert [tuple(row) for row in listings] == [
         (7, 1, "live", "800123", "abc", None), (9, 1, "error", None, None, "E4139: Main image is required")]
@@ -58,6 +59,7 @@ def test_each_old_listing_becomes_a_listing_of_its_product_with_its_sku_as_the_o
         (7, 7, 1, "live", True, 59000, None, 59000, 40), (9, 9, 2, "pending", False, None, None, None, None)]
     assert tuple(observation) == (7, 7)
     assert event == 7
+    assert with_variants == 0  # items of one pack each, until the plan regroups them
 
 
 def test_a_variant_added_after_the_migration_gets_a_new_id(database_url):

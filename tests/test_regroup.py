@@ -141,3 +141,24 @@ def test_after_regrouping_the_old_unlisted_items_are_never_read_back_as_ours(eng
     nightly = run_sync(engine, trigger="schedule", reconcile=True, reach=in_process)
 
     assert nightly.succeeded and nightly.plan.actions == []
+
+
+def test_a_new_pack_of_a_product_listed_as_an_item_of_one_pack_regroups_it(engine, sandboxes, in_process):
+    seed_catalogue(engine)
+    connect_all(engine, sandboxes)
+    listed_one_item_per_pack(engine, in_process)
+    run_sync(engine, reach=in_process)  # the tea is regrouped; the honey, one pack, stays its own item
+    with session_scope(engine) as session:
+        honey = session.scalar(sa.select(Product.id).where(Product.code == "MAT-ONG-VO-NHAI"))
+        session.add(Sku(product_id=honey, sku="TC-MATONG-250", variant="Chai 250ml", price=140000, weight_g=380))
+        session.flush()
+
+    plan = build_plan(engine)
+    report = run_sync(engine, reach=in_process)
+
+    assert [a.kind for a in plan.actions if a.seller_sku.startswith("TC-MATONG")].count(ActionKind.regroup) == 2
+    assert report.succeeded, report.summary()
+    for name in WITH_VARIANTS:
+        rows = [row for row in sandboxes[name].items()
+                if row["seller_sku"].startswith("TC-MATONG") and row["status"] == "live"]
+        assert len(rows) == 2 and len({row["item_id"] for row in rows}) == 1 and all(r["model_id"] for r in rows)

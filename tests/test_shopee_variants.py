@@ -123,6 +123,18 @@ async def test_a_refused_variants_step_fails_every_pack_with_shopees_code(shop, 
         (sku, False, "product.error_tier_opt_val_too_long") for _, sku, *_ in packs]
 
 
+async def test_packs_more_than_five_times_apart_in_price_are_refused_before_anything_is_created(shop, tea_photo):
+    packs = [TEA_PACKS[0], ("Bao 5kg", "TC-CHE-5KG", 650000, 3, 5000)]  # 10× the 100 g pack
+
+    results = await shop.adapter.create_product(tea_product(tea_photo, packs))
+
+    assert [(r.seller_sku, r.ok, r.error.code, r.error.field) for r in results] == [
+        ("TC-CHE-100G", False, "product.error_param", "original_price"),
+        ("TC-CHE-5KG", False, "product.error_param", "original_price")]
+    assert "Bao 5kg (650.000 ₫) đắt hơn 5 lần Gói 100g (65.000 ₫)" in results[0].error.message
+    assert await shop.rows() == [] and await shop.calls("media_space/upload_image") == {}
+
+
 async def test_a_product_whose_variants_were_refused_gets_them_on_the_same_item_next_time(shop, tea_photo):
     too_long = [*TEA_PACKS[:2], ("Hộp quà Tết 500g cao cấp", "TC-CHE-500G", 280000, 12, 500)]
     await shop.adapter.create_product(tea_product(tea_photo, too_long))
@@ -227,3 +239,61 @@ async def test_a_removed_pack_is_no_longer_found(shop, tea_photo):
     await shop.adapter.find_by_seller_sku("TC-CHE-500G")
     await shop.adapter.remove_pack(refs[2])
     assert await shop.adapter.find_by_seller_sku("TC-CHE-500G") is None
+
+
+# --- a pack's own content ------------------------------------------------------------------------------
+def renamed(photo: Path, seller_sku: str, option: str) -> ProductDraft:
+    return tea_product(photo, [(option, *values[1:]) if values[1] == seller_sku else values for values in TEA_PACKS])
+
+
+async def test_a_renamed_pack_keeps_its_model_and_the_other_packs_keep_their_options(shop, tea_photo):
+    refs = await created(shop, tea_product(tea_photo))
+    results = await shop.adapter.update_packs(refs[0], renamed(tea_photo, "TC-CHE-200G", "Túi zip 200g"), [refs[1]])
+    assert [(result.ok, result.ref) for result in results] == [(True, refs[1])]
+    assert [(row["seller_sku"], row["model_id"], row["options"]) for row in await shop.rows()] == [
+        ("TC-CHE-100G", refs[0].sku_id, ["Gói 100g"]), ("TC-CHE-200G", refs[1].sku_id, ["Túi zip 200g"]),
+        ("TC-CHE-500G", refs[2].sku_id, ["Hộp 500g"])]
+    assert await shop.calls("product/update_tier_variation") == {"200": 1}
+
+
+async def test_a_packs_new_weight_and_barcode_reach_its_model_through_update_model(shop, tea_photo):
+    refs = await created(shop, tea_product(tea_photo))
+    draft = tea_product(tea_photo)
+    draft.packs[2] = draft.packs[2].model_copy(update={"weight_g": 520, "gtin": "8938505970011"})
+    [result] = await shop.adapter.update_packs(refs[0], draft, [refs[2]])
+    assert result.ok
+    content = shop.sandbox.state.items[refs[2].item_id].payload["models"][refs[2].sku_id]
+    assert (content["weight"], content["gtin_code"]) == (0.52, "8938505970011")
+    assert await shop.calls("product/update_model") == {"200": 1}
+
+
+async def test_packs_whose_options_are_unchanged_send_no_update_tier_variation(shop, tea_photo):
+    refs = await created(shop, tea_product(tea_photo))
+    results = await shop.adapter.update_packs(refs[0], tea_product(tea_photo), refs)
+    assert all(result.ok for result in results)
+    assert await shop.calls("product/update_tier_variation") == {}
+
+
+async def test_a_rename_to_another_packs_option_is_refused_with_shopees_code(shop, tea_photo):
+    refs = await created(shop, tea_product(tea_photo))
+    [result] = await shop.adapter.update_packs(refs[0], renamed(tea_photo, "TC-CHE-200G", "Gói 100g"), [refs[1]])
+    assert (result.ok, result.error.code) == (False, "product.error_model_duplicate_name")
+    assert [row["options"] for row in await shop.rows()] == [["Gói 100g"], ["Gói 200g"], ["Hộp 500g"]]
+
+
+async def test_a_refused_rename_leaves_the_other_packs_content_updated(shop, tea_photo):
+    refs = await created(shop, tea_product(tea_photo))
+    draft = renamed(tea_photo, "TC-CHE-200G", "Gói 100g")
+    draft.packs[2] = draft.packs[2].model_copy(update={"weight_g": 520})
+    results = await shop.adapter.update_packs(refs[0], draft, refs[1:])
+    assert [result.ok for result in results] == [False, True]
+    assert shop.sandbox.state.items[refs[2].item_id].payload["models"][refs[2].sku_id]["weight"] == 0.52
+
+
+async def test_a_pack_renamed_to_a_removed_packs_option_moves_onto_that_option(shop, tea_photo):
+    refs = await created(shop, tea_product(tea_photo))
+    await shop.adapter.remove_pack(refs[2])
+    [result] = await shop.adapter.update_packs(refs[0], renamed(tea_photo, "TC-CHE-200G", "Hộp 500g"), [refs[1]])
+    assert result.ok
+    assert [(row["model_id"], row["options"]) for row in await shop.rows()] == [
+        (refs[0].sku_id, ["Gói 100g"]), (refs[1].sku_id, ["Hộp 500g"])]

@@ -173,3 +173,23 @@ def test_each_pack_is_bound_to_its_own_variant_id_under_its_products_one_listing
         mine = [row for row in rows if row.marketplace == name]
         assert len({row.id for row in mine}) == 1, name
         assert len({row.external_variant_id for row in mine if row.external_variant_id}) == 4, name
+
+
+def test_a_renamed_pack_keeps_its_model_and_shows_its_new_option_name(engine, sandboxes, in_process):
+    ids = four_packs_of_tea(engine)
+    connect_all(engine, sandboxes)
+    run_sync(engine, reach=in_process)
+    before = {name: sandboxes[name].item("TC-CHE-200G")["model_id"] for name in WITH_VARIANTS}
+    with session_scope(engine) as session:
+        session.execute(sa.update(Sku).where(Sku.id == ids["TC-CHE-200G"]).values(variant="Túi zip 200g"))
+
+    report = run_sync(engine, reach=in_process)
+
+    assert report.succeeded, report.summary()
+    assert report.plan.counts().get("update_variant") == len(WITH_VARIANTS)
+    for name in WITH_VARIANTS:
+        row = sandboxes[name].item("TC-CHE-200G")
+        assert (row["model_id"], row["options"]) == (before[name], ["Túi zip 200g"]), name
+        others = [r["options"] for r in sandboxes[name].items() if r["seller_sku"] in TEA_PACKS and r is not row]
+        assert ["Gói 100g"] in others, name
+    assert run_sync(engine, reach=in_process).plan.actions == []

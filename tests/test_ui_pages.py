@@ -331,7 +331,7 @@ def test_a_clerk_gives_one_sku_its_own_price_on_one_marketplace_on_the_listings_
         variant = _tea_on_shopee(session)
     app = _type_own_price(open_page(logged_in("tancuong"), "listings"), variant.id, "99.000 ₫")
 
-    assert any(message.value == "CHE-DB-200 · shopee: bán giá 99.000 ₫; lần đồng bộ tới sẽ gửi đi."
+    assert any(message.value == "CHE-DB-200 · Shopee: bán giá 99.000 ₫; lần đồng bộ tới sẽ gửi đi."
                for message in app.success)
     with session_scope(seeded) as session:
         assert session.get(ListingVariant, variant.id).price_override == 99000

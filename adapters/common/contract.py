@@ -35,6 +35,8 @@ class Capabilities(BaseModel):
     has_api: bool = Field(True, description="False: changes are staged in a workbook a clerk uploads by hand")
     variants: bool = Field(False, description="one item per product, its packs as variants (create_product)")
     max_variants: int = Field(1, gt=0, description="most packs one item may carry")
+    max_price_ratio: int | None = Field(
+        None, description="the dearest variant of one item at most this many times the cheapest (Shopee VN: 5)")
     seller_sku_unique: bool = Field(
         False, description="a seller SKU may be on one item of a shop only: items being regrouped are retired "
                            "before their grouped item is created")
@@ -252,6 +254,12 @@ class Adapter(abc.ABC):
 
     async def remove_pack(self, ref: ItemRef) -> ItemResult:
         """One variant taken off its item; the item keeps its other variants."""
+        raise NotImplementedError(f"{self.capabilities.marketplace} lists one item per SKU")
+
+    async def update_packs(self, item: ItemRef, draft: ProductDraft, refs: list[ItemRef]) -> list[ItemResult]:
+        """The packs named by ``refs`` (each with its variant id as ``sku_id``) take their content from the pack
+        of ``draft`` with the same seller SKU: option name (a renamed pack), weight, size and barcode; one
+        result per ref, in order. Prices and stock have their own calls."""
         raise NotImplementedError(f"{self.capabilities.marketplace} lists one item per SKU")
 
     async def retire(self, ref: ItemRef) -> ItemResult:

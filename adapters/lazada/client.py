@@ -582,6 +582,39 @@ class LazadaAdapter(TokenAdapter):
             return failure(ref.seller_sku, exc.info)
         return ItemResult(seller_sku=ref.seller_sku, ok=True, ref=bound.model_copy(update={"status": "deleted"}))
 
+    async def update_packs(self, item: ItemRef, draft: ProductDraft, refs: list[ItemRef]) -> list[ItemResult]:
+        """``/product/update`` of the packs' SKUs (by ``SkuId``, 50 a call): package and, under the sale
+        property ``draft.variant_kind``, the option, which renames a pack's option. Lazada takes a call
+        whole or not at all, so a refusal fails every pack of that call with Lazada's error."""
+        packs = {pack.seller_sku: (pack, option) for pack, option in zip(draft.packs, draft.options, strict=True)}
+        results: dict[int, ItemResult] = {}
+        ready: list[tuple[int, dict[str, Any]]] = []
+        for index, ref in enumerate(refs):
+            if not ref.sku_id or ref.seller_sku not in packs:
+                results[index] = failure(ref.seller_sku, local_error(
+                    "4216", f"{ref.seller_sku} is not a pack of the product with a SkuId", "SkuId"))
+                continue
+            pack, option = packs[ref.seller_sku]
+            ready.append((index, mapping.pack_sku(str(ref.sku_id), pack, draft.variant_kind, option)))
+        for chunk in chunked(ready, MAX_SKUS_PER_CALL):
+            info = await self._update_pack_skus(item.item_id, [sku for _, sku in chunk])
+            for index, _ in chunk:
+                ref = refs[index]
+                results[index] = failure(ref.seller_sku, info) if info else \
+                    ItemResult(seller_sku=ref.seller_sku, ok=True, ref=ref.model_copy())
+        return [results[index] for index in range(len(refs))]
+
+    async def _update_pack_skus(self, item_id: str, skus: list[dict[str, Any]]) -> ErrorInfo | None:
+        """Why Lazada refused the update, or ``None`` once it is done."""
+        try:
+            await self._call("POST", "/product/update", Acknowledged,
+                             {"payload": mapping.packs_update_payload(item_id, skus)})
+        except MarketplaceError as exc:
+            if exc.retryable or exc.kind is ErrorKind.auth_expired:
+                raise
+            return exc.info
+        return None
+
     async def _with_sku_id(self, ref: ItemRef) -> ItemRef | None:
         if ref.sku_id:
             return ref

@@ -207,6 +207,17 @@ def update_payload(item_id: str, sku_id: str, draft: ListingDraft, image_urls: l
     return product_payload(product)
 
 
+def pack_sku(sku_id: str, pack: ListingDraft, variation_name: str, option: str) -> dict[str, Any]:
+    """One existing SKU of a product with its pack's content: seller SKU, package and its option."""
+    return {"SkuId": sku_id, "SellerSku": pack.seller_sku, **package_fields(pack), **sku_extras(pack),
+            "saleProp": {variation_name: option}}
+
+
+def packs_update_payload(item_id: str, skus: list[dict[str, Any]]) -> str:
+    """The ``payload`` of ``/product/update`` for some SKUs of a product, its own content left as it is."""
+    return product_payload({"ItemId": item_id, "Skus": {"Sku": skus}})
+
+
 def sku_batch_payload(rows: list[dict[str, str]]) -> str:
     """The ``payload`` of the price and sellable-stock batch calls (PascalCase fields)."""
     return product_payload({"Skus": {"Sku": rows}})

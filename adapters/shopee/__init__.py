@@ -24,6 +24,7 @@ CAPABILITIES = Capabilities(
     max_images=9,
     variants=True,  # one item per product, its packs as models of one tier (marketplace-gaps.md §d1)
     max_variants=50,
+    max_price_ratio=5,  # the dearest model at most 5 times the cheapest in VN (shopee.md §7)
 )
 
 VARIANT_WAIT_S = 5.0  # "Please wait at least 5 seconds after creating an item before creating variants."

@@ -49,6 +49,8 @@ from adapters.common.shop import TokenAdapter
 from adapters.shopee import CAPABILITIES, SPEC, envelope, mapping, variant_wait
 from adapters.shopee.signing import PUBLIC_PATHS, common_params
 from catalog.chunks import chunked
+from catalog.i18n import t
+from catalog.money import format_vnd
 
 A = TypeVar("A", bound=BaseModel)
 
@@ -262,6 +264,19 @@ def failure(seller_sku: str, info: ErrorInfo) -> ItemResult:
 local_error = partial(common_local_error, envelope.MARKETPLACE)
 
 
+def price_ratio_refusal(draft: ProductDraft) -> ErrorInfo | None:
+    """Shopee refuses the variants of an item whose dearest pack costs more than 5 times its cheapest, once the
+    item is made: refused here first, nothing is created."""
+    cheapest, dearest = min(draft.packs, key=lambda p: p.price), max(draft.packs, key=lambda p: p.price)
+    ratio = CAPABILITIES.max_price_ratio
+    if ratio is None or dearest.price <= ratio * cheapest.price:
+        return None
+    return local_error("product.error_param", t("shopee_price_ratio", dearest=dearest.variant or dearest.seller_sku,
+                                                 dearest_price=format_vnd(dearest.price), ratio=ratio,
+                                                 cheapest=cheapest.variant or cheapest.seller_sku,
+                                                 cheapest_price=format_vnd(cheapest.price)), "original_price")
+
+
 def item_ref(item: BaseInfo) -> ItemRef:
     """An ItemRef from a ``get_item_base_info`` item (an item without variants)."""
     return ItemRef(
@@ -301,6 +316,36 @@ def pack_results(api: str, item: ItemRef, packs: list[ListingDraft], models: lis
                       price=pack.price, stock=pack.stock, status="live")
         results.append(ItemResult(seller_sku=pack.seller_sku, ok=True, ref=ref))
     return results
+
+
+def models_on_tier(current: ModelsAnswer) -> set[str]:
+    """The models of a one-tier item whose option ``get_model_list`` names."""
+    if not current.standardise_tier_variation:
+        return set()
+    count = len(current.standardise_tier_variation[0].variation_option_list)
+    return {model.model_id for model in current.model if model.tier_index and model.tier_index[0] < count}
+
+
+def renamed_tier(current: ModelsAnswer, wanted: dict[str, str]
+                 ) -> tuple[str, list[str], dict[str, list[int]], set[str]]:
+    """The tier once each model in ``wanted`` (all on the tier) has its option: the option renamed, or,
+    when the tier has one of that name no model is on (a removed pack's), the model moved onto it. Gives
+    the tier's name and options, each model's ``tier_index`` and the models changed."""
+    tier = current.standardise_tier_variation[0]
+    options = [option.variation_option_name for option in tier.variation_option_list]
+    index_of = {model.model_id: list(model.tier_index) for model in current.model}
+    changed = set()
+    for model_id, option in wanted.items():
+        position = index_of[model_id][0]
+        if options[position] == option:
+            continue
+        changed.add(model_id)
+        target = options.index(option) if option in options else None
+        if target is not None and all(index[:1] != [target] for index in index_of.values()):
+            index_of[model_id][0] = target
+        else:
+            options[position] = option
+    return tier.variation_name, options, index_of, changed
 
 
 def next_offset(what: str, offset: int, following: int) -> str:
@@ -550,6 +595,8 @@ class ShopeeAdapter(TokenAdapter):
         variants refused) gets them now, without a second ``add_item``; a product already listed with
         models gets the packs it lacks (``add_packs``). A refused variants step fails every pack with
         Shopee's error."""
+        if (too_far := price_ratio_refusal(draft)) is not None:
+            return [failure(pack.seller_sku, too_far) for pack in draft.packs]
         item_draft = mapping.product_item(draft)
         found = await self._item_with_sku(item_draft.seller_sku)
         if found is not None and found.has_model:
@@ -623,6 +670,68 @@ class ShopeeAdapter(TokenAdapter):
         if self._packs is not None:
             self._packs.pop(ref.seller_sku, None)
         return ItemResult(seller_sku=ref.seller_sku, ok=True, ref=ref.model_copy(update={"status": "deleted"}))
+
+    async def update_packs(self, item: ItemRef, draft: ProductDraft, refs: list[ItemRef]) -> list[ItemResult]:
+        """Each pack's own content on its model: a renamed option through ``update_tier_variation`` (only
+        when an option changed; the other models kept on theirs, read with ``get_model_list``), then SKU,
+        weight, package and barcode through ``update_model``, 50 models a call. A refused rename fails the
+        renamed packs, which then keep their old content too; a refused ``update_model`` the packs it carried."""
+        packs = {pack.seller_sku: (pack, option) for pack, option in zip(draft.packs, draft.options, strict=True)}
+        try:
+            current = await self._model_list(item.item_id)
+        except MarketplaceError as exc:
+            if exc.kind is ErrorKind.auth_expired:
+                raise
+            return [failure(ref.seller_sku, exc.info) for ref in refs]
+        known = models_on_tier(current)
+        results: dict[int, ItemResult] = {}
+        ready: list[tuple[int, ItemRef]] = []
+        for index, ref in enumerate(refs):
+            if ref.seller_sku in packs and ref.sku_id in known:
+                ready.append((index, ref))
+            else:
+                results[index] = failure(ref.seller_sku, local_error(
+                    "", f"{ref.seller_sku} is not a pack of the product on item {item.item_id}", "sku_id"))
+        if refused := await self._rename_options(item.item_id, current,
+                                                 {str(ref.sku_id): packs[ref.seller_sku][1] for _, ref in ready}):
+            renamed, info = refused
+            results.update({index: failure(ref.seller_sku, info) for index, ref in ready if ref.sku_id in renamed})
+            ready = [(index, ref) for index, ref in ready if ref.sku_id not in renamed]
+        for chunk in chunked(ready, MODELS_PER_CALL):
+            results.update(await self._update_models(item.item_id, list(chunk), packs))
+        return [results[index] for index in range(len(refs))]
+
+    async def _rename_options(self, item_id: str, current: ModelsAnswer, wanted: dict[str, str]
+                              ) -> tuple[set[str], ErrorInfo] | None:
+        """``update_tier_variation`` with the options of the models in ``wanted`` renamed, when any is; a
+        refusal comes back with the models it renamed."""
+        if not wanted:
+            return None
+        name, options, index_of, renamed = renamed_tier(current, wanted)
+        if not renamed:
+            return None
+        kept = [{"model_id": int(model_id), "tier_index": index} for model_id, index in index_of.items()]
+        try:
+            await self._call("POST", "product/update_tier_variation", Done, body={
+                "item_id": int(item_id), "standardise_tier_variation": [mapping.tier(name, options)],
+                "model_list": kept})
+        except MarketplaceError as exc:
+            if exc.kind is ErrorKind.auth_expired:
+                raise
+            return renamed, exc.info
+        return None
+
+    async def _update_models(self, item_id: str, rows: list[tuple[int, ItemRef]],
+                             packs: dict[str, tuple[ListingDraft, str]]) -> dict[int, ItemResult]:
+        body = {"item_id": int(item_id),
+                "model": [mapping.update_model_entry(str(ref.sku_id), packs[ref.seller_sku][0]) for _, ref in rows]}
+        try:
+            await self._call("POST", "product/update_model", Done, body=body)
+        except MarketplaceError as exc:
+            if exc.kind is ErrorKind.auth_expired:
+                raise
+            return {index: failure(ref.seller_sku, exc.info) for index, ref in rows}
+        return {index: ItemResult(seller_sku=ref.seller_sku, ok=True, ref=ref.model_copy()) for index, ref in rows}
 
     async def update_content(self, ref: ItemRef, draft: ListingDraft) -> ItemResult:
         """``update_item``: name, description, SKU, weight, package, category, attributes, images."""

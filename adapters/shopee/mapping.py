@@ -167,16 +167,25 @@ def tier(name: str, options: list[str]) -> dict[str, Any]:
         {"variation_option_id": 0, "variation_option_name": option} for option in options]}
 
 
-def model(pack: ListingDraft, option_index: int) -> dict[str, Any]:
-    """One pack as the model at option ``option_index`` of the single tier."""
-    entry: dict[str, Any] = {"tier_index": [option_index], "model_sku": pack.seller_sku,
-                             "original_price": int(pack.price), "seller_stock": [{"stock": pack.stock}],
-                             "weight": weight_kg(pack.weight_g)}
+def model_content(pack: ListingDraft) -> dict[str, Any]:
+    """What a model holds of its pack besides option, price and stock: SKU, weight, package, barcode."""
+    entry: dict[str, Any] = {"model_sku": pack.seller_sku, "weight": weight_kg(pack.weight_g)}
     if (box := dimension(pack)) is not None:
         entry["dimension"] = box
     if pack.gtin:
         entry["gtin_code"] = pack.gtin
     return entry
+
+
+def model(pack: ListingDraft, option_index: int) -> dict[str, Any]:
+    """One pack as the model at option ``option_index`` of the single tier."""
+    return {"tier_index": [option_index], **model_content(pack),
+            "original_price": int(pack.price), "seller_stock": [{"stock": pack.stock}]}
+
+
+def update_model_entry(model_id: str, pack: ListingDraft) -> dict[str, Any]:
+    """One ``update_model`` entry: the pack's content on its model (price and stock are not set there)."""
+    return {"model_id": int(model_id), **model_content(pack)}
 
 
 def init_tier_variation_body(item_id: int, draft: ProductDraft) -> dict[str, Any]:

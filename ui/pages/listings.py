@@ -65,7 +65,7 @@ def actions(rows: list[dict], chosen: list[bool]) -> None:
 def price_override(rows: list[dict]) -> None:
     """One SKU sold on one marketplace at its own price instead of the shop's price rule (a promotion, a
     clearance)."""
-    variants = {variant["variant_id"]: (r["sku"], m, variant["price_override"])
+    variants = {variant["variant_id"]: (r["sku"], display_name(m), variant["price_override"])
                 for r in rows for m, variant in r["listings"].items()}
     if not variants:
         return

@@ -49,6 +49,13 @@ def shop_sku(item_id: str, sellable: Sellable) -> str:
     return f"{item_id}_VNAMZ-{sku_id_of(sellable)}"
 
 
+def not_a_sale_prop(item: SandboxItem) -> LazadaRefusal:
+    """The error table names 4143-4145 "sale-prop errors" without telling them apart; 4143 stands for all."""
+    names = ", ".join(variation.name for variation in item.variations) or "none"
+    return LazadaRefusal("4143", f"E4143: Invalid sale property: the product's variations are {names}",
+                         [{"field": "saleProp", "message": names}])
+
+
 class LazadaProducts(LazadaOrders):
     """The ``/product``, ``/products`` and ``/image`` calls; stock answers count what open orders hold, so
     products build on orders."""
@@ -119,6 +126,11 @@ class LazadaProducts(LazadaOrders):
             raise LazadaRefusal("4118", "E4118: Price can not be 0", [{"field": "price", "message": "missing"}])
         price = money(sku["price"], "price")
         quantity = whole(sku.get("quantity", "0"), "quantity")
+        self.check_package_weight(sku)
+        return seller_sku, price, quantity
+
+    @staticmethod
+    def check_package_weight(sku: dict[str, Any]) -> None:
         try:
             weight = Decimal(str(sku.get("package_weight", "")))
         except InvalidOperation:
@@ -126,7 +138,6 @@ class LazadaProducts(LazadaOrders):
         if weight <= 0 or weight != weight.quantize(Decimal("0.01")):
             raise LazadaRefusal("4149", "E4149: Invalid package value", [{"field": "package_weight",
                                                                          "message": str(sku.get("package_weight"))}])
-        return seller_sku, price, quantity
 
     @staticmethod
     def product_of(params: dict[str, str]) -> tuple[dict[str, Any], bool]:
@@ -188,21 +199,43 @@ class LazadaProducts(LazadaOrders):
         self.check_attributes(attributes, category)
         if product.get("Images"):
             item.images = self.check_images(listed(product["Images"].get("Image"), is_json))
+        sellables = [self.sellable_of(item, sku) for sku in skus]
         for sku in skus:
-            sellable = next((s for s in item.sellables() if sku_id_of(s) == str(sku["SkuId"])), None)
-            if sellable is None:
-                raise LazadaRefusal("207", f"E207: SKU {sku['SkuId']} not found", [{"field": "SkuId",
-                                                                                   "message": str(sku["SkuId"])}])
+            if "package_weight" in sku:
+                self.check_package_weight(sku)
+        self.apply_sale_props(item, list(zip(sellables, skus, strict=True)))
+        for sellable, sku in zip(sellables, skus, strict=True):
             status = str(sku.get("Status") or "").lower()
             if status:  # the sandbox keeps one status per product, not per SKU
                 item.status = {"active": "live", "inactive": "unlisted", "deleted": "deleted"}.get(status, item.status)
             if "price" in sku:
                 sellable.price = money(sku["price"], "price")
+            self.keep_package(item, sellable, sku)
         item.name = str(attributes["name"])
         item.description = str(attributes.get("description") or "")
         item.payload.update({"PrimaryCategory": category.category_id, "Attributes": attributes})
         item.updated_at = now()
         return {"item_status": PRODUCT_STATUS[item.status]}
+
+    @staticmethod
+    def sellable_of(item: SandboxItem, sku: dict[str, Any]) -> Sellable:
+        sellable = next((s for s in item.sellables() if sku_id_of(s) == str(sku["SkuId"])), None)
+        if sellable is None:
+            raise LazadaRefusal("207", f"E207: SKU {sku['SkuId']} not found", [{"field": "SkuId",
+                                                                               "message": str(sku["SkuId"])}])
+        return sellable
+
+    def apply_sale_props(self, item: SandboxItem, skus: list[tuple[Sellable, dict[str, Any]]]) -> None:
+        """A product without variants has no sale property to set (variants.py sets them)."""
+        if any("saleProp" in sku for _, sku in skus):
+            raise not_a_sale_prop(item)
+
+    @staticmethod
+    def keep_package(item: SandboxItem, sellable: Sellable, sku: dict[str, Any]) -> None:
+        """The package fields sent, which ``/products/get`` shows back."""
+        sent = item.payload.setdefault("Skus", {}).setdefault(sellable.model_id, {}) \
+            if isinstance(sellable, SandboxModel) else item.payload.setdefault("Sku", {})
+        sent.update({key: value for key, value in sku.items() if key.startswith("package_")})
 
     def sku_rows(self, params: dict[str, str]) -> list[dict[str, Any]]:
         request, is_json = parse_request(params.get("payload"))

@@ -1,6 +1,7 @@
 """Lazada's products with variants in the sandbox (reference marketplace-gaps.md §d1, lazada.md §4):
 ``/product/create`` with ``variation`` (at most 2) and each SKU's ``saleProp``, SKUs added to an existing
-product through ``AssociatedSku`` on create or update, ``/product/sku/remove`` and ``/product/item/get``.
+product through ``AssociatedSku`` on create or update, a SKU's option set by its ``saleProp`` on update,
+``/product/sku/remove`` and ``/product/item/get``.
 A product of several SKUs without ``variation`` stays refused with ``4133`` (products.py)."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 from adapters.common.sandbox import SandboxItem, SandboxModel, SandboxShop, SandboxVariation, now
-from adapters.lazada.sandbox.products import LazadaProducts, shop_sku, sku_id_of
+from adapters.lazada.sandbox.products import LazadaProducts, Sellable, not_a_sale_prop, shop_sku, sku_id_of
 from adapters.lazada.sandbox.wire import LazadaRefusal, listed, parse_request
 
 MAX_VARIATIONS = 2
@@ -28,6 +29,21 @@ def variation_view(item: SandboxItem) -> dict[str, Any]:
     return {f"variation{number}": {"name": variation.name, "hasImage": False, "customize": True,
                                    "options": {"option": list(variation.options)}}
             for number, variation in enumerate(item.variations, start=1)}
+
+
+def take_option(item: SandboxItem, model: SandboxModel, position: int, option: str) -> None:
+    """``model`` takes ``option`` of variation ``position``: its option is renamed when no other SKU has
+    it, else it moves to the option (added when new)."""
+    variation, current = item.variations[position], model.tier_index[position]
+    if variation.options[current] == option:
+        return
+    shared = any(other is not model and other.tier_index[position] == current for other in item.models)
+    if option not in variation.options and not shared:
+        variation.options[current] = option
+        return
+    if option not in variation.options:
+        variation.options.append(option)
+    model.tier_index[position] = variation.options.index(option)
 
 
 def sku_answer(item: SandboxItem, model: SandboxModel) -> dict[str, Any]:
@@ -155,6 +171,37 @@ class LazadaVariants(LazadaProducts):
             for option, variation in zip(item.options_of(model), variations, strict=True):
                 if option not in variation.options:
                     raise invalid_variation(f"{option} is in use by SKU {model.seller_sku}")
+
+    def apply_sale_props(self, item: SandboxItem, skus: list[tuple[Sellable, dict[str, Any]]]) -> None:
+        """Each SKU sent with a ``saleProp`` takes its options (``take_option``). Two SKUs on the same
+        options are refused with 4112, a sale property the product does not have with 4143; a refusal
+        changes nothing."""
+        options = [list(variation.options) for variation in item.variations]
+        indexes = {model.model_id: list(model.tier_index) for model in item.models}
+        try:
+            for sellable, sku in skus:
+                if "saleProp" in sku:
+                    self.apply_sale_prop(item, sellable, sku["saleProp"])
+        except LazadaRefusal:
+            for variation, kept in zip(item.variations, options, strict=True):
+                variation.options = kept
+            for model in item.models:
+                model.tier_index = indexes[model.model_id]
+            raise
+
+    @staticmethod
+    def apply_sale_prop(item: SandboxItem, sellable: Sellable, sale_prop: Any) -> None:
+        names = [variation.name for variation in item.variations]
+        if not isinstance(sellable, SandboxModel) or not isinstance(sale_prop, dict) or sorted(sale_prop) != sorted(names):
+            raise not_a_sale_prop(item)
+        wanted = [str(sale_prop[name]).strip() for name in names]
+        if not all(wanted):
+            raise invalid_variation(f"SKU {sellable.seller_sku} needs an option of each variation")
+        if any(model is not sellable and item.options_of(model) == wanted for model in item.models):
+            raise LazadaRefusal("4112", "E4112: Duplicate sale property values: two SKUs have the same saleProp",
+                                [{"field": "saleProp", "message": "duplicate", "sku_id": sellable.model_id}])
+        for position, option in enumerate(wanted):
+            take_option(item, sellable, position, option)
 
     def update_product(self, params: dict[str, str], shop: SandboxShop, files: dict[str, Any]) -> dict[str, Any]:
         """With ``AssociatedSku``, the SKUs sent without ``SkuId`` are added; the others are updated."""

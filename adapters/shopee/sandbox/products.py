@@ -26,7 +26,7 @@ ADD_ITEM_REQUIRED = ("original_price", "description", "weight", "item_name", "lo
 STATUS_TO_SHOPEE = {"live": "NORMAL", "unlisted": "UNLIST", "hidden": "BANNED", "deleted": "SELLER_DELETE"}
 IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 IMAGE_HOST = "https://cf.shopee.vn/file/"
-VN_PRICE_RATIO = 5  # the dearest variant at most 5 times the cheapest (shopee.md §7)
+VN_PRICE_RATIO = CAPABILITIES.max_price_ratio or 0
 
 
 def check_price_ratio(prices: list[int]) -> None:

@@ -5,8 +5,8 @@ source S1), where the reference itself names none.
 
 ``init_tier_variation`` sets or changes the structure and gives every model a new id (the old ones are
 then refused), ``update_tier_variation`` edits options within the same structure, ``add_model``,
-``update_model`` (SKU only: price and stock go through ``update_price``/``update_stock``),
-``delete_model`` and ``get_model_list``.
+``update_model`` (SKU, weight, package and barcode: price and stock go through ``update_price``/
+``update_stock``), ``delete_model`` and ``get_model_list``.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ MAX_MODELS = 50
 TIER_NAME_MAX = 14
 TIER_OPTION_MAX = 20
 MODEL_SKU_MAX = 100
+MODEL_CONTENT = ("weight", "dimension", "gtin_code")
 TOO_MANY_MODELS = ("Count of tier_variation options should be under 50. "
                    "Count of 2-level variations combinations should be under 50.")
 NO_TIERS = "Item without tier_variation. Please use init_tier_variation api to upgrade the structure."
@@ -49,6 +50,12 @@ def model_answer(model: SandboxModel) -> dict[str, Any]:
     return {"model_id": int(model.model_id), "model_sku": model.seller_sku, "tier_index": model.tier_index,
             "price_info": [{"original_price": model.price}],
             "seller_stock": [{"location_id": "VNZ", "stock": model.stock}]}
+
+
+def keep_content(item: SandboxItem, model: SandboxModel, entry: dict[str, Any]) -> None:
+    """A model's weight, package and barcode as sent, kept with the item's payload (by model id)."""
+    content = item.payload.setdefault("models", {}).setdefault(model.model_id, {})
+    content.update({key: entry[key] for key in MODEL_CONTENT if key in entry})
 
 
 def tier_answer(item: SandboxItem) -> dict[str, Any]:
@@ -179,6 +186,9 @@ class ShopeeVariants(ShopeeProducts):
         models = self._new_models(body, "model", variations)
         self._check_models(models)
         item.variations, item.models, item.updated_at = variations, models, now()
+        item.payload["models"] = {}
+        for model, entry in zip(models, body["model"], strict=True):
+            keep_content(item, model, entry)
         return {"item_id": int(item.item_id), **tier_answer(item), "model": [model_answer(m) for m in models]}
 
     async def add_model(self, request: Request, caller: Caller) -> dict[str, Any]:
@@ -190,11 +200,14 @@ class ShopeeVariants(ShopeeProducts):
         models = self._new_models(body, "model_list", item.variations)
         self._check_models(item.models + models)
         item.models.extend(models)
+        for model, entry in zip(models, body["model_list"], strict=True):
+            keep_content(item, model, entry)
         item.updated_at = now()
         return {"model": [model_answer(model) for model in models]}
 
     async def update_model(self, request: Request, caller: Caller) -> dict[str, Any]:
-        """A model's SKU; Shopee takes no price or stock here, so any sent is left unread."""
+        """A model's SKU, weight, package and barcode; Shopee takes no price or stock here, so any sent is
+        left unread."""
         self.count_write()
         body, item = await self._item_call(request, caller)
         entries = body.get("model")
@@ -213,9 +226,10 @@ class ShopeeVariants(ShopeeProducts):
             model = item.model(entry["model_id"])
             if model is None:
                 raise invalid_model(entry["model_id"])
-            changes.append((model, entry["model_sku"]))
-        for model, sku in changes:
-            model.seller_sku = sku
+            changes.append((model, entry))
+        for model, entry in changes:
+            model.seller_sku = entry["model_sku"]
+            keep_content(item, model, entry)
         item.updated_at = now()
         return {}
 
@@ -273,11 +287,13 @@ class ShopeeVariants(ShopeeProducts):
         if not raw:
             raise missing("item_id")
         item = self._item(self._shop(caller), raw)
-        return {**tier_answer(item), "model": [self._model_info(model) for model in item.models]}
+        return {**tier_answer(item), "model": [self._model_info(item, model) for model in item.models]}
 
     @staticmethod
-    def _model_info(model: SandboxModel) -> dict[str, Any]:
+    def _model_info(item: SandboxItem, model: SandboxModel) -> dict[str, Any]:
+        content = item.payload.get("models", {}).get(model.model_id, {})
         return {
+            "weight": content.get("weight", 0), "dimension": content.get("dimension", {}),
             "model_id": int(model.model_id), "model_sku": model.seller_sku, "tier_index": model.tier_index,
             "model_status": "MODEL_NORMAL",
             "price_info": [{"currency": "VND", "original_price": model.price, "current_price": model.price}],

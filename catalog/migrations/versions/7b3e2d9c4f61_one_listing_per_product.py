@@ -43,6 +43,7 @@ def upgrade() -> None:
     sa.Column('enabled', sa.Boolean(), nullable=False),
     sa.Column('price_override', sa.Integer(), nullable=True),
     sa.Column('external_variant_id', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
+    sa.Column('pushed_content_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('pushed_price', sa.Integer(), nullable=True),
     sa.Column('pushed_stock', sa.Integer(), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
@@ -62,6 +63,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table('listing', schema=None) as batch_op:
         batch_op.add_column(sa.Column('product_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('has_variants', sa.Boolean(), server_default=sa.false(), nullable=False))
     op.execute("UPDATE listing SET product_id = (SELECT sku.product_id FROM sku WHERE sku.id = listing.sku_id)")
     with op.batch_alter_table('listing', schema=None) as batch_op:
         batch_op.alter_column('product_id', existing_type=sa.Integer(), nullable=False)
