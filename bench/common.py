@@ -177,34 +177,47 @@ class SandboxFleet:
         """Write calls each sandbox has received so far."""
         return {name: self.control(name, "GET", "stats")["writes"] for name in self.marketplaces}
 
+    def calls(self) -> dict[str, dict[str, int]]:
+        """API calls each sandbox has answered so far, by path, whatever the answer (writes, reads, uploads)."""
+        return {name: {path: sum(outcomes.values())
+                       for path, outcomes in self.control(name, "GET", "stats")["requests"].items()}
+                for name in self.marketplaces}
+
     def items(self, name: str) -> list[dict[str, Any]]:
+        """One row per seller SKU on sale or listed (a model of an item, or an item without models)."""
         return self.control(name, "GET", "items")["items"]
 
 
 # --- catalog ----------------------------------------------------------------------------------------
 
-# (product name, variant, base price in đồng, weight in grams, category code):
-# what Thái Nguyên co-ops sell.
+# (product name, its smallest pack, that pack's price in đồng, its weight in grams, category code): what
+# Thái Nguyên co-ops sell. A product's further packs are combos of its smallest (``pack``).
 PRODUCT_LINES = (
     ("Chè búp Tân Cương đặc biệt", "Gói 200g", 120000, 200, "CHE"),
-    ("Chè búp Tân Cương đặc biệt", "Hộp 500g", 280000, 500, "CHE"),
     ("Mật ong rừng Võ Nhai", "Chai 500ml", 250000, 700, "MAT-ONG"),
-    ("Mật ong rừng Võ Nhai", "Chai 1 lít", 450000, 1350, "MAT-ONG"),
     ("Miến dong Na Rì", "Gói 500g", 65000, 500, "THUC-PHAM-KHO"),
-    ("Miến dong Na Rì", "Gói 1kg", 120000, 1000, "THUC-PHAM-KHO"),
     ("Gạo Bao thai Định Hóa", "Túi 5kg", 110000, 5000, "GAO"),
     ("Chè móc câu Trại Cài", "Gói 100g", 90000, 100, "CHE"),
     ("Măng khô Phú Lương", "Gói 300g", 95000, 300, "THUC-PHAM-KHO"),
     ("Nấm hương rừng Đồng Hỷ", "Hộp 200g", 150000, 200, "NAM"),
 )
+# Shopee Vietnam refuses an item whose dearest model costs more than 5 times its cheapest: combos of up to
+# five packs, at 3 % off per pack added, stay within that.
+MAX_PACKS = 5
 
 
 @dataclass(frozen=True)
 class BenchCatalog:
-    """The co-ops (one shop each per marketplace) and their seller SKUs."""
+    """The co-ops (one shop each per marketplace), their products and each product's packs (seller SKUs)."""
 
     coop_codes: list[str]
-    skus_per_coop: int
+    products_per_coop: int
+    packs: int = 1
+    photos_per_product: int = 1
+
+    @property
+    def skus_per_coop(self) -> int:
+        return self.products_per_coop * self.packs
 
     @property
     def sku_count(self) -> int:
@@ -224,16 +237,28 @@ def coop_code(shop: int) -> str:
     return f"HTX-BENCH-{shop:04d}"
 
 
-def seller_sku(shop: int, number: int) -> str:
-    return f"BN{shop:04d}-{number:04d}"
+def seller_sku(shop: int, product: int, pack: int) -> str:
+    return f"BN{shop:04d}-{product:04d}-{pack}"
+
+
+def pack(line: int, number: int) -> tuple[str, int, int]:
+    """Pack ``number`` (from 1) of product line ``line``: its name, price and weight. Pack 1 is the line's
+    smallest; pack k a combo of k of them (``Combo 3 gói 200g``)."""
+    _, smallest, price, weight, _ = PRODUCT_LINES[line]
+    if number == 1:
+        return smallest, price, weight
+    return f"Combo {number} {smallest.lower()}", round(price * number * (1 - 0.03 * (number - 1)), -3), weight * number
 
 
 def build_catalog(
-    engine: Engine, shops: int, skus: int, *, stock: int = 1000, images_dir: Path | None = None
+    engine: Engine, shops: int, products: int, *, packs: int = 1, stock: int = 1000, images_dir: Path | None = None
 ) -> BenchCatalog:
-    """``shops`` co-ops with ``skus`` SKUs each (one product per SKU) and ``stock`` units received of each,
-    written with a handful of multi-row inserts. Product pictures are the sample catalogue's, drawn into
-    ``images_dir`` (a new temporary folder by default): local files, as a co-op's clerk would have them."""
+    """``shops`` co-ops with ``products`` products each, every product with ``packs`` SKUs (its packs), and
+    ``stock`` units received of each SKU, written with a handful of multi-row inserts. Product pictures
+    (one a product) are the sample catalogue's, drawn into ``images_dir`` (a new temporary folder by
+    default): local files, as a co-op's clerk would have them."""
+    if not 1 <= packs <= MAX_PACKS:
+        raise ValueError(f"packs must be 1 to {MAX_PACKS}")
     folder = images_dir or Path(tempfile.mkdtemp(prefix="syndicator-bench-images-"))
     draw_images(folder)
     pictures = sorted(str(path) for path in folder.glob("*.png"))
@@ -251,7 +276,8 @@ def build_catalog(
             ],
         )
         coop_ids = dict(conn.execute(sa.select(Coop.code, Coop.id).where(Coop.code.in_(codes))).all())
-        conn.execute(sa.insert(Product.__table__), list(_product_rows(coop_ids, categories, pictures, skus, stamp)))
+        conn.execute(sa.insert(Product.__table__),
+                     list(_product_rows(coop_ids, categories, pictures, products, stamp)))
         product_ids = {
             (coop_id, code): product_id
             for coop_id, code, product_id in conn.execute(
@@ -260,7 +286,7 @@ def build_catalog(
                 )
             )
         }
-        conn.execute(sa.insert(Sku.__table__), list(_sku_rows(coop_ids, product_ids, skus, stamp)))
+        conn.execute(sa.insert(Sku.__table__), list(_sku_rows(coop_ids, product_ids, products, packs, stamp)))
         sku_ids = conn.execute(
             sa.select(Sku.id).join(Product, Product.id == Sku.product_id).where(
                 Product.coop_id.in_(coop_ids.values())
@@ -274,20 +300,20 @@ def build_catalog(
                 for sku_id in sku_ids
             ],
         )
-    return BenchCatalog(coop_codes=codes, skus_per_coop=skus)
+    return BenchCatalog(coop_codes=codes, products_per_coop=products, packs=packs)
 
 
 def _product_rows(
-    coop_ids: dict[str, int], categories: dict[str, int], pictures: list[str], skus: int, stamp: datetime
+    coop_ids: dict[str, int], categories: dict[str, int], pictures: list[str], products: int, stamp: datetime
 ) -> Iterable[dict[str, Any]]:
     for code, coop_id in coop_ids.items():
-        for number in range(1, skus + 1):
-            name, variant, _, _, category = PRODUCT_LINES[(number - 1) % len(PRODUCT_LINES)]
+        for number in range(1, products + 1):
+            name, smallest, _, _, category = PRODUCT_LINES[(number - 1) % len(PRODUCT_LINES)]
             yield {
                 "coop_id": coop_id,
                 "code": f"SP-{number:04d}",
-                "name": f"{name} {variant} lô {number}",
-                "description": f"{name}, sản phẩm của {code}, đóng {variant.lower()}.",
+                "name": f"{name} lô {number}",
+                "description": f"{name}, sản phẩm của {code}, đóng {smallest.lower()} và combo.",
                 "category_id": categories[category],
                 "origin_province": "Thái Nguyên",
                 "certifications": ["VietGAP"],
@@ -299,23 +325,24 @@ def _product_rows(
 
 
 def _sku_rows(
-    coop_ids: dict[str, int], product_ids: dict[tuple[int, str], int], skus: int, stamp: datetime
+    coop_ids: dict[str, int], product_ids: dict[tuple[int, str], int], products: int, packs: int, stamp: datetime
 ) -> Iterable[dict[str, Any]]:
     for shop, code in enumerate(sorted(coop_ids), start=1):
-        for number in range(1, skus + 1):
-            _, variant, price, weight, _ = PRODUCT_LINES[(number - 1) % len(PRODUCT_LINES)]
-            yield {
-                "product_id": product_ids[(coop_ids[code], f"SP-{number:04d}")],
-                "sku": seller_sku(shop, number),
-                "variant": variant,
-                "price": price,
-                "weight_g": weight,
-                "length_cm": 20,
-                "width_cm": 15,
-                "height_cm": 10,
-                "enabled": True,
-                "updated_at": stamp,
-            }
+        for number in range(1, products + 1):
+            for pack_number in range(1, packs + 1):
+                variant, price, weight = pack((number - 1) % len(PRODUCT_LINES), pack_number)
+                yield {
+                    "product_id": product_ids[(coop_ids[code], f"SP-{number:04d}")],
+                    "sku": seller_sku(shop, number, pack_number),
+                    "variant": variant,
+                    "price": price,
+                    "weight_g": weight,
+                    "length_cm": 20,
+                    "width_cm": 15,
+                    "height_cm": 10 * pack_number,
+                    "enabled": True,
+                    "updated_at": stamp,
+                }
 
 
 def raise_prices(engine: Engine, coop_codes: list[str], step: int = 5000) -> int:

@@ -1,6 +1,6 @@
 """The planning benchmark: ``python -m bench.plan --listings 100000 [--database-url URL] [--json]``.
 
-Fills a scratch database with a province's worth of listings that look already pushed (co-ops × 40 SKUs ×
+Fills a scratch database with a province's worth of listed SKUs that look already pushed (co-ops × 40 SKUs ×
 every marketplace, written with bulk inserts), then times planning a sync in which nothing has changed and
 reads its peak memory. Planning runs in a fresh process so that the memory figure is planning's alone.
 SQLite by default; with ``--database-url postgresql+psycopg://…`` a scratch database is created on that
@@ -16,24 +16,39 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from adapters.registry import MARKETPLACES
+from adapters.registry import MARKETPLACES, spec
 from bench.common import add_common_options, build_catalog, peak_rss_mb, print_report, scratch_database
+from catalog.chunks import chunked
 from catalog.db import init_database, make_engine
-from catalog.models import ChannelAccount, Coop, Listing, ListingState, Product, Sku
+from catalog.models import (
+    ChannelAccount,
+    Coop,
+    Listing,
+    ListingState,
+    ListingVariant,
+    Product,
+    Sku,
+    VariantState,
+)
+from syndicator.actions import ActionKind
 
 SKUS_PER_COOP = 40
 
 
 def populate(engine: Engine, listings: int) -> int:
-    """Co-ops with ``SKUS_PER_COOP`` SKUs each, a shop per co-op on every marketplace and a live listing
-    of every SKU in each of its co-op's shops, bound to marketplace ids; the number of listings."""
+    """Co-ops with ``SKUS_PER_COOP`` SKUs each (a product each), a shop per co-op on every marketplace and
+    every SKU live in each of its co-op's shops, bound to marketplace ids: a listing per product on the
+    marketplaces with variants, one per SKU elsewhere, each SKU a variant of its listing. The number of
+    SKUs listed."""
     coops = math.ceil(listings / (SKUS_PER_COOP * len(MARKETPLACES)))
     catalog = build_catalog(engine, coops, SKUS_PER_COOP)
     stamp = datetime.now(UTC)
+    grouped = {name for name in MARKETPLACES if spec(name).capabilities.variants}
     with engine.begin() as conn:
         coop_ids = conn.execute(sa.select(Coop.id).where(Coop.code.in_(catalog.coop_codes))).scalars().all()
         conn.execute(
@@ -46,45 +61,61 @@ def populate(engine: Engine, listings: int) -> int:
                 for index, name in enumerate(MARKETPLACES)
             ],
         )
-        pairs = conn.execute(
-            sa.select(Sku.id, ChannelAccount.id)
+        listed = conn.execute(
+            sa.select(Sku.id, Sku.product_id, ChannelAccount.id, ChannelAccount.marketplace)
             .join(Product, Product.id == Sku.product_id)
             .join(ChannelAccount, ChannelAccount.coop_id == Product.coop_id)
-            .order_by(ChannelAccount.id, Sku.id)
+            .order_by(ChannelAccount.id, Sku.product_id, Sku.id)
         ).all()
-        for start in range(0, len(pairs), 10_000):
-            conn.execute(
-                sa.insert(Listing.__table__),
-                [
-                    {"sku_id": sku_id, "channel_account_id": account_id, "state": ListingState.live.value,
-                     "enabled": True, "external_item_id": f"{account_id}-{sku_id}", "last_synced_at": stamp,
-                     "created_at": stamp}
-                    for sku_id, account_id in pairs[start : start + 10_000]
-                ],
-            )
+        keys = list(dict.fromkeys(_listing_key(row, grouped) for row in listed))
+        listing = Listing.__table__
+        listing_ids: dict[tuple[int, ...], int] = {}
+        for chunk in chunked(keys, 10_000):
+            ids = conn.execute(sa.insert(listing).returning(listing.c.id, sort_by_parameter_order=True), [
+                {"product_id": key[0], "channel_account_id": key[1], "state": ListingState.live.value,
+                 "external_item_id": "-".join(map(str, key)), "has_variants": len(key) == 2,
+                 "last_synced_at": stamp, "created_at": stamp}
+                for key in chunk
+            ]).scalars()
+            listing_ids.update(zip(chunk, ids, strict=True))
+        for chunk in chunked(listed, 10_000):
+            conn.execute(sa.insert(ListingVariant.__table__), [
+                {"listing_id": listing_ids[_listing_key(row, grouped)], "sku_id": sku_id,
+                 "channel_account_id": account_id, "state": VariantState.live.value, "enabled": True,
+                 "external_variant_id": f"{account_id}-{sku_id}", "created_at": stamp}
+                for row in chunk
+                for sku_id, _, account_id, _ in [row]
+            ])
     mark_pushed(engine)
-    return len(pairs)
+    return len(listed)
+
+
+def _listing_key(row: Any, grouped: set[str]) -> tuple[int, ...]:
+    """(product, shop) on a marketplace with variants, (product, shop, SKU) elsewhere."""
+    sku_id, product_id, account_id, marketplace = row
+    return (product_id, account_id) if marketplace in grouped else (product_id, account_id, sku_id)
 
 
 def mark_pushed(engine: Engine) -> None:
-    """Record, for every listing, that what the plan wants now is what was last pushed: the engine's own
-    plan supplies the content hash, price and stock, so nothing here repeats how they are worked out."""
+    """Record, for every listing and variant, that what the plan wants now is what was last pushed: the
+    engine's own plan supplies the content hashes (the item's and a variant's own), price and stock, so
+    nothing here repeats how they are worked out."""
     from syndicator.plan import build_plan
 
-    wanted = {action.listing_id: action for action in build_plan(engine).actions}
-    update = (
-        sa.update(Listing.__table__)
-        .where(Listing.__table__.c.id == sa.bindparam("listing_id"))
-        .values(pushed_content_hash=sa.bindparam("digest"), pushed_price=sa.bindparam("price"),
-                pushed_stock=sa.bindparam("stock"))
-    )
-    rows = [
-        {"listing_id": listing_id, "digest": action.content_hash, "price": action.price, "stock": action.stock}
-        for listing_id, action in wanted.items()
-    ]
+    actions = build_plan(engine).actions
+    contents = {action.listing_id: action.content_hash for action in actions}
+    variants = [{"variant_id": action.variant_id, "price": action.price, "stock": action.stock,
+                 "pack_hash": action.pack_hash}
+                for action in actions if action.kind in (ActionKind.update_price, ActionKind.update_stock)]
+    listing, variant = Listing.__table__, ListingVariant.__table__
     with engine.begin() as conn:
-        for start in range(0, len(rows), 10_000):
-            conn.execute(update, rows[start : start + 10_000])
+        for chunk in chunked([{"listing_id": key, "digest": digest} for key, digest in contents.items()], 10_000):
+            conn.execute(sa.update(listing).where(listing.c.id == sa.bindparam("listing_id"))
+                         .values(pushed_content_hash=sa.bindparam("digest")), chunk)
+        for chunk in chunked(list({row["variant_id"]: row for row in variants}.values()), 10_000):
+            conn.execute(sa.update(variant).where(variant.c.id == sa.bindparam("variant_id"))
+                         .values(pushed_price=sa.bindparam("price"), pushed_stock=sa.bindparam("stock"),
+                                 pushed_content_hash=sa.bindparam("pack_hash")), chunk)
 
 
 def measure(url: str) -> dict:

@@ -1,4 +1,8 @@
-"""The fault soak: ``python -m bench.soak [--minutes N] [--shops N] [--skus N] [--json]``.
+"""The fault soak: ``python -m bench.soak [--minutes N] [--shops N] [--skus N] [--packs N] [--json]``.
+
+The catalogue's products come in ``--packs`` packs each (SKUs), so Shopee and Lazada hold one item per
+product with its packs as variants, and the floors one item per SKU. Shopee's wait between creating an item
+and its variants is its real 5 s unless ``SYNDICATOR_VARIANT_WAIT_S`` says otherwise.
 
 Before the clock starts, one sync runs with the faults off, so every listing is live and the shoppers have
 something to buy from the first second. Then the sandboxes answer a share of calls with server errors,
@@ -14,8 +18,9 @@ the marketplace spent the old refresh token and before the new one was stored le
 refresh, and the syncs mark it as needing re-authorisation. So after the last sync every shop so marked is
 connected again, as its clerk would (``syndicator channels reconnect``), and one more sync pulls what it
 missed. Then the books are checked against what the shoppers did: every order placed is recorded once (a
-loss is counted by marketplace), the ledger counts every unit once, no item is listed twice, every listing
-shows the catalog's price and stock, and the worst time from a sale on one marketplace to the stock showing
+loss is counted by marketplace), the ledger counts every unit once, no seller SKU is held twice in a shop
+(across items or models) and no product as two items, every pack shows the price and stock last pushed
+(drift is counted pack by pack), and the worst time from a sale on one marketplace to the stock showing
 it on the others.
 
 Everything runs on loopback and is bounded: the soak's length, each sync's time, the shoppers' pace.
@@ -43,7 +48,9 @@ import httpx
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from adapters.registry import spec
 from bench.common import (
+    MAX_PACKS,
     BenchCatalog,
     SandboxFleet,
     add_common_options,
@@ -55,7 +62,17 @@ from bench.common import (
     use_scratch_data_dir,
 )
 from catalog.db import init_database
-from catalog.models import ChannelAccount, ChannelState, Listing, MovementKind, Order, Sku, StockMovement
+from catalog.models import (
+    ChannelAccount,
+    ChannelState,
+    Listing,
+    ListingVariant,
+    MovementKind,
+    Order,
+    Product,
+    Sku,
+    StockMovement,
+)
 
 FAULTS = {"error_rate": 0.05, "rate_limit_rate": 0.05, "timeout_rate": 0.01, "timeout_s": 6}
 # The syncs give up waiting for an answer after 5 s (the product's default is 20 s) so that a soak of a few
@@ -68,6 +85,7 @@ KILL_EVERY = 3  # every third sync is killed part-way
 KILL_AFTER_S = (2.5, 8.0)  # the command takes 1.5–5 s to start; kill it mid-work
 ORDER_INTERVAL_S = (0.3, 1.5)  # each shopper's pause between purchases
 CANCEL_SHARE = 0.2
+OK_OUTCOMES = frozenset({"200", "ok"})  # a plain success: the HTTP status, or the Lazada sandbox's own word for it
 
 
 @dataclass
@@ -369,50 +387,69 @@ def oversold_units(orders: list[PlacedOrder], received: dict[str, int]) -> int:
 
 
 def listing_report(engine: Engine, fleet: SandboxFleet) -> dict[str, Any]:
-    """Items listed twice, items we hold no binding for, and listings whose marketplace item differs
-    from what the catalog wants (what the engine last pushed, with nothing left to push)."""
+    """What every marketplace holds against what the engine bound and last pushed, pack by pack: seller SKUs
+    held more than once in a shop (across items or models), products held as more than one item (a SKU, on
+    a floor), rows no pack of ours is bound to (on Shopee, an item left without its models shows as one row
+    under the product code), and packs whose row differs from what was last pushed, with nothing left to
+    push (drift, by marketplace)."""
     from syndicator.plan import build_plan
 
     with engine.connect() as conn:
         bindings = conn.execute(
-            sa.select(ChannelAccount.marketplace, ChannelAccount.shop_id, Sku.sku, Listing.external_item_id,
-                      Listing.pushed_price, Listing.pushed_stock)
-            .join(ChannelAccount, ChannelAccount.id == Listing.channel_account_id)
-            .join(Sku, Sku.id == Listing.sku_id)
+            sa.select(ChannelAccount.marketplace, ChannelAccount.shop_id, Sku.sku, Product.code,
+                      ListingVariant.pushed_price, ListingVariant.pushed_stock)
+            .join(ChannelAccount, ChannelAccount.id == ListingVariant.channel_account_id)
+            .join(Sku, Sku.id == ListingVariant.sku_id)
+            .join(Product, Product.id == Sku.product_id)
         ).all()
-    pushed = {(str(m), shop, sku): (item_id, price, stock) for m, shop, sku, item_id, price, stock in bindings}
+        listings = conn.execute(sa.select(sa.func.count()).select_from(Listing)).scalar_one()
+    pushed = {(str(m), shop, sku): (price, stock) for m, shop, sku, _, price, stock in bindings}
+    product_of = {(str(m), shop, sku): code for m, shop, sku, code, _, _ in bindings}
     held: Counter = Counter()
-    drift: list[str] = []
+    items_of: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    drift: list[tuple[str, str]] = []
     for name in fleet.marketplaces:
-        for item in fleet.items(name):
-            key = (name, item["shop_id"], item["seller_sku"])
+        one_item_per_product = spec(name).capabilities.variants
+        for row in fleet.items(name):
+            key = (name, row["shop_id"], row["seller_sku"])
             held[key] += 1
-            binding = pushed.get(key)
-            if binding is not None and (binding[1], binding[2]) != (item["price"], item["stock"]):
-                drift.append(f"{name} {item['seller_sku']}: shows price {item['price']} stock {item['stock']}, "
-                             f"last pushed price {binding[1]} stock {binding[2]}")
-    drift += [f"{name} {sku}: not on the marketplace" for name, _, sku in pushed if (name, _, sku) not in held]
-    drift += [f"{action.kind.value} {action.seller_sku} still planned" for action in build_plan(engine).actions]
+            owner = product_of.get(key, row["seller_sku"]) if one_item_per_product else row["seller_sku"]
+            items_of[(name, row["shop_id"], owner)].add(str(row["item_id"]))
+            wanted = pushed.get(key)
+            if wanted is not None and wanted != (row["price"], row["stock"]):
+                shows = f"shows price {row['price']} stock {row['stock']}"
+                drift.append((name, f"{name} {row['seller_sku']}: {shows}, last pushed {wanted[0]} / {wanted[1]}"))
+    drift += [(name, f"{name} {sku}: not on the marketplace") for name, shop, sku in pushed
+              if (name, shop, sku) not in held]
+    plan = build_plan(engine)
+    marketplace_of = {account.id: account.marketplace for account in plan.accounts}
+    drift += [(marketplace_of[action.account_id], f"{action.kind.value} {action.seller_sku} still planned")
+              for action in plan.actions]
     return {
-        "listings": len(pushed),
-        "duplicate_listings": sum(count - 1 for count in held.values() if count > 1),
-        "unbound_items": sum(1 for key in held if key not in pushed),
+        "listings": listings,
+        "packs": len(pushed),
+        "duplicate_skus": sum(count - 1 for count in held.values() if count > 1),
+        "duplicate_items": sum(len(items) - 1 for items in items_of.values() if len(items) > 1),
+        "unbound_rows": sum(1 for key in held if key not in pushed),
         "drift": len(drift),
-        "drift_details": drift[:10],
+        "drift_by_marketplace": dict(Counter(name for name, _ in drift)),
+        "drift_details": [text for _, text in drift[:10]],
     }
 
 
 # --- the run ----------------------------------------------------------------------------------------
 
 
-def soak(minutes: float, shops: int, skus: int, stock: int, database_url: str | None, seed: int = 7) -> dict:
+def soak(minutes: float, shops: int, skus: int, packs: int, stock: int, database_url: str | None,
+         seed: int = 7) -> dict:
     workdir = use_scratch_data_dir()
     with scratch_database(database_url) as url, SandboxFleet() as fleet:
         os.environ["SYNDICATOR_DATABASE_URL"] = url
         os.environ["SYNDICATOR_HTTP_SETTINGS"] = json.dumps(HTTP_SETTINGS)
         engine = init_database(url)
         try:
-            return run_soak(engine, fleet, build_catalog(engine, shops, skus, stock=stock), minutes, workdir, seed)
+            catalog = build_catalog(engine, shops, skus // packs, packs=packs, stock=stock)
+            return run_soak(engine, fleet, catalog, minutes, workdir, seed)
         finally:
             engine.dispose()
 
@@ -447,6 +484,7 @@ def run_soak(engine: Engine, fleet: SandboxFleet, catalog: BenchCatalog, minutes
         "marketplaces": fleet.marketplaces,
         "shops": len(catalog.coop_codes),
         "skus": catalog.skus_per_coop,
+        "packs_per_product": catalog.packs,
         "sync_runs": dict(syncs.runs),
         "faults": FAULTS,
         "token_expiries": expiries["token_expiries"],
@@ -476,7 +514,7 @@ def request_outcomes(fleet: SandboxFleet) -> dict[str, Any]:
             outcomes.update(by_outcome)
     return {
         "marketplace_requests": sum(outcomes.values()),
-        "answers_other_than_ok": {outcome: count for outcome, count in sorted(outcomes.items()) if outcome != "200"},
+        "answers_other_than_ok": {outcome: count for outcome, count in sorted(outcomes.items()) if outcome not in OK_OUTCOMES},
     }
 
 
@@ -484,15 +522,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.soak", description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=5.0)
     parser.add_argument("--shops", type=int, default=2)
-    parser.add_argument("--skus", type=int, default=10)
+    parser.add_argument("--skus", type=int, default=12, help="SKUs per shop, a multiple of --packs")
+    parser.add_argument("--packs", type=int, default=3, choices=range(1, MAX_PACKS + 1), metavar="N",
+                        help=f"SKUs (packs) per product, 1 to {MAX_PACKS}")
     parser.add_argument("--stock", type=int, default=150, help="units received of each SKU")
     add_common_options(parser)
     args = parser.parse_args(argv)
-    report = soak(args.minutes, args.shops, args.skus, args.stock, args.database_url)
+    if args.skus % args.packs:
+        parser.error("--skus must be a multiple of --packs")
+    report = soak(args.minutes, args.shops, args.skus, args.packs, args.stock, args.database_url)
     print_report(report, args.json)
     clean = (
         report["orders_lost"] == report["orders_recorded_twice"] == report["orders_unknown"] == 0
-        and report["skus_ledger_mismatch"] == report["duplicate_listings"] == report["drift"] == 0
+        and report["skus_ledger_mismatch"] == report["duplicate_skus"] == report["duplicate_items"] == 0
+        and report["drift"] == 0
     )
     return 0 if clean else 1
 

@@ -1,10 +1,24 @@
-"""The sync benchmark: ``python -m bench.sync [--shops N] [--skus N] [--latency-ms N] [--json]``.
+"""The sync benchmark: ``python -m bench.sync [--shops N] [--skus N] [--packs N] [--latency-ms N] [--json]``.
 
-Starts every marketplace's sandbox on loopback with the given latency and the marketplace's own
-rate limit, builds a catalog of N co-ops × N SKUs with one shop per co-op on every marketplace, and measures
-one phase after another: the first push; a price change on every SKU; a sync with nothing changed. For the
-price change it also works out the fewest write calls the marketplaces' batch limits allow and the time
-their rate limits impose, and times a naive client making the same change one SKU at a time.
+Starts every marketplace's sandbox on loopback with the given latency and the marketplace's own rate limit
+(and Shopee's wait between creating an item and its variants: 5 s unless ``SYNDICATOR_VARIANT_WAIT_S`` says
+otherwise), builds a catalog of N co-ops × N SKUs, in products of ``--packs`` SKUs each, with one shop per
+co-op on every marketplace, and measures one phase after another: the first push; a price change on every
+SKU; a sync with nothing changed. Shopee and Lazada list a product as one item with its packs as variants,
+the floors each SKU as an item of its own.
+
+For the first push and the price change it also works out the least time the marketplaces' rate limits allow,
+from every call the phase needs (``create_calls``, ``price_calls_min``), and for the price change the fewest
+write calls the batch limits allow; and it times a naive client making the same change one SKU at a time.
+
+The first push's bound, per shop (shops are independent, so the slowest marketplace decides):
+
+    calls = products × (lookup + photos + creates) on Shopee and Lazada, SKUs × 1 on a floor
+    bound = max(0, calls − burst) / rate + wait + one round trip
+
+where ``burst`` is one second's calls (the bucket's size) and ``wait`` Shopee's wait between ``add_item`` and
+``init_tier_variation``, counted once: the engine sends up to 50 products' creates at once, so their waits
+overlap (with more than 50 products a shop, each further 50 waits again and the bound is low).
 """
 
 from __future__ import annotations
@@ -23,7 +37,10 @@ from sqlmodel import Session, select
 
 from adapters.common.contract import ItemRef, PriceUpdate
 from adapters.registry import names, spec
+from adapters.shopee import variant_wait
 from bench.common import (
+    MAX_PACKS,
+    BenchCatalog,
     SandboxFleet,
     add_common_options,
     build_catalog,
@@ -35,43 +52,95 @@ from bench.common import (
     use_scratch_data_dir,
 )
 from catalog.db import init_database
-from catalog.models import ChannelAccount, Listing, Sku
+from catalog.models import ChannelAccount, Listing, ListingVariant, Sku
 
 PRICE_STEP = 5000  # đồng added to every SKU's base price in the price-change phase
+# Calls one product's create makes besides one upload per photo, as the adapters send them to a shop that
+# does not hold it yet. Shopee (adapters/shopee/client.py create_product): search_item for the product code,
+# add_item, then, after Shopee's wait, init_tier_variation carrying every pack as a model. Lazada
+# (adapters/lazada/client.py create_product): /products/get for the packs' seller SKUs, then one
+# /product/create carrying every pack as a SKU. A floor (adapters/partner/client.py create_listing): one
+# create a SKU, its photos sent as addresses (no upload).
+PRODUCT_CREATE_CALLS = {"shopee": 3, "lazada": 2}
+def create_calls(marketplace: str, catalog: BenchCatalog) -> int:
+    """Every call one shop's first push makes to create the co-op's catalogue there."""
+    capabilities = spec(marketplace).capabilities
+    if not capabilities.variants:
+        return catalog.skus_per_coop
+    photos = min(catalog.photos_per_product, capabilities.max_images)
+    return catalog.products_per_coop * (PRODUCT_CREATE_CALLS[marketplace] + photos)
 
 
-def price_calls_min(marketplace: str, skus: int) -> int:
-    """The fewest price-update calls that change ``skus`` SKUs in one shop, by the declared batch size."""
-    return math.ceil(skus / spec(marketplace).capabilities.price_batch_size)
+def create_wait_s(marketplace: str) -> float:
+    """The wait a create makes between its calls: Shopee's before the variants, once (see the module)."""
+    return variant_wait() if marketplace == "shopee" else 0.0
 
 
-def update_write_calls_min(marketplaces: list[str], shops: int, skus: int) -> int:
-    """The fewest price-update calls that change ``skus`` SKUs in each of ``shops`` shops on every
-    marketplace, given each marketplace's price batch size."""
-    return sum(shops * price_calls_min(name, skus) for name in marketplaces)
+def rate_bound_s(marketplace: str, calls: int, latency_ms: int, wait_s: float = 0.0) -> float:
+    """The least time one shop needs for ``calls`` at the marketplace's rate: the bucket holds one second's
+    calls, the rest wait for it to refill; plus ``wait_s`` and the last answer's round trip."""
+    rate = spec(marketplace).capabilities.requests_per_second
+    burst = max(1, math.floor(rate))
+    return max(0, calls - burst) / rate + wait_s + latency_ms / 1000
 
 
-def update_bound_s(marketplaces: list[str], skus: int, latency_ms: int) -> float:
-    """The least time the price change can take under the rate limits: shops are independent, so the
-    slowest shop decides. A shop's bucket holds one second's calls; the rest wait for it to refill; the
-    last answer takes one round trip."""
-    slowest = 0.0
+def first_push_bounds(marketplaces: list[str], catalog: BenchCatalog, latency_ms: int) -> dict[str, dict]:
+    """Per marketplace: one shop's create calls, its rate, the wait counted and the bound in seconds."""
+    bounds = {}
     for name in marketplaces:
-        rate = spec(name).capabilities.requests_per_second
-        burst = max(1, math.floor(rate))
-        slowest = max(slowest, max(0, price_calls_min(name, skus) - burst) / rate + latency_ms / 1000)
-    return round(slowest, 3)
+        calls, wait = create_calls(name, catalog), create_wait_s(name)
+        bounds[name] = {"calls": calls, "per_s": spec(name).capabilities.requests_per_second, "wait_s": wait,
+                        "bound_s": round(rate_bound_s(name, calls, latency_ms, wait), 3)}
+    return bounds
+
+
+def create_formula(marketplace: str, catalog: BenchCatalog) -> str:
+    """``create_calls`` in words, for the report."""
+    if not spec(marketplace).capabilities.variants:
+        return f"{catalog.skus_per_coop} SKUs × 1 create"
+    photos = min(catalog.photos_per_product, spec(marketplace).capabilities.max_images)
+    text = f"{catalog.products_per_coop} products × ({PRODUCT_CREATE_CALLS[marketplace]} + {photos} photo)"
+    wait = create_wait_s(marketplace)
+    return text + (f" + one {wait:g} s wait" if wait else "")
+
+
+def price_calls_min(marketplace: str, catalog: BenchCatalog) -> int:
+    """The fewest price-update calls that change every SKU of one shop, by the declared batch size: on
+    Shopee one call per item for up to that many of its models, elsewhere that many SKUs a call."""
+    capabilities = spec(marketplace).capabilities
+    size = capabilities.price_batch_size
+    if capabilities.batch_one_item:
+        return catalog.products_per_coop * math.ceil(catalog.packs / size)
+    return math.ceil(catalog.skus_per_coop / size)
+
+
+def update_write_calls_min(marketplaces: list[str], catalog: BenchCatalog) -> int:
+    """The fewest price-update calls that change every SKU in each shop on every marketplace."""
+    return sum(len(catalog.coop_codes) * price_calls_min(name, catalog) for name in marketplaces)
+
+
+def update_bound_s(marketplaces: list[str], catalog: BenchCatalog, latency_ms: int) -> float:
+    """The least time the price change can take under the rate limits: the slowest shop decides."""
+    return round(max(rate_bound_s(name, price_calls_min(name, catalog), latency_ms) for name in marketplaces), 3)
 
 
 @dataclass
 class Phase:
     wall_s: float
     writes: dict[str, int]
+    calls: dict[str, int]
     ok: bool
 
     @property
     def write_calls(self) -> int:
         return sum(self.writes.values())
+
+
+def calls_during(fleet: SandboxFleet, before: dict[str, dict[str, int]]) -> dict[str, int]:
+    """Every API call each marketplace answered since ``before`` (``SandboxFleet.calls``)."""
+    after = fleet.calls()
+    return {name: sum(count - before[name].get(path, 0) for path, count in paths.items())
+            for name, paths in after.items()}
 
 
 def writes_during(fleet: SandboxFleet, before: dict[str, int]) -> dict[str, int]:
@@ -80,41 +149,42 @@ def writes_during(fleet: SandboxFleet, before: dict[str, int]) -> dict[str, int]
 
 
 def timed_sync(engine: Engine, fleet: SandboxFleet) -> Phase:
-    """One engine sync over every shop, with the write calls the sandboxes counted during it."""
+    """One engine sync over every shop, with the write calls and all calls the sandboxes counted during it."""
     from syndicator.engine import run_sync
 
-    before = fleet.writes()
+    writes, calls = fleet.writes(), fleet.calls()
     started = time.perf_counter()
     report = run_sync(engine, trigger="bench")
     wall = time.perf_counter() - started
-    return Phase(round(wall, 3), writes_during(fleet, before), report.succeeded)
+    return Phase(round(wall, 3), writes_during(fleet, writes), calls_during(fleet, calls), report.succeeded)
 
 
 async def naive_price_push(engine: Engine) -> int:
-    """What a hand-written script would do: for every listing, one price call for one SKU, waiting for
-    each answer before the next. Goes through the same adapters; the number of calls made."""
+    """What a hand-written script would do: for every SKU listed, one price call for that SKU alone,
+    waiting for each answer before the next. Goes through the same adapters; the number of calls made."""
     from catalog.pricing import channel_price
     from syndicator.channels import adapter_for, price_rule
 
     with engine.connect() as conn:
         rows = conn.execute(
-            sa.select(Listing.channel_account_id, Sku.sku, Sku.price, Listing.external_item_id,
-                      Listing.external_sku_id)
-            .join(Sku, Sku.id == Listing.sku_id)
+            sa.select(ListingVariant.channel_account_id, Sku.sku, Sku.price, Listing.external_item_id,
+                      ListingVariant.external_variant_id)
+            .join(Listing, Listing.id == ListingVariant.listing_id)
+            .join(Sku, Sku.id == ListingVariant.sku_id)
             .where(Listing.external_item_id.is_not(None))
-            .order_by(Listing.channel_account_id, Sku.sku)
+            .order_by(ListingVariant.channel_account_id, Sku.sku)
         ).all()
     with Session(engine) as session:
         accounts = {account.id: account for account in session.exec(select(ChannelAccount))}
     calls = 0
     adapters = {}
     try:
-        for account_id, seller_sku, base_price, item_id, sku_id in rows:
+        for account_id, seller_sku, base_price, item_id, variant_id in rows:
             account = accounts[account_id]
             if account_id not in adapters:
                 adapters[account_id] = adapter_for(engine, account)
             update = PriceUpdate(
-                ref=ItemRef(seller_sku=seller_sku, item_id=item_id, sku_id=sku_id),
+                ref=ItemRef(seller_sku=seller_sku, item_id=item_id, sku_id=variant_id),
                 price=channel_price(base_price, price_rule(account)),
             )
             await adapters[account_id].update_prices([update])
@@ -126,12 +196,12 @@ async def naive_price_push(engine: Engine) -> int:
 
 
 def benchmark(shops: int, skus: int, latency_ms: int, database_url: str | None = None,
-              marketplaces: list[str] | None = None) -> dict:
+              marketplaces: list[str] | None = None, packs: int = 1) -> dict:
     use_scratch_data_dir()
     fleet = SandboxFleet(marketplaces or list(names()), latency_ms=latency_ms)
     with scratch_database(database_url) as url, fleet:
         engine = init_database(url)
-        catalog = build_catalog(engine, shops, skus)
+        catalog = build_catalog(engine, shops, skus // packs, packs=packs)
         marketplaces = fleet.marketplaces
         connect_shops(engine, catalog, fleet)
         first = timed_sync(engine, fleet)
@@ -144,20 +214,36 @@ def benchmark(shops: int, skus: int, latency_ms: int, database_url: str | None =
         baseline = time.perf_counter() - started
         baseline_writes = sum(writes_during(fleet, before).values())
         engine.dispose()
-    bound = update_bound_s(marketplaces, skus, latency_ms)
+    bounds = first_push_bounds(marketplaces, catalog, latency_ms)
+    first_bound = max(bound["bound_s"] for bound in bounds.values())
+    bound = update_bound_s(marketplaces, catalog, latency_ms)
+    with_variants = [name for name in marketplaces if spec(name).capabilities.variants]
     return {
         "marketplaces": marketplaces,
         "shops": shops,
-        "skus_per_shop": skus,
-        "listings": shops * skus * len(marketplaces),
+        "skus_per_shop": catalog.skus_per_coop,
+        "packs": packs,
+        "products_per_shop": catalog.products_per_coop,
+        "listed_skus": catalog.sku_count * len(marketplaces),
+        "items": shops * (catalog.products_per_coop * len(with_variants)
+                          + catalog.skus_per_coop * (len(marketplaces) - len(with_variants))),
         "latency_ms": latency_ms,
+        "variant_wait_s": variant_wait(),
         "first_push_wall_s": first.wall_s,
+        "first_push_bound_s": first_bound,
+        "first_push_vs_bound": round(first.wall_s / first_bound, 2) if first_bound else None,
+        "first_push_bound_formula": {name: create_formula(name, catalog) for name in marketplaces},
+        "first_push_bound_by_marketplace": bounds,
+        "first_push_calls_by_marketplace": {
+            name: {"sent": first.calls[name], "creates_need": shops * bounds[name]["calls"]} for name in marketplaces
+        },
         "first_push_write_calls": first.write_calls,
         "first_push_ok": first.ok,
         "update_write_calls": update.write_calls,
-        "update_write_calls_min": update_write_calls_min(marketplaces, shops, skus),
+        "update_write_calls_min": update_write_calls_min(marketplaces, catalog),
         "update_write_calls_by_marketplace": {
-            name: {"sent": update.writes[name], "min": shops * price_calls_min(name, skus)} for name in marketplaces
+            name: {"sent": update.writes[name], "min": shops * price_calls_min(name, catalog)}
+            for name in marketplaces
         },
         "update_wall_s": update.wall_s,
         "update_bound_s": bound,
@@ -179,13 +265,17 @@ def benchmark(shops: int, skus: int, latency_ms: int, database_url: str | None =
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.sync", description=__doc__.splitlines()[0])
     parser.add_argument("--shops", type=int, default=10)
-    parser.add_argument("--skus", type=int, default=40, help="SKUs per shop")
+    parser.add_argument("--skus", type=int, default=40, help="SKUs per shop, a multiple of --packs")
+    parser.add_argument("--packs", type=int, default=1, choices=range(1, MAX_PACKS + 1), metavar="N",
+                        help=f"SKUs (packs) per product, 1 to {MAX_PACKS}")
     parser.add_argument("--latency-ms", type=int, default=40)
     parser.add_argument("--marketplaces", nargs="+", choices=names(), default=None,
                         help="default: every marketplace in use")
     add_common_options(parser)
     args = parser.parse_args(argv)
-    report = benchmark(args.shops, args.skus, args.latency_ms, args.database_url, args.marketplaces)
+    if args.skus % args.packs:
+        parser.error("--skus must be a multiple of --packs")
+    report = benchmark(args.shops, args.skus, args.latency_ms, args.database_url, args.marketplaces, args.packs)
     print_report(report, args.json)
     return 0
 

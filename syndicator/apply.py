@@ -133,7 +133,7 @@ class ShopApplier:
             # the grouped items' creates and the old items' retirement, planned now that their rows exist, in
             # the order the marketplace needs (``syndicator/plan.py:_regrouping``)
             follow = [a for a in build_plan(self.engine, account_ids=[self.account.id]).actions
-                      if a.kind in (ActionKind.create, ActionKind.retire)]
+                      if a.listing_id in regrouped and a.kind in (ActionKind.create, ActionKind.retire)]
             self.actions += follow
             await self._send(follow)
         await self._deliver()
@@ -212,13 +212,18 @@ class ShopApplier:
 
     async def _groups(self, actions: list[Action], send: Callable[[list[Action]], Any]) -> None:
         """Send each listing's actions together (the packs of one item), up to ``PRODUCT_CREATE_CONCURRENCY``
-        items at once; ``send`` answers one result per pack, in order."""
+        items at once, the next starting as soon as one is done (so Shopee's waits overlap); ``send`` answers
+        one result per pack, in order. Each item's outcomes are recorded as soon as it is answered."""
         by_listing: dict[int, list[Action]] = {}
         for action in actions:
             by_listing.setdefault(action.listing_id, []).append(action)
-        for chunk in chunked(list(by_listing.values()), PRODUCT_CREATE_CONCURRENCY):
-            results = await asyncio.gather(*(self._together(packs, send) for packs in chunk))
-            self._record([outcome for outcomes in results for outcome in outcomes])
+        slots = asyncio.Semaphore(PRODUCT_CREATE_CONCURRENCY)
+
+        async def one(packs: list[Action]) -> None:
+            async with slots:
+                self._record(await self._together(packs, send))
+
+        await asyncio.gather(*(one(packs) for packs in by_listing.values()))
 
     async def _together(self, packs: list[Action], send: Callable[[list[Action]], Any]) -> list[Outcome]:
         if self.given_up:
@@ -320,16 +325,17 @@ class ShopApplier:
                 self.refs[variant_id] = ref
         return unsendable
 
-    def _regroup(self, regroups: list[Action]) -> bool:
+    def _regroup(self, regroups: list[Action]) -> set[int]:
         """Move each product's packs onto one grouped listing (``binding.begin_regroup``); nothing is sent.
-        Returns whether any was regrouped."""
-        outcomes = []
+        Returns the listings concerned, old and new."""
+        outcomes, concerned = [], set()
         with session_scope(self.engine) as session:
             for action in regroups:
-                if binding.begin_regroup(session, list(action.merged)) is not None:
+                if (grouped := binding.begin_regroup(session, list(action.merged))) is not None:
                     outcomes.append(Outcome(action, True))
+                    concerned |= {grouped, *action.merged}
         self._record(outcomes)
-        return bool(outcomes)
+        return concerned
 
     def _drafts(self, actions: Sequence[Action]) -> dict[int, ListingDraft]:
         if not actions:

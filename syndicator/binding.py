@@ -211,11 +211,10 @@ def add_drafts(session: Session, account_ids: list[int], grouped: set[int]) -> i
             .where(Listing.channel_account_id.in_(list(grouped)))
             .group_by(Listing.product_id, Listing.channel_account_id))
     } if grouped else {}
-    new_keys: list[tuple[int, ...]] = []
-    for sku_id, product_id, account_id in missing:
-        key = (product_id, account_id) if account_id in grouped else (product_id, account_id, sku_id)
-        if key not in existing and key not in new_keys:
-            new_keys.append(key)
+    new_keys = list(dict.fromkeys(
+        key for sku_id, product_id, account_id in missing
+        if (key := (product_id, account_id) if account_id in grouped else (product_id, account_id, sku_id))
+        not in existing))
     if new_keys:
         now = utcnow()
         ids = session.scalars(

@@ -26,6 +26,7 @@ class Capabilities(BaseModel):
 
     marketplace: str
     price_batch_size: int = Field(gt=0, description="most SKUs in one price-update call")
+    batch_one_item: bool = Field(False, description="a price or stock call carries the packs of one item only")
     stock_batch_size: int = Field(gt=0, description="most SKUs in one stock-update call")
     requests_per_second: float = Field(gt=0, description="documented per-shop call rate")
     content_update_in_place: bool = True

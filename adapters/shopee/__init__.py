@@ -17,6 +17,7 @@ CAPABILITIES = Capabilities(
     # marketplace-gaps.md §d1): update_prices is handed up to 50 packs and sends one call per item among them
     price_batch_size=50,
     stock_batch_size=50,
+    batch_one_item=True,
     requests_per_second=10,  # not published; the reference's starting point per shop (§5)
     content_update_in_place=True,
     name_length=(5, 100),  # get_item_limit sample (§3.2)
