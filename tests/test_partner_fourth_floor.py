@@ -222,6 +222,16 @@ def test_a_profile_with_a_mistake_is_refused_naming_the_file(tmp_path: Path):
         load_profile(path)
 
 
+def test_a_floor_lists_one_item_per_sku_and_a_profile_claiming_variants_is_refused(profile: FloorProfile,
+                                                                                   tmp_path: Path):
+    path = tmp_path / "profile.toml"
+    path.write_text(CHO_PHIEN_BAC_KAN.replace("[limits]\n", "[limits]\nvariants = true\n"), encoding="utf-8")
+
+    assert profile.capabilities().variants is False
+    with pytest.raises(ValueError, match="(?s)profile.toml.*variants"):
+        load_profile(path)
+
+
 @pytest.fixture
 def found_floor(tmp_path: Path, monkeypatch) -> Iterator[Sandbox]:
     """The profile dropped into a folder of SYNDICATOR_FLOOR_PATH, and its sandbox started from it."""

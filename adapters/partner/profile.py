@@ -192,6 +192,8 @@ class ErrorShape(_Strict):
 
 
 class Limits(_Strict):
+    # a floor lists one item per SKU; one that takes a product's packs as variants needs an adapter of its own
+    variants: Literal[False] = False
     requests_per_second: float = Field(10.0, gt=0)
     name_length: tuple[int, int] = (10, 120)
     description_max_length: int = 3000
@@ -256,6 +258,7 @@ class FloorProfile(_Strict):
             name_length=self.limits.name_length,
             description_max_length=self.limits.description_max_length,
             max_images=self.limits.max_images,
+            variants=self.limits.variants,
         )
 
     def floor_item_status(self, ours: str) -> str:
