@@ -1,7 +1,8 @@
 """The one catalogue of messages for people: Vietnamese first, English available (``lang="en"``, else the
 caller's language set by :func:`speaking` or ``SPOKEN_LANG``, else ``SYNDICATOR_LANG=en``). Catalog texts live
 here, the app's in ``catalog/messages_app.py`` (ids ``ui.…``), ``syndicator/``'s in
-``catalog/messages_syndicator.py``."""
+``catalog/messages_syndicator.py``, traceability's in ``catalog/messages_lots.py``, ``messages_labels.py`` and
+``messages_trace.py``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from catalog.messages_app import APP_MESSAGES
+from catalog.messages_labels import LABELS_MESSAGES
+from catalog.messages_lots import LOTS_MESSAGES
 from catalog.messages_syndicator import PACKAGE_MESSAGES
+from catalog.messages_trace import TRACE_MESSAGES
 from catalog.settings import DEFAULT_LANG, settings
 
 LANGS = ("vi", "en")
@@ -249,7 +253,8 @@ CATALOG_MESSAGES: dict[str, dict[str, str]] = {
     "stock_manual": {"vi": "điều chỉnh tay", "en": "manual adjustment"},
 }
 
-MESSAGES: dict[str, dict[str, str]] = CATALOG_MESSAGES | APP_MESSAGES | PACKAGE_MESSAGES
+MESSAGE_PARTS = (CATALOG_MESSAGES, APP_MESSAGES, PACKAGE_MESSAGES, LOTS_MESSAGES, LABELS_MESSAGES, TRACE_MESSAGES)
+MESSAGES: dict[str, dict[str, str]] = {key: texts for part in MESSAGE_PARTS for key, texts in part.items()}
 
 
 def current_lang() -> str:

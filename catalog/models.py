@@ -6,6 +6,7 @@ SQLModel rows stay inside ``catalog/`` and the engine; adapters see plain pydant
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
@@ -50,6 +51,11 @@ def _created() -> Any:
 
 def _json(default: Any) -> Any:
     return Field(default_factory=default, sa_column=sa.Column(sa.JSON(), nullable=False))
+
+
+def new_trace_code() -> str:
+    """Eight URL-safe characters (48 random bits): short enough for a QR code, too many to guess."""
+    return secrets.token_urlsafe(6)
 
 
 class ListingState(StrEnum):
@@ -100,6 +106,11 @@ class Coop(SQLModel, table=True):
     commune_code: str | None = Field(default=None, max_length=20)
     commune_name: str | None = Field(default=None, max_length=120)
     province: str = Field(default="Thái Nguyên", max_length=80)
+    phone: str | None = Field(default=None, max_length=20)  # shown on trace pages and labels
+    address: str | None = Field(default=None, max_length=300)
+    bank_bin: str | None = Field(default=None, max_length=6)  # NAPAS bank identification number, for VietQR
+    bank_account: str | None = Field(default=None, max_length=19)
+    bank_account_name: str | None = Field(default=None, max_length=70)
     created_at: datetime = _created()
 
 
@@ -128,8 +139,40 @@ class Product(SQLModel, table=True):
     shelf_life_days: int | None = None
     trace_url: str | None = Field(default=None, max_length=500)
     images: list[str] = _json(list)
+    # the short, unguessable, stable code of its public trace page (/t/{code})
+    trace_code: str = Field(default_factory=new_trace_code, max_length=16, unique=True, index=True)
     created_at: datetime = _created()
     updated_at: datetime = _created()
+
+
+class Lot(SQLModel, table=True):
+    """One lot (lô) of a product: what was made or harvested together, with its dates, for the trace page and
+    the label."""
+
+    __table_args__ = (sa.UniqueConstraint("product_id", "code", name="uq_lot_product_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    product_id: int = Field(foreign_key="product.id", index=True)
+    code: str = Field(max_length=40)
+    produced_on: date
+    expires_on: date | None = None  # from the product's shelf life when not given
+    quantity: int | None = None
+    notes: str = Field(default="", max_length=500)  # e.g. the member farm
+    trace_code: str = Field(default_factory=new_trace_code, max_length=16, unique=True, index=True)
+    created_at: datetime = _created()
+
+
+class TraceView(SQLModel, table=True):
+    """How many times a product's (or one of its lots') trace page was opened on a day: counts only, nothing
+    about who opened it."""
+
+    __table_args__ = (sa.UniqueConstraint("day", "product_id", "lot_id", name="uq_trace_view_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: date
+    product_id: int = Field(foreign_key="product.id", index=True)
+    lot_id: int | None = Field(default=None, foreign_key="lot.id", index=True)
+    views: int = 0
 
 
 class Sku(SQLModel, table=True):
@@ -158,6 +201,7 @@ class StockMovement(SQLModel, table=True):
     quantity: int  # signed: + into stock, - out of stock
     source: str = Field(max_length=200)
     note: str = Field(default="", max_length=500)
+    lot_id: int | None = Field(default=None, foreign_key="lot.id", index=True)  # a receipt may name its lot
     created_at: datetime = _created()
 
 
