@@ -2,6 +2,8 @@
 
 Re-importing the same file changes nothing; ``dry_run`` reports what would change and writes nothing.
 The stock column sets on-hand stock through the ledger (one counted movement per SKU that differs).
+An .xlsx may add a sheet of lots («Lô» or «Lots»): checked like the products, written in the same
+transaction, each lot created or updated by its product and code.
 The file is read and checked before the database is written, so the write lock is held only for the
 writing (a file is at most :data:`catalog.limits.SPREADSHEET_LIMITS` rows).
 """
@@ -22,17 +24,21 @@ from catalog.categories import ensure_categories
 from catalog.chunks import chunked
 from catalog.db import busy_refused
 from catalog.i18n import t
+from catalog.lots import write_lot_rows
 from catalog.models import Coop, MovementKind, Product, Sku, utcnow
 from catalog.spreadsheet import (
     COLUMN_BY_FIELD,
+    LOT_COLUMN_BY_FIELD,
     Sheet,
     SpreadsheetRefused,
     UnsupportedFile,
     header_label,
+    lot_header_label,
+    open_lot_sheet,
     open_sheet,
 )
 from catalog.stock import count_movement, last_movement_ids, record_movements, stock_levels
-from catalog.validation import PRODUCT_FIELDS, ProductRow, RowError, validate_row
+from catalog.validation import PRODUCT_FIELDS, LotRow, ProductRow, RowError, validate_lot_row, validate_row
 
 Progress = Callable[[int, int], Any]
 _CHUNK = 500
@@ -61,6 +67,9 @@ class ImportReport:
     skus_changed: int = 0
     stock_changed: int = 0
     unchanged: int = 0
+    lots_created: int = 0
+    lots_changed: int = 0
+    lots_unchanged: int = 0
     changes: list[Change] = field(default_factory=list)
 
     @property
@@ -71,7 +80,7 @@ class ImportReport:
     def changed(self) -> int:
         """How many things were (or would be) created or changed; 0 for a re-import of the same file."""
         return (self.products_created + self.products_changed + self.skus_created + self.skus_changed
-                + self.stock_changed)
+                + self.stock_changed + self.lots_created + self.lots_changed)
 
     def bad_rows(self) -> list[int]:
         return sorted({error.row for error in self.errors})
@@ -82,6 +91,9 @@ class ImportReport:
         text = t("report_summary", lang, rows=self.rows, products_created=self.products_created,
                  products_changed=self.products_changed, skus_created=self.skus_created,
                  skus_changed=self.skus_changed, stock_changed=self.stock_changed, unchanged=self.unchanged)
+        if self.lots_created or self.lots_changed or self.lots_unchanged:
+            text += "; " + t("lots_report", lang, created=self.lots_created, changed=self.lots_changed,
+                             unchanged=self.lots_unchanged)
         return f"{text} ({t('report_dry_run', lang)})" if self.dry_run else text
 
 
@@ -106,6 +118,7 @@ def import_file(engine: Engine, path: Path, coop_code: str | None = None, dry_ru
             report.errors.extend(_header_errors(sheet, coop, lang))
             report.warnings.extend(t("header_unknown", lang, column=name) for name in sheet.unknown)
             rows = [] if report.errors else _read_rows(sheet, coop, report, progress, lang)
+        lots = _read_lots(path, coop or _only_coop(rows), report, lang)
     except UnsupportedFile as error:
         return _refused(report, 0, t("file_type", lang, value=str(error)))
     except UnicodeDecodeError:
@@ -114,11 +127,47 @@ def import_file(engine: Engine, path: Path, coop_code: str | None = None, dry_ru
         return _refused(report, refused.row, refused.message(lang))
     except OSError as error:
         return _refused(report, 0, t("file_unreadable", lang, detail=error.strerror or type(error).__name__))
-    if rows:
-        with busy_refused(lang), _Import(engine, report, lang) as batches:
+    if rows or lots:
+        with busy_refused(lang), _Import(engine, report, lang, lots) as batches:
             for number, row in rows:
                 batches.add(number, row)
     return _labelled(report, sheet, lang)
+
+
+def _only_coop(rows: list[tuple[int, ProductRow]]) -> str | None:
+    """The co-op of the products sheet when it names just one: the co-op of lots rows that name none."""
+    coops = {row.coop_code for _, row in rows}
+    return coops.pop() if len(coops) == 1 else None
+
+
+def _read_lots(path: Path, coop: str | None, report: ImportReport, lang: str | None) -> list[tuple[int, LotRow]]:
+    """The lots sheet's good rows; its errors into ``report``, each column named «Lô: …»."""
+    good: list[tuple[int, LotRow]] = []
+    errors: list[RowError] = []
+    with open_lot_sheet(Path(path)) as sheet:
+        if sheet is None:
+            return good
+        errors += [RowError(1, field, t("header_missing", lang, column=LOT_COLUMN_BY_FIELD[field].vietnamese,
+                                         english=LOT_COLUMN_BY_FIELD[field].english)) for field in sheet.missing]
+        errors += [RowError(1, "", t("header_duplicate", lang, column=name)) for name in sheet.duplicates]
+        report.warnings.extend(t("header_unknown", lang, column=name) for name in sheet.unknown)
+        for number, raw in [] if errors else sheet.rows():
+            row, found = validate_lot_row(raw, number, default_coop=coop, lang=lang)
+            errors += found
+            if row is not None and coop is not None and row.coop_code != coop:
+                errors.append(RowError(number, "coop_code", t("coop_mismatch", lang, value=row.coop_code, coop=coop)))
+            elif row is not None:
+                good.append((number, row))
+        labels = dict(sheet.labels)
+    report.errors.extend(_lot_errors(errors, labels, lang))
+    return good
+
+
+def _lot_errors(errors: list[RowError], labels: dict[str, str], lang: str | None) -> list[RowError]:
+    """Errors of the lots sheet, their column named by its header as written (or as the sheet calls it)."""
+    return [RowError(e.row, t("lots_sheet_column", lang, column=labels.get(e.column)
+                              or (lot_header_label(e.column, lang) if e.column else "")), e.message)
+            for e in errors]
 
 
 def _refused(report: ImportReport, row: int, message: str) -> ImportReport:
@@ -218,10 +267,12 @@ class _Conflicts:
 class _Import:
     """Rows written in batches inside one transaction, committed only if no row anywhere had an error."""
 
-    def __init__(self, engine: Engine, report: ImportReport, lang: str | None) -> None:
+    def __init__(self, engine: Engine, report: ImportReport, lang: str | None,
+                 lots: Sequence[tuple[int, LotRow]] = ()) -> None:
         self.engine = engine
         self.report = report
         self.lang = lang
+        self.lots = lots
         self.conflicts = _Conflicts(lang)
         self.batch: list[tuple[int, ProductRow]] = []
 
@@ -250,11 +301,21 @@ class _Import:
         plan.tally(self.report)
         plan.apply()
 
+    def write_lots(self) -> None:
+        """After the products, so a lot may belong to a product the same file adds."""
+        tally = write_lot_rows(self.session, self.lots, self.lang)
+        self.report.errors.extend(_lot_errors(tally.errors, {}, self.lang))
+        self.report.lots_created += tally.created
+        self.report.lots_changed += tally.changed
+        self.report.lots_unchanged += tally.unchanged
+
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         try:
             if kind is None:
                 self.flush()
+            if kind is None and self.lots and not self.report.errors:
+                self.write_lots()
             if kind is None and not self.report.errors and not self.report.dry_run:
                 self.session.commit()
             else:

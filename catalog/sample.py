@@ -21,7 +21,8 @@ from stdnum import ean
 from catalog.coops import ensure_coop
 from catalog.db import data_dir, private_folder, session_scope
 from catalog.importer import ImportReport, write_rows
-from catalog.models import Sku
+from catalog.lots import add_lot
+from catalog.models import Lot, Product, Sku
 from catalog.spreadsheet import product_row_cells, write_sheet
 from catalog.validation import ProductRow
 
@@ -35,6 +36,11 @@ class SampleCoop:
     code: str
     name: str
     commune: str
+    phone: str = ""
+    address: str = ""
+    bank_bin: str = ""  # NAPAS BIN, for the market stall's VietQR
+    bank_account: str = ""
+    bank_account_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,11 +58,21 @@ class SampleProduct:
 
 
 COOPS = (
-    SampleCoop("HTX-TANCUONG", "Hợp tác xã Chè Tân Cương", "Tân Cương"),
-    SampleCoop("HTX-NARI", "Hợp tác xã Miến dong Na Rì", "Na Rì"),
-    SampleCoop("HTX-VONHAI", "Hợp tác xã Mật ong rừng Võ Nhai", "Võ Nhai"),
+    SampleCoop("HTX-TANCUONG", "Hợp tác xã Chè Tân Cương", "Tân Cương", "0208 3855 123",
+               "Xóm Hồng Thái 2, phường Tân Cương, tỉnh Thái Nguyên", "970405", "8500205123456", "HTX CHE TAN CUONG"),
+    SampleCoop("HTX-NARI", "Hợp tác xã Miến dong Na Rì", "Na Rì", "0209 3884 456",
+               "Thôn Nà Khon, xã Na Rì, tỉnh Thái Nguyên", "970418", "36010000123456", "HTX MIEN DONG NA RI"),
+    SampleCoop("HTX-VONHAI", "Hợp tác xã Mật ong rừng Võ Nhai", "Võ Nhai", "0208 3827 789",
+               "Xóm Làng Mười, xã Võ Nhai, tỉnh Thái Nguyên", "970436", "0991000123456", "HTX MAT ONG VO NHAI"),
 )
 OCOP_VALID_TO = "2027-12-31"
+# lots (lô) of a few products: co-op, product, lot code, production date, quantity, member farm
+LOTS = (
+    ("HTX-TANCUONG", "CHE-BUP-DB", "TC-2611-01", "2026-11-20", 120, "Hộ bà Lê Thị Mai, xóm Hồng Thái 2"),
+    ("HTX-TANCUONG", "CHE-BUP-DB", "TC-2610-03", "2026-10-28", 90, "Hộ ông Nguyễn Văn Hùng, xóm Nam Tân"),
+    ("HTX-NARI", "MIEN-DONG", "NR-2611-02", "2026-11-12", 300, "Tổ sản xuất thôn Nà Khon"),
+    ("HTX-VONHAI", "MAT-ONG-RUNG", "VN-2610-01", "2026-10-05", 60, "Tổ nuôi ong xóm Làng Mười"),
+)
 TEA_GI = ("VietGAP", "Chỉ dẫn địa lý")
 
 PRODUCTS = (
@@ -223,13 +239,23 @@ def seed_sample_catalog(engine: Engine, images_dir: Path | None = None) -> dict[
     rows = sample_rows(folder)
     with session_scope(engine) as session:
         for coop in COOPS:
-            ensure_coop(session, coop.code, coop.name, coop.commune)
+            row = ensure_coop(session, coop.code, coop.name, coop.commune)
+            for field in ("phone", "address", "bank_bin", "bank_account", "bank_account_name"):
+                if getattr(row, field) is None:  # a value a clerk changed is kept
+                    setattr(row, field, getattr(coop, field))
         known = set(session.exec(select(Sku.sku).where(Sku.sku.in_([row.sku for row in rows]))).all())
     # Opening stock is received once: a SKU that already exists keeps the stock its sales left it.
     rows = [row.model_copy(update={"stock": None}) if row.sku in known else row for row in rows]
     report: ImportReport = write_rows(engine, rows)
     if report.errors:
         raise RuntimeError("; ".join(f"{e.row} {e.column}: {e.message}" for e in report.errors))
+    with session_scope(engine) as session:
+        have = {(product, code) for product, code in session.exec(
+            select(Product.code, Lot.code).join(Lot, Lot.product_id == Product.id)).all()}
+        for coop, product, code, produced, quantity, notes in LOTS:
+            if (product, code) not in have:
+                add_lot(session, {"coop_code": coop, "product_code": product, "code": code, "produced_on": produced,
+                                  "quantity": quantity, "notes": notes})
     return {"coops": len(COOPS), "products": len(PRODUCTS), "skus": len(rows), "images": drawn,
             "changed": report.changed}
 

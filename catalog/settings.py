@@ -53,9 +53,10 @@ class Settings(BaseSettings):
     monitor_pace_s: float = Field(
         1.0, gt=0, description="seconds the monitor first leaves between two pages of one marketplace "
                                "(Scrapy's AutoThrottle adapts from there)")
-    public_url: str = Field(
-        "http://127.0.0.1:8600", description="the address shoppers and marketplaces reach `syndicator serve` at: "
-                                             "trace pages (`/t/{code}`) printed on labels")
+    public_url: str | None = Field(
+        None, description="the address shoppers and marketplaces reach `syndicator serve` at: trace pages "
+                          "(`/t/{code}`) on labels and in listings; unset: http://127.0.0.1:8600, and listings "
+                          "carry no trace link")
     variant_wait_s: float | None = Field(
         None, ge=0, description="seconds between creating an item and sending its variants, where a marketplace "
                                 "asks for a wait; unset: the marketplace's documented wait. For sandboxes started "

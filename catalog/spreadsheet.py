@@ -70,6 +70,19 @@ COLUMNS: tuple[Column, ...] = (
     Column("images", "images", "ảnh", ("hình ảnh",)),
 )
 REQUIRED_FIELDS = ("product_code", "name", "sku", "price", "weight_g", "category")
+# The optional sheet of lots (an .xlsx only), named «Lô» or «Lots»; fields as in catalog.validation.LotRow.
+LOT_SHEET_NAMES = ("Lô", "Lots")
+LOT_COLUMNS: tuple[Column, ...] = (
+    Column("coop_code", "coop_code", "mã HTX", ("coop", "HTX", "mã hợp tác xã")),
+    Column("product_code", "product_code", "mã sản phẩm", ("mã SP",)),
+    Column("code", "lot_code", "mã lô", ("lô", "số lô", "lot")),
+    Column("produced_on", "production_date", "ngày sản xuất",
+           ("ngày thu hoạch", "NSX", "produced", "produced_on", "harvest_date")),
+    Column("expires_on", "expiry_date", "hạn sử dụng", ("hạn dùng", "HSD", "expires", "expires_on")),
+    Column("quantity", "quantity", "số lượng"),
+    Column("notes", "notes", "ghi chú", ("hộ sản xuất",)),
+)
+LOT_REQUIRED_FIELDS = ("product_code", "code", "produced_on")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_ESCAPE = "'"
 CSV_DELIMITERS = ",;\t"
@@ -87,12 +100,19 @@ def _without_unit(text: str) -> str:
     return text.split("(")[0]
 
 
-_FIELD_BY_HEADER = {
-    _header_key(name): column.field
-    for column in COLUMNS
-    for name in (column.english, column.vietnamese, _without_unit(column.vietnamese), *column.aliases)
-}
+def _fields_by_header(columns: tuple[Column, ...]) -> dict[str, str]:
+    return {
+        _header_key(name): column.field
+        for column in columns
+        for name in (column.english, column.vietnamese, _without_unit(column.vietnamese), *column.aliases)
+    }
+
+
+_FIELD_BY_HEADER = _fields_by_header(COLUMNS)
+_LOT_FIELD_BY_HEADER = _fields_by_header(LOT_COLUMNS)
+_LOT_SHEET_KEYS = {_header_key(name) for name in LOT_SHEET_NAMES}
 COLUMN_BY_FIELD = {column.field: column for column in COLUMNS}
+LOT_COLUMN_BY_FIELD = {column.field: column for column in LOT_COLUMNS}
 
 
 def header_label(field_name: str, lang: str | None = None) -> str:
@@ -153,7 +173,8 @@ class Sheet:
                 yield number, raw
 
 
-def _header(cells: Iterable[Any]) -> tuple[dict[str, str], dict[int, str], list[str], list[str]]:
+def _header(cells: Iterable[Any], by_header: dict[str, str]
+            ) -> tuple[dict[str, str], dict[int, str], list[str], list[str]]:
     labels: dict[str, str] = {}
     positions: dict[int, str] = {}
     unknown: list[str] = []
@@ -162,7 +183,7 @@ def _header(cells: Iterable[Any]) -> tuple[dict[str, str], dict[int, str], list[
         if cell is None or not str(cell).strip():
             continue
         text = nfc(str(cell)).strip()
-        name = _FIELD_BY_HEADER.get(_header_key(text))
+        name = by_header.get(_header_key(text))
         if name is None:
             unknown.append(text)
         elif name in labels:
@@ -173,19 +194,20 @@ def _header(cells: Iterable[Any]) -> tuple[dict[str, str], dict[int, str], list[
     return labels, positions, unknown, duplicates
 
 
-def _sheet(rows: Iterator[tuple[Any, ...]], total: int | None, limits: SpreadsheetLimits) -> Sheet:
+def _sheet(rows: Iterator[tuple[Any, ...]], total: int | None, limits: SpreadsheetLimits,
+           by_header: dict[str, str] = _FIELD_BY_HEADER, required: tuple[str, ...] = REQUIRED_FIELDS) -> Sheet:
     """Find the header row — the first with a few known column names, below any title rows — and open on it."""
     first: tuple[Any, ...] | None = None
     for number, cells in enumerate(itertools.islice(rows, HEADER_SEARCH_ROWS), start=1):
         first = cells if first is None else first
-        labels, positions, unknown, duplicates = _header(cells)
+        labels, positions, unknown, duplicates = _header(cells, by_header)
         if len(labels) >= HEADER_MIN_COLUMNS:
-            missing = [name for name in REQUIRED_FIELDS if name not in labels]
+            missing = [name for name in required if name not in labels]
             remaining = None if total is None else max(total - number, 0)
             return Sheet(labels, positions, unknown, duplicates, missing, remaining, number, rows,
                          limits.rows)
-    labels, positions, unknown, duplicates = _header(first or ())
-    missing = [name for name in REQUIRED_FIELDS if name not in labels]
+    labels, positions, unknown, duplicates = _header(first or (), by_header)
+    missing = [name for name in required if name not in labels]
     return Sheet(labels, positions, unknown, duplicates, missing, 0, 1, iter(()))
 
 
@@ -277,20 +299,51 @@ def _first_cause(error: BaseException) -> BaseException:
     return error
 
 
+def _lot_sheet(worksheet: Any) -> bool:
+    return _header_key(worksheet.title) in _LOT_SHEET_KEYS
+
+
 @contextmanager
-def _open_xlsx(path: Path, limits: SpreadsheetLimits) -> Iterator[Sheet]:
+def _open_xlsx(path: Path, limits: SpreadsheetLimits, lots: bool = False) -> Iterator[Sheet | None]:
+    """The workbook's product sheet (its first sheet that is not the lots sheet), or with ``lots`` its lots
+    sheet (None when it has none)."""
     with _parsing(path):
         workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         with _parsing(path):
-            worksheet = workbook.worksheets[0]
+            worksheet = next((w for w in workbook.worksheets if _lot_sheet(w) == lots),
+                             None if lots else workbook.worksheets[0])
+        if worksheet is None:
+            yield None
+            return
+        with _parsing(path):
             total = worksheet.max_row
             # The declared dimensions may lie: past them openpyxl would pad with empty rows, or stop early.
             worksheet.reset_dimensions()
             rows = worksheet.iter_rows(values_only=True, max_col=limits.columns)
-        yield _sheet((tuple(_from_xlsx(v) for v in row) for row in _parsed(rows, path)), total, limits)
+        cells = (tuple(_from_xlsx(v) for v in row) for row in _parsed(rows, path))
+        if lots:
+            yield _sheet(cells, total, limits, _LOT_FIELD_BY_HEADER, LOT_REQUIRED_FIELDS)
+        else:
+            yield _sheet(cells, total, limits)
     finally:
         workbook.close()
+
+
+@contextmanager
+def open_lot_sheet(path: Path, limits: SpreadsheetLimits = SPREADSHEET_LIMITS) -> Iterator[Sheet | None]:
+    """The lots sheet («Lô» or «Lots») of a workbook :func:`open_sheet` has already checked, or None (a .csv
+    has only the product sheet)."""
+    if Path(path).suffix.lower() != ".xlsx":
+        yield None
+        return
+    with _open_xlsx(Path(path), limits, lots=True) as sheet:
+        yield sheet
+
+
+def lot_header_label(field_name: str, lang: str | None = None) -> str:
+    column = LOT_COLUMN_BY_FIELD[field_name]
+    return column.english if (lang or current_lang()) == "en" else column.vietnamese
 
 
 def _parsed(rows: Iterator[tuple[Any, ...]], path: Path) -> Iterator[tuple[Any, ...]]:

@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 from catalog.chunks import chunked
 from catalog.i18n import t
-from catalog.models import MovementKind, Order, OrderLine, StockMovement, utcnow
+from catalog.models import Lot, MovementKind, Order, OrderLine, Product, Sku, StockMovement, utcnow
 
 _SIGN = {
     MovementKind.receipt: 1,
@@ -174,18 +174,33 @@ def set_stock(session: Session, sku_id: int, target: int, note: str = "") -> boo
     return movement is not None and record_movements(session, [movement]) == 1
 
 
+def _check_receipt_lot(session: Session, sku_id: int, lot_id: int, receipt: bool) -> None:
+    if not receipt:
+        raise StockRefused(t("lots_receipt_only"))
+    sku, product_id, product, lot_product_id, code = session.execute(
+        sa.select(Sku.sku, Sku.product_id, Product.code, Lot.product_id, Lot.code)
+        .join(Product, Product.id == Sku.product_id).join(Lot, Lot.id == lot_id).where(Sku.id == sku_id)
+    ).one()
+    if lot_product_id != product_id:
+        raise StockRefused(t("lots_not_of_product", product=product, sku=sku, code=code))
+
+
 class StockRefused(ValueError):
     """A clerk's movement that would leave less than nothing in the store room."""
 
 
-def adjust_stock(session: Session, sku_id: int, quantity: int, reason: str, receipt: bool = False) -> StockLevel:
-    """A clerk's receipt (goods in, ``quantity`` > 0) or adjustment (signed), recorded as a new movement.
-    One that would take on-hand stock below zero raises :class:`StockRefused` and records nothing (sales
-    are not refused: an order the marketplace took is a fact, even one sold past the stock)."""
+def adjust_stock(session: Session, sku_id: int, quantity: int, reason: str, receipt: bool = False,
+                 lot_id: int | None = None) -> StockLevel:
+    """A clerk's receipt (goods in, ``quantity`` > 0, naming its lot if ``lot_id``) or adjustment (signed),
+    recorded as a new movement. One that would take on-hand stock below zero, or a lot on anything but a
+    receipt or of another product, raises :class:`StockRefused` and records nothing (sales are not refused:
+    an order the marketplace took is a fact, even one sold past the stock)."""
     on_hand = stock_levels(session, [sku_id])[sku_id].on_hand
     if quantity < 0 and on_hand + quantity < 0:
         raise StockRefused(t("stock_below_zero", quantity=quantity, on_hand=on_hand))
+    if lot_id is not None:
+        _check_receipt_lot(session, sku_id, lot_id, receipt)
     kind = MovementKind.receipt if receipt else MovementKind.adjustment
-    record_movements(session, [{"sku_id": sku_id, "kind": kind, "quantity": quantity,
+    record_movements(session, [{"sku_id": sku_id, "kind": kind, "quantity": quantity, "lot_id": lot_id,
                                 "source": f"manual:{uuid.uuid4().hex}", "note": reason}])
     return stock_levels(session, [sku_id])[sku_id]

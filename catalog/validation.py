@@ -6,6 +6,7 @@ Every text is NFC; money is whole đồng; weights whole grams. Messages are Vie
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -360,6 +361,71 @@ class ProductRow(BaseModel):
         }
 
 
+LOT_CODE_LENGTH = (1, 40)
+LOT_CODE_ALPHABET = SKU_ALPHABET | frozenset("/.")
+LOT_NOTES_MAX = 500
+LOT_ISO_DATE = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})")
+LOT_VIETNAMESE_DATE = re.compile(r"(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})")
+
+
+def _lot_code(value: Any) -> str:
+    code = _text(value).upper()
+    low, high = LOT_CODE_LENGTH
+    if not low <= len(code) <= high or not set(code) <= LOT_CODE_ALPHABET:
+        raise _fail("lots_code_format", value=code)
+    return code
+
+
+def _lot_day(value: Any) -> date:
+    """A lot's date, strictly: a real date, ``2026-11-20`` or ``20/11/2026`` (day first, four-digit year;
+    ``11/20/2026`` or ``20/11/26`` is refused rather than guessed, since the label prints it)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    iso, vietnamese = LOT_ISO_DATE.fullmatch(text), LOT_VIETNAMESE_DATE.fullmatch(text)
+    try:
+        if iso:
+            return date(int(iso["year"]), int(iso["month"]), int(iso["day"]))
+        if vietnamese:
+            return date(int(vietnamese["year"]), int(vietnamese["month"]), int(vietnamese["day"]))
+    except ValueError:
+        pass
+    raise _fail("date_format", value=text)
+
+
+def _lot_notes(value: Any) -> str:
+    notes = _optional_text(value)
+    if len(notes) > LOT_NOTES_MAX:
+        raise _fail("too_long", max=LOT_NOTES_MAX)
+    return notes
+
+
+class LotRow(BaseModel):
+    """One lot (lô) of a product, valid and normalised: from the lots sheet, the command line or the app.
+    ``expires_on`` None means: from the product's shelf life, which only the database knows."""
+
+    model_config = ConfigDict(frozen=True)
+
+    coop_code: Code | None = None
+    product_code: ProductCode
+    code: Annotated[str, BeforeValidator(_lot_code)]
+    produced_on: Annotated[date, BeforeValidator(_lot_day)]
+    expires_on: Annotated[date, BeforeValidator(_lot_day)] | None = None
+    quantity: Whole | None = None
+    notes: Annotated[str, BeforeValidator(_lot_notes)] = ""
+
+    @field_validator("expires_on")
+    @classmethod
+    def _not_before_production(cls, value: date | None, info: ValidationInfo) -> date | None:
+        produced = info.data.get("produced_on")
+        if value is not None and produced is not None and value < produced:
+            raise _fail("lots_expiry_before", expires=value.strftime("%d/%m/%Y"),
+                        produced=produced.strftime("%d/%m/%Y"))
+        return value
+
+
 # Fields that describe the product: every SKU row of one product must agree on them.
 PRODUCT_FIELDS = (
     "name", "description", "category", "ocop_stars", "ocop_valid_to", "certifications", "origin_province",
@@ -392,6 +458,21 @@ def validate_row(
         return None, oversize
     try:
         return ProductRow.model_validate(values), []
+    except ValidationError as invalid:
+        return None, [_row_error(error, row_number, lang) for error in invalid.errors()]
+
+
+def validate_lot_row(raw: dict[str, Any], row_number: int, default_coop: str | None = None,
+                     lang: str | None = None) -> tuple[LotRow | None, list[RowError]]:
+    """Check one lot given by field name (see :class:`LotRow`); the valid lot, or every error in it."""
+    values = {field: value for field, value in raw.items() if not _blank(value)}
+    if default_coop and "coop_code" not in values:
+        values["coop_code"] = default_coop
+    oversize = _oversize_cells(values, row_number, lang)
+    if oversize:
+        return None, oversize
+    try:
+        return LotRow.model_validate(values), []
     except ValidationError as invalid:
         return None, [_row_error(error, row_number, lang) for error in invalid.errors()]
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from adapters.common.contract import ListingDraft
 from catalog.models import Category, ChannelAccount, Coop, Listing, ListingVariant, Product, Sku
+from catalog.trace import published_trace_url
 
 BINDING_COLUMNS = (
     ListingVariant.id.label("variant_id"),
@@ -60,6 +61,7 @@ CONTENT_COLUMNS = (
     Product.origin_province,
     Product.shelf_life_days,
     Product.trace_url,
+    Product.trace_code,
     Category.code.label("category_code"),
     Category.name_vi.label("category_name"),
     Coop.name.label("coop_name"),
@@ -145,7 +147,7 @@ def sku_content(row: Any) -> dict[str, Any]:
         "origin_commune": row.origin_commune_name,
         "origin_province": row.origin_province,
         "shelf_life_days": row.shelf_life_days,
-        "trace_url": row.trace_url,
+        "trace_url": row.trace_url or published_trace_url(row.trace_code),  # the product's own, else its page here
         "coop_name": row.coop_name,
     }
 

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from PIL import Image
+from sqlmodel import select
 
 from catalog.coops import list_coops
 from catalog.db import session_scope
 from catalog.importer import import_file
-from catalog.models import MovementKind, Product, Sku, StockMovement
+from catalog.models import Coop, Lot, MovementKind, Product, Sku, StockMovement
 from catalog.sample import seed_sample_catalog, write_sample_workbook
 from catalog.stock import record_movement, stock_levels
 from tests.support.catalog import catalog_state
@@ -64,3 +65,15 @@ def test_the_sample_workbook_imports_into_the_seeded_catalogue_unchanged(engine,
     assert write_sample_workbook(tmp_path / "mau.xlsx", tmp_path / "anh") == 80
     report = import_file(engine, tmp_path / "mau.xlsx")
     assert report.errors == [] and report.changed == 0
+
+
+def test_the_sample_coops_have_a_phone_an_address_a_bank_account_and_their_products_lots(engine, tmp_path):
+    seed_sample_catalog(engine, tmp_path / "anh")
+    seed_sample_catalog(engine, tmp_path / "anh")  # a second seeding adds no lot twice
+
+    with session_scope(engine) as session:
+        tea = session.exec(select(Coop).where(Coop.code == "HTX-TANCUONG")).one()
+        lots = session.exec(select(Lot.code, Lot.expires_on).order_by(Lot.code)).all()
+    assert (tea.phone, tea.bank_bin) == ("0208 3855 123", "970405") and "Tân Cương" in tea.address
+    assert [code for code, _ in lots] == ["NR-2611-02", "TC-2610-03", "TC-2611-01", "VN-2610-01"]
+    assert all(expires is not None for _, expires in lots)  # from each product's shelf life

@@ -1,9 +1,11 @@
-"""The Tổng quan page: listings per marketplace and state, today's orders, the last sync run."""
+"""The Tổng quan page: listings per marketplace and state, today's orders, the last sync run, and trace-page
+views over time."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from catalog.db import session_scope
-from catalog.models import ChannelAccount, Coop, Listing, Order, Product, Sku, SyncRun
+from catalog.models import ChannelAccount, Coop, Listing, Order, Product, Sku, SyncRun, TraceView
 from syndicator.access.roles import scope_coop_id
 from syndicator.access.sales import LOCAL_ZONE, NOT_SOLD
 from syndicator.access.sync import run_row, runs_statement, shops_of
@@ -59,3 +61,25 @@ def overview(engine: Engine, viewer: Viewer, coop_code: str | None = None, *, no
             coops=session.exec(coop_count).one(),
             skus=session.exec(skus).one(),
         )
+
+
+def trace_views_by_week(engine: Engine, viewer: Viewer, start: date, end: date,
+                        coop_code: str | None = None) -> list[dict[str, Any]]:
+    """Trace-page views from ``start`` to ``end`` (Vietnam days, both included) per ISO week (``2026-W49``)
+    and the products' origin commune (None when a product has none), weeks in order."""
+    with session_scope(engine) as session:
+        coop_id = scope_coop_id(session, viewer, coop_code)
+        query = (
+            select(TraceView.day, Product.origin_commune_name, sa.func.sum(TraceView.views))
+            .join(Product, Product.id == TraceView.product_id)
+            .where(TraceView.day >= start, TraceView.day <= end)
+            .group_by(TraceView.day, Product.origin_commune_name)
+        )
+        if coop_id is not None:
+            query = query.where(Product.coop_id == coop_id)
+        weekly: Counter[tuple[str, str | None]] = Counter()
+        for day, commune, views in session.exec(query):
+            year, week, _ = day.isocalendar()
+            weekly[(f"{year}-W{week:02d}", commune)] += int(views)
+    return [{"week": week, "commune": commune, "views": views}
+            for (week, commune), views in sorted(weekly.items(), key=lambda item: (item[0][0], item[0][1] or ""))]

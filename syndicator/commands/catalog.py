@@ -196,12 +196,14 @@ def register(app: typer.Typer) -> None:
         quantity: Annotated[int, typer.Argument(help="số lượng (+ nhập, − xuất) / signed quantity")],
         reason: Annotated[str, typer.Option("--reason", help="lý do / why")],
         receipt: Annotated[bool, typer.Option("--receipt", help="nhập kho (hàng về) / goods received")] = False,
+        lot: Annotated[str | None, typer.Option("--lot", help="mã lô của lần nhập / the receipt's lot")] = None,
     ) -> None:
         """Ghi một lần nhập kho hoặc điều chỉnh. Record a receipt or an adjustment."""
         import sqlalchemy as sa
 
         from catalog.db import session_scope
         from catalog.i18n import t
+        from catalog.lots import LotError, receipt_lot_id
         from catalog.models import Sku
         from catalog.stock import StockRefused, adjust_stock
 
@@ -209,14 +211,17 @@ def register(app: typer.Typer) -> None:
             _fail(t("quantity_zero"))
         if receipt and quantity < 0:
             _fail(t("receipt_positive"))
+        if lot and not receipt:
+            _fail(t("lots_receipt_only"))
         code = sku.strip().upper()
         with session_scope(open_database()) as session:
             sku_id = session.execute(sa.select(Sku.id).where(Sku.sku == code)).scalar()
             if sku_id is None:
                 _fail(t("sku_unknown", value=code))
             try:
-                level = adjust_stock(session, sku_id, quantity, reason, receipt=receipt)
-            except StockRefused as refused:
+                lot_id = receipt_lot_id(session, sku_id, lot) if lot else None
+                level = adjust_stock(session, sku_id, quantity, reason, receipt=receipt, lot_id=lot_id)
+            except (StockRefused, LotError) as refused:
                 _fail(str(refused))
         console().print(t("cli_adjusted", sku=code, on_hand=level.on_hand, reserved=level.reserved,
                         available=level.available))

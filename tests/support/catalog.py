@@ -94,9 +94,10 @@ def add_coops(engine: Engine) -> None:
 
 
 def catalog_state(engine: Engine) -> dict[str, Any]:
-    """Everything an import may change, as plain values: products, SKUs, movements and stock levels."""
+    """Everything an import may change, as plain values: products, SKUs, movements and stock levels (not a
+    product's trace code: each database draws its own, and a spreadsheet does not carry it)."""
     with session_scope(engine) as session:
-        products = [p.model_dump(exclude={"id", "created_at", "updated_at"})
+        products = [p.model_dump(exclude={"id", "created_at", "updated_at", "trace_code"})
                     for p in session.execute(sa.select(Product).order_by(Product.code)).scalars()]
         skus = [s.model_dump(exclude={"id", "product_id", "updated_at"})
                 for s in session.execute(sa.select(Sku).order_by(Sku.sku)).scalars()]

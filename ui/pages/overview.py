@@ -1,13 +1,21 @@
-"""Tổng quan: listings live and in error per marketplace, today's orders, the last sync."""
+"""Tổng quan: listings live and in error per marketplace, today's orders, the last sync; for officers and
+admins, trace-page views per week and origin commune."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from syndicator.access.overview import overview
-from ui.common import coop_picker, engine, guarded, money, tr, viewer, when
+from catalog.i18n import t
+from catalog.models import Role
+from syndicator.access.overview import overview, trace_views_by_week
+from syndicator.access.sales import LOCAL_ZONE
+from ui.common import coop_picker, engine, guarded, lang, money, tr, viewer, when
+
+TRACE_WEEKS = 12
 
 who = viewer()
 st.header(tr("page_overview"))
@@ -44,3 +52,20 @@ if facts is not None:
         st.altair_chart(chart, width="stretch")
         table = listings.pivot_table(index="marketplace", columns="state_label", values="count", fill_value=0)
         st.dataframe(table, width="stretch")
+
+if who.role in (Role.officer, Role.admin):
+    st.subheader(t("trace_views_heading", lang()))
+    today = datetime.now(LOCAL_ZONE).date()
+    weeks = guarded(lambda: trace_views_by_week(engine(), who, today - timedelta(weeks=TRACE_WEEKS), today, coop_code))
+    if weeks is not None and not weeks:
+        st.info(t("trace_views_none", lang(), weeks=TRACE_WEEKS))
+    elif weeks:
+        views = pd.DataFrame(weeks, columns=["week", "commune", "views"])
+        views["commune"] = views["commune"].fillna(t("trace_commune_unknown", lang()))
+        chart = alt.Chart(views).mark_bar().encode(
+            x=alt.X("week:O", title=t("trace_views_week", lang())),
+            y=alt.Y("views:Q", title=t("trace_views_count", lang())),
+            color=alt.Color("commune:N", title=t("trace_views_commune", lang())),
+            tooltip=["week", "commune", "views"],
+        )
+        st.altair_chart(chart, width="stretch")

@@ -1,4 +1,5 @@
-"""Sản phẩm: browse and search, add or edit one SKU (validated as an import is), import, export."""
+"""Sản phẩm: browse and search, add or edit one SKU (validated as an import is), import, export, and a
+product's lots (Lô hàng)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from catalog.i18n import t
+from catalog.lots import field_label
 from catalog.spreadsheet import COLUMNS, header_label
+from syndicator.access.lots import add_product_lot, lot_products, product_lots
 from syndicator.access.products import export_catalog, import_catalog, product_row, products, save_product_row
 from syndicator.access.roles import can_edit
 from ui.common import (
@@ -120,11 +124,64 @@ def export_tab(coop_code: str | None) -> None:
             st.download_button(tr("download_xlsx"), path.read_bytes(), path.name, key="export_download")
 
 
+LOT_FIELDS = ("code", "produced_on", "expires_on", "quantity")
+
+
+def _day(value: object) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def lots_section(coop_code: str | None, editable: bool) -> None:
+    """A product's lots, newest first, and (for its co-op's clerks) a form adding one."""
+    st.subheader(t("lots_section", lang()))
+    choices = guarded(lambda: lot_products(engine(), who, coop_code))
+    if not choices:
+        if choices is not None:
+            st.info(t("lots_no_products", lang()))
+        return
+    labels = {f"{c['coop_code']}|{c['product_code']}": f"{c['name']} ({c['coop_code']} · {c['product_code']})"
+              for c in choices}
+    picked = st.selectbox(t("lots_pick_product", lang()), list(labels), format_func=labels.get, key="lots_product")
+    coop, product = picked.split("|")
+    if editable:
+        add_lot_form(coop, product)
+    found = guarded(lambda: product_lots(engine(), who, coop, product))
+    if found:
+        st.dataframe(pd.DataFrame({
+            t("lots_col_code", lang()): [lot["code"] for lot in found],
+            t("lots_col_produced", lang()): [_day(lot["produced_on"]) for lot in found],
+            t("lots_col_expires", lang()): [_day(lot["expires_on"]) for lot in found],
+            t("lots_col_quantity", lang()): ["" if lot["quantity"] is None else lot["quantity"] for lot in found],
+            t("lots_col_notes", lang()): [lot["notes"] for lot in found],
+        }), hide_index=True, width="stretch")
+    elif found is not None:
+        st.info(t("lots_none", lang()))
+
+
+def add_lot_form(coop: str, product: str) -> None:
+    hints = {"produced_on": t("lots_date_hint", lang()), "expires_on": t("lots_expiry_hint", lang())}
+    with st.form("lot_form", clear_on_submit=True):
+        raw = {name: st.text_input(field_label(name, lang()), placeholder=hints.get(name, ""), key=f"lot_{name}")
+               for name in LOT_FIELDS}
+        raw["notes"] = st.text_area(field_label("notes", lang()), key="lot_notes")
+        submitted = st.form_submit_button(t("lots_add", lang()))
+    if not submitted:
+        return
+    raw |= {"coop_code": coop, "product_code": product}
+    errors = guarded(lambda: add_product_lot(engine(), who, raw, lang=lang()))
+    if errors:
+        st.error(t("lots_fix", lang()))
+        for error in errors:
+            st.error(f"{field_label(error.column, lang())}: {plain(error.message)}")
+    elif errors is not None:
+        st.success(t("lots_saved", lang(), code=plain(raw["code"].strip().upper())))
+
+
 who = viewer()
 st.header(tr("page_products"))
 scope = coop_picker(who, key="products_coop")
 if can_edit(who):
-    tabs = st.tabs([tr("tab_browse"), tr("tab_edit"), tr("tab_import"), tr("tab_export")])
+    tabs = st.tabs([tr("tab_browse"), tr("tab_edit"), tr("tab_import"), tr("tab_export"), t("lots_section", lang())])
     with tabs[0]:
         browse(scope)
     with tabs[1]:
@@ -133,7 +190,10 @@ if can_edit(who):
         import_tab(scope)
     with tabs[3]:
         export_tab(scope)
+    with tabs[4]:
+        lots_section(scope, editable=True)
 else:
     st.caption(tr("read_only"))
     browse(scope)
     export_tab(scope)
+    lots_section(scope, editable=False)

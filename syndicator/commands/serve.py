@@ -1,0 +1,30 @@
+"""``syndicator serve``: the web service (trace pages ``/t/…`` and ``/healthz``) on uvicorn."""
+
+from __future__ import annotations
+
+import copy
+from typing import Annotated
+
+import typer
+
+from syndicator.commands.database import open_database
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("serve")
+    def serve(
+        host: Annotated[str, typer.Option("--host", help="địa chỉ lắng nghe / address to listen on")] = "127.0.0.1",
+        port: Annotated[int, typer.Option("--port", help="cổng / port")] = 8600,
+    ) -> None:
+        """Chạy dịch vụ web: trang truy xuất /t/… và /healthz, đến khi dừng (Ctrl+C hoặc SIGTERM).
+        Serve the trace pages and /healthz until stopped (Ctrl+C or SIGTERM); logs go to stderr."""
+        import uvicorn
+        from uvicorn.config import LOGGING_CONFIG
+
+        from syndicator.serve import make_app
+
+        logging = copy.deepcopy(LOGGING_CONFIG)
+        logging["handlers"]["access"]["stream"] = "ext://sys.stderr"  # uvicorn logs requests to stdout otherwise
+        # a request's line and status only: a shopper's address is personal data, kept nowhere, logs included
+        logging["formatters"]["access"]["fmt"] = '%(levelprefix)s "%(request_line)s" %(status_code)s'
+        uvicorn.run(make_app(open_database()), host=host, port=port, log_level="info", log_config=logging)
