@@ -79,3 +79,32 @@ def list_coops(connection: Connection | Session) -> list[CoopSummary]:
     """Every co-op with how many products and SKUs it has, by code."""
     rows = connection.execute(COOP_SUMMARIES).all()
     return [CoopSummary(code, name, commune, products, skus) for code, name, commune, products, skus in rows]
+
+
+CONTACT_FIELDS = ("phone", "address", "bank_bin", "bank_account", "bank_account_name")
+
+
+def update_contact(session: Session, code: str, lang: str | None = None, **values: str | None) -> Coop:
+    """Set a co-op's phone, address and bank account (for the stall sign's VietQR); a blank value clears it.
+    A bank account is checked against the NAPAS list and VietQR's account format, and needs its holder's name;
+    nothing is changed when a value is refused."""
+    from sqlmodel import select
+
+    from catalog.models import Coop
+    from catalog.vietqr import check_account
+
+    coop = session.exec(select(Coop).where(Coop.code == clean(code).upper())).first()
+    if coop is None:
+        raise CoopError(t("coop_unknown", lang, value=code))
+    wanted = {field: getattr(coop, field) for field in CONTACT_FIELDS}
+    wanted.update({field: clean(value) or None for field, value in values.items() if field in CONTACT_FIELDS})
+    if wanted["bank_bin"] or wanted["bank_account"]:
+        try:
+            check_account(wanted["bank_bin"] or "", wanted["bank_account"] or "")
+        except ValueError as error:
+            raise CoopError(str(error)) from error
+        if not wanted["bank_account_name"]:
+            raise CoopError(t("coop_bank_name_required", lang))
+    for field, value in wanted.items():
+        setattr(coop, field, value)
+    return coop

@@ -192,6 +192,10 @@ CATALOG_MESSAGES: dict[str, dict[str, str]] = {
         "en": "SKU «{value}» already belongs to product «{owner}»",
     },
     "coop_exists": {"vi": "mã HTX «{value}» đã có", "en": "the co-op code «{value}» is taken"},
+    "coop_bank_name_required": {
+        "vi": "cần tên chủ tài khoản (in trên biển giá, dưới mã VietQR)",
+        "en": "the account holder's name is needed (printed on the stall sign, under the VietQR code)",
+    },
     "sku_unknown": {"vi": "không có SKU «{value}»", "en": "no SKU «{value}»"},
     "receipt_positive": {"vi": "nhập kho phải là số dương", "en": "a receipt must be a positive quantity"},
     "quantity_zero": {"vi": "số lượng phải khác 0", "en": "the quantity must not be 0"},

@@ -297,6 +297,12 @@ PACKAGE_MESSAGES: dict[str, dict[str, str]] = {
         "en": "{dearest} ({dearest_price}) costs more than {ratio} times {cheapest} ({cheapest_price}): Shopee does "
               "not take packs that far apart in one listing. List the dear pack as a product of its own",
     },
+    "cli_demo_trace": {"vi": "Trang truy xuất một lô hàng: {url}", "en": "A lot's trace page: {url}"},
+    "cli_demo_labels": {"vi": "Tờ tem mẫu: {path}", "en": "A sample label sheet: {path}"},
+    "cli_coop_contact": {
+        "vi": "{code}: điện thoại {phone}; địa chỉ {address}; tài khoản {bank}",
+        "en": "{code}: phone {phone}; address {address}; account {bank}",
+    },
     "feed_only": {
         "vi": "gian hàng dùng bảng tính, không có API",
         "en": "the shop is fed by spreadsheet, it has no API",

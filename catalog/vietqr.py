@@ -78,6 +78,12 @@ def _ascii(text: str) -> str:
     return " ".join("".join(c for c in bare if " " <= c <= "~" or c.isspace()).split())
 
 
+def check_account(bank_bin: str, account: str) -> None:
+    """Raise ``ValueError`` (in the caller's language) unless the BIN is on the NAPAS list and the account a
+    VietQR can carry."""
+    _check(bank_bin, account, None)
+
+
 def _check(bank_bin: str, account: str, amount: int | None) -> None:
     if bank_bin not in napas_banks():
         raise ValueError(t("labels_vietqr_bin_unknown", value=bank_bin))

@@ -19,7 +19,7 @@ from sqlmodel import select
 
 from adapters import registry
 from adapters.common.sandbox import SandboxServer
-from catalog.db import session_scope
+from catalog.db import data_dir, session_scope
 from catalog.i18n import t
 from catalog.models import (
     ChannelAccount,
@@ -27,11 +27,14 @@ from catalog.models import (
     Listing,
     ListingState,
     ListingVariant,
+    Lot,
+    Product,
     Role,
     Sku,
     VariantState,
 )
 from catalog.sample import COOPS, seed_sample_catalog
+from catalog.trace import trace_url
 from syndicator.apply import Progress
 from syndicator.channels import connect_sandbox
 from syndicator.engine import SyncReport, run_sync
@@ -62,6 +65,8 @@ class DemoSummary:
     second_sync: str = ""
     live: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    trace_url: str = ""  # one lot's public trace page
+    labels: str = ""  # a sample sheet of the first co-op's labels
 
     @property
     def ok(self) -> bool:
@@ -208,4 +213,20 @@ def run_demo(engine: Engine, servers: dict[str, SandboxServer], say: Callable[[s
     summary.orders_pulled = sum(shop.orders_new for shop in second.orders.shops)
     summary.errors += _errors(second)
     summary.live = live_listings(engine)
+    summary.trace_url, summary.labels = write_sample_labels(engine)
     return summary
+
+
+def write_sample_labels(engine: Engine) -> tuple[str, str]:
+    """A sheet of the first sample co-op's labels, with prices, in the data folder; returns one of its lots'
+    trace page and the sheet's path."""
+    from syndicator.labels import LAYOUTS, Selection, load_labels, render_labels
+
+    coop = COOPS[0].code
+    path = data_dir() / f"tem-mau-{coop}.pdf"
+    with session_scope(engine) as session:
+        labels = load_labels(session, Selection(coop=coop, price=True))
+        lot = session.exec(select(Lot).join(Product, Product.id == Lot.product_id).join(Coop, Coop.id == Product.coop_id)
+                           .where(Coop.code == coop).order_by(Lot.id)).first()
+    path.write_bytes(render_labels(labels, LAYOUTS["3x8"]))
+    return (trace_url(lot.trace_code) if lot else ""), str(path)

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from catalog.db import make_engine
-from catalog.models import Listing, Order, User
+from catalog.models import Listing, Lot, Order, User
 
 MARKETPLACE_COUNT = 5
 
@@ -83,6 +83,17 @@ def test_demo_without_the_app_ends_with_listings_live_and_orders_pulled(first_de
     assert first_demo.count(sa.select(sa.func.count()).select_from(Order)) == pulled
     assert first_demo.count(sa.select(sa.func.count()).select_from(Listing).where(Listing.state == "live")) == live
     assert first_demo.count(sa.select(sa.func.count()).select_from(User)) == 5
+
+
+def test_the_demo_prints_a_lots_trace_page_and_writes_a_sample_label_sheet(first_demo):
+    said = first_demo.result.stdout.replace("\n", " ")
+    url = said.split("Trang truy xuất một lô hàng:")[1].split()[0]
+    sheet = Path(said.split("Tờ tem mẫu:")[1].split()[0])
+
+    assert url.startswith("http://127.0.0.1:8600/t/")
+    assert first_demo.count(sa.select(sa.func.count()).select_from(Lot).where(
+        Lot.trace_code == url.rsplit("/", 1)[1])) == 1
+    assert sheet.parent == first_demo.data_dir and sheet.read_bytes().startswith(b"%PDF")
 
 
 def test_running_the_demo_again_retires_the_old_sandbox_shops_and_counts_no_order_twice(first_demo):

@@ -94,6 +94,31 @@ def register(app: typer.Typer) -> None:
         console().print(t("cli_coop_added", code=coop.code, name=coop.name)
                       + (f" ({coop.commune_name} · {coop.commune_code})" if coop.commune_name else ""))
 
+    @coops.command("set")
+    def coops_set(
+        code: Annotated[str, typer.Argument(help="mã HTX / co-op code")],
+        phone: Annotated[str | None, typer.Option("--phone", help="điện thoại (trang truy xuất) / phone")] = None,
+        address: Annotated[str | None, typer.Option("--address", help="địa chỉ / address")] = None,
+        bank_bin: Annotated[str | None, typer.Option("--bank-bin", help="mã BIN ngân hàng NAPAS, ví dụ 970436")] = None,
+        bank_account: Annotated[str | None, typer.Option("--bank-account", help="số tài khoản / account")] = None,
+        bank_name: Annotated[str | None, typer.Option("--bank-name", help="tên chủ tài khoản / holder")] = None,
+    ) -> None:
+        """Liên hệ và tài khoản ngân hàng (mã VietQR) của HTX; để trống ("") là xoá. A co-op's contact and bank."""
+        from catalog.coops import CoopError, update_contact
+        from catalog.db import session_scope
+        from catalog.i18n import t
+
+        given = {"phone": phone, "address": address, "bank_bin": bank_bin, "bank_account": bank_account,
+                 "bank_account_name": bank_name}
+        try:
+            with session_scope(open_database()) as session:
+                coop = update_contact(session, code, **{k: v for k, v in given.items() if v is not None})
+        except CoopError as error:
+            _fail(str(error))
+        console().print(t("cli_coop_contact", code=coop.code, phone=coop.phone or "—", address=coop.address or "—",
+                          bank=f"{coop.bank_bin} · {coop.bank_account} · {coop.bank_account_name}"
+                          if coop.bank_account else "—"))
+
     @coops.command("list")
     def coops_list() -> None:
         """Danh sách hợp tác xã. List co-ops."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -10,8 +11,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from syndicator.commands.database import open_database
+from syndicator.commands.serve import serve_command
 from syndicator.commands.users import ui_command
-from syndicator.processes import run_child
+from syndicator.processes import child_process, run_child
 
 if TYPE_CHECKING:
     from syndicator.demo import DemoSummary
@@ -38,6 +40,10 @@ def print_summary(console: Console, summary: DemoSummary) -> None:
         console.print(t("cli_demo_retired", count=summary.retired_shops))
     console.print(t("cli_demo_totals", shops=summary.shops, first=summary.first_sync, second=summary.second_sync,
                     live=sum(summary.live.values()), placed=summary.orders_placed, pulled=summary.orders_pulled))
+    if summary.trace_url:
+        console.print(t("cli_demo_trace", url=summary.trace_url))
+    if summary.labels:
+        console.print(t("cli_demo_labels", path=summary.labels))
     for error in summary.errors[:20]:
         console.print(f"[yellow]{t('cli_error_label')}:[/yellow] {error}")
 
@@ -50,14 +56,18 @@ def register(app: typer.Typer) -> None:
         sandbox_port: Annotated[
             int | None, typer.Option("--sandbox-port", help="cổng sàn đầu tiên / first sandbox port (8701)")
         ] = None,
+        serve_port: Annotated[int, typer.Option("--serve-port", help="cổng trang truy xuất / trace pages' port")
+                              ] = 8600,
     ) -> None:
         """Dữ liệu mẫu + sàn thử nghiệm + đồng bộ + đơn hàng, rồi mở ứng dụng. Sample data, sandboxes, sync, app."""
         from catalog.i18n import t
-        from catalog.settings import settings
+        from catalog.settings import env_name, settings
         from syndicator.demo import FIRST_PORT, run_demo, start_sandboxes, stop_sandboxes
         from syndicator.secrets import ensure_key_file
 
         console = Console()
+        # the trace pages this demo serves, printed on its labels and carried in its listings
+        os.environ.setdefault(env_name("public_url"), f"http://127.0.0.1:{serve_port}")
         engine = open_database()
         ensure_key_file()
         servers = start_sandboxes(first_port=sandbox_port or FIRST_PORT)
@@ -77,6 +87,7 @@ def register(app: typer.Typer) -> None:
                 raise typer.Exit(0 if summary.ok else 1)
             host = settings().ui_host
             console.print(t("cli_app_until_stopped", url=f"http://{host}:{port}"))
-            raise typer.Exit(run_child(ui_command(port, host)))
+            with child_process(serve_command(serve_port, "127.0.0.1")):
+                raise typer.Exit(run_child(ui_command(port, host)))
         finally:
             stop_sandboxes(servers)

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import copy
+import sys
 from typing import Annotated
 
 import typer
 
 from syndicator.commands.database import open_database
+
+
+def serve_command(port: int, host: str) -> list[str]:
+    """The command line that runs ``syndicator serve`` on ``host``:``port`` (the demo starts it as a child)."""
+    return [sys.executable, "-m", "syndicator", "serve", "--host", host, "--port", str(port)]
 
 
 def register(app: typer.Typer) -> None:
