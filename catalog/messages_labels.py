@@ -64,6 +64,11 @@ LABELS_MESSAGES: dict[str, dict[str, str]] = {
     # printed on the labels and signs themselves (always in Vietnamese)
     "labels_sheet_title": {"vi": "Tem truy xuất nguồn gốc", "en": "Traceability labels"},
     "labels_scan_to_trace": {"vi": "Quét để truy xuất", "en": "Scan to trace"},
+    "labels_scan_to_pay_price": {"vi": "Quét để trả tiền", "en": "Scan to pay"},
+    "labels_pay_layout": {
+        "vi": "mã thanh toán cần nhãn khổ 2x5 (105×57 mm): nhãn 3x8 không đủ chỗ cho hai mã QR",
+        "en": "a payment code needs the 2x5 layout (105×57 mm): a 3x8 label has no room for two QR codes",
+    },
     "labels_ocop": {"vi": "OCOP {stars} sao", "en": "OCOP {stars} stars"},
     "labels_lot": {"vi": "Lô: {code}", "en": "Lot: {code}"},
     "labels_produced": {"vi": "NSX: {day}", "en": "Made: {day}"},

@@ -97,6 +97,7 @@ class Label:
     gtin: str | None = None  # a valid GTIN-13, drawn as an EAN-13 barcode
     price: int | None = None  # whole đồng, only when asked for
     lot: LotInfo | None = None
+    payment: str | None = None  # a VietQR payload for this pack's price, only when asked for
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ class Selection:
     skus: tuple[str, ...] = ()
     lot: str | None = None
     price: bool = False
+    pay: bool = False  # a VietQR payment code for each pack's price (needs the co-op's bank account)
     today: date = field(default_factory=date.today)
 
 
@@ -212,8 +214,20 @@ def _label(sku: Sku, product: Product, coop: Coop, selection: Selection, lot: Lo
         origin=nfc(_origin(product, coop)), ocop_stars=product.ocop_stars if ocop_valid else None,
         trace_url=trace_url(lot.trace_code if lot else product.trace_code),
         certifications=tuple(nfc(name) for name in product.certifications), gtin=_gtin13(sku.gtin),
-        price=sku.price if selection.price else None, lot=lot_info,
+        price=sku.price if selection.price or selection.pay else None, lot=lot_info,
+        payment=_price_payment(coop, sku) if selection.pay else None,
     )
+
+
+def _price_payment(coop: Coop, sku: Sku) -> str:
+    """The VietQR payload that pays this pack's price to the co-op (the SKU as its purpose); refused, naming
+    the co-op, when it has no usable bank account."""
+    if not (coop.bank_bin and coop.bank_account):
+        raise LabelsRefused(t("labels_stall_no_bank", coop=coop.code))
+    try:
+        return vietqr_payload(coop.bank_bin, coop.bank_account, amount=sku.price, purpose=sku.sku)
+    except ValueError as error:
+        raise LabelsRefused(t("labels_stall_bad_bank", coop=coop.code, error=error)) from error
 
 
 def load_labels(session: Session, selection: Selection) -> list[Label]:
@@ -382,11 +396,14 @@ def _draw_label(pdf: FPDF, label: Label, x0: float, y0: float, s: float) -> None
     """One label in the design box at ``x0``, ``y0`` scaled by ``s`` (see DESIGN_W, DESIGN_H)."""
     qr = 18.0 * s
     qr_x = x0 + DESIGN_W * s - qr
-    draw_qr(pdf, label.trace_url, qr_x, y0, qr)
+    _captioned_qr(pdf, label.trace_url, qr_x, y0, qr, t("labels_scan_to_trace", PRINTED_LANG), s)
     caption_y = y0 + qr - 0.6 * s
-    pdf.set_font(FONT, "", 4.5 * s)
-    caption = t("labels_scan_to_trace", PRINTED_LANG)
-    _write(pdf, qr_x + (qr - pdf.get_string_width(caption)) / 2, caption_y, caption, 4.5 * s)
+    if label.payment:  # beside the trace code, its price under it: a 2x5 label is wide enough for both
+        qr_x -= qr + 1.5 * s
+        _captioned_qr(pdf, label.payment, qr_x, y0, qr, t("labels_scan_to_pay_price", PRINTED_LANG), s)
+        price = format_vnd(label.price or 0)
+        pdf.set_font(FONT, "B", 6.5 * s)
+        _write(pdf, qr_x + (qr - pdf.get_string_width(price)) / 2, caption_y + 2.4 * s, price, 6.5 * s, bold=True)
     if label.lot:
         for index, line in enumerate(_lot_lines(label.lot)):
             _write(pdf, qr_x + 1.0 * s, caption_y + (2.6 + 2.3 * index) * s, line, 5.2 * s, bold=index == 0)
@@ -399,7 +416,7 @@ def _draw_label(pdf: FPDF, label: Label, x0: float, y0: float, s: float) -> None
         y += 3.0 * s
     y += 0.3 * s
     pack_width = width
-    if label.price is not None:
+    if label.price is not None and not label.payment:
         price = format_vnd(label.price)
         pdf.set_font(FONT, "B", 7.5 * s)
         price_width = pdf.get_string_width(price)
@@ -416,6 +433,12 @@ def _draw_label(pdf: FPDF, label: Label, x0: float, y0: float, s: float) -> None
     if label.gtin:
         module = 0.27 * s
         draw_ean13(pdf, label.gtin, x0, y0 + DESIGN_H * s - 9.2 * s, module, 9.2 * s)
+
+
+def _captioned_qr(pdf: FPDF, data: str, x: float, y: float, size: float, caption: str, s: float) -> None:
+    draw_qr(pdf, data, x, y, size)
+    pdf.set_font(FONT, "", 4.5 * s)
+    _write(pdf, x + (size - pdf.get_string_width(caption)) / 2, y + size - 0.6 * s, caption, 4.5 * s)
 
 
 def render_labels(labels: Sequence[Label], layout: Layout) -> bytes:

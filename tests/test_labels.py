@@ -158,6 +158,28 @@ def test_the_stall_sign_carries_a_static_vietqr_code_for_the_coops_account(run, 
     assert "Bảng giá" in text and format_vnd(250000) in text and "Mật ong rừng Võ Nhai" in text
 
 
+def test_a_2x5_label_can_carry_a_vietqr_code_that_pays_its_packs_price(run, tea, tmp_path):
+    sheet = tmp_path / "tem-tra-tien.pdf"
+    result = run("labels", str(sheet), "--sku", "TC-CHE-200G", "--layout", "2x5", "--pay")
+    assert result.exit_code == 0, result.output
+    [page] = read(sheet)
+    [payment] = [text for text in decoded(page, zxingcpp.BarcodeFormat.QRCode) if text.startswith("000201")]
+    assert payment.startswith("000201010212") and ACCOUNT in payment  # dynamic: the price is in the code
+    assert "5406120000" in payment and "0811TC-CHE-200G" in payment  # 120.000 đ, the SKU as its purpose
+    assert format_vnd(120000) in page[0] and "Quét để trả tiền" in page[0]
+
+
+def test_a_payment_code_needs_the_wide_label_and_a_bank_account(run, tea, engine, tmp_path):
+    narrow = run("labels", str(tmp_path / "a.pdf"), "--sku", "TC-CHE-200G", "--pay")
+    with session_scope(engine) as session:
+        session.exec(sa.update(Coop).values(bank_bin=None, bank_account=None))
+    no_bank = run("labels", str(tmp_path / "b.pdf"), "--sku", "TC-CHE-200G", "--layout", "2x5", "--pay")
+
+    assert narrow.exit_code == 1 and "2x5" in narrow.output
+    assert no_bank.exit_code == 1 and COOP in no_bank.output
+    assert not (tmp_path / "a.pdf").exists() and not (tmp_path / "b.pdf").exists()
+
+
 def test_a_stall_sign_without_a_bank_account_says_so_and_is_printed_without_a_code(run, tea, engine, tmp_path):
     with session_scope(engine) as session:
         session.exec(sa.update(Coop).values(bank_bin=None, bank_account=None))

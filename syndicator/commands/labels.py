@@ -32,6 +32,8 @@ def register(app: typer.Typer) -> None:
         layout: Annotated[str, typer.Option("--layout", help="khổ giấy nhãn A4: 3x8 (70×37 mm) hoặc 2x5 "
                                                               "(105×57 mm)")] = "3x8",
         price: Annotated[bool, typer.Option("--price", help="in giá bán / print the price")] = False,
+        pay: Annotated[bool, typer.Option("--pay", help="mã VietQR trả đúng giá từng gói (khổ 2x5) / a payment "
+                                                        "code for each pack's price (2x5)")] = False,
         stall: Annotated[bool, typer.Option("--stall", help="bảng giá A5 có mã VietQR / A5 stall sign")
                          ] = False,
     ) -> None:
@@ -52,8 +54,10 @@ def register(app: typer.Typer) -> None:
             _fail(t("labels_unknown_layout", value=layout, choices=", ".join(LAYOUTS)))
         if stall and lot:
             _fail(t("labels_stall_lot"))
+        if pay and not stall and layout != "2x5":
+            _fail(t("labels_pay_layout"))
         selection = Selection(coop=coop, products=tuple(product or ()), skus=tuple(sku or ()), lot=lot,
-                              price=price)
+                              price=price, pay=pay and not stall)
         try:
             with session_scope(open_database()) as session:
                 content = load_stall_signs(session, selection) if stall else load_labels(session, selection)
