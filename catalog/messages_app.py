@@ -264,4 +264,64 @@ APP_MESSAGES: dict[str, dict[str, str]] = {
         "en": "One SKU's own price on one marketplace",
     },
     "ui.sku_on_shop": {"vi": "SKU trên sàn", "en": "SKU on a marketplace"},
+    # the Tem nhãn page: trace label sheets, the market stall sign and the co-op's bank account for its VietQR
+    "ui.page_labels": {"vi": "Tem nhãn", "en": "Labels"},
+    "ui.labels_intro": {
+        "vi": "In tem truy xuất nguồn gốc (mã QR, mã vạch) lên giấy nhãn A4, và bảng giá A5 có mã VietQR cho quầy chợ.",
+        "en": "Print trace labels (QR code, barcode) on A4 label paper, and an A5 price sign with a VietQR code "
+              "for the market stall.",
+    },
+    "ui.labels_sheet_section": {"vi": "Tem truy xuất trên giấy nhãn A4", "en": "Trace labels on A4 label paper"},
+    "ui.labels_products": {"vi": "Sản phẩm (để trống: tất cả)", "en": "Products (empty: all)"},
+    "ui.labels_all_products": {"vi": "Tất cả sản phẩm", "en": "All products"},
+    "ui.labels_lot": {"vi": "Lô hàng", "en": "Lot"},
+    "ui.labels_no_lot": {"vi": "Không in theo lô", "en": "Not for a lot"},
+    "ui.labels_layout": {"vi": "Khổ giấy nhãn", "en": "Label paper"},
+    "ui.labels_layout_choice": {
+        "vi": "{columns}×{rows}: {count} tem {width}×{height} mm",
+        "en": "{columns}×{rows}: {count} labels of {width}×{height} mm",
+    },
+    "ui.labels_show_price": {"vi": "In giá", "en": "Print the price"},
+    "ui.labels_preview": {"vi": "Xem trước", "en": "Preview"},
+    "ui.labels_download": {"vi": "Tải về PDF", "en": "Download PDF"},
+    "ui.labels_count": {
+        "vi": "{count} tem trên {pages} trang. Các tem của trang đầu:",
+        "en": "{count} labels on {pages} pages. The labels of the first page:",
+    },
+    "ui.labels_first_qr": {"vi": "Mã QR của tem đầu tiên", "en": "The first label's QR code"},
+    "ui.labels_col_lot": {"vi": "Lô", "en": "Lot"},
+    "ui.labels_col_trace": {"vi": "Trang truy xuất", "en": "Trace page"},
+    "ui.labels_nothing": {
+        "vi": "Không có SKU nào đang bán khớp lựa chọn.",
+        "en": "No SKU on sale matches the choice.",
+    },
+    "ui.labels_no_products": {"vi": "HTX chưa có sản phẩm nào.", "en": "The co-op has no products yet."},
+    "ui.labels_stall_section": {"vi": "Biển giá tại chợ (VietQR)", "en": "Market stall sign (VietQR)"},
+    "ui.labels_stall_hint": {
+        "vi": "Bảng giá khổ A5 các sản phẩm đang bán, có mã VietQR để khách quét chuyển tiền vào tài khoản HTX.",
+        "en": "An A5 price list of the packs on sale, with a VietQR code shoppers scan to pay into the co-op's "
+              "account.",
+    },
+    "ui.labels_stall_download": {"vi": "Tải bảng giá A5 (PDF)", "en": "Download the A5 sign (PDF)"},
+    "ui.labels_stall_nothing": {
+        "vi": "HTX chưa có SKU nào đang bán: bảng giá chưa có gì để in.",
+        "en": "The co-op has no SKU on sale: the sign would be empty.",
+    },
+    "ui.labels_no_bank": {
+        "vi": "HTX chưa ghi tài khoản ngân hàng nên bảng giá in ra chưa có mã VietQR để khách quét trả tiền.",
+        "en": "The co-op has no bank account on record, so the sign prints without a VietQR code to pay with.",
+    },
+    "ui.labels_bank_section": {"vi": "Tài khoản ngân hàng cho mã VietQR", "en": "Bank account for the VietQR code"},
+    "ui.labels_bank": {"vi": "Ngân hàng", "en": "Bank"},
+    "ui.labels_bank_none": {"vi": "(chưa chọn)", "en": "(none)"},
+    "ui.labels_account": {"vi": "Số tài khoản", "en": "Account number"},
+    "ui.labels_holder": {"vi": "Tên chủ tài khoản", "en": "Account holder"},
+    "ui.labels_phone": {"vi": "Số điện thoại", "en": "Phone"},
+    "ui.labels_address": {"vi": "Địa chỉ", "en": "Address"},
+    "ui.labels_save_bank": {"vi": "Lưu tài khoản", "en": "Save the account"},
+    "ui.labels_bank_saved": {
+        "vi": "Đã lưu tài khoản ngân hàng và liên hệ của HTX.",
+        "en": "Saved the co-op's bank account and contact.",
+    },
+    "ui.labels_bank_refused": {"vi": "Chưa lưu: {reason}", "en": "Not saved: {reason}"},
 }

@@ -10,7 +10,7 @@ from catalog.models import ChannelAccount, ChannelState, Listing, ListingState, 
 from tests.support.apptest import logged_in, open_page, shown_text
 from tests.support.ui import seed_two_coops
 
-PAGES = ("overview", "products", "channels", "listings", "sync", "sales", "monitor")
+PAGES = ("overview", "products", "labels", "channels", "listings", "sync", "sales", "monitor")
 
 
 @pytest.fixture

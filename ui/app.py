@@ -20,6 +20,7 @@ HERE = Path(__file__).parent
 PAGES = (
     ("pages/overview.py", "page_overview", ":material/dashboard:"),
     ("pages/products.py", "page_products", ":material/inventory_2:"),
+    ("pages/labels.py", "page_labels", ":material/qr_code_2:"),
     ("pages/channels.py", "page_channels", ":material/storefront:"),
     ("pages/listings.py", "page_listings", ":material/sell:"),
     ("pages/sync.py", "page_sync", ":material/sync:"),
