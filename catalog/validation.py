@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
 from babel import Locale
@@ -283,6 +283,9 @@ Length = Annotated[int, BeforeValidator(lambda v: _whole(v, LENGTH_UNITS, 1, "po
 Days = Annotated[int, BeforeValidator(lambda v: _whole(v, DAY_UNITS, 1, "positive_number"))]
 
 
+RowModel = TypeVar("RowModel", bound=BaseModel)
+
+
 class ProductRow(BaseModel):
     """One SKU row, valid and normalised. Product-level fields repeat on every SKU row of the product."""
 
@@ -446,10 +449,10 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def validate_row(
-    raw: dict[str, Any], row_number: int, default_coop: str | None = None, lang: str | None = None
-) -> tuple[ProductRow | None, list[RowError]]:
-    """Check one row given by field name (English column names); the valid row, or every error in it."""
+def _validated(model: type[RowModel], raw: dict[str, Any], row_number: int, default_coop: str | None,
+               lang: str | None) -> tuple[RowModel | None, list[RowError]]:
+    """One spreadsheet row given by field name as ``model``: blank cells left out, the co-op defaulted,
+    oversize cells refused first; the valid row, or every error in it."""
     values = {field: value for field, value in raw.items() if not _blank(value)}
     if default_coop and "coop_code" not in values:
         values["coop_code"] = default_coop
@@ -457,24 +460,22 @@ def validate_row(
     if oversize:
         return None, oversize
     try:
-        return ProductRow.model_validate(values), []
+        return model.model_validate(values), []
     except ValidationError as invalid:
         return None, [_row_error(error, row_number, lang) for error in invalid.errors()]
+
+
+def validate_row(
+    raw: dict[str, Any], row_number: int, default_coop: str | None = None, lang: str | None = None
+) -> tuple[ProductRow | None, list[RowError]]:
+    """Check one product row given by field name (English column names)."""
+    return _validated(ProductRow, raw, row_number, default_coop, lang)
 
 
 def validate_lot_row(raw: dict[str, Any], row_number: int, default_coop: str | None = None,
                      lang: str | None = None) -> tuple[LotRow | None, list[RowError]]:
-    """Check one lot given by field name (see :class:`LotRow`); the valid lot, or every error in it."""
-    values = {field: value for field, value in raw.items() if not _blank(value)}
-    if default_coop and "coop_code" not in values:
-        values["coop_code"] = default_coop
-    oversize = _oversize_cells(values, row_number, lang)
-    if oversize:
-        return None, oversize
-    try:
-        return LotRow.model_validate(values), []
-    except ValidationError as invalid:
-        return None, [_row_error(error, row_number, lang) for error in invalid.errors()]
+    """Check one lot given by field name (see :class:`LotRow`)."""
+    return _validated(LotRow, raw, row_number, default_coop, lang)
 
 
 def _oversize_cells(values: dict[str, Any], row_number: int, lang: str | None) -> list[RowError]:

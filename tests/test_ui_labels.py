@@ -30,27 +30,6 @@ def seeded(engine, database_url, monkeypatch):
     return engine
 
 
-@pytest.fixture
-def offered(monkeypatch):
-    """A file the app offered for download, its ``filename`` and ``content`` (AppTest drops its media store
-    after each run)."""
-    from streamlit.runtime.memory_media_file_storage import MemoryFile, MemoryMediaFileStorage
-    from streamlit.testing.v1 import app_test
-
-    stores: list[MemoryMediaFileStorage] = []
-
-    class KeptStorage(MemoryMediaFileStorage):
-        def __init__(self, media_endpoint: str) -> None:
-            super().__init__(media_endpoint)
-            stores.append(self)
-
-    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", KeptStorage)
-
-    def file(app, key: str) -> MemoryFile:
-        [button] = [b for b in app.get("download_button") if b.proto.id.endswith(key)]
-        return stores[-1].get_file(button.proto.url.rsplit("/", 1)[-1])
-
-    return file
 
 
 def with_bank_account(engine, coop_code: str) -> None:

@@ -159,26 +159,6 @@ def test_a_typed_value_echoed_in_an_error_is_shown_as_typed(seeded, typed):
 # ---------------------------------------------------------------- downloads are formula-safe
 
 
-@pytest.fixture
-def offered(monkeypatch):
-    """The bytes of a file the app offered for download (AppTest drops its media store after each run)."""
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-    from streamlit.testing.v1 import app_test
-
-    stores: list[MemoryMediaFileStorage] = []
-
-    class KeptStorage(MemoryMediaFileStorage):
-        def __init__(self, media_endpoint: str) -> None:
-            super().__init__(media_endpoint)
-            stores.append(self)
-
-    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", KeptStorage)
-
-    def content(app: AppTest, key: str) -> bytes:
-        [button] = [b for b in app.get("download_button") if b.proto.id.endswith(key)]
-        return stores[-1].get_file(button.proto.url.rsplit("/", 1)[-1]).content
-
-    return content
 
 
 @pytest.fixture
@@ -191,12 +171,12 @@ def formula_product(seeded):
 
 def test_the_sales_csv_download_starts_a_formula_cell_with_a_quote(formula_product, offered):
     app = open_page(logged_in("tancuong"), "sales")
-    rows = list(csv.reader(io.StringIO(offered(app, "sales-product-csv").decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(offered(app, "sales-product-csv").content.decode("utf-8-sig"))))
     assert [row[0] for row in rows[1:]] == ["'" + FORMULA_NAME]
 
 
 def test_the_sales_excel_download_holds_the_formula_as_text(formula_product, offered):
     app = open_page(logged_in("tancuong"), "sales")
-    sheet = load_workbook(io.BytesIO(offered(app, "sales-product-xlsx"))).active
+    sheet = load_workbook(io.BytesIO(offered(app, "sales-product-xlsx").content)).active
     cell = sheet["A2"]
     assert (cell.data_type, cell.value) == ("s", "'" + FORMULA_NAME)
