@@ -59,7 +59,7 @@ class SampleProduct:
 
 COOPS = (
     SampleCoop("HTX-TANCUONG", "Hợp tác xã Chè Tân Cương", "Tân Cương", "0208 3855 123",
-               "Xóm Hồng Thái 2, phường Tân Cương, tỉnh Thái Nguyên", "970405", "8500205123456", "HTX CHE TAN CUONG"),
+               "Xóm Hồng Thái 2, xã Tân Cương, tỉnh Thái Nguyên", "970405", "8500205123456", "HTX CHE TAN CUONG"),
     SampleCoop("HTX-NARI", "Hợp tác xã Miến dong Na Rì", "Na Rì", "0209 3884 456",
                "Thôn Nà Khon, xã Na Rì, tỉnh Thái Nguyên", "970418", "36010000123456", "HTX MIEN DONG NA RI"),
     SampleCoop("HTX-VONHAI", "Hợp tác xã Mật ong rừng Võ Nhai", "Võ Nhai", "0208 3827 789",
