@@ -69,12 +69,19 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite database (``None`` for another database, or one in memory)."""
+    if not url.startswith("sqlite"):
+        return None
+    path = sa.engine.make_url(url).database
+    return Path(path) if path and path != ":memory:" else None
+
+
 def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     if url.startswith("sqlite"):
-        path = sa.engine.make_url(url).database
-        if path and path != ":memory:":
-            _private_file(Path(path))
+        if (path := sqlite_path(url)) is not None:
+            _private_file(path)
         engine = sa.create_engine(url, connect_args={"check_same_thread": False,
                                                     "timeout": busy_timeout_ms() / 1000})
         sa.event.listen(engine, "connect", _sqlite_pragmas)

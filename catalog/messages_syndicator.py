@@ -135,6 +135,18 @@ PACKAGE_MESSAGES: dict[str, dict[str, str]] = {
     "cli_app_at": {"vi": "Ứng dụng: {url}", "en": "App: {url}"},
     "cli_app_until_stopped": {"vi": "Ứng dụng: {url} — Ctrl+C để dừng", "en": "App: {url} — Ctrl+C to stop"},
     "cli_database_ready": {"vi": "Cơ sở dữ liệu sẵn sàng: {url}", "en": "Database ready: {url}"},
+    "cli_next_connect": {
+        "vi": "Chưa có gian hàng nào. Bước tiếp theo: kết nối một gian hàng, ví dụ\n"
+              "  syndicator channels connect --coop HTX-TANCUONG --marketplace shopee --sandbox http://127.0.0.1:8701\n"
+              "(sàn thử: syndicator sandbox serve; gian hàng nộp bảng tính: --marketplace voso --feed).",
+        "en": "No shop yet. Next: connect one, for example\n"
+              "  syndicator channels connect --coop HTX-TANCUONG --marketplace shopee --sandbox http://127.0.0.1:8701\n"
+              "(sandboxes: syndicator sandbox serve; a shop fed by spreadsheet: --marketplace voso --feed).",
+    },
+    "cli_database_missing": {
+        "vi": "Chưa có cơ sở dữ liệu ở {url}. Hãy chạy: syndicator init (lệnh này không tạo gì).",
+        "en": "There is no database at {url} yet. Run: syndicator init (this command created nothing).",
+    },
     "cli_key_written": {"vi": "Khoá mã hoá: {path}", "en": "Encryption key: {path}"},
     "cli_user_created": {"vi": "Đã tạo tài khoản: {name} [{role}]{coop}", "en": "Created the login: {name} [{role}]{coop}"},
     "cli_user_disabled": {"vi": "Đã khoá: {name}", "en": "Disabled: {name}"},

@@ -56,6 +56,7 @@ def start_ui(tmp_path: Path, *options: str, env: dict[str, str] | None = None
     environment = os.environ | {"SYNDICATOR_DATABASE_URL": f"sqlite:///{tmp_path / 'syndicator.db'}",
                                 "SYNDICATOR_DATA_DIR": str(tmp_path)} | (env or {})
     log = tmp_path / "ui.log"
+    subprocess.run([sys.executable, "-m", "syndicator", "init"], env=environment, check=True, capture_output=True)
     with log.open("wb") as output:
         process = subprocess.Popen([sys.executable, "-m", "syndicator", "ui", "--port", str(port), *options],
                                    env=environment, stdout=output, stderr=subprocess.STDOUT)

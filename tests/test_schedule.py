@@ -144,7 +144,7 @@ def test_a_scheduled_pass_names_the_failing_shop_and_still_syncs_the_others(engi
 
 
 @pytest.mark.slow
-def test_schedule_stops_cleanly_on_sigterm(database_url, tmp_path):
+def test_schedule_stops_cleanly_on_sigterm(database_url, engine, tmp_path):
     env = {**os.environ, "SYNDICATOR_DATABASE_URL": database_url, "SYNDICATOR_DATA_DIR": str(tmp_path)}
     child = subprocess.Popen([sys.executable, "-m", "syndicator", "schedule"], env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

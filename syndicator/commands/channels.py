@@ -88,6 +88,9 @@ def register(app: typer.Typer) -> None:
         if as_json:
             typer.echo(json.dumps([s.model_dump(mode="json") for s in summaries], ensure_ascii=False, indent=2))
             return
+        if not summaries:
+            Console().print(t("cli_next_connect"))
+            return
         table = Table("#", "HTX", *(t(f"cli_col_{column}") for column in (
             "marketplace", "shop", "state", "token_expiry", "fee_percent", "fee_per_order", "stock")))
         for s in summaries:

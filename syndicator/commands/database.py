@@ -14,10 +14,29 @@ if TYPE_CHECKING:
 
 
 def open_database() -> Engine:
-    """The configured database, created or upgraded to the latest schema."""
-    from catalog.db import database_url, init_database
+    """The configured database, upgraded to the latest schema. One that does not exist yet, or holds no schema,
+    is not created here: the command says to run ``syndicator init`` and exits with code 2."""
+    from catalog.db import database_url, init_database, make_engine, schema_revision, sqlite_path
+    from catalog.i18n import t
 
-    return init_database(database_url())
+    url = database_url()
+    path = sqlite_path(url)
+    missing = path is not None and not path.exists()
+    if not missing:
+        engine = make_engine(url)
+        missing = schema_revision(engine) is None
+        engine.dispose()
+    if missing:
+        Console(stderr=True).print(t("cli_database_missing", url=sa_url(url)))
+        raise typer.Exit(2)
+    return init_database(url)
+
+
+def sa_url(url: str) -> str:
+    """A database address as it may be shown: without its password."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 @contextmanager

@@ -10,7 +10,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from syndicator.commands.database import open_database
 from syndicator.commands.serve import serve_command
 from syndicator.commands.users import ui_command
 from syndicator.processes import child_process, run_child
@@ -60,6 +59,7 @@ def register(app: typer.Typer) -> None:
                               ] = 8600,
     ) -> None:
         """Dữ liệu mẫu + sàn thử nghiệm + đồng bộ + đơn hàng, rồi mở ứng dụng. Sample data, sandboxes, sync, app."""
+        from catalog.db import database_url, init_database
         from catalog.i18n import t
         from catalog.settings import env_name, settings
         from syndicator.demo import FIRST_PORT, run_demo, start_sandboxes, stop_sandboxes
@@ -68,7 +68,7 @@ def register(app: typer.Typer) -> None:
         console = Console()
         # the trace pages this demo serves, printed on its labels and carried in its listings
         os.environ.setdefault(env_name("public_url"), f"http://127.0.0.1:{serve_port}")
-        engine = open_database()
+        engine = init_database(database_url())  # the demo starts from nothing: it makes its own database
         ensure_key_file()
         servers = start_sandboxes(first_port=sandbox_port or FIRST_PORT)
         try:

@@ -110,6 +110,9 @@ def register(app: typer.Typer) -> None:
         if as_json:
             typer.echo(json.dumps(plan.as_json(), ensure_ascii=False, indent=2))
             return
+        if not plan.accounts:
+            Console().print(t("cli_next_connect"))
+            return
         accounts = {account.id: account for account in plan.accounts}
         columns = (t(f"cli_col_{column}") for column in ("marketplace", "sku", "action", "price", "stock"))
         title = t("cli_plan_title", actions=len(plan.actions), listings=plan.listings)
@@ -144,6 +147,8 @@ def register(app: typer.Typer) -> None:
                           console=console) as progress:
                 report = run_sync(engine, coop, marketplace, progress=MarketplaceBars(progress), reconcile=reconcile)
             console.print(_summary_table(report))
+            if not report.shops:
+                console.print(t("cli_next_connect"))
             _print_feeds(report, console)
             _print_problems(report, Console(stderr=True))
         if report.status == "busy":
