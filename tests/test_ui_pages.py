@@ -95,7 +95,7 @@ def test_the_sales_page_charts_and_exports_the_coops_sales(seeded):
 
 def test_the_sync_page_shows_the_marketplaces_message_with_the_product(seeded):
     text = shown_text(open_page(logged_in("vonhai"), "sync"))
-    assert "Mật ong rừng Võ Nhai,MO-VN-500,create,rejected,Tên sản phẩm quá ngắn (tối thiểu 20 ký tự)" in text
+    assert "Mật ong rừng Võ Nhai,MO-VN-500,đăng mới,bị từ chối,Tên sản phẩm quá ngắn (tối thiểu 20 ký tự)" in text
 
 
 def test_the_listing_matrix_shows_each_marketplaces_state(seeded):

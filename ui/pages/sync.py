@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from catalog.i18n import t
 from syndicator.access.roles import can_edit
 from syndicator.access.sync import run_sync_now, sync_errors, sync_runs
-from ui.common import coop_picker, engine, guarded, page_footer, pager, plain, tr, viewer, when
+from syndicator.channels import display_name
+from ui.common import coop_picker, engine, guarded, lang, page_footer, pager, plain, tr, viewer, when
 
 
 def sync_now(coop_code: str | None) -> None:
@@ -22,13 +24,13 @@ def sync_now(coop_code: str | None) -> None:
     if report is not None:
         bar.progress(1.0)
         show = st.success if report.succeeded else st.warning
-        show(tr("sync_done", status=report.status))
+        show(tr("sync_done", status=tr(f"run_status_{report.status}")))
 
 
 def planned(summary: dict) -> str:
-    """What the run set out to do, e.g. ``create 400 · update_stock 30``."""
+    """What the run set out to do, in words: ``đăng mới 400 · đổi tồn kho 30``."""
     counts = summary.get("planned") or {}
-    return " · ".join(f"{kind} {count}" for kind, count in counts.items()) or "—"
+    return " · ".join(f"{tr(f'action_{kind}')} {count}" for kind, count in counts.items()) or "—"
 
 
 def history() -> None:
@@ -41,8 +43,8 @@ def history() -> None:
         "#": [r["id"] for r in runs.rows],
         tr("started"): [when(r["started_at"]) for r in runs.rows],
         tr("finished"): [when(r["finished_at"]) for r in runs.rows],
-        tr("trigger"): [r["trigger"] for r in runs.rows],
-        tr("status"): [r["status"] for r in runs.rows],
+        tr("trigger"): [tr(f"trigger_{r['trigger']}") for r in runs.rows],
+        tr("status"): [tr(f"run_status_{r['status']}") for r in runs.rows],
         tr("summary"): [planned(r["summary"]) for r in runs.rows],
     }), hide_index=True, width="stretch")
     page_footer(runs, "runs_page")
@@ -58,11 +60,11 @@ def errors() -> None:
         "#": [r["run_id"] for r in page.rows],
         tr("started"): [when(r["at"]) for r in page.rows],
         tr("coop"): [r["coop_code"] for r in page.rows],
-        tr("marketplace"): [r["marketplace"] for r in page.rows],
+        tr("marketplace"): [display_name(r["marketplace"]) for r in page.rows],
         tr("col_product"): [r["product"] for r in page.rows],
         "SKU": [r["sku"] for r in page.rows],
-        tr("action"): [r["action"] for r in page.rows],
-        tr("kind"): [r["error_kind"] for r in page.rows],
+        tr("action"): [tr(f"action_{r['action']}") for r in page.rows],
+        tr("kind"): [t(f"error_kind_{r['error_kind']}", lang()) if r["error_kind"] else "—" for r in page.rows],
         tr("message"): [r["message"] for r in page.rows],
     }), hide_index=True, width="stretch")
     page_footer(page, "errors_page")
