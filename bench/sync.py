@@ -37,7 +37,6 @@ from sqlmodel import Session, select
 
 from adapters.common.contract import ItemRef, PriceUpdate
 from adapters.registry import names, spec
-from adapters.shopee import variant_wait
 from bench.common import (
     MAX_PACKS,
     BenchCatalog,
@@ -55,25 +54,18 @@ from catalog.db import init_database
 from catalog.models import ChannelAccount, Listing, ListingVariant, Sku
 
 PRICE_STEP = 5000  # đồng added to every SKU's base price in the price-change phase
-# Calls one product's create makes besides one upload per photo, as the adapters send them to a shop that
-# does not hold it yet. Shopee (adapters/shopee/client.py create_product): search_item for the product code,
-# add_item, then, after Shopee's wait, init_tier_variation carrying every pack as a model. Lazada
-# (adapters/lazada/client.py create_product): /products/get for the packs' seller SKUs, then one
-# /product/create carrying every pack as a SKU. A floor (adapters/partner/client.py create_listing): one
-# create a SKU, its photos sent as addresses (no upload).
-PRODUCT_CREATE_CALLS = {"shopee": 3, "lazada": 2}
 def create_calls(marketplace: str, catalog: BenchCatalog) -> int:
     """Every call one shop's first push makes to create the co-op's catalogue there."""
     capabilities = spec(marketplace).capabilities
     if not capabilities.variants:
         return catalog.skus_per_coop
     photos = min(catalog.photos_per_product, capabilities.max_images)
-    return catalog.products_per_coop * (PRODUCT_CREATE_CALLS[marketplace] + photos)
+    return catalog.products_per_coop * (capabilities.product_create_calls + photos)
 
 
 def create_wait_s(marketplace: str) -> float:
-    """The wait a create makes between its calls: Shopee's before the variants, once (see the module)."""
-    return variant_wait() if marketplace == "shopee" else 0.0
+    """The wait a create makes between its calls (Shopee's before the variants), counted once (see the module)."""
+    return spec(marketplace).capabilities.variant_wait()
 
 
 def rate_bound_s(marketplace: str, calls: int, latency_ms: int, wait_s: float = 0.0) -> float:
@@ -99,7 +91,7 @@ def create_formula(marketplace: str, catalog: BenchCatalog) -> str:
     if not spec(marketplace).capabilities.variants:
         return f"{catalog.skus_per_coop} SKUs × 1 create"
     photos = min(catalog.photos_per_product, spec(marketplace).capabilities.max_images)
-    text = f"{catalog.products_per_coop} products × ({PRODUCT_CREATE_CALLS[marketplace]} + {photos} photo)"
+    text = f"{catalog.products_per_coop} products × ({spec(marketplace).capabilities.product_create_calls} + {photos} photo)"
     wait = create_wait_s(marketplace)
     return text + (f" + one {wait:g} s wait" if wait else "")
 
@@ -228,7 +220,7 @@ def benchmark(shops: int, skus: int, latency_ms: int, database_url: str | None =
         "items": shops * (catalog.products_per_coop * len(with_variants)
                           + catalog.skus_per_coop * (len(marketplaces) - len(with_variants))),
         "latency_ms": latency_ms,
-        "variant_wait_s": variant_wait(),
+        "variant_wait_s": max(spec(name).capabilities.variant_wait() for name in marketplaces),
         "first_push_wall_s": first.wall_s,
         "first_push_bound_s": first_bound,
         "first_push_vs_bound": round(first.wall_s / first_bound, 2) if first_bound else None,

@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
 
 from adapters.common.errors import ErrorInfo
 from catalog.pricing import PriceRule
+from catalog.settings import settings
 from catalog.text import clean
 
 
@@ -36,11 +37,21 @@ class Capabilities(BaseModel):
     has_api: bool = Field(True, description="False: changes are staged in a workbook a clerk uploads by hand")
     variants: bool = Field(False, description="one item per product, its packs as variants (create_product)")
     max_variants: int = Field(1, gt=0, description="most packs one item may carry")
+    product_create_calls: int = Field(
+        1, gt=0, description="calls creating one product with its packs makes besides one upload per photo")
+    variant_wait_s: float = Field(0.0, ge=0, description="documented wait between creating an item and its variants")
     max_price_ratio: int | None = Field(
         None, description="the dearest variant of one item at most this many times the cheapest (Shopee VN: 5)")
     seller_sku_unique: bool = Field(
         False, description="a seller SKU may be on one item of a shop only: items being regrouped are retired "
                            "before their grouped item is created")
+
+
+    def variant_wait(self) -> float:
+        """The wait between an item and its variants as this run keeps it: the documented one, unless
+        ``SYNDICATOR_VARIANT_WAIT_S`` says otherwise for a marketplace that has one (sandboxes in tests)."""
+        configured = settings().variant_wait_s
+        return self.variant_wait_s if configured is None or not self.variant_wait_s else configured
 
 
 class ShopCredentials(BaseModel):

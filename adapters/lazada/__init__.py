@@ -21,6 +21,7 @@ CAPABILITIES = Capabilities(
     max_images=8,
     variants=True,  # a product's packs as SKUs along one sale property (marketplace-gaps.md §d1)
     max_variants=50,  # options of one variation
+    product_create_calls=2,  # /products/get for the packs' seller SKUs, one /product/create with them all
     seller_sku_unique=True,  # a second product with a SellerSku already in the shop is refused (E4105)
 )
 

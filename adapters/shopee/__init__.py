@@ -9,7 +9,6 @@ from typing import Any
 from adapters.common import sandbox_shop
 from adapters.common.contract import Capabilities, MarketplaceSpec, SandboxShopGrant, ShopCredentials
 from catalog.pricing import PriceRule
-from catalog.settings import settings
 
 CAPABILITIES = Capabilities(
     marketplace="shopee",
@@ -25,17 +24,11 @@ CAPABILITIES = Capabilities(
     max_images=9,
     variants=True,  # one item per product, its packs as models of one tier (marketplace-gaps.md §d1)
     max_variants=50,
+    # search_item for the product's code (an item a crash left without models), add_item, init_tier_variation
+    product_create_calls=3,
+    variant_wait_s=5.0,  # "Please wait at least 5 seconds after creating an item before creating variants."
     max_price_ratio=5,  # the dearest model at most 5 times the cheapest in VN (shopee.md §7)
 )
-
-VARIANT_WAIT_S = 5.0  # "Please wait at least 5 seconds after creating an item before creating variants."
-
-
-def variant_wait() -> float:
-    """How long after ``add_item`` Shopee takes the item's variants: 5 s, unless set for a sandbox."""
-    configured = settings().variant_wait_s
-    return VARIANT_WAIT_S if configured is None else configured
-
 
 # Fees from vn-context §4 (2025 figures): payment 5 %, fixed 4 % and 3.000 ₫ an order; edited per shop.
 PRICE_RULE = PriceRule(percentage_fees={"phi_thanh_toan": Decimal(5), "phi_co_dinh": Decimal(4)},

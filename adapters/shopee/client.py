@@ -46,7 +46,7 @@ from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
 from adapters.common.errors import local_error as common_local_error
 from adapters.common.http import HttpSettings, MarketplaceHttp
 from adapters.common.shop import TokenAdapter
-from adapters.shopee import CAPABILITIES, SPEC, envelope, mapping, variant_wait
+from adapters.shopee import CAPABILITIES, SPEC, envelope, mapping
 from adapters.shopee.signing import PUBLIC_PATHS, common_params
 from catalog.chunks import chunked
 from catalog.i18n import t
@@ -386,7 +386,7 @@ class ShopeeAdapter(TokenAdapter):
                                                       settings=http, transport=transport), on_credentials)
         self.items_page_size = ITEMS_PAGE_SIZE
         self.orders_page_size = ORDERS_PAGE_SIZE
-        self.variant_wait_s = variant_wait_s if variant_wait_s is not None else variant_wait()
+        self.variant_wait_s = variant_wait_s if variant_wait_s is not None else CAPABILITIES.variant_wait()
         self._packs: dict[str, ItemRef] | None = None  # the shop's models by SKU, read once (find_by_seller_sku)
 
     def __repr__(self) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 from starlette.routing import BaseRoute, Route
 
-from adapters.shopee import CAPABILITIES, variant_wait
+from adapters.shopee import CAPABILITIES
 from adapters.shopee.sandbox.auth import ShopeeAuth
 from adapters.shopee.sandbox.orders import ShopeeOrders
 from adapters.shopee.sandbox.pages import ShopeePages
@@ -33,7 +33,7 @@ class ShopeeSandbox(ShopeeAuth, ShopeeVariants, ShopeeOrders, ShopeePages):
     def __init__(self, *, variant_wait_s: float | None = None, **options: Any):
         """``variant_wait_s``: how long after ``add_item`` Shopee refuses variants (tests shorten it; by
         default ``SYNDICATOR_VARIANT_WAIT_S`` or Shopee's 5 s)."""
-        self.variant_wait_s = variant_wait_s if variant_wait_s is not None else variant_wait()
+        self.variant_wait_s = variant_wait_s if variant_wait_s is not None else CAPABILITIES.variant_wait()
         super().__init__(**options)
 
     # --- what the base asks for ---------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any
 from starlette.requests import Request
 
 from adapters.common.sandbox import SandboxItem, SandboxModel, SandboxShop, SandboxVariation, now
-from adapters.shopee import VARIANT_WAIT_S
+from adapters.shopee import CAPABILITIES
 from adapters.shopee.sandbox.products import ShopeeProducts, check_price_ratio
 from adapters.shopee.sandbox.wire import MAX_IDS, Caller, ShopeeRefusal, missing, wrong
 
@@ -72,7 +72,7 @@ def tier_answer(item: SandboxItem) -> dict[str, Any]:
 class ShopeeVariants(ShopeeProducts):
     """The ``product`` calls about tiers and models."""
 
-    variant_wait_s: float = VARIANT_WAIT_S  # set per sandbox by ShopeeSandbox
+    variant_wait_s: float = CAPABILITIES.variant_wait_s  # set per sandbox by ShopeeSandbox
 
     # --- checks ---------------------------------------------------------------------------------
     async def _item_call(self, request: Request, caller: Caller) -> tuple[dict[str, Any], SandboxItem]:
