@@ -184,9 +184,10 @@ def after_healing(invalid: dict[str, int], items: list[ItemRef]) -> list[tuple[C
 # --- writing ----------------------------------------------------------------------------------------
 def add_drafts(session: Session, account_ids: list[int], grouped: set[int]) -> int:
     """A pending variant for every enabled SKU of each shop's co-op that is not on the shop yet. On a shop
-    in ``grouped`` (a marketplace with variants) it joins its product's listing there, made as a ``draft``
-    if there is none; elsewhere each SKU gets a ``draft`` listing of its own. A listing of a ``grouped`` shop
-    not on the marketplace yet will carry its packs as variants. Returns how many variants were added."""
+    in ``grouped`` (a marketplace with variants) it joins its product's listing there (never one whose packs
+    were regrouped away), made as a ``draft`` if there is none; elsewhere each SKU gets a ``draft`` listing of
+    its own. A listing of a ``grouped`` shop not on the marketplace yet will carry its packs as variants.
+    Returns how many variants were added."""
     if not account_ids:
         return 0
     if grouped:
@@ -208,7 +209,7 @@ def add_drafts(session: Session, account_ids: list[int], grouped: set[int]) -> i
     existing: dict[tuple[int, ...], int] = {
         (product_id, account_id): listing_id for product_id, account_id, listing_id in session.execute(
             sa.select(Listing.product_id, Listing.channel_account_id, sa.func.min(Listing.id))
-            .where(Listing.channel_account_id.in_(list(grouped)))
+            .where(Listing.channel_account_id.in_(list(grouped)), Listing.state.not_in(RETIRED_STATES))
             .group_by(Listing.product_id, Listing.channel_account_id))
     } if grouped else {}
     new_keys = list(dict.fromkeys(

@@ -162,3 +162,29 @@ def test_a_new_pack_of_a_product_listed_as_an_item_of_one_pack_regroups_it(engin
         rows = [row for row in sandboxes[name].items()
                 if row["seller_sku"].startswith("TC-MATONG") and row["status"] == "live"]
         assert len(rows) == 2 and len({row["item_id"] for row in rows}) == 1 and all(r["model_id"] for r in rows)
+
+
+def test_a_pack_added_after_regrouping_joins_the_grouped_item_and_the_old_items_are_left_alone(
+        engine, sandboxes, in_process):
+    seed_catalogue(engine)
+    connect_all(engine, sandboxes)
+    listed_one_item_per_pack(engine, in_process)
+    run_sync(engine, reach=in_process)
+    grouped = {name: tea_rows(sandboxes[name])[0]["item_id"] for name in WITH_VARIANTS}
+    with session_scope(engine) as session:
+        tea = session.scalar(sa.select(Product.id).where(Product.code == "CHE-TAN-CUONG"))
+        session.add(Sku(product_id=tea, sku="TC-CHE-100G", variant="Gói 100g", price=65000, weight_g=100))
+
+    plan = build_plan(engine)
+    report = run_sync(engine, reach=in_process)
+
+    assert [a.kind for a in plan.actions if a.account_id in shop_ids(engine)] == [ActionKind.add_variant] * 2
+    assert report.succeeded, report.summary()
+    for name in WITH_VARIANTS:
+        [row] = [r for r in sandboxes[name].items() if r["seller_sku"] == "TC-CHE-100G" and r["status"] == "live"]
+        assert row["item_id"] == grouped[name], name
+
+
+def shop_ids(engine) -> set[int]:
+    with Session(engine) as session:
+        return set(session.scalars(sa.select(ChannelAccount.id).where(ChannelAccount.marketplace.in_(WITH_VARIANTS))))
