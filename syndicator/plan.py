@@ -86,6 +86,7 @@ def _listing_actions(rows: list[Any], planned: dict[int, Planned]) -> list[tuple
     if first.state == ListingState.creating:
         return []  # its create may have landed: only the look-up by seller SKU settles it (syndicator/binding.py)
     wanted = [row for row in rows if row.variant_enabled and row.sku_enabled]
+    wanted_ids = {row.variant_id for row in wanted}
     if first.external_item_id is None:
         return [(ActionKind.create, row) for row in wanted]
     if not wanted:
@@ -95,7 +96,7 @@ def _listing_actions(rows: list[Any], planned: dict[int, Planned]) -> list[tuple
         kinds.append((ActionKind.update_content, wanted[0]))
     for row in rows:
         price, stock, _, pack_hash = planned[row.variant_id]
-        if row not in wanted:
+        if row.variant_id not in wanted_ids:
             if row.variant_state == VariantState.live and len(rows) > 1:
                 kinds.append((ActionKind.remove_variant, row))
         elif row.variant_state != VariantState.live:
