@@ -151,6 +151,8 @@ APP_MESSAGES: dict[str, dict[str, str]] = {
     "ui.state_live": {"vi": "đang bán", "en": "live"},
     "ui.state_error": {"vi": "lỗi", "en": "error"},
     "ui.state_delisted": {"vi": "đã gỡ", "en": "delisted"},
+    "ui.state_retiring": {"vi": "tin cũ chờ ngừng", "en": "old item, to retire"},
+    "ui.state_retired": {"vi": "tin cũ đã ngừng", "en": "old item, retired"},
     "ui.state_none": {"vi": "—", "en": "—"},
     # sync
     "ui.sync_now": {"vi": "Đồng bộ ngay", "en": "Sync now"},

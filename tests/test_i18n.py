@@ -26,3 +26,9 @@ def test_no_part_of_the_catalogue_hides_another_ones_id():
 def test_the_apps_texts_are_looked_up_like_every_other_message():
     assert t("ui.login", "vi") == "Đăng nhập"
     assert t("ui.saved", "en", sku="CHE-100") == "Saved CHE-100."
+
+
+def test_every_listing_and_shop_state_has_words_in_the_app():
+    from catalog.models import ChannelState, ListingState
+
+    assert [s.value for s in (*ListingState, *ChannelState) if f"ui.state_{s.value}" not in MESSAGES] == []

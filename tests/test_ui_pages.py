@@ -86,6 +86,18 @@ def test_the_overview_shows_live_listings_and_todays_orders_of_the_coop(seeded):
     assert "Đang bán 2" in text and "Đơn hôm nay 1" in text and "240.000 ₫" in text
 
 
+def test_the_overview_names_the_old_items_of_a_regrouped_product_in_words(seeded):
+    with session_scope(seeded) as session:
+        listing = session.exec(select(Listing).where(Listing.state == ListingState.live)).first()
+        session.add(Listing(product_id=listing.product_id, channel_account_id=listing.channel_account_id,
+                            state=ListingState.retired, external_item_id="880000001"))
+
+    app = open_page(logged_in("tancuong"), "overview")
+
+    assert not app.exception
+    assert "tin cũ đã ngừng" in shown_text(app)
+
+
 def test_the_sales_page_charts_and_exports_the_coops_sales(seeded):
     app = open_page(logged_in("canbo"), "sales")
     assert len(app.get("vega_lite_chart")) == 4
