@@ -64,7 +64,7 @@ if who.role in (Role.officer, Role.admin):
         views["commune"] = views["commune"].fillna(t("trace_commune_unknown", lang()))
         chart = alt.Chart(views).mark_bar().encode(
             x=alt.X("week:O", title=t("trace_views_week", lang())),
-            y=alt.Y("views:Q", title=t("trace_views_count", lang())),
+            y=alt.Y("views:Q", title=t("trace_views_count", lang()), axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color("commune:N", title=t("trace_views_commune", lang())),
             tooltip=["week", "commune", "views"],
         )
