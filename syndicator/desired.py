@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from adapters.common.contract import ListingDraft
 from catalog.models import Category, ChannelAccount, Coop, Listing, ListingVariant, Product, Sku
-from catalog.trace import published_trace_url
+from catalog.trace import public_base, trace_url
 
 BINDING_COLUMNS = (
     ListingVariant.id.label("variant_id"),
@@ -96,9 +96,9 @@ def sku_content_digests(session: Session, account_ids: Iterable[int]) -> dict[in
     pack) and of the pack's own (option name, weight, size, barcode): each SKU read and hashed once."""
     coops = sa.select(ChannelAccount.coop_id).where(ChannelAccount.id.in_(list(account_ids)))
     rows = session.connection().execute(_content_query().where(Product.coop_id.in_(coops)))
-    digests = {}
+    digests, public = {}, public_base()
     for row in rows:
-        content = sku_content(row)
+        content = sku_content(row, public)
         product = {key: value for key, value in content.items() if key not in PACK_FIELDS}
         pack = {key: content[key] for key in PACK_FIELDS}
         digests[row.sku_id] = (content_hash(content), content_hash(product), content_hash(pack))
@@ -119,14 +119,15 @@ def listing_drafts(session: Session, account_id: int, wanted: dict[int, tuple[in
         .where(ListingVariant.channel_account_id == account_id, ListingVariant.id.in_(list(wanted)))
     )
     return {
-        row.variant_id: ListingDraft(**sku_content(row), category_mapping=mapping,
+        row.variant_id: ListingDraft(**sku_content(row, public_base()), category_mapping=mapping,
                                      price=wanted[row.variant_id][0], stock=wanted[row.variant_id][1])
         for row in rows
     }
 
 
-def sku_content(row: Any) -> dict[str, Any]:
-    """A SKU's listing content (everything but price, stock and the channel's mapping) as JSON values."""
+def sku_content(row: Any, public: str | None) -> dict[str, Any]:
+    """A SKU's listing content (everything but price, stock and the channel's mapping) as JSON values;
+    ``public`` is the trace pages' public address (``catalog.trace.public_base``), read once by the caller."""
     return {
         "seller_sku": row.seller_sku,
         "product_code": row.product_code,
@@ -147,7 +148,8 @@ def sku_content(row: Any) -> dict[str, Any]:
         "origin_commune": row.origin_commune_name,
         "origin_province": row.origin_province,
         "shelf_life_days": row.shelf_life_days,
-        "trace_url": row.trace_url or published_trace_url(row.trace_code),  # the product's own, else its page here
+        # the product's own link, else its page here once the service has a public address
+        "trace_url": row.trace_url or (trace_url(row.trace_code, public) if public else None),
         "coop_name": row.coop_name,
     }
 
