@@ -11,8 +11,15 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from catalog.messages_app import APP_MESSAGES
+from catalog.messages_connect import CONNECT_MESSAGES
+from catalog.messages_dashboards import DASHBOARDS_MESSAGES
 from catalog.messages_labels import LABELS_MESSAGES
 from catalog.messages_lots import LOTS_MESSAGES
+from catalog.messages_orders import ORDERS_MESSAGES
+from catalog.messages_publishing import PUBLISHING_MESSAGES
+from catalog.messages_sessions import SESSIONS_MESSAGES
+from catalog.messages_shop_settings import SHOP_SETTINGS_MESSAGES
+from catalog.messages_stock import STOCK_MESSAGES
 from catalog.messages_syndicator import PACKAGE_MESSAGES
 from catalog.messages_trace import TRACE_MESSAGES
 from catalog.settings import DEFAULT_LANG, settings
@@ -257,7 +264,11 @@ CATALOG_MESSAGES: dict[str, dict[str, str]] = {
     "stock_manual": {"vi": "điều chỉnh tay", "en": "manual adjustment"},
 }
 
-MESSAGE_PARTS = (CATALOG_MESSAGES, APP_MESSAGES, PACKAGE_MESSAGES, LOTS_MESSAGES, LABELS_MESSAGES, TRACE_MESSAGES)
+MESSAGE_PARTS = (
+    CATALOG_MESSAGES, APP_MESSAGES, PACKAGE_MESSAGES, LOTS_MESSAGES, LABELS_MESSAGES, TRACE_MESSAGES,
+    PUBLISHING_MESSAGES, ORDERS_MESSAGES, STOCK_MESSAGES, CONNECT_MESSAGES, SHOP_SETTINGS_MESSAGES,
+    DASHBOARDS_MESSAGES, SESSIONS_MESSAGES,
+)
 MESSAGES: dict[str, dict[str, str]] = {key: texts for part in MESSAGE_PARTS for key, texts in part.items()}
 
 

@@ -202,6 +202,7 @@ class StockMovement(SQLModel, table=True):
     source: str = Field(max_length=200)
     note: str = Field(default="", max_length=500)
     lot_id: int | None = Field(default=None, foreign_key="lot.id", index=True)  # a receipt may name its lot
+    actor: str | None = Field(default=None, max_length=80)  # who recorded it: a login, or None for the engine
     created_at: datetime = _created()
 
 
@@ -226,6 +227,10 @@ class ChannelAccount(SQLModel, table=True):
     price_rule: dict[str, Any] = _json(dict)
     stock_policy: dict[str, Any] = _json(dict)
     category_mapping: dict[str, Any] = _json(dict)
+    # "đăng tự động sản phẩm mới": a sync publishes here every product of the co-op never published or
+    # unpublished here; off, only what a clerk publishes is listed
+    auto_publish: bool = Field(default=False, sa_column=sa.Column(sa.Boolean(), nullable=False,
+                                                                  server_default=sa.false()))
     orders_watermark: datetime | None = _when()
     created_at: datetime = _created()
 
@@ -372,6 +377,22 @@ class LoginAttempt(SQLModel, table=True):
     client: str = Field(default="", max_length=64, index=True)
     succeeded: bool
     created_at: datetime = _created()
+
+
+class LoginSession(SQLModel, table=True):
+    """A logged-in browser: the app's cookie holds a signed random token whose SHA-256 is ``token_hash``. It
+    ends at logout (``ended_at``), when idle past ``SYNDICATOR_SESSION_IDLE_MINUTES`` since ``last_seen_at``,
+    or at ``expires_at``; a refresh or a deep link with a live one opens the app as that user."""
+
+    __tablename__ = "login_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = _created()
+    last_seen_at: datetime = _created()
+    expires_at: datetime = _when(nullable=False)
+    ended_at: datetime | None = _when()
 
 
 class ScheduledJob(SQLModel, table=True):
