@@ -230,7 +230,7 @@ def connect_shops(engine: Engine, catalog: BenchCatalog, fleet: SandboxFleet) ->
 
     for code in catalog.coop_codes:
         for name in fleet.marketplaces:
-            connect_sandbox(engine, code, name, fleet.urls[name])
+            connect_sandbox(engine, code, name, fleet.urls[name], publish_all=True)
 
 
 def coop_code(shop: int) -> str:

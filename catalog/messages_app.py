@@ -141,7 +141,7 @@ APP_MESSAGES: dict[str, dict[str, str]] = {
     "ui.select": {"vi": "Chọn", "en": "Select"},
     "ui.publish_to": {"vi": "Đăng lên sàn", "en": "Publish on"},
     "ui.publish_selected": {"vi": "Đăng bán các dòng đã chọn", "en": "Publish the selected rows"},
-    "ui.delist_selected": {"vi": "Gỡ các tin đã chọn", "en": "Delist the selected rows"},
+    "ui.delist_selected": {"vi": "Ngừng bán các dòng đã chọn", "en": "Unpublish the selected rows"},
     "ui.show_plan": {"vi": "Xem trước những gì sẽ gửi", "en": "Preview what would be sent"},
     "ui.plan_empty": {"vi": "Không có gì cần gửi.", "en": "Nothing to send."},
     "ui.last_error": {"vi": "Lỗi gần nhất", "en": "Last error"},
@@ -245,8 +245,8 @@ APP_MESSAGES: dict[str, dict[str, str]] = {
         "en": "On the marketplace only (no co-op SKU matches):",
     },
     "ui.adopt_catalogue_only": {
-        "vi": "Chỉ có trong danh mục, sẽ đăng mới ở lần đồng bộ sau: {skus}",
-        "en": "In the catalogue only, published by the next sync: {skus}",
+        "vi": "Chỉ có trong danh mục, chưa đăng bán trên gian hàng này (chọn ở trang Đăng bán): {skus}",
+        "en": "In the catalogue only, not published on this shop (choose them on the Listings page): {skus}",
     },
     "ui.adopt_bound": {"vi": "Đã gắn {count} SKU với mặt hàng có sẵn trên sàn.",
                        "en": "Bound {count} SKUs to items already on the marketplace."},
@@ -258,8 +258,8 @@ APP_MESSAGES: dict[str, dict[str, str]] = {
         "en": "{n} SKUs requested on the shops; the next sync sends them.",
     },
     "ui.delisted_skus": {
-        "vi": "Đã yêu cầu gỡ {n} SKU khỏi gian hàng.",
-        "en": "{n} SKUs will be taken off their shops.",
+        "vi": "Đã ngừng bán {n} SKU trên gian hàng; lần đồng bộ tới sẽ gỡ khỏi sàn (vẫn giữ liên kết).",
+        "en": "{n} SKUs unpublished; the next sync takes them off the shops (their links are kept).",
     },
     "ui.sku_price_override": {
         "vi": "Giá riêng của một SKU trên một sàn",

@@ -184,7 +184,9 @@ def _bind(engine: Engine, account: ChannelAccount, sku_ids: dict[str, int],
           matched: dict[str, tuple[ItemRef, str]]) -> None:
     grouped = lists_variants(account)
     with session_scope(engine) as session:
-        binding.add_drafts(session, [account.id], {account.id} if grouped else set())
+        # the SKUs found on the shop are published there: they are on sale already
+        binding.add_drafts(session, [account.id], {account.id} if grouped else set(),
+                           [sku_ids[seller_sku] for seller_sku in matched])
         digests = sku_content_digests(session, [account.id])
         mapping_digest = content_hash(account.category_mapping or {})
         variant_ids = dict(session.execute(

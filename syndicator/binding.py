@@ -15,7 +15,7 @@ A listing not yet bound may also be bound by adoption (``adopt``) to an item the
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -182,12 +182,36 @@ def after_healing(invalid: dict[str, int], items: list[ItemRef]) -> list[tuple[C
 
 
 # --- writing ----------------------------------------------------------------------------------------
-def add_drafts(session: Session, account_ids: list[int], grouped: set[int]) -> int:
-    """A pending variant for every enabled SKU of each shop's co-op that is not on the shop yet. On a shop
-    in ``grouped`` (a marketplace with variants) it joins its product's listing there (never one whose packs
-    were regrouped away), made as a ``draft`` if there is none; elsewhere each SKU gets a ``draft`` listing of
-    its own. A listing of a ``grouped`` shop not on the marketplace yet will carry its packs as variants.
-    Returns how many variants were added."""
+def _unpublished(account_ids: list[int], sku_ids: Collection[int] | None = None) -> sa.Select:
+    """(SKU id, product id, account id) of every enabled SKU of each shop's co-op (or only ``sku_ids``) that
+    has no variant on the shop: never published there, nor published and then taken off."""
+    query = (
+        sa.select(Sku.id, Sku.product_id, ChannelAccount.id)
+        .join(Product, Product.id == Sku.product_id)
+        .join(ChannelAccount, ChannelAccount.coop_id == Product.coop_id)
+        .where(ChannelAccount.id.in_(account_ids), Sku.enabled == sa.true())
+        .where(~sa.exists().where(ListingVariant.sku_id == Sku.id,
+                                  ListingVariant.channel_account_id == ChannelAccount.id))
+    )
+    return query if sku_ids is None else query.where(Sku.id.in_(list(sku_ids)))
+
+
+def unpublished_counts(session: Session, account_ids: list[int]) -> dict[int, int]:
+    """How many SKUs :func:`add_drafts` would add to each shop (only shops with some)."""
+    if not account_ids:
+        return {}
+    found = _unpublished(account_ids).subquery()
+    rows = session.execute(sa.select(found.c[2], sa.func.count()).group_by(found.c[2])).all()
+    return {account_id: count for account_id, count in rows}
+
+
+def add_drafts(session: Session, account_ids: list[int], grouped: set[int],
+               sku_ids: Collection[int] | None = None) -> int:
+    """Publish: a pending variant for every enabled SKU of each shop's co-op (or only ``sku_ids``) that is
+    not on the shop yet. On a shop in ``grouped`` (a marketplace with variants) it joins its product's
+    listing there (never one whose packs were regrouped away), made as a ``draft`` if there is none;
+    elsewhere each SKU gets a ``draft`` listing of its own. A listing of a ``grouped`` shop not on the
+    marketplace yet will carry its packs as variants. Returns how many variants were added."""
     if not account_ids:
         return 0
     if grouped:
@@ -196,13 +220,7 @@ def add_drafts(session: Session, account_ids: list[int], grouped: set[int]) -> i
             Listing.state.in_([ListingState.draft.value, ListingState.error.value]), Listing.has_variants == sa.false(),
         ).values(has_variants=True))
     missing = session.execute(
-        sa.select(Sku.id, Sku.product_id, ChannelAccount.id)
-        .join(Product, Product.id == Sku.product_id)
-        .join(ChannelAccount, ChannelAccount.coop_id == Product.coop_id)
-        .where(ChannelAccount.id.in_(account_ids), Sku.enabled == sa.true())
-        .where(~sa.exists().where(ListingVariant.sku_id == Sku.id,
-                                  ListingVariant.channel_account_id == ChannelAccount.id))
-        .order_by(ChannelAccount.id, Sku.product_id, Sku.id)
+        _unpublished(account_ids, sku_ids).order_by(ChannelAccount.id, Sku.product_id, Sku.id)
     ).all()
     if not missing:
         return 0

@@ -32,7 +32,7 @@ from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
 from adapters.common.http import HttpSettings
 from catalog.db import data_dir, session_scope
 from catalog.i18n import t
-from catalog.models import ChannelAccount, ChannelState, Coop, Listing, ListingState
+from catalog.models import ChannelAccount, ChannelState, Coop, Listing, ListingState, ListingVariant
 from catalog.pricing import PriceRule, StockPolicy
 from catalog.settings import env_name, settings
 from syndicator.secrets import decrypt_credentials, encrypt_credentials
@@ -80,6 +80,24 @@ def display_name(marketplace: str) -> str:
     return registry.spec(marketplace).display_name
 
 
+def check_marketplace(name: str) -> None:
+    """A ChannelError for a marketplace that is unknown or switched off."""
+    _spec(name)
+
+
+def set_auto_publish(engine: Engine, account_id: int, on: bool) -> ChannelAccount:
+    """Switch the shop's "publish new products automatically" on or off (``syndicator.publishing``)."""
+    with session_scope(engine) as session:
+        account = session.get(ChannelAccount, account_id)
+        if account is None:
+            raise ChannelError(t("channel_unknown", id=account_id))
+        account.auto_publish = on
+        session.add(account)
+        session.flush()
+        session.refresh(account)
+        return account
+
+
 def _spec(name: str) -> MarketplaceSpec:
     """The marketplace's spec, or a ChannelError for one that is unknown or switched off."""
     if name not in marketplace_names():
@@ -89,8 +107,11 @@ def _spec(name: str) -> MarketplaceSpec:
 
 def _store(
     engine: Engine, coop_code: str, marketplace: str, base_url: str, credentials: ShopCredentials | None,
-    name: str,
+    name: str, publish_all: bool = False,
 ) -> ChannelAccount:
+    """Store a shop connected (or connected again). It publishes nothing by itself, unless ``publish_all``:
+    then it publishes new products automatically, and what was taken off it is published again, so the next
+    sync lists every product of the co-op there (``syndicator.publishing``)."""
     with session_scope(engine) as session:
         coop = _coop(session, coop_code)
         shop_id = credentials.shop_id if credentials else f"feed-{coop_code}"
@@ -116,6 +137,10 @@ def _store(
         account.refresh_expires_at = credentials.refresh_expires_at if credentials else None
         session.add(account)
         session.flush()
+        if publish_all:
+            account.auto_publish = True
+            session.execute(sa.update(ListingVariant).where(ListingVariant.channel_account_id == account.id)
+                            .values(enabled=True))
         session.refresh(account)
         return account
 
@@ -139,7 +164,7 @@ def _reach(marketplace: str, base_url: str, work: Coroutine[Any, Any, ShopCreden
 
 
 def connect_sandbox(engine: Engine, coop_code: str, marketplace: str, sandbox_url: str,
-                    reach: Reach = NETWORK) -> ChannelAccount:
+                    reach: Reach = NETWORK, publish_all: bool = False) -> ChannelAccount:
     """Open a shop on a marketplace sandbox and authorise it through that marketplace's own flow."""
     spec = _spec(marketplace)
     with session_scope(engine) as session:
@@ -151,7 +176,7 @@ def connect_sandbox(engine: Engine, coop_code: str, marketplace: str, sandbox_ur
         return await _authorised(marketplace, base_url, grant.credentials, grant.code, reach)
 
     credentials = _reach(marketplace, base_url, open_and_authorise())
-    return _store(engine, coop_code, marketplace, base_url, credentials, coop_name)
+    return _store(engine, coop_code, marketplace, base_url, credentials, coop_name, publish_all)
 
 
 def reconnect_sandbox(engine: Engine, account_id: int) -> ChannelAccount:
@@ -191,7 +216,8 @@ def _not_a_sandbox(account: ChannelAccount, coop_code: str) -> str:
 
 
 def connect(
-    engine: Engine, coop_code: str, marketplace: str, base_url: str, credentials_file: Path | str
+    engine: Engine, coop_code: str, marketplace: str, base_url: str, credentials_file: Path | str,
+    publish_all: bool = False,
 ) -> ChannelAccount:
     """Connect a shop on a real marketplace host from a JSON file of ``ShopCredentials`` fields (and an
     optional one-time ``code`` to authorise with)."""
@@ -205,17 +231,17 @@ def connect(
     credentials = _reach(marketplace, base_url, _authorised(marketplace, base_url.rstrip("/"), given, code))
     with session_scope(engine) as session:
         coop_name = _coop(session, coop_code).name
-    return _store(engine, coop_code, marketplace, base_url.rstrip("/"), credentials, coop_name)
+    return _store(engine, coop_code, marketplace, base_url.rstrip("/"), credentials, coop_name, publish_all)
 
 
-def connect_feed(engine: Engine, coop_code: str, marketplace: str) -> ChannelAccount:
+def connect_feed(engine: Engine, coop_code: str, marketplace: str, publish_all: bool = False) -> ChannelAccount:
     """A shop on a floor without API access: listings go out as spreadsheet feeds."""
     _spec(marketplace)
     if not registry.is_floor(marketplace):
         raise ChannelError(t("channel_feed_floors_only", marketplace=display_name(marketplace)))
     with session_scope(engine) as session:
         coop_name = _coop(session, coop_code).name
-    return _store(engine, coop_code, marketplace, "", None, coop_name)
+    return _store(engine, coop_code, marketplace, "", None, coop_name, publish_all)
 
 
 class ChannelSummary(BaseModel):
@@ -229,6 +255,7 @@ class ChannelSummary(BaseModel):
     base_url: str
     state: str
     enabled: bool
+    auto_publish: bool
     access_expires_at: datetime | None
     refresh_expires_at: datetime | None
     orders_watermark: datetime | None
@@ -250,7 +277,7 @@ def list_channels(engine: Engine) -> list[ChannelSummary]:
         ChannelSummary(
             id=account.id, coop_code=code, marketplace=account.marketplace, shop_id=account.shop_id,
             name=account.name, base_url=account.base_url, state=account.state, enabled=account.enabled,
-            access_expires_at=account.access_expires_at, refresh_expires_at=account.refresh_expires_at,
+            auto_publish=account.auto_publish, access_expires_at=account.access_expires_at, refresh_expires_at=account.refresh_expires_at,
             orders_watermark=account.orders_watermark, price_rule=price_rule(account),
             stock_policy=stock_policy(account), awaiting_upload=awaiting.get(account.id, 0),
             **feed_paths(account),

@@ -25,6 +25,7 @@ from syndicator.channels import NETWORK, Reach
 from syndicator.locks import shop_locks, shop_unit
 from syndicator.orders import OrdersReport, pull_orders_async
 from syndicator.plan import AccountScope, Plan, account_scopes, build_plan
+from syndicator.publishing import publish_new
 from syndicator.reconcile import reconcile as reconcile_shops
 
 # Another host's processes cannot be seen from here: its ``running`` run is given up on only when it is
@@ -206,6 +207,8 @@ async def sync_async(engine: Engine, accounts: list[AccountScope], coop_code: st
     orders = await pull_orders_async(engine, accounts, reach)
     unreadable = await reconcile_shops(engine, accounts, reach) if reconcile else {}
     unreadable |= await resolve_in_flight(engine, accounts, reach)
+    with session_scope(engine) as session:
+        publish_new(session, [a.id for a in accounts])
     plan = build_plan(engine, coop_code, marketplace, account_ids=[a.id for a in accounts])
     shops = await apply_plan(engine, plan, run_id, progress, reach)
     return SyncReport(run_id, orders, plan, shops, unreadable)

@@ -1,7 +1,10 @@
 """Plan: what the catalog wants on every channel, compared part by part with what was last pushed.
 
 A plan is computed from state alone (no marketplace calls) with a few set-based queries, so it can be
-printed before anything is sent and rebuilt after a crash.
+printed before anything is sent and rebuilt after a crash. Building one writes nothing: a preview is a
+preview. What a clerk has not published is not in it, except that it counts what the next sync will publish
+by itself on shops that publish new products automatically (``auto_publish``; the sync publishes them
+first, :func:`syndicator.publishing.publish_new`, then plans).
 """
 
 from __future__ import annotations
@@ -17,10 +20,10 @@ from sqlmodel import Session, select
 from catalog.models import ChannelAccount, Coop, Listing, ListingState, Product, VariantState
 from catalog.pricing import allocated_stock, channel_price
 from catalog.stock import stock_levels
-from syndicator import binding
 from syndicator.actions import Action, ActionKind
 from syndicator.channels import lists_variants, price_rule, retires_before_grouping, stock_policy
 from syndicator.desired import binding_rows, content_hash, listing_digest, sku_content_digests
+from syndicator.publishing import awaiting_auto_publish
 
 
 @dataclass
@@ -37,6 +40,7 @@ class Plan:
     accounts: list[AccountScope]
     actions: list[Action] = field(default_factory=list)
     listings: int = 0
+    auto_publish: dict[int, int] = field(default_factory=dict)  # per shop: SKUs the next sync will publish
 
     def counts(self) -> dict[str, int]:
         return dict(Counter(action.kind.value for action in self.actions))
@@ -48,6 +52,7 @@ class Plan:
         return {
             "listings": self.listings,
             "counts": self.counts(),
+            "auto_publish": {str(account_id): count for account_id, count in self.auto_publish.items()},
             "accounts": [asdict(account) for account in self.accounts],
             "actions": [{**asdict(action), "kind": action.kind.value} for action in self.actions],
         }
@@ -157,17 +162,16 @@ def _regrouping(session: Session, account_ids: list[int], listings: dict[int, li
 def build_plan(engine: Engine, coop_code: str | None = None, marketplace: str | None = None,
                account_ids: list[int] | None = None) -> Plan:
     """Every action a sync would send for the accounts in scope (optionally only ``account_ids`` of
-    them); adds the missing listings and variants as drafts."""
-    with Session(engine, expire_on_commit=False) as session:
+    them), for what is published on them. Reads only."""
+    with Session(engine) as session:
         accounts = scoped_accounts(session, coop_code, marketplace)
         if account_ids is not None:
             accounts = [(account, code) for account, code in accounts if account.id in set(account_ids)]
         account_ids = [account.id for account, _ in accounts]
         grouped = {account.id for account, _ in accounts if lists_variants(account)}
         unique_skus = {account.id for account, _ in accounts if account.id in grouped and retires_before_grouping(account)}
-        binding.add_drafts(session, account_ids, grouped)
-        session.commit()
-        plan = Plan(accounts=[scope_of(account, code) for account, code in accounts])
+        plan = Plan(accounts=[scope_of(account, code) for account, code in accounts],
+                    auto_publish=awaiting_auto_publish(session, account_ids))
         if not accounts:
             return plan
         rules = {account.id: (price_rule(account), stock_policy(account),

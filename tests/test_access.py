@@ -289,12 +289,13 @@ def test_only_an_admin_changes_a_price_rule(seeded):
     assert _shop(seeded, "shopee", TAN_CUONG).price_rule["fixed_fee_per_order"] == 3000
 
 
-def test_a_coop_user_sets_its_own_shops_stock_policy_but_not_another_coops(seeded):
-    tea = login(seeded, "tancuong")
-    set_stock_policy(seeded, tea, _shop(seeded, "shopee", TAN_CUONG).id, {"safety_buffer": 5})
+def test_only_an_admin_changes_a_stock_policy(seeded):
+    shop = _shop(seeded, "shopee", TAN_CUONG)
+    for name in ("tancuong", "canbo"):
+        with pytest.raises(AccessDenied):
+            set_stock_policy(seeded, login(seeded, name), shop.id, {"safety_buffer": 5})
+    set_stock_policy(seeded, login(seeded, "quantri"), shop.id, {"safety_buffer": 5})
     assert _shop(seeded, "shopee", TAN_CUONG).stock_policy["safety_buffer"] == 5
-    with pytest.raises(AccessDenied):
-        set_stock_policy(seeded, tea, _shop(seeded, "shopee", VO_NHAI).id, {"safety_buffer": 5})
 
 
 def test_a_bad_stock_policy_is_refused_and_changes_nothing(seeded):
@@ -302,7 +303,7 @@ def test_a_bad_stock_policy_is_refused_and_changes_nothing(seeded):
 
     shop = _shop(seeded, "shopee", TAN_CUONG)
     with pytest.raises(ValidationError, match="safety_buffer"):
-        set_stock_policy(seeded, login(seeded, "tancuong"), shop.id, {"safety_buffer": -3})
+        set_stock_policy(seeded, login(seeded, "quantri"), shop.id, {"safety_buffer": -3})
     assert _shop(seeded, "shopee", TAN_CUONG).stock_policy == shop.stock_policy
 
 
@@ -403,11 +404,11 @@ def test_a_pack_published_on_a_trade_floor_gets_its_own_listing(seeded):
     assert on_voso["CHE-DB-500"] != on_voso["CHE-DB-200"]
 
 
-def test_publishing_counts_only_the_asked_skus_though_the_coops_other_skus_join_the_shop(seeded):
+def test_publishing_adds_only_the_asked_skus_to_the_shop(seeded):
     _add_tea_box(seeded)
 
     assert publish(seeded, login(seeded, "tancuong"), [_sku_id(seeded, "CHE-DB-500")], ["shopee"]) == 1
-    assert set(_listings_of(seeded, "shopee")) == {"CHE-DB-200", "CHE-DB-500", "CHE-NT-100"}
+    assert set(_listings_of(seeded, "shopee")) == {"CHE-DB-200", "CHE-DB-500"}
 
 
 def test_publishing_a_sku_taken_off_a_shop_puts_it_back_and_leaves_the_shops_others_alone(seeded):
@@ -425,21 +426,34 @@ def _matrix_cell(engine, sku: str, marketplace: str) -> dict:
     return next(r for r in rows if r["sku"] == sku)["listings"][marketplace]
 
 
-def test_a_pack_not_yet_on_its_live_shopee_item_reads_as_a_draft_beside_the_live_one(seeded):
+def test_a_pack_not_yet_on_its_live_shopee_item_reads_as_pending_beside_the_live_one(seeded):
     _add_tea_box(seeded)
     publish(seeded, login(seeded, "tancuong"), [_sku_id(seeded, "CHE-DB-500")], ["shopee"])
 
     box, bag = _matrix_cell(seeded, "CHE-DB-500", "shopee"), _matrix_cell(seeded, "CHE-DB-200", "shopee")
-    assert (box["state"], box["external_item_id"]) == ("draft", "9001")
+    assert (box["state"], box["external_item_id"]) == ("pending", "9001")
     assert (bag["state"], bag["external_item_id"]) == ("live", "9001")
 
 
-def test_a_pack_removed_from_its_item_reads_as_delisted(seeded):
+def test_a_pack_unpublished_and_removed_from_its_item_reads_as_unpublished(seeded):
     with session_scope(seeded) as session:
-        session.get(ListingVariant, _variant_id(seeded, "CHE-DB-200", "shopee")).state = "removed"
+        variant = session.get(ListingVariant, _variant_id(seeded, "CHE-DB-200", "shopee"))
+        variant.state, variant.enabled = "removed", False
 
-    assert _matrix_cell(seeded, "CHE-DB-200", "shopee")["state"] == "delisted"
+    assert _matrix_cell(seeded, "CHE-DB-200", "shopee")["state"] == "unpublished"
     assert _matrix_cell(seeded, "CHE-DB-200", "voso")["state"] == "live"
+
+
+def test_a_pack_unpublished_but_still_on_sale_reads_as_to_be_taken_off(seeded):
+    delist(seeded, login(seeded, "tancuong"), [_variant_id(seeded, "CHE-DB-200", "shopee")])
+
+    assert _matrix_cell(seeded, "CHE-DB-200", "shopee")["state"] == "unpublishing"
+
+
+def test_a_sku_never_published_on_a_shop_of_its_coop_reads_as_not_published(seeded):
+    _add_tea_box(seeded)
+
+    assert _matrix_cell(seeded, "CHE-DB-500", "shopee")["state"] == "not_published"
 
 
 def test_a_packs_own_error_is_shown_before_its_listings(seeded):

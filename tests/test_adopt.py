@@ -229,7 +229,7 @@ def test_a_sku_the_clerk_took_off_the_shop_is_not_adopted(engine, in_process, se
 def test_a_feed_shop_has_nothing_to_adopt(engine, tmp_path, monkeypatch):
     monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path))
     seed_catalogue(engine)
-    account = connect_feed(engine, COOP, "voso")
+    account = connect_feed(engine, COOP, "voso", publish_all=True)
 
     with pytest.raises(ChannelError, match="bảng tính"):
         adopt(engine, account.id)

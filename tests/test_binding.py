@@ -23,7 +23,7 @@ from syndicator.binding import (
 )
 from syndicator.channels import connect_feed
 from syndicator.plan import build_plan
-from tests.support.sandboxes import COOP, seed_catalogue
+from tests.support.sandboxes import COOP, publish_new, seed_catalogue
 
 NOW = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)
 TEA = ItemRef(seller_sku="TC-CHE-200G", item_id="880012345", sku_id="7701", name="Chè búp Tân Cương đặc biệt",
@@ -171,11 +171,14 @@ def test_invalid_stored_ids_take_the_ids_read_back_or_wait_for_the_look_up():
 def test_the_plan_never_sends_a_listing_whose_create_may_have_landed(engine, tmp_path, monkeypatch):
     monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path))
     ids = seed_catalogue(engine)
-    connect_feed(engine, COOP, "voso")
+    connect_feed(engine, COOP, "voso", publish_all=True)
+    publish_new(engine)
     build_plan(engine)
     with session_scope(engine) as session:
         listing_id = session.scalar(sa.select(ListingVariant.listing_id).where(ListingVariant.sku_id == ids["TC-CHE-200G"]))
         session.execute(sa.update(Listing).where(Listing.id == listing_id).values(state=ListingState.creating.value))
+
+    publish_new(engine)
 
     plan = build_plan(engine)
 

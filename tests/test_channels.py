@@ -64,7 +64,7 @@ def test_channels_list_never_shows_a_secret(engine, database_url, sandboxes, mon
 
 def test_a_refreshed_token_is_stored_again_encrypted(engine, sandboxes):
     seed_catalogue(engine)
-    account = connect_sandbox(engine, COOP, "lazada", sandboxes["lazada"].url)
+    account = connect_sandbox(engine, COOP, "lazada", sandboxes["lazada"].url, publish_all=True)
     before = decrypt_credentials(account.credentials_encrypted).access_token.get_secret_value()
     sandboxes["lazada"].faults(expire_tokens=True)
 
@@ -80,7 +80,7 @@ def test_a_refreshed_token_is_stored_again_encrypted(engine, sandboxes):
 def test_an_adapter_given_a_transport_reaches_the_sandbox_app_in_process(engine, sandboxes, marketplace):
     """What lets a test reach a sandbox without a socket: the adapter sends every call to ``transport``."""
     seed_catalogue(engine)
-    account = connect_sandbox(engine, COOP, marketplace, sandboxes[marketplace].url)
+    account = connect_sandbox(engine, COOP, marketplace, sandboxes[marketplace].url, publish_all=True)
     assert run_sync(engine).succeeded
     account.base_url = "http://sandbox.invalid"  # no such host: only the transport can answer
     in_process = httpx.ASGITransport(app=sandboxes[marketplace].server.sandbox.app)
@@ -95,7 +95,7 @@ def test_an_adapter_given_a_transport_reaches_the_sandbox_app_in_process(engine,
 def test_a_floor_without_api_is_connected_as_a_spreadsheet_feed(engine, sandboxes):
     seed_catalogue(engine)
 
-    account = connect_feed(engine, COOP, "thainguyentrade")
+    account = connect_feed(engine, COOP, "thainguyentrade", publish_all=True)
 
     assert account.credentials_encrypted is None
     assert [c.state for c in list_channels(engine)] == ["feed"]
@@ -104,7 +104,7 @@ def test_a_floor_without_api_is_connected_as_a_spreadsheet_feed(engine, sandboxe
 def test_a_feed_shop_gets_full_and_changes_workbooks_and_waits_for_upload(engine, sandboxes, tmp_path, monkeypatch):
     monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path))
     seed_catalogue(engine)
-    connect_feed(engine, COOP, "voso")
+    connect_feed(engine, COOP, "voso", publish_all=True)
 
     first = run_sync(engine)
     second = run_sync(engine)
@@ -127,7 +127,7 @@ def _skus_in(path: str) -> list[str]:
 def test_after_a_price_change_the_changes_workbook_holds_only_that_sku(engine, sandboxes, tmp_path, monkeypatch):
     monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path))
     ids = seed_catalogue(engine)
-    connect_feed(engine, COOP, "postmart")
+    connect_feed(engine, COOP, "postmart", publish_all=True)
     run_sync(engine)
     with session_scope(engine) as session:
         session.get(Sku, ids["TC-CHE-500G"]).price = 295000
@@ -145,7 +145,7 @@ def feed_shop(engine, database_url, sandboxes, tmp_path, monkeypatch) -> tuple[C
     monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("SYNDICATOR_DATABASE_URL", database_url)
     seed_catalogue(engine)
-    account = connect_feed(engine, COOP, "voso")
+    account = connect_feed(engine, COOP, "voso", publish_all=True)
     (feed,) = run_sync(engine).feeds
     return account, feed
 
@@ -168,7 +168,7 @@ def test_the_sync_command_names_a_feed_shops_new_workbooks_below_its_shop_row(
     monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("SYNDICATOR_DATABASE_URL", database_url)
     seed_catalogue(engine)
-    account = connect_feed(engine, COOP, "voso")
+    account = connect_feed(engine, COOP, "voso", publish_all=True)
 
     synced = CliRunner().invoke(app, ["sync"], env={"COLUMNS": "200"})
 
@@ -194,7 +194,7 @@ def test_a_clerk_confirming_the_upload_puts_the_awaiting_listings_live(engine, f
 
 def test_confirming_an_upload_for_a_shop_with_an_api_is_refused(engine, sandboxes):
     seed_catalogue(engine)
-    account = connect_sandbox(engine, COOP, "voso", sandboxes["voso"].url)
+    account = connect_sandbox(engine, COOP, "voso", sandboxes["voso"].url, publish_all=True)
 
     with pytest.raises(ChannelError, match="API"):
         confirm_upload(engine, account.id)
@@ -204,13 +204,13 @@ def test_only_a_trade_floor_takes_a_spreadsheet_feed(engine):
     seed_catalogue(engine)
 
     with pytest.raises(ChannelError, match="Shopee không nhận bảng tính"):
-        connect_feed(engine, COOP, "shopee")
+        connect_feed(engine, COOP, "shopee", publish_all=True)
     assert list_channels(engine) == []
 
 
 def test_connecting_an_unknown_co_op_is_refused_by_name(engine, sandboxes):
     with pytest.raises(ChannelError, match="HTX-KHONG-CO"):
-        connect_feed(engine, "HTX-KHONG-CO", "voso")
+        connect_feed(engine, "HTX-KHONG-CO", "voso", publish_all=True)
 
 
 def test_init_creates_the_key_file_readable_by_its_owner_only(tmp_path, monkeypatch):

@@ -42,7 +42,7 @@ def _items_on(engine, account) -> dict[str, tuple[int | None, int | None]]:
 def test_a_feed_shop_is_served_by_an_adapter_that_holds_what_the_clerk_received(engine, tmp_path, monkeypatch):
     monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path))
     ids = seed_catalogue(engine)
-    account = connect_feed(engine, COOP, "voso")
+    account = connect_feed(engine, COOP, "voso", publish_all=True)
 
     run_sync(engine)
 
@@ -54,7 +54,7 @@ def test_a_feed_shop_is_served_by_an_adapter_that_holds_what_the_clerk_received(
 def test_a_sku_taken_off_sale_leaves_the_full_workbook(engine, tmp_path, monkeypatch):
     monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path))
     ids = seed_catalogue(engine)
-    connect_feed(engine, COOP, "postmart")
+    connect_feed(engine, COOP, "postmart", publish_all=True)
     run_sync(engine)
     with session_scope(engine) as session:
         session.get(Sku, ids["TC-CHE-500G"]).enabled = False
@@ -70,7 +70,7 @@ def test_a_sku_taken_off_sale_leaves_the_full_workbook(engine, tmp_path, monkeyp
 def test_a_price_change_after_an_upload_waits_for_the_next_upload(engine, tmp_path, monkeypatch):
     monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path))
     ids = seed_catalogue(engine)
-    account = connect_feed(engine, COOP, "voso")
+    account = connect_feed(engine, COOP, "voso", publish_all=True)
     run_sync(engine)
     confirm_upload(engine, account.id)
     with session_scope(engine) as session:
@@ -88,7 +88,7 @@ def test_workbooks_that_cannot_be_written_fail_the_shop_and_are_written_on_the_n
         engine, tmp_path, monkeypatch):
     monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path))
     ids = seed_catalogue(engine)
-    connect_feed(engine, COOP, "thainguyentrade")
+    connect_feed(engine, COOP, "thainguyentrade", publish_all=True)
     (tmp_path / "feeds").write_text("một tệp chắn chỗ thư mục")  # the folder cannot be made
 
     failed = run_sync(engine)
@@ -108,7 +108,7 @@ def test_workbooks_that_cannot_be_written_fail_the_shop_and_are_written_on_the_n
 def test_reading_a_feed_shop_back_finds_nothing_drifted(engine, tmp_path, monkeypatch):
     monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path))
     seed_catalogue(engine)
-    connect_feed(engine, COOP, "voso")
+    connect_feed(engine, COOP, "voso", publish_all=True)
     run_sync(engine)
 
     again = run_sync(engine, reconcile=True)
@@ -119,7 +119,7 @@ def test_reading_a_feed_shop_back_finds_nothing_drifted(engine, tmp_path, monkey
 def test_a_shop_fed_by_an_older_version_starts_from_its_latest_full_workbook(engine, tmp_path, monkeypatch):
     monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path))
     ids = seed_catalogue(engine)
-    connect_feed(engine, COOP, "voso")
+    connect_feed(engine, COOP, "voso", publish_all=True)
     run_sync(engine)
     for kept in (tmp_path / "feeds").glob("*-rows.json"):
         kept.unlink()  # as an older version left it: workbooks only

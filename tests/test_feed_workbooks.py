@@ -192,7 +192,7 @@ def test_co_ops_whose_codes_fold_alike_each_get_only_their_own_workbooks(engine,
     skus = {codes[0]: "VN-MAT-ONG-A500", codes[1]: "VN-MAT-ONG-B500"}
     for code, sku in skus.items():
         seed_honey_coop(engine, code, sku)
-        connect_feed(engine, code, "voso")
+        connect_feed(engine, code, "voso", publish_all=True)
 
     run_sync(engine)
 

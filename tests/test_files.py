@@ -63,7 +63,7 @@ def test_feed_image_and_lock_folders_are_for_their_owner_only(data):
     engine = make_engine()
     try:
         seed_catalogue(engine)
-        connect_feed(engine, "HTX-TANCUONG", "voso")
+        connect_feed(engine, "HTX-TANCUONG", "voso", publish_all=True)
         (feed,) = run_sync(engine).feeds
         with shop_lock(engine, "gian-hang-1") as taken:
             assert taken

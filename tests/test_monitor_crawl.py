@@ -207,7 +207,7 @@ def test_sales_within_the_safety_buffer_are_not_stock_drift_and_larger_ones_are(
 
 def test_listings_of_a_feed_shop_without_a_public_address_are_counted_as_skipped(engine):
     sku_ids = seed_catalogue(engine)
-    account = connect_feed(engine, COOP, "postmart")
+    account = connect_feed(engine, COOP, "postmart", publish_all=True)
     with session_scope(engine) as session:
         noodles = session.get(Sku, sku_ids["TC-MIEN-500G"])
         listing = Listing(product_id=noodles.product_id, channel_account_id=account.id,

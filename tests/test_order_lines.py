@@ -29,7 +29,7 @@ def test_a_line_with_a_seller_sku_longer_than_ours_is_kept_as_unknown_and_pulled
                                                                                                   monkeypatch):
     monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path))
     seed_catalogue(engine)
-    account = connect_feed(engine, COOP, "voso")
+    account = connect_feed(engine, COOP, "voso", publish_all=True)
     first, second = ShopOrders(account.id, "lazada", COOP), ShopOrders(account.id, "lazada", COOP)
 
     with session_scope(engine) as session:

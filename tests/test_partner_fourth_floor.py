@@ -247,7 +247,7 @@ def found_floor(tmp_path: Path, monkeypatch) -> Iterator[Sandbox]:
 
 def test_a_floor_found_by_its_profile_is_connected_synced_sold_on_and_crawled(engine, found_floor: Sandbox):
     seed_catalogue(engine)
-    shop = connect_sandbox(engine, COOP, "cho_phien_bac_kan", found_floor.url)
+    shop = connect_sandbox(engine, COOP, "cho_phien_bac_kan", found_floor.url, publish_all=True)
 
     in_process = Reach(http=FAST, transport=SandboxRouter({"cho_phien_bac_kan": found_floor}))
     listed = run_sync(engine, reach=in_process)

@@ -54,4 +54,4 @@ def test_a_marketplace_switched_off_in_its_spec_is_left_out_and_logged_once(capl
 @pytest.mark.usefixtures("postmart_switched_off")
 def test_a_shop_cannot_be_connected_on_a_marketplace_switched_off(engine):
     with pytest.raises(ChannelError, match="postmart"):
-        connect_sandbox(engine, "HTX-TANCUONG", "postmart", "http://127.0.0.1:1")
+        connect_sandbox(engine, "HTX-TANCUONG", "postmart", "http://127.0.0.1:1", publish_all=True)

@@ -17,7 +17,7 @@ from syndicator.channels import Reach, adapter_for
 from syndicator.desired import listing_drafts
 from syndicator.engine import run_sync
 from syndicator.plan import build_plan
-from tests.support.sandboxes import connect_all, sandboxes, seed_catalogue  # noqa: F401 (fixture)
+from tests.support.sandboxes import connect_all, publish_new, sandboxes, seed_catalogue  # noqa: F401 (fixture)
 
 TEA = ("TC-CHE-200G", "TC-CHE-500G")
 WITH_VARIANTS = ("shopee", "lazada")
@@ -26,6 +26,7 @@ WITH_VARIANTS = ("shopee", "lazada")
 def listed_one_item_per_pack(engine, reach: Reach) -> None:
     """What an earlier version left: on Shopee and Lazada every SKU its own item, each bound to its own listing
     (the migration to one listing per product keeps them so). Made through the marketplaces' own create calls."""
+    publish_new(engine)
     build_plan(engine)  # the grouped listings as drafts; undone below into one listing per SKU
     with session_scope(engine) as session:
         shops = session.scalars(sa.select(ChannelAccount).where(ChannelAccount.marketplace.in_(WITH_VARIANTS))).all()
@@ -65,6 +66,8 @@ def test_a_product_sold_as_one_item_per_pack_shows_in_the_plan_as_one_regroup_be
     connect_all(engine, sandboxes)
     listed_one_item_per_pack(engine, in_process)
     writes = {name: sandboxes[name].writes() for name in WITH_VARIANTS}
+
+    publish_new(engine)
 
     plan = build_plan(engine)
 
@@ -153,6 +156,8 @@ def test_a_new_pack_of_a_product_listed_as_an_item_of_one_pack_regroups_it(engin
         session.add(Sku(product_id=honey, sku="TC-MATONG-250", variant="Chai 250ml", price=140000, weight_g=380))
         session.flush()
 
+    publish_new(engine)
+
     plan = build_plan(engine)
     report = run_sync(engine, reach=in_process)
 
@@ -174,6 +179,8 @@ def test_a_pack_added_after_regrouping_joins_the_grouped_item_and_the_old_items_
     with session_scope(engine) as session:
         tea = session.scalar(sa.select(Product.id).where(Product.code == "CHE-TAN-CUONG"))
         session.add(Sku(product_id=tea, sku="TC-CHE-100G", variant="Gói 100g", price=65000, weight_g=100))
+
+    publish_new(engine)
 
     plan = build_plan(engine)
     report = run_sync(engine, reach=in_process)

@@ -182,6 +182,7 @@ def test_import_connect_and_sync_from_the_command_line(engine, database_url, san
         cli.invoke(app, ["import", str(sheet), "--coop", "HTX-TANCUONG"]),
         *(cli.invoke(app, ["channels", "connect", "--coop", "HTX-TANCUONG", "--marketplace", name,
                            "--sandbox", sandbox.url]) for name, sandbox in sandboxes.items()),
+        cli.invoke(app, ["publish", "--coop", "HTX-TANCUONG", "--all"]),
         cli.invoke(app, ["sync"]),
     ]
 

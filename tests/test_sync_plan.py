@@ -17,12 +17,14 @@ from catalog.pricing import StockPolicy
 from syndicator.cli import app
 from syndicator.engine import run_sync
 from syndicator.plan import ActionKind, build_plan
-from tests.support.sandboxes import connect_all, sandboxes, seed_catalogue  # noqa: F401 (fixture)
+from tests.support.sandboxes import connect_all, publish_new, sandboxes, seed_catalogue  # noqa: F401 (fixture)
 
 
 def test_the_first_plan_creates_every_sku_on_every_shop_and_sends_nothing(engine, sandboxes):
     seed_catalogue(engine)
     connect_all(engine, sandboxes)
+
+    publish_new(engine)
 
     plan = build_plan(engine)
 
@@ -37,6 +39,8 @@ def test_a_new_base_price_plans_only_price_updates(engine, sandboxes):
     with session_scope(engine) as session:
         session.execute(sa.update(Sku).where(Sku.sku == "TC-CHE-200G").values(price=135000))
 
+    publish_new(engine)
+
     plan = build_plan(engine)
 
     assert {(a.kind, a.seller_sku) for a in plan.actions} == {(ActionKind.update_price, "TC-CHE-200G")}
@@ -50,6 +54,8 @@ def test_a_new_product_name_plans_only_content_updates(engine, sandboxes):
     with session_scope(engine) as session:
         session.execute(sa.text("UPDATE product SET name = 'Mật ong rừng Võ Nhai nguyên chất' "
                                 "WHERE code = 'MAT-ONG-VO-NHAI'"))
+
+    publish_new(engine)
 
     plan = build_plan(engine)
 
@@ -66,6 +72,8 @@ def test_a_stock_policy_holds_back_a_safety_buffer_on_that_shop_only(engine, san
     with session_scope(engine) as session:
         session.execute(sa.update(ChannelAccount).where(ChannelAccount.marketplace == first)
                         .values(stock_policy=StockPolicy(safety_buffer=5).model_dump(mode="json")))
+
+    publish_new(engine)
 
     plan = build_plan(engine)
 
@@ -92,6 +100,7 @@ def test_plan_json_shows_every_action_with_its_price_inputs(engine, database_url
     seed_catalogue(engine)
     connect_all(engine, sandboxes)
     monkeypatch.setenv("SYNDICATOR_DATABASE_URL", database_url)
+    assert CliRunner().invoke(app, ["publish", "--all"]).exit_code == 0
 
     result = CliRunner().invoke(app, ["plan", "--json"])
 
@@ -148,6 +157,8 @@ def test_a_listing_with_its_own_price_is_sent_that_price_and_the_others_keep_the
                 ListingVariant.channel_account_id == sa.select(ChannelAccount.id)
                 .where(ChannelAccount.marketplace == first).scalar_subquery(),
             ).values(price_override=99000))
+
+    publish_new(engine)
 
     plan = build_plan(engine)
     assert run_sync(engine).succeeded

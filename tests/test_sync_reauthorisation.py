@@ -155,7 +155,7 @@ def test_reconnect_on_a_host_that_issues_no_code_says_how_to_connect_again(engin
 
 def test_a_spreadsheet_feed_shop_has_nothing_to_reconnect(engine, sandboxes):
     seed_catalogue(engine)
-    feed = connect_feed(engine, COOP, "voso")
+    feed = connect_feed(engine, COOP, "voso", publish_all=True)
 
     with pytest.raises(ChannelError, match="bảng tính"):
         reconnect_sandbox(engine, feed.id)

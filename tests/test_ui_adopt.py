@@ -35,7 +35,7 @@ def shopee_shop(engine, database_url, monkeypatch, sandboxes) -> ChannelAccount:
     """The tea co-op's four SKUs on sale in its Shopee shop, unknown to our database; a clerk and an officer."""
     monkeypatch.setenv("SYNDICATOR_DATABASE_URL", database_url)
     seed_catalogue(engine)
-    account = connect_sandbox(engine, COOP, "shopee", sandboxes["shopee"].url)
+    account = connect_sandbox(engine, COOP, "shopee", sandboxes["shopee"].url, publish_all=True)
     run_sync(engine)
     with session_scope(engine) as session:
         session.execute(sa.delete(SyncEvent))
@@ -122,7 +122,7 @@ def test_an_officer_sees_no_adopt_section(shopee_shop):
 def test_a_clerk_may_adopt_only_their_own_coops_shops(engine, sandboxes, shopee_shop):
     with session_scope(engine) as session:
         session.add(Coop(code="HTX-VONHAI", name="HTX Mật ong Võ Nhai", commune_name="Võ Nhai"))
-    honey = connect_sandbox(engine, "HTX-VONHAI", "shopee", sandboxes["shopee"].url)
+    honey = connect_sandbox(engine, "HTX-VONHAI", "shopee", sandboxes["shopee"].url, publish_all=True)
 
     app = open_page(logged_in("tancuong"), "channels")
 

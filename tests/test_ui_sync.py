@@ -20,7 +20,7 @@ def connected(engine, database_url, monkeypatch, sandboxes):  # noqa: F811
     seed_catalogue(engine)
     add_user(engine, "tancuong", PASSWORD, "coop", coop_code=COOP)
     for name, sandbox in sandboxes.items():
-        connect_sandbox(engine, COOP, name, sandbox.url)
+        connect_sandbox(engine, COOP, name, sandbox.url, publish_all=True)
     return sandboxes
 
 

@@ -1,12 +1,12 @@
-"""The Đăng bán page: every SKU on each marketplace (its variant on its product's listing there), publishing,
-delisting, a SKU's own price on one shop, and what a sync would send."""
+"""The Đăng bán page: every SKU on each marketplace (its variant on its product's listing there), publishing
+and unpublishing (``syndicator.publishing``), a SKU's own price on one shop, and what a sync would send."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from enum import StrEnum
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -14,6 +14,7 @@ from catalog.db import session_scope
 from catalog.i18n import t
 from catalog.models import (
     ChannelAccount,
+    Coop,
     Listing,
     ListingState,
     ListingVariant,
@@ -23,33 +24,57 @@ from catalog.models import (
     VariantState,
 )
 from catalog.validation import parse_price
-from syndicator import binding
-from syndicator.access.products import sku_page
+from syndicator import publishing
+from syndicator.access.products import matching_sku_ids, sku_page
 from syndicator.access.roles import Page, require_editor_of, sync_scope
-from syndicator.channels import lists_variants
 from syndicator.plan import build_plan
 from syndicator.users import Viewer
 
 
-def shown_state(listing_state: str, variant_state: str) -> str:
-    """The state a clerk reads for one SKU on one shop: its listing's, except that a pack not (or no longer)
-    on its item reads as not published, though the item itself is on sale with its other packs."""
-    if variant_state == VariantState.removed:
-        return ListingState.delisted.value
-    if variant_state == VariantState.pending and listing_state in (ListingState.live, ListingState.awaiting_upload):
-        return ListingState.draft.value
-    return str(listing_state)
+class Publication(StrEnum):
+    """What a clerk reads for one SKU on one shop: whether it is published there, and how far it got."""
+
+    not_published = "not_published"  # never chosen for this shop
+    auto = "auto"  # not chosen, but the shop publishes new products by itself: the next sync lists it
+    pending = "pending"  # published, not on sale yet: the next sync (or a feed upload) sends it
+    live = "live"
+    failed = "failed"  # published, and the marketplace refused it (the reason is its last error)
+    unpublishing = "unpublishing"  # taken off by the clerk, still on sale until the next sync
+    unpublished = "unpublished"  # taken off, the binding kept: publishing it again relists the same item
+    retiring = "retiring"  # an item of one pack, being replaced by its product's item with variants
+    retired = "retired"
+
+
+def publication(listing_state: str, variant_state: str, enabled: bool, failed: bool) -> Publication:
+    """One SKU on one shop: its variant's wish and state and its listing's state, in the clerk's words."""
+    if listing_state in (ListingState.retiring, ListingState.retired):
+        return Publication(str(listing_state))
+    on_sale = variant_state == VariantState.live and listing_state in (ListingState.live, ListingState.awaiting_upload)
+    if not enabled:
+        return Publication.unpublishing if on_sale else Publication.unpublished
+    if failed:
+        return Publication.failed
+    return Publication.live if on_sale and listing_state == ListingState.live else Publication.pending
 
 
 def listing_matrix(engine: Engine, viewer: Viewer, query: str = "", coop_code: str | None = None,
                    offset: int = 0, limit: int = 50) -> Page:
-    """A page of SKUs, each with its variant on every marketplace: state, last error, item id, own price and
-    the variant id the page's actions take."""
+    """A page of SKUs, each with its publication on every marketplace where its co-op has a shop: state,
+    last error, item id, own price and the variant id the page's actions take."""
     with session_scope(engine) as session:
         records, total = sku_page(session, viewer, query, coop_code, offset, limit)
         by_sku = {r["sku_id"]: r | {"listings": {}} for r in records}
         records = list(by_sku.values())
         if by_sku:
+            shops = session.exec(
+                select(Coop.code, ChannelAccount.marketplace, ChannelAccount.auto_publish)
+                .join(Coop, Coop.id == ChannelAccount.coop_id)
+                .where(Coop.code.in_({r["coop_code"] for r in records}), ChannelAccount.enabled)
+            ).all()
+            for record in records:
+                record["listings"] = {
+                    str(marketplace): _unchosen(Publication.auto if auto else Publication.not_published)
+                    for code, marketplace, auto in shops if code == record["coop_code"]}
             variants = session.exec(
                 select(ListingVariant.sku_id, ChannelAccount.marketplace, ListingVariant.id, Listing.state,
                        ListingVariant.state, ListingVariant.enabled, ListingVariant.last_error, Listing.last_error,
@@ -60,60 +85,53 @@ def listing_matrix(engine: Engine, viewer: Viewer, query: str = "", coop_code: s
             ).all()
             for (sku_id, marketplace, variant_id, listing_state, variant_state, enabled, variant_error,
                  listing_error, item_id, override) in variants:
+                error = variant_error or listing_error
                 by_sku[sku_id]["listings"][str(marketplace)] = {
-                    "variant_id": variant_id, "state": shown_state(listing_state, variant_state),
-                    "enabled": enabled, "last_error": variant_error or listing_error, "external_item_id": item_id,
-                    "price_override": override,
+                    "variant_id": variant_id, "enabled": enabled, "external_item_id": item_id,
+                    "state": publication(listing_state, variant_state, enabled, error is not None),
+                    "last_error": error, "price_override": override,
                 }
     return Page(records, total, offset, limit)
 
 
+def _unchosen(state: Publication) -> dict[str, Any]:
+    return {"variant_id": None, "enabled": False, "external_item_id": None, "state": state, "last_error": None,
+            "price_override": None}
+
+
 def publish(engine: Engine, viewer: Viewer, sku_ids: Iterable[int], marketplaces: Iterable[str]) -> int:
-    """Ask for the SKUs to be listed on the marketplaces (on every connected shop of their co-op there).
+    """Publish the SKUs on their co-op's shops of these marketplaces (own co-op, or admin); the next sync
+    lists them. Returns how many SKU-on-shop pairs were published."""
+    return _change(engine, viewer, publishing.publish, list(sku_ids), marketplaces)
 
-    Re-enables the SKUs taken off a shop; on a shop missing one of them, every enabled SKU of the co-op not
-    there yet is added as a pending variant (on Shopee and Lazada joining its product's listing). The next
-    sync sends them. Returns how many of the asked SKUs were added to a shop or re-enabled on one.
-    """
-    sku_ids, marketplaces = list(sku_ids), [str(m) for m in marketplaces]
+
+def unpublish(engine: Engine, viewer: Viewer, sku_ids: Iterable[int], marketplaces: Iterable[str]) -> int:
+    """Take the SKUs off their co-op's shops of these marketplaces at the next sync, keeping the bindings.
+    Returns how many SKU-on-shop pairs were switched off."""
+    return _change(engine, viewer, publishing.unpublish, list(sku_ids), marketplaces)
+
+
+def publish_matching(engine: Engine, viewer: Viewer, query: str, coop_code: str | None,
+                     marketplaces: Iterable[str]) -> int:
+    """Publish every SKU the matrix's filter (search text and co-op) finds, on every page of it."""
     with session_scope(engine) as session:
-        pairs = set(session.exec(
-            select(Sku.id, ChannelAccount.id, Product.coop_id)
-            .join(Product, Sku.product_id == Product.id)
-            .join(ChannelAccount, ChannelAccount.coop_id == Product.coop_id)
-            .where(Sku.id.in_(sku_ids), ChannelAccount.marketplace.in_(marketplaces), ChannelAccount.enabled)
-        ).all())
-        for coop_id in {coop_id for _, _, coop_id in pairs} or _coops_of_skus(session, sku_ids):
+        sku_ids = matching_sku_ids(session, viewer, query, coop_code)
+    return publish(engine, viewer, sku_ids, marketplaces)
+
+
+def _change(engine: Engine, viewer: Viewer, change: Any, sku_ids: list[int], marketplaces: Iterable[str]) -> int:
+    with session_scope(engine) as session:
+        for coop_id in _coops_of_skus(session, sku_ids):
             require_editor_of(viewer, coop_id)
-        wanted = {(sku_id, account_id) for sku_id, account_id, _ in pairs}
-        existing = _variants_of(session, wanted)
-        taken_off = [variant for variant in existing if not variant.enabled]
-        for variant in taken_off:
-            variant.enabled = True
-        on_shop = {(v.sku_id, v.channel_account_id) for v in existing}
-        _add_missing(session, {account_id for _, account_id in wanted - on_shop})
-        added = {(v.sku_id, v.channel_account_id) for v in _variants_of(session, wanted)} - on_shop
-    return len(taken_off) + len(added)
-
-
-def _variants_of(session: Session, pairs: set[tuple[int, int]]) -> list[ListingVariant]:
-    """The variants of these (SKU id, account id) pairs that exist."""
-    if not pairs:
-        return []
-    return list(session.exec(
-        select(ListingVariant).where(sa.tuple_(ListingVariant.sku_id, ListingVariant.channel_account_id).in_(pairs))
-    ).all())
-
-
-def _add_missing(session: Session, account_ids: set[int]) -> None:
-    if not account_ids:
-        return
-    accounts = session.exec(select(ChannelAccount).where(ChannelAccount.id.in_(account_ids))).all()
-    binding.add_drafts(session, sorted(account_ids), {a.id for a in accounts if lists_variants(a)})
+        account_ids = session.exec(
+            select(ChannelAccount.id).where(ChannelAccount.marketplace.in_([str(m) for m in marketplaces]),
+                                            ChannelAccount.enabled)
+        ).all()
+        return change(session, sku_ids, account_ids)
 
 
 def delist(engine: Engine, viewer: Viewer, variant_ids: Iterable[int]) -> int:
-    """Ask for SKUs to be taken off their shops at the next sync (``variant_ids``: one SKU on one shop each);
+    """Take single SKUs off single shops at the next sync (``variant_ids``: one SKU on one shop each);
     returns how many were switched off."""
     variant_ids = list(variant_ids)
     with session_scope(engine) as session:

@@ -53,6 +53,11 @@ def sku_page(session: Session, viewer: Viewer, query: str, coop_code: str | None
     return [dict(zip(PRODUCT_COLUMNS, row, strict=True)) for row in rows], total
 
 
+def matching_sku_ids(session: Session, viewer: Viewer, query: str, coop_code: str | None) -> list[int]:
+    """Every SKU the viewer may see that matches ``query`` (all pages of it)."""
+    return [row[0] for row in session.exec(_sku_statement(session, viewer, query, coop_code)).all()]
+
+
 def products(engine: Engine, viewer: Viewer, query: str = "", coop_code: str | None = None,
              offset: int = 0, limit: int = 50) -> Page:
     """One row per SKU with its stock (on hand, available), in Vietnamese order of product name."""

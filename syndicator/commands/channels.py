@@ -43,8 +43,13 @@ def register(app: typer.Typer) -> None:
         base_url: Annotated[str | None, typer.Option("--base-url", help="real marketplace host")] = None,
         credentials: Annotated[Path | None, typer.Option("--credentials", help="JSON credentials file")] = None,
         feed: Annotated[bool, typer.Option("--feed", help="no API: spreadsheet feed")] = False,
+        publish_all: Annotated[bool, typer.Option(
+            "--publish-all", help="đăng mọi sản phẩm và tự đăng sản phẩm mới / publish everything, and new products")] = False,
     ) -> None:
-        """Kết nối gian hàng. Connect a shop (sandbox, real host with credentials, or spreadsheet feed)."""
+        """Kết nối gian hàng. Connect a shop (sandbox, real host with credentials, or spreadsheet feed).
+
+        Connecting publishes nothing: choose what to sell there with `syndicator publish`, or connect with
+        `--publish-all` to publish every product now and each new one automatically."""
         from catalog.i18n import t
 
         chosen = [bool(sandbox), bool(base_url or credentials), feed]
@@ -55,12 +60,14 @@ def register(app: typer.Typer) -> None:
 
         engine = open_database()
         if sandbox:
-            account = _connected(lambda: connect_sandbox(engine, coop, marketplace, sandbox))
+            account = _connected(lambda: connect_sandbox(engine, coop, marketplace, sandbox, publish_all=publish_all))
         elif feed:
-            account = _connected(lambda: connect_feed(engine, coop, marketplace))
+            account = _connected(lambda: connect_feed(engine, coop, marketplace, publish_all=publish_all))
         else:
-            account = _connected(lambda: connect(engine, coop, marketplace, base_url, credentials))
+            account = _connected(lambda: connect(engine, coop, marketplace, base_url, credentials,
+                                                 publish_all=publish_all))
         typer.echo(t("cli_connected", coop=coop, marketplace=marketplace, shop=account.shop_id, id=account.id))
+        typer.echo(t("publish_connected_all" if publish_all else "publish_connected_none", coop=coop))
 
     @channels.command("reconnect")
     def reconnect_command(
@@ -75,6 +82,18 @@ def register(app: typer.Typer) -> None:
 
         account = _connected(lambda: reconnect_sandbox(open_database(), account_id))
         typer.echo(t("cli_reconnected", marketplace=account.marketplace, shop=account.shop_id, id=account.id))
+
+    @channels.command("auto-publish")
+    def auto_publish_command(
+        account_id: Annotated[int, typer.Argument(help="số # của gian hàng trong `channels list` / its # there")],
+        on: Annotated[bool, typer.Option("--on/--off", help="bật / tắt · on / off")],
+    ) -> None:
+        """Đăng tự động sản phẩm mới (bật/tắt). Whether the shop publishes new products by itself at each sync."""
+        from catalog.i18n import t
+        from syndicator.channels import set_auto_publish
+
+        account = _connected(lambda: set_auto_publish(open_database(), account_id, on))
+        typer.echo(t("publish_auto_on" if on else "publish_auto_off", id=account.id, shop=account.shop_id))
 
     @channels.command("list")
     def list_command(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:

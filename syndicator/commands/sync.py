@@ -123,7 +123,13 @@ def register(app: typer.Typer) -> None:
             pushed = action.pushed_stock if action.pushed_stock is not None else "—"
             stock = t("cli_plan_stock", pushed=pushed, stock=action.stock, available=action.available)
             table.add_row(account.coop_code, account.marketplace, action.seller_sku, action.kind.value, price, stock)
-        Console().print(table)
+        console = Console()
+        console.print(table)
+        for account_id, count in plan.auto_publish.items():
+            account = accounts[account_id]
+            console.print(t("publish_plan_auto", n=count, coop=account.coop_code, marketplace=account.marketplace))
+        if not plan.actions and not plan.auto_publish and not plan.listings:
+            console.print(t("publish_plan_nothing_published"))
 
     @app.command("sync")
     @exit_when_busy()

@@ -190,11 +190,24 @@ def seed_catalogue(engine: Engine, coop_code: str = COOP) -> dict[str, int]:
     return ids
 
 
-def connect_all(engine: Engine, sandboxes: dict[str, Sandbox], coop_code: str = COOP) -> dict[str, str]:
-    """Connect the co-op to a new shop on every sandbox, in-process; returns shop ids by marketplace."""
+def connect_all(engine: Engine, sandboxes: dict[str, Sandbox], coop_code: str = COOP, publish_all: bool = True
+                ) -> dict[str, str]:
+    """Connect the co-op to a new shop on every sandbox, in-process; returns shop ids by marketplace. By
+    default each shop publishes every product (``channels connect --publish-all``), as most tests want."""
     reach = Reach(http=FAST, transport=SandboxRouter(sandboxes))
-    return {name: connect_sandbox(engine, coop_code, name, sandbox.url, reach).shop_id
+    return {name: connect_sandbox(engine, coop_code, name, sandbox.url, reach, publish_all=publish_all).shop_id
             for name, sandbox in sandboxes.items()}
+
+
+def publish_new(engine: Engine) -> int:
+    """What a sync does before it plans: shops that publish new products automatically (connected with
+    ``publish_all``) publish every SKU not yet on them."""
+    from sqlmodel import select
+
+    from syndicator import publishing
+
+    with session_scope(engine) as session:
+        return publishing.publish_new(session, session.exec(select(ChannelAccount.id)).all())
 
 
 def spend_refresh_token(account: ChannelAccount, reach: Reach = NETWORK) -> None:

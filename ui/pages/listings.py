@@ -1,11 +1,19 @@
-"""Đăng bán: a SKU × marketplace matrix; publish or delist the selected rows; preview the plan."""
+"""Đăng bán: a SKU × marketplace matrix of what is published where; publish or unpublish the selected rows
+(or every row of the filter) on chosen marketplaces; preview the plan."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from syndicator.access.listings import delist, listing_matrix, plan_preview, publish, set_price_override
+from syndicator.access.listings import (
+    listing_matrix,
+    plan_preview,
+    publish,
+    publish_matching,
+    set_price_override,
+    unpublish,
+)
 from syndicator.access.roles import can_edit
 from syndicator.channels import display_name, marketplace_names
 from ui.common import coop_picker, engine, guarded, lang, money, page_footer, pager, plain, tr, viewer
@@ -13,15 +21,19 @@ from ui.common import coop_picker, engine, guarded, lang, money, page_footer, pa
 SELECT = "select"
 
 
+COLOURS = {"live": "🟢", "pending": "🟡", "auto": "🟡", "failed": "🔴", "unpublishing": "🟠", "unpublished": "⚫",
+           "not_published": "⚪", "retiring": "⚫", "retired": "⚫"}
+
+
 def state_label(variant: dict | None) -> str:
-    """One SKU on one marketplace: its state, its own price if it has one, and whether it was taken off."""
+    """One SKU on one marketplace: a coloured dot, its publication in words, and its own price if it has one."""
     if variant is None:
         return tr("state_none")
-    label = tr(f"state_{variant['state']}")
+    state = variant["state"]
+    label = f"{COLOURS[state]} {tr(f'publication_{state}')}"
     if variant.get("price_override") is not None:
         label += f" · {money(variant['price_override'])}"
-    taken_off = not variant["enabled"] and variant["state"] != "delisted"  # the wish, not yet sent
-    return f"{label} ({tr('state_delisted')})" if taken_off else label
+    return label
 
 
 def matrix_frame(rows: list[dict]) -> pd.DataFrame:
@@ -38,7 +50,7 @@ def matrix_frame(rows: list[dict]) -> pd.DataFrame:
 
 def errors_table(rows: list[dict]) -> None:
     failed = [
-        {"SKU": r["sku"], tr("marketplace"): m, tr("last_error"): variant["last_error"]}
+        {"SKU": r["sku"], tr("marketplace"): display_name(m), tr("last_error"): variant["last_error"]}
         for r in rows for m, variant in r["listings"].items() if variant["last_error"]
     ]
     if failed:
@@ -46,27 +58,31 @@ def errors_table(rows: list[dict]) -> None:
         st.dataframe(pd.DataFrame(failed), hide_index=True, width="stretch")
 
 
-def actions(rows: list[dict], chosen: list[bool]) -> None:
-    selected = [row for row, pick in zip(rows, chosen, strict=True) if pick]
+def actions(rows: list[dict], chosen: list[bool], total: int) -> None:
+    selected = [row["sku_id"] for row, pick in zip(rows, chosen, strict=True) if pick]
+    st.caption(tr("publish_choose_rows"))
     targets = st.multiselect(tr("publish_to"), marketplace_names(), default=list(marketplace_names()),
                              format_func=display_name, key="publish_targets")
-    left, right = st.columns(2)
-    if left.button(tr("publish_selected"), key="publish", disabled=not selected):
-        count = guarded(lambda: publish(engine(), who, [r["sku_id"] for r in selected], targets))
+    left, middle, right = st.columns(3)
+    if left.button(tr("publish_selected"), key="publish", disabled=not selected or not targets):
+        count = guarded(lambda: publish(engine(), who, selected, targets))
         if count is not None:
             st.success(tr("published_skus", n=count))
-    if right.button(tr("delist_selected"), key="delist", disabled=not selected):
-        ids = [r["listings"][m]["variant_id"] for r in selected for m in targets if m in r["listings"]]
-        count = guarded(lambda: delist(engine(), who, ids))
+    if middle.button(tr("delist_selected"), key="delist", disabled=not selected or not targets):
+        count = guarded(lambda: unpublish(engine(), who, selected, targets))
         if count is not None:
             st.success(tr("delisted_skus", n=count))
+    if right.button(tr("publish_matching", n=total), key="publish_matching", disabled=not targets):
+        count = guarded(lambda: publish_matching(engine(), who, query, scope, targets))
+        if count is not None:
+            st.success(tr("published_skus", n=count))
 
 
 def price_override(rows: list[dict]) -> None:
     """One SKU sold on one marketplace at its own price instead of the shop's price rule (a promotion, a
     clearance)."""
     variants = {variant["variant_id"]: (r["sku"], display_name(m), variant["price_override"])
-                for r in rows for m, variant in r["listings"].items()}
+                for r in rows for m, variant in r["listings"].items() if variant["variant_id"] is not None}
     if not variants:
         return
     st.subheader(tr("sku_price_override"))
@@ -96,14 +112,16 @@ def plan(coop_code: str | None) -> None:
     found = guarded(lambda: plan_preview(engine(), who, coop_code=coop_code))
     if found is None:
         return
+    names = {account.id: f"{display_name(account.marketplace)} · {account.coop_code}" for account in found.accounts}
+    for account_id, count in found.auto_publish.items():
+        st.info(tr("publish_auto_pending", shop=names[account_id], n=count))
     if not found.actions:
         st.info(tr("plan_empty"))
         return
-    names = {account.id: f"{account.marketplace} · {account.coop_code}" for account in found.accounts}
     st.dataframe(pd.DataFrame({
         tr("shop"): [names.get(a.account_id, a.account_id) for a in found.actions],
         "SKU": [a.seller_sku for a in found.actions],
-        tr("action"): [a.kind.value for a in found.actions],
+        tr("action"): [tr(f"action_{a.kind.value}") for a in found.actions],
         tr("channel_price"): [money(a.price) for a in found.actions],
         tr("pushed_price"): [money(a.pushed_price) for a in found.actions],
         tr("col_stock"): [a.stock for a in found.actions],
@@ -120,6 +138,7 @@ if page is not None:
         st.info(tr("nothing_found"))
     else:
         frame = matrix_frame(page.rows)
+        st.caption(tr("publication_legend"))
         if can_edit(who):
             shown = st.data_editor(
                 frame, hide_index=True, width="stretch", key="matrix",
@@ -131,7 +150,7 @@ if page is not None:
         page_footer(page, "listings_page")
         errors_table(page.rows)
         if can_edit(who):
-            actions(page.rows, list(shown[SELECT]))
+            actions(page.rows, list(shown[SELECT]), page.total)
             price_override(page.rows)
             plan(scope)
         else:
