@@ -51,12 +51,6 @@ PUBLISHING_MESSAGES: dict[str, dict[str, str]] = {
     "ui.publication_unpublished": {"vi": "đã ngừng bán", "en": "unpublished"},
     "ui.publication_retiring": {"vi": "tin cũ chờ ngừng", "en": "old item, to retire"},
     "ui.publication_retired": {"vi": "tin cũ đã ngừng", "en": "old item, retired"},
-    "ui.publication_legend": {
-        "vi": "🟢 đang bán · 🟡 chờ gửi (đồng bộ tới sẽ gửi) · 🔴 lỗi (xem lý do bên dưới) · 🟠 chờ gỡ · "
-              "⚫ đã ngừng bán · ⚪ chưa đăng",
-        "en": "🟢 live · 🟡 pending (the next sync sends it) · 🔴 failed (reason below) · 🟠 to be taken off · "
-              "⚫ unpublished · ⚪ not published",
-    },
     "ui.publish_matching": {"vi": "Đăng bán tất cả {n} SKU theo bộ lọc", "en": "Publish all {n} SKUs of the filter"},
     "ui.publish_choose_rows": {
         "vi": "Đánh dấu cột «Chọn» ở các dòng cần đăng hoặc ngừng bán, chọn sàn, rồi bấm nút.",

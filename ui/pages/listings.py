@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -19,21 +21,33 @@ from syndicator.channels import display_name, marketplace_names
 from ui.common import coop_picker, engine, guarded, lang, money, page_footer, pager, plain, tr, viewer
 
 SELECT = "select"
+NOTICE = "listings_notice"
 
 
-COLOURS = {"live": "🟢", "pending": "🟡", "auto": "🟡", "failed": "🔴", "unpublishing": "🟠", "unpublished": "⚫",
-           "not_published": "⚪", "retiring": "⚫", "retired": "⚫"}
+# each publication's colour: the matrix cell's background, and the legend's words in the same colour
+COLOURS = {"live": "green", "pending": "blue", "auto": "blue", "failed": "red", "unpublishing": "orange",
+           "unpublished": "gray", "retiring": "gray", "retired": "gray", "not_published": None}
+BACKGROUNDS = {"green": "#d3f9d8", "blue": "#d0ebff", "red": "#ffe3e3", "orange": "#ffe8cc", "gray": "#e9ecef"}
 
 
 def state_label(variant: dict | None) -> str:
-    """One SKU on one marketplace: a coloured dot, its publication in words, and its own price if it has one."""
+    """One SKU on one marketplace: its publication in words, and its own price if it has one."""
     if variant is None:
         return tr("state_none")
-    state = variant["state"]
-    label = f"{COLOURS[state]} {tr(f'publication_{state}')}"
+    label = tr(f"publication_{variant['state']}")
     if variant.get("price_override") is not None:
         label += f" · {money(variant['price_override'])}"
     return label
+
+
+def background(variant: dict | None) -> str:
+    colour = COLOURS[variant["state"]] if variant else None
+    return f"background-color: {BACKGROUNDS[colour]}" if colour else ""
+
+
+def legend() -> str:
+    return " · ".join(f":{colour}-background[{tr(f'publication_{state}')}]" if colour else tr(f"publication_{state}")
+                      for state, colour in COLOURS.items() if state not in ("auto", "retiring", "retired"))
 
 
 def matrix_frame(rows: list[dict]) -> pd.DataFrame:
@@ -46,6 +60,13 @@ def matrix_frame(rows: list[dict]) -> pd.DataFrame:
     for marketplace in marketplace_names():
         frame[display_name(marketplace)] = [state_label(r["listings"].get(marketplace)) for r in rows]
     return frame
+
+
+def coloured(frame: pd.DataFrame, rows: list[dict]) -> Any:
+    """The matrix with each marketplace cell on its publication's colour (a pandas Styler)."""
+    colours = pd.DataFrame({display_name(m): [background(r["listings"].get(m)) for r in rows]
+                            for m in marketplace_names()}, index=frame.index)
+    return frame.style.apply(lambda _: colours, axis=None, subset=list(colours.columns))
 
 
 def errors_table(rows: list[dict]) -> None:
@@ -65,17 +86,18 @@ def actions(rows: list[dict], chosen: list[bool], total: int) -> None:
                              format_func=display_name, key="publish_targets")
     left, middle, right = st.columns(3)
     if left.button(tr("publish_selected"), key="publish", disabled=not selected or not targets):
-        count = guarded(lambda: publish(engine(), who, selected, targets))
-        if count is not None:
-            st.success(tr("published_skus", n=count))
+        done(guarded(lambda: publish(engine(), who, selected, targets)), "published_skus")
     if middle.button(tr("delist_selected"), key="delist", disabled=not selected or not targets):
-        count = guarded(lambda: unpublish(engine(), who, selected, targets))
-        if count is not None:
-            st.success(tr("delisted_skus", n=count))
+        done(guarded(lambda: unpublish(engine(), who, selected, targets)), "delisted_skus")
     if right.button(tr("publish_matching", n=total), key="publish_matching", disabled=not targets):
-        count = guarded(lambda: publish_matching(engine(), who, query, scope, targets))
-        if count is not None:
-            st.success(tr("published_skus", n=count))
+        done(guarded(lambda: publish_matching(engine(), who, query, scope, targets)), "published_skus")
+
+
+def done(count: int | None, message: str) -> None:
+    """After a publication changed: run the page again, so the matrix shows it, with the message on top."""
+    if count is not None:
+        st.session_state[NOTICE] = tr(message, n=count)
+        st.rerun()
 
 
 def price_override(rows: list[dict]) -> None:
@@ -130,6 +152,8 @@ def plan(coop_code: str | None) -> None:
 
 who = viewer()
 st.header(tr("page_listings"))
+if NOTICE in st.session_state:
+    st.success(st.session_state.pop(NOTICE))
 scope = coop_picker(who, key="listings_coop")
 query = st.text_input(tr("search"), key="listings_query")
 page = guarded(lambda: listing_matrix(engine(), who, query=query, coop_code=scope, offset=pager("listings_page")))
@@ -138,15 +162,15 @@ if page is not None:
         st.info(tr("nothing_found"))
     else:
         frame = matrix_frame(page.rows)
-        st.caption(tr("publication_legend"))
+        st.caption(legend())
         if can_edit(who):
             shown = st.data_editor(
-                frame, hide_index=True, width="stretch", key="matrix",
+                coloured(frame, page.rows), hide_index=True, width="stretch", key="matrix",
                 disabled=[c for c in frame.columns if c != SELECT],
                 column_config={SELECT: st.column_config.CheckboxColumn(tr("select"))},
             )
         else:
-            st.dataframe(frame.drop(columns=[SELECT]), hide_index=True, width="stretch")
+            st.dataframe(coloured(frame.drop(columns=[SELECT]), page.rows), hide_index=True, width="stretch")
         page_footer(page, "listings_page")
         errors_table(page.rows)
         if can_edit(who):
