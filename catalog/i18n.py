@@ -206,10 +206,6 @@ CATALOG_MESSAGES: dict[str, dict[str, str]] = {
     "sku_unknown": {"vi": "không có SKU «{value}»", "en": "no SKU «{value}»"},
     "receipt_positive": {"vi": "nhập kho phải là số dương", "en": "a receipt must be a positive quantity"},
     "quantity_zero": {"vi": "số lượng phải khác 0", "en": "the quantity must not be 0"},
-    "stock_below_zero": {
-        "vi": "không thể trừ {quantity}: trong kho chỉ còn {on_hand}; tồn kho không được âm, không ghi gì",
-        "en": "cannot take {quantity}: only {on_hand} on hand; stock cannot go below zero, nothing recorded",
-    },
     # price rules and stock policies
     "fee_negative": {"vi": "phí phần trăm không được âm", "en": "percentage fees cannot be negative"},
     "fees_too_high": {"vi": "tổng phí phần trăm phải dưới 100%", "en": "percentage fees must total under 100%"},

@@ -32,6 +32,9 @@ _SIGN = {
     MovementKind.return_: 1,
 }
 _CHUNK = 500  # ids per IN (...) list, well under every database's parameter limit
+MANUAL_SOURCE = "manual:"  # a clerk's receipt or adjustment: this, then a random id
+COUNT_SOURCE = "count:"  # a stock count (an import's stock column): see count_movement
+ORDER_SOURCE = "order:"
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,19 @@ NO_STOCK = StockLevel(on_hand=0, reserved=0, available=0)
 
 def order_line_source(channel_account_id: int, marketplace_order_id: str, line_ref: str, event: str) -> str:
     """The ledger source of an order line's ``sale``, ``cancel`` or ``return`` movement."""
-    return f"order:{channel_account_id}:{marketplace_order_id}:{line_ref}:{event}"
+    return f"{ORDER_SOURCE}{channel_account_id}:{marketplace_order_id}:{line_ref}:{event}"
+
+
+def source_order(source: str) -> tuple[int, str] | None:
+    """The shop (channel account id) and marketplace order id an order line's movement came from; None for a
+    movement of another source."""
+    if not source.startswith(ORDER_SOURCE):
+        return None
+    account, _, rest = source.removeprefix(ORDER_SOURCE).partition(":")
+    parts = rest.rsplit(":", 2)
+    if not account.isdigit() or len(parts) != 3:
+        return None
+    return int(account), parts[0]
 
 
 def _checked(kind: MovementKind | str, quantity: int) -> MovementKind:
@@ -112,7 +127,7 @@ def stock_levels(session: Session, sku_ids: Iterable[int] | None = None) -> dict
 def _levels(session: Session, sku_ids: list[int] | None) -> dict[int, StockLevel]:
     available = sa.select(StockMovement.sku_id, sa.func.sum(StockMovement.quantity)).group_by(StockMovement.sku_id)
     sale_source = (
-        sa.literal("order:")
+        sa.literal(ORDER_SOURCE)
         + sa.cast(Order.channel_account_id, sa.String)
         + ":" + Order.marketplace_order_id
         + ":" + OrderLine.line_ref
@@ -162,7 +177,7 @@ def count_movement(sku_id: int, on_hand: int, last_id: int, target: int, note: s
         return None
     if kind is MovementKind.receipt and delta < 0:
         kind = MovementKind.adjustment
-    source = f"count:{sku_id}:after:{last_id}:to:{target}"
+    source = f"{COUNT_SOURCE}{sku_id}:after:{last_id}:to:{target}"
     return {"sku_id": sku_id, "kind": kind, "quantity": delta, "source": source, "note": note}
 
 
@@ -186,21 +201,53 @@ def _check_receipt_lot(session: Session, sku_id: int, lot_id: int, receipt: bool
 
 
 class StockRefused(ValueError):
+    """A clerk's movement the ledger will not take (no reason, 0 units, a lot on anything but a receipt …)."""
+
+
+class StockBelowZero(StockRefused):
     """A clerk's movement that would leave less than nothing in the store room."""
 
 
+def _lock_sku(session: Session, sku_id: int) -> str:
+    """Hold the SKU until this transaction ends, so two clerks taking stock at once cannot both pass the
+    on-hand check; returns its code. PostgreSQL locks the row (``FOR UPDATE``); pysqlite opens its transaction
+    only at the first write, so on SQLite a write that changes nothing takes the database's write lock
+    before the ledger is read."""
+    if session.connection().dialect.name == "sqlite":
+        session.execute(sa.update(Sku).where(Sku.id == sku_id).values(enabled=Sku.enabled))
+        return session.execute(sa.select(Sku.sku).where(Sku.id == sku_id)).scalar_one()
+    return session.execute(sa.select(Sku.sku).where(Sku.id == sku_id).with_for_update()).scalar_one()
+
+
+def _check_request(quantity: int, reason: str, receipt: bool) -> None:
+    if not reason.strip():
+        raise StockRefused(t("stock_reason_required"))
+    if quantity == 0:
+        raise StockRefused(t("quantity_zero"))
+    if receipt and quantity < 0:
+        raise StockRefused(t("receipt_positive"))
+
+
 def adjust_stock(session: Session, sku_id: int, quantity: int, reason: str, receipt: bool = False,
-                 lot_id: int | None = None) -> StockLevel:
+                 lot_id: int | None = None, actor: str | None = None) -> StockLevel:
     """A clerk's receipt (goods in, ``quantity`` > 0, naming its lot if ``lot_id``) or adjustment (signed),
-    recorded as a new movement. One that would take on-hand stock below zero, or a lot on anything but a
-    receipt or of another product, raises :class:`StockRefused` and records nothing (sales are not refused:
-    an order the marketplace took is a fact, even one sold past the stock)."""
-    on_hand = stock_levels(session, [sku_id])[sku_id].on_hand
-    if quantity < 0 and on_hand + quantity < 0:
-        raise StockRefused(t("stock_below_zero", quantity=quantity, on_hand=on_hand))
+    with its reason (required) and who recorded it (``actor``: the app's login, ``cli:<os user>`` from the
+    command line), recorded as a new movement.
+
+    These raise :class:`StockRefused` and record nothing: a blank reason, 0 units, a negative receipt, a lot
+    on anything but a receipt or of another product, and (:class:`StockBelowZero`) a movement that would take
+    on-hand stock below zero. That last check reads the ledger with the SKU locked in this same transaction
+    (:func:`_lock_sku`), so concurrent adjustments cannot together go below zero. Sales are not refused: an
+    order the marketplace took is a fact, even one sold past the stock."""
+    _check_request(quantity, reason, receipt)
+    sku = _lock_sku(session, sku_id)
     if lot_id is not None:
         _check_receipt_lot(session, sku_id, lot_id, receipt)
+    on_hand = stock_levels(session, [sku_id])[sku_id].on_hand
+    if quantity < 0 and on_hand + quantity < 0:
+        raise StockBelowZero(t("stock_negative_refused", sku=sku, taken=-quantity, on_hand=on_hand))
     kind = MovementKind.receipt if receipt else MovementKind.adjustment
     record_movements(session, [{"sku_id": sku_id, "kind": kind, "quantity": quantity, "lot_id": lot_id,
-                                "source": f"manual:{uuid.uuid4().hex}", "note": reason}])
+                                "source": f"{MANUAL_SOURCE}{uuid.uuid4().hex}", "note": reason.strip(),
+                                "actor": actor}])
     return stock_levels(session, [sku_id])[sku_id]

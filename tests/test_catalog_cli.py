@@ -92,8 +92,8 @@ def test_stock_adjust_refuses_to_take_more_than_is_on_hand_and_records_nothing(r
 
     refused = run("stock", "adjust", "CHE-TC-200", "-500", "--reason", "kiểm kho")
 
-    assert refused.exit_code == 1
-    assert "không thể trừ -500: trong kho chỉ còn 50" in refused.output
+    assert refused.exit_code == 2
+    assert "SKU CHE-TC-200: không thể trừ 500 vì trong kho chỉ còn 50" in refused.output
     assert on_hand(engine, "CHE-TC-200") == 50
 
 

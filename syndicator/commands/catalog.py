@@ -29,9 +29,20 @@ def errors() -> Console:
     return Console(stderr=True)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, code: int = 1) -> None:
     errors().print(f"[red]{message}[/red]")
-    raise typer.Exit(1)
+    raise typer.Exit(code)
+
+
+def _cli_actor() -> str:
+    """Who records a stock movement from the command line: ``cli:`` and the operating-system user."""
+    import getpass
+    import os
+
+    try:
+        return f"cli:{getpass.getuser()}"[:80]
+    except (OSError, KeyError):  # no login name in the environment and none in the password database
+        return f"cli:{os.getuid()}"
 
 
 def _progress() -> Progress:
@@ -223,21 +234,19 @@ def register(app: typer.Typer) -> None:
         receipt: Annotated[bool, typer.Option("--receipt", help="nhập kho (hàng về) / goods received")] = False,
         lot: Annotated[str | None, typer.Option("--lot", help="mã lô của lần nhập / the receipt's lot")] = None,
     ) -> None:
-        """Ghi một lần nhập kho hoặc điều chỉnh. Record a receipt or an adjustment."""
+        """Ghi một lần nhập kho hoặc điều chỉnh. Record a receipt or an adjustment.
+
+        The movement's actor is ``cli:`` and the operating-system user (its uid when it has no name). One that
+        would take on-hand stock below zero is refused with exit code 2; any other refusal exits 1; either way
+        nothing is recorded."""
         import sqlalchemy as sa
 
         from catalog.db import session_scope
         from catalog.i18n import t
         from catalog.lots import LotError, receipt_lot_id
         from catalog.models import Sku
-        from catalog.stock import StockRefused, adjust_stock
+        from catalog.stock import StockBelowZero, StockRefused, adjust_stock
 
-        if quantity == 0:
-            _fail(t("quantity_zero"))
-        if receipt and quantity < 0:
-            _fail(t("receipt_positive"))
-        if lot and not receipt:
-            _fail(t("lots_receipt_only"))
         code = sku.strip().upper()
         with session_scope(open_database()) as session:
             sku_id = session.execute(sa.select(Sku.id).where(Sku.sku == code)).scalar()
@@ -245,7 +254,10 @@ def register(app: typer.Typer) -> None:
                 _fail(t("sku_unknown", value=code))
             try:
                 lot_id = receipt_lot_id(session, sku_id, lot) if lot else None
-                level = adjust_stock(session, sku_id, quantity, reason, receipt=receipt, lot_id=lot_id)
+                level = adjust_stock(session, sku_id, quantity, reason, receipt=receipt, lot_id=lot_id,
+                                     actor=_cli_actor())
+            except StockBelowZero as refused:
+                _fail(str(refused), code=2)
             except (StockRefused, LotError) as refused:
                 _fail(str(refused))
         console().print(t("cli_adjusted", sku=code, on_hand=level.on_hand, reserved=level.reserved,

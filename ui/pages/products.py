@@ -64,8 +64,9 @@ def edit(coop_code: str | None) -> None:
         values = {
             column.field: st.text_input(header_label(column.field, lang()), value=str(current.get(column.field) or ""),
                                         key=f"field_{sku}_{column.field}")
-            for column in COLUMNS if column.field != "coop_code"
+            for column in COLUMNS if column.field not in ("coop_code", "stock")  # stock moves only through the ledger
         }
+        st.caption(tr("stock_edit_on_stock_page"))
         submitted = st.form_submit_button(tr("save"))
     if not submitted:
         return
