@@ -165,6 +165,33 @@ def parse_price(value: Any, lang: str | None = None) -> int:
         raise ValueError(t(error.type, lang, **(error.context or {}))) from None
 
 
+# A percentage has no thousands, so ``,`` and ``.`` both mark decimals: ``6,5 %``, ``6.5``, ``6,5%``.
+PERCENT = re.compile(r"(?P<number>[-+]?\d{1,3}(?:[.,]\d{1,4})?)\s*%?")
+PERCENT_MAX = Decimal(100)
+
+
+def _percent(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise _fail("settings_percent_format", value=value)
+    text = _text(value)
+    found = PERCENT.fullmatch(text)
+    if found is None:
+        raise _fail("settings_percent_format", value=text)
+    percent = Decimal(found["number"].replace(",", "."))
+    if not 0 <= percent <= PERCENT_MAX:
+        raise _fail("settings_percent_range", value=text)
+    return percent
+
+
+def parse_percent(value: Any, lang: str | None = None) -> Decimal:
+    """One percentage typed the Vietnamese way (``6,5 %``) or the English way (``6.5%``), from 0 to 100;
+    a ValueError says why in ``lang``."""
+    try:
+        return _percent(value)
+    except PydanticCustomError as error:
+        raise ValueError(t(error.type, lang, **(error.context or {}))) from None
+
+
 def _name(value: Any) -> str:
     name = _text(value)
     low, high = NAME_LENGTH

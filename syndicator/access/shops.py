@@ -16,12 +16,14 @@ from catalog.pricing import PriceRule, StockPolicy
 from syndicator.access.roles import require_admin, require_editor_of, scope_coop_id
 from syndicator.adopt import AdoptionReport, adopt
 from syndicator.channels import ChannelError, awaiting_upload_counts, feed_paths, price_rule, stock_policy
+from syndicator.channels import set_auto_publish as switch_auto_publish
 from syndicator.feeds import confirm_upload
 from syndicator.users import Viewer
 
 
 def channels(engine: Engine, viewer: Viewer, coop_code: str | None = None) -> list[dict[str, Any]]:
-    """Every shop the viewer may see: marketplace, co-op, state, token expiry, price rule, stock policy."""
+    """Every shop the viewer may see: marketplace, co-op, state, token expiry, price rule, stock policy,
+    whether it publishes new products by itself."""
     with session_scope(engine) as session:
         coop_id = scope_coop_id(session, viewer, coop_code)
         statement = (
@@ -42,6 +44,7 @@ def channels(engine: Engine, viewer: Viewer, coop_code: str | None = None) -> li
         {
             "id": account.id, "coop_code": code, "marketplace": str(account.marketplace),
             "shop_id": account.shop_id, "name": account.name, "state": account.state,
+            "auto_publish": account.auto_publish,
             "access_expires_at": account.access_expires_at, "refresh_expires_at": account.refresh_expires_at,
             "price_rule": price_rule(account).model_dump(mode="json"),
             "stock_policy": stock_policy(account).model_dump(mode="json"),
@@ -81,12 +84,21 @@ def set_price_rule(engine: Engine, viewer: Viewer, account_id: int, rule: dict[s
 
 
 def set_stock_policy(engine: Engine, viewer: Viewer, account_id: int, policy: dict[str, Any]) -> None:
-    """Replace a shop's stock policy (its own co-op or an admin)."""
+    """Replace a shop's stock policy (admins only, as its price rule: clerks see both), checked by the catalog's
+    StockPolicy model first."""
+    require_admin(viewer)
     checked = StockPolicy.model_validate(policy).model_dump(mode="json")
     with session_scope(engine) as session:
         account = _account(session, account_id)
-        require_editor_of(viewer, account.coop_id)
         account.stock_policy = checked
+
+
+def set_auto_publish(engine: Engine, viewer: Viewer, account_id: int, on: bool) -> bool:
+    """Turn the shop's "đăng tự động sản phẩm mới" on or off (its own co-op's clerk or an admin); the flag as
+    now stored."""
+    with session_scope(engine) as session:
+        require_editor_of(viewer, _account(session, account_id).coop_id)
+    return switch_auto_publish(engine, account_id, on).auto_publish
 
 
 def _account(session: Session, account_id: int) -> ChannelAccount:
