@@ -63,7 +63,7 @@ def test_each_sku_shows_on_hand_reserved_available_and_what_each_shop_shows(seed
 
     tea = next(row for row in page.rows if row["sku"] == TEA)
     assert (tea["on_hand"], tea["reserved"], tea["available"]) == (40, 2, 38)
-    assert [(shop["marketplace"], shop["shown"]) for shop in tea["shops"]] == [("Shopee", 38), ("Voso.vn (Viettel Post)", None)]
+    assert [(shop["marketplace"], shop["shown"]) for shop in tea["shops"]] == [("Shopee", 38), ("Voso", None)]
 
 
 def test_the_page_shows_the_levels_and_the_shops_in_words(seeded):
@@ -72,7 +72,7 @@ def test_the_page_shows_the_levels_and_the_shops_in_words(seeded):
     levels = next(f.value for f in app.dataframe if "SKU" in f.value.columns)
     tea = levels[levels["SKU"] == TEA].iloc[0]
     assert (tea["Tồn kho"], tea["Đang giữ cho đơn"], tea["Còn bán được"]) == (40, 2, 38)
-    assert tea["Các sàn đang hiển thị"] == "Shopee: 38 · Voso.vn (Viettel Post): chưa gửi"
+    assert tea["Các sàn đang hiển thị"] == "Shopee: 38 · Voso: chưa gửi"
     assert set(levels["SKU"]) == {TEA, "CHE-NT-100"}  # never Võ Nhai's honey
 
 
