@@ -1,21 +1,15 @@
 """The Đơn hàng page in a real headless Chromium: a clerk logs in and sees the co-op's orders in Vietnamese."""
 
-# ruff: noqa: F811  (the served_app fixture comes from tests/test_browser.py)
+# ruff: noqa: F811  (the served_app fixture comes from tests/support/browser.py)
 
 from __future__ import annotations
 
-import pytest
-
 from catalog.db import make_engine
+from tests.support.browser import BROWSER, CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, served_app  # noqa: F401 (fixture)
 from tests.support.ui import PASSWORD
 from tests.test_access_orders import seed_tea_orders
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, served_app  # noqa: F401 (fixture)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (run `make browser` to install it)"),
-]
+pytestmark = BROWSER
 
 
 def test_a_clerk_opens_the_orders_page_and_sees_the_coops_orders_in_vietnamese(served_app, tmp_path):
