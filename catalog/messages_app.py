@@ -103,8 +103,8 @@ APP_MESSAGES: dict[str, dict[str, str]] = {
     },
     "ui.state_needs_reauthorisation": {"vi": "Cần kết nối lại", "en": "Must be connected again"},
     "ui.reconnect_needed": {
-        "vi": "{shop}: sàn không nhận token nữa, cần kết nối lại — chạy `{command}`.",
-        "en": "{shop}: the marketplace refuses its tokens; connect it again — run `{command}`.",
+        "vi": "{shop}: sàn không nhận quyền truy cập nữa, cần kết nối lại: bấm «Kết nối lại» ở phần kết nối bên dưới.",
+        "en": "{shop}: the marketplace refuses its access; connect it again with «Connect … again» in the connect part below.",
     },
     "ui.not_connected": {"vi": "Chưa kết nối", "en": "Not connected"},
     "ui.token_expiry": {"vi": "Hết hạn token", "en": "Token expires"},
@@ -194,8 +194,8 @@ APP_MESSAGES: dict[str, dict[str, str]] = {
     "ui.sold_count": {"vi": "Đã bán", "en": "Sold"},
     "ui.drift": {"vi": "Sai lệch", "en": "Drift"},
     "ui.no_observations": {
-        "vi": "Chưa có kết quả giám sát (chạy `syndicator monitor`).",
-        "en": "No monitor results yet (run `syndicator monitor`).",
+        "vi": "Chưa có kết quả giám sát: chúng hiện ở đây sau lần đầu tin đăng được kiểm tra trên sàn.",
+        "en": "No monitor results yet: they show here once the listings have first been checked on the marketplaces.",
     },
     # admin
     "ui.add_coop": {"vi": "Thêm HTX", "en": "Add a co-op"},
@@ -213,6 +213,19 @@ APP_MESSAGES: dict[str, dict[str, str]] = {
         "en": "Disabled {name}: it cannot log in, and its open sessions end.",
     },
     "ui.user_enabled": {"vi": "Đã mở lại {name}.", "en": "Enabled {name}."},
+    "ui.role_name_coop": {"vi": "Cán bộ HTX", "en": "Co-op clerk"},
+    "ui.role_name_officer": {"vi": "Cán bộ khuyến nông (chỉ xem)", "en": "Extension officer (read-only)"},
+    "ui.role_name_admin": {"vi": "Quản trị viên", "en": "Administrator"},
+    "ui.no_coop": {"vi": "— không gắn HTX —", "en": "— no co-op —"},
+    "ui.login_coop": {"vi": "HTX (chỉ với tài khoản cán bộ HTX)", "en": "Co-op (for a co-op clerk's login only)"},
+    "ui.login_needs_coop": {
+        "vi": "Tài khoản cán bộ HTX phải gắn với một HTX: hãy chọn HTX.",
+        "en": "A co-op clerk's login belongs to a co-op: choose one.",
+    },
+    "ui.province": {"vi": "Tỉnh", "en": "Province"},
+    "ui.login_state": {"vi": "Tình trạng", "en": "Status"},
+    "ui.login_enabled": {"vi": "đang dùng", "en": "active"},
+    "ui.login_disabled": {"vi": "đã khoá", "en": "disabled"},
     # channels: adopting a shop's existing listings
     "ui.adopt_title": {
         "vi": "Nhận tin đăng có sẵn trên sàn — {shop}",
@@ -336,7 +349,7 @@ APP_MESSAGES: dict[str, dict[str, str]] = {
     "ui.trigger_cli": {"vi": "dòng lệnh", "en": "command line"},
     "ui.trigger_schedule": {"vi": "lịch tự động", "en": "schedule"},
     "ui.trigger_ui": {"vi": "ứng dụng", "en": "app"},
-    "ui.trigger_demo": {"vi": "demo", "en": "demo"},
+    "ui.trigger_demo": {"vi": "dữ liệu mẫu", "en": "demo"},
     "ui.action_create": {"vi": "đăng mới", "en": "create"},
     "ui.action_add_variant": {"vi": "thêm phân loại", "en": "add a pack"},
     "ui.action_update_content": {"vi": "sửa nội dung", "en": "update content"},

@@ -61,6 +61,11 @@ class Settings(BaseSettings):
         None, ge=0, description="seconds between creating an item and sending its variants, where a marketplace "
                                 "asks for a wait; unset: the marketplace's documented wait. For sandboxes started "
                                 "with a shorter one (tests)")
+    marketplace_apps: SecretStr | None = Field(
+        None, description="the app's own registration on each marketplace whose shops are connected by redirect "
+                          "from the Shops page: JSON `{\"shopee\": {\"base_url\": …, \"app_key\": partner_id, "
+                          "\"app_secret\": partner key}, \"lazada\": {…}}`; a marketplace not in it offers no "
+                          "connect button")
 
 
 def env_name(field: str) -> str:

@@ -80,11 +80,6 @@ def display_name(marketplace: str) -> str:
     return registry.spec(marketplace).display_name
 
 
-def check_marketplace(name: str) -> None:
-    """A ChannelError for a marketplace that is unknown or switched off."""
-    _spec(name)
-
-
 def set_auto_publish(engine: Engine, account_id: int, on: bool) -> ChannelAccount:
     """Switch the shop's "publish new products automatically" on or off (``syndicator.publishing``)."""
     with session_scope(engine) as session:
@@ -98,14 +93,14 @@ def set_auto_publish(engine: Engine, account_id: int, on: bool) -> ChannelAccoun
         return account
 
 
-def _spec(name: str) -> MarketplaceSpec:
+def marketplace_spec(name: str) -> MarketplaceSpec:
     """The marketplace's spec, or a ChannelError for one that is unknown or switched off."""
     if name not in marketplace_names():
         raise ChannelError(t("marketplace_unknown", name=name, choices=", ".join(marketplace_names())))
     return registry.spec(name)
 
 
-def _store(
+def store_shop(
     engine: Engine, coop_code: str, marketplace: str, base_url: str, credentials: ShopCredentials | None,
     name: str, publish_all: bool = False,
 ) -> ChannelAccount:
@@ -145,14 +140,14 @@ def _store(
         return account
 
 
-async def _authorised(marketplace: str, base_url: str, credentials: ShopCredentials, code: str | None,
+async def authorised(marketplace: str, base_url: str, credentials: ShopCredentials, code: str | None,
                       reach: Reach = NETWORK) -> ShopCredentials:
     factory = registry.adapter_class(marketplace)
     async with factory(base_url, credentials, http=reach.http or http_settings(), transport=reach.transport) as adapter:
         return await adapter.authorize(code or "")
 
 
-def _reach(marketplace: str, base_url: str, work: Coroutine[Any, Any, ShopCredentials]) -> ShopCredentials:
+def reached(marketplace: str, base_url: str, work: Coroutine[Any, Any, ShopCredentials]) -> ShopCredentials:
     """Run a connect flow; a marketplace that cannot be reached or refuses becomes a ChannelError."""
     try:
         return asyncio.run(work)
@@ -166,17 +161,17 @@ def _reach(marketplace: str, base_url: str, work: Coroutine[Any, Any, ShopCreden
 def connect_sandbox(engine: Engine, coop_code: str, marketplace: str, sandbox_url: str,
                     reach: Reach = NETWORK, publish_all: bool = False) -> ChannelAccount:
     """Open a shop on a marketplace sandbox and authorise it through that marketplace's own flow."""
-    spec = _spec(marketplace)
+    spec = marketplace_spec(marketplace)
     with session_scope(engine) as session:
         coop_name = _coop(session, coop_code).name
     base_url = sandbox_url.rstrip("/")
 
     async def open_and_authorise() -> ShopCredentials:
         grant = await spec.open_sandbox_shop(base_url, coop_name, transport=reach.transport)
-        return await _authorised(marketplace, base_url, grant.credentials, grant.code, reach)
+        return await authorised(marketplace, base_url, grant.credentials, grant.code, reach)
 
-    credentials = _reach(marketplace, base_url, open_and_authorise())
-    return _store(engine, coop_code, marketplace, base_url, credentials, coop_name, publish_all)
+    credentials = reached(marketplace, base_url, open_and_authorise())
+    return store_shop(engine, coop_code, marketplace, base_url, credentials, coop_name, publish_all)
 
 
 def reconnect_sandbox(engine: Engine, account_id: int) -> ChannelAccount:
@@ -184,17 +179,17 @@ def reconnect_sandbox(engine: Engine, account_id: int) -> ChannelAccount:
     sandbox, exchanged with the stored app credentials through the adapter's own ``authorize``."""
     account, coop_code = _api_account(engine, account_id)
     marketplace, base_url = str(account.marketplace), account.base_url
-    spec = _spec(marketplace)
+    spec = marketplace_spec(marketplace)
 
     async def new_code_and_authorise() -> ShopCredentials:
         try:
             code = await spec.sandbox_code(base_url, account.shop_id)
         except httpx.HTTPStatusError:
             raise ChannelError(_not_a_sandbox(account, coop_code)) from None
-        return await _authorised(marketplace, base_url, decrypt_credentials(account.credentials_encrypted), code)
+        return await authorised(marketplace, base_url, decrypt_credentials(account.credentials_encrypted), code)
 
-    credentials = _reach(marketplace, base_url, new_code_and_authorise())
-    return _store(engine, coop_code, marketplace, base_url, credentials, account.name)
+    credentials = reached(marketplace, base_url, new_code_and_authorise())
+    return store_shop(engine, coop_code, marketplace, base_url, credentials, account.name)
 
 
 def _api_account(engine: Engine, account_id: int) -> tuple[ChannelAccount, str]:
@@ -221,27 +216,27 @@ def connect(
 ) -> ChannelAccount:
     """Connect a shop on a real marketplace host from a JSON file of ``ShopCredentials`` fields (and an
     optional one-time ``code`` to authorise with)."""
-    _spec(marketplace)
+    marketplace_spec(marketplace)
     try:
         raw: dict[str, Any] = json.loads(Path(credentials_file).read_text(encoding="utf-8"))
         code = raw.pop("code", None)
         given = ShopCredentials.model_validate(raw)
     except (OSError, ValueError) as exc:
         raise ChannelError(t("channel_credentials_unreadable", error=exc)) from None
-    credentials = _reach(marketplace, base_url, _authorised(marketplace, base_url.rstrip("/"), given, code))
+    credentials = reached(marketplace, base_url, authorised(marketplace, base_url.rstrip("/"), given, code))
     with session_scope(engine) as session:
         coop_name = _coop(session, coop_code).name
-    return _store(engine, coop_code, marketplace, base_url.rstrip("/"), credentials, coop_name, publish_all)
+    return store_shop(engine, coop_code, marketplace, base_url.rstrip("/"), credentials, coop_name, publish_all)
 
 
 def connect_feed(engine: Engine, coop_code: str, marketplace: str, publish_all: bool = False) -> ChannelAccount:
     """A shop on a floor without API access: listings go out as spreadsheet feeds."""
-    _spec(marketplace)
+    marketplace_spec(marketplace)
     if not registry.is_floor(marketplace):
         raise ChannelError(t("channel_feed_floors_only", marketplace=display_name(marketplace)))
     with session_scope(engine) as session:
         coop_name = _coop(session, coop_code).name
-    return _store(engine, coop_code, marketplace, "", None, coop_name, publish_all)
+    return store_shop(engine, coop_code, marketplace, "", None, coop_name, publish_all)
 
 
 class ChannelSummary(BaseModel):
@@ -336,13 +331,13 @@ def has_api(account: ChannelAccount) -> bool:
 def lists_variants(account: ChannelAccount) -> bool:
     """Whether the shop lists a product as one item with its packs as variants (Shopee, Lazada), rather than
     one item per SKU (the floors, and any shop fed by spreadsheet)."""
-    return has_api(account) and _spec(account.marketplace).capabilities.variants
+    return has_api(account) and marketplace_spec(account.marketplace).capabilities.variants
 
 
 def retires_before_grouping(account: ChannelAccount) -> bool:
     """Whether the shop's marketplace keeps a seller SKU to one item (Lazada), so that items being regrouped
     must be retired before their grouped item is created; elsewhere the grouped item comes first."""
-    return _spec(account.marketplace).capabilities.seller_sku_unique
+    return marketplace_spec(account.marketplace).capabilities.seller_sku_unique
 
 
 def credentials_saver(engine: Engine, account_id: int):

@@ -43,14 +43,19 @@ def ensure_key_file() -> Path | None:
     return path
 
 
-def _fernet() -> Fernet:
+def secret_key() -> bytes:
+    """The key from ``SYNDICATOR_SECRET_KEY`` or the key file (it also signs the app's session cookies)."""
     secret = settings().secret_key
     if secret is not None:
-        return Fernet(secret.get_secret_value().encode())
+        return secret.get_secret_value().encode()
     path = key_file()
     if not path.exists():
         raise SecretKeyMissing(t("secret_key_missing", env=KEY_ENV, path=path))
-    return Fernet(path.read_text().strip().encode())
+    return path.read_text().strip().encode()
+
+
+def _fernet() -> Fernet:
+    return Fernet(secret_key())
 
 
 def encrypt_credentials(credentials: ShopCredentials) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import abc
 import hashlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal, Self
 
@@ -322,6 +322,18 @@ class SandboxShopGrant(BaseModel):
     code: str | None = None
 
 
+class ShopAuthorisation(BaseModel):
+    """How a marketplace that authorises shops by redirect does it. ``url(base_url, app, redirect, state)``
+    is its authorisation page for the app (``app``: ``ShopCredentials`` with the app's key and secret),
+    which sends the owner back to ``redirect`` with ``state``; ``returned(app, query)`` reads that redirect:
+    the shop's credentials and the one-time code for ``Adapter.authorize`` (``ValueError`` if absent)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    url: Callable[[str, ShopCredentials, str, str], str]
+    returned: Callable[[ShopCredentials, Mapping[str, str]], tuple[ShopCredentials, str]]
+
+
 class MarketplaceSpec(BaseModel):
     """Everything the engine and the CLI need to know about one marketplace, by name.
 
@@ -346,3 +358,4 @@ class MarketplaceSpec(BaseModel):
     price_rule: PriceRule = PriceRule()
     token_refresh_ahead: timedelta = timedelta(0)
     enabled: bool = True
+    authorisation: ShopAuthorisation | None = None  # None: shops are connected with their key, not by redirect

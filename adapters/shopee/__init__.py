@@ -7,7 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 from adapters.common import sandbox_shop
-from adapters.common.contract import Capabilities, MarketplaceSpec, SandboxShopGrant, ShopCredentials
+from adapters.common.contract import (
+    Capabilities,
+    MarketplaceSpec,
+    SandboxShopGrant,
+    ShopAuthorisation,
+    ShopCredentials,
+)
+from adapters.shopee import authorisation
 from catalog.pricing import PriceRule
 
 CAPABILITIES = Capabilities(
@@ -57,5 +64,6 @@ SPEC = MarketplaceSpec(
     open_sandbox_shop=open_sandbox_shop,
     sandbox_code=sandbox_shop.sandbox_code,
     price_rule=PRICE_RULE,
+    authorisation=ShopAuthorisation(url=authorisation.authorisation_url, returned=authorisation.returned),
     token_refresh_ahead=timedelta(hours=1),  # access tokens live 4 hours; the adapter and the schedule renew 1 h ahead
 )

@@ -62,6 +62,7 @@ def register(app: typer.Typer) -> None:
         from catalog.db import database_url, init_database
         from catalog.i18n import t
         from catalog.settings import env_name, settings
+        from syndicator.connect import APPS_ENV, sandbox_apps
         from syndicator.demo import FIRST_PORT, run_demo, start_sandboxes, stop_sandboxes
         from syndicator.secrets import ensure_key_file
 
@@ -86,6 +87,9 @@ def register(app: typer.Typer) -> None:
             if no_ui:
                 raise typer.Exit(0 if summary.ok else 1)
             host = settings().ui_host
+            # the app registered on the sandboxes, so that shops are connected from its Gian hàng page too
+            os.environ.setdefault(APPS_ENV, sandbox_apps({name: server.base_url for name, server in servers.items()},
+                                                         "Syndicator (demo)", f"http://{host}:{port}/channels"))
             console.print(t("cli_app_until_stopped", url=f"http://{host}:{port}"))
             with child_process(serve_command(serve_port, "127.0.0.1")):
                 raise typer.Exit(run_child(ui_command(port, host)))

@@ -24,12 +24,12 @@ def _chosen_then(change: str, coop: str | None, marketplace: str | None, product
     from catalog.db import session_scope
     from catalog.i18n import t
     from syndicator import publishing
-    from syndicator.channels import ChannelError, check_marketplace
+    from syndicator.channels import ChannelError, marketplace_spec
 
     selection = publishing.Selection(coop, marketplace, tuple(products or ()), tuple(skus or ()), everything)
     try:
         if marketplace:
-            check_marketplace(marketplace)
+            marketplace_spec(marketplace)  # a ChannelError for one unknown or switched off
         with session_scope(open_database()) as session:
             found = publishing.chosen(session, selection)
             if not found.account_ids:

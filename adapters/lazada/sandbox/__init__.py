@@ -64,6 +64,7 @@ class LazadaSandbox(LazadaAuth, LazadaVariants, LazadaPages):
     # --- what the base asks for ---------------------------------------------------------------
     def api_routes(self) -> list[BaseRoute]:
         return [
+            *self.consent_routes(),
             Route("/rest/{path:path}", self.api, methods=["GET", "POST"]),
             Route("/_sandbox/orders/{order_id}/status", self.move_order, methods=["POST"]),
         ]
@@ -88,13 +89,13 @@ class LazadaSandbox(LazadaAuth, LazadaVariants, LazadaPages):
         self.set_outcome(request, "ok")
         return JSONResponse({**body, "code": envelope.SUCCESS, "request_id": request_id()})
 
-    async def seller_call(self, path: str, params: dict[str, str], shop: SandboxShop,
+    async def seller_call(self, path: str, params: dict[str, str], caller: SandboxShop | None,
                           files: dict[str, Any]) -> dict[str, Any]:
         """A seller API call: its answer under ``data`` (or at the top level where Lazada puts it)."""
         handler = self.handlers.get(path)
         if handler is None:
             raise LazadaRefusal("InvalidApiPath", f"The specified API path {path} is invalid")
-        self.check_access_token(params, shop)
+        shop = self.check_access_token(params, caller)
         if path in self.writes:
             self.count_write()
         data = handler(params, shop, files)

@@ -60,6 +60,7 @@ class ShopeeSandbox(ShopeeAuth, ShopeeVariants, ShopeeOrders, ShopeePages):
             "order/get_order_detail": ("GET", self.get_order_detail, False),
         }
         return [
-            Route(f"{API}/{api}", self._endpoint(f"{API}/{api}", handler, flat), methods=[method])
-            for api, (method, handler, flat) in routes.items()
+            *self.consent_routes(),
+            *(Route(f"{API}/{api}", self._endpoint(f"{API}/{api}", handler, flat), methods=[method])
+              for api, (method, handler, flat) in routes.items()),
         ]

@@ -3,11 +3,12 @@ every call (reference shopee.md §8.1–2), paging, and the rate-limit and serve
 
 from __future__ import annotations
 
+import abc
 import hmac
 import json
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,15 +98,13 @@ class ShopeeWire(MarketplaceSandbox):
 
         return endpoint
 
+    @abc.abstractmethod
     def _partner_key(self, partner_id: str) -> str | None:
-        for shop in self.state.shops.values():
-            if shop.app_key == partner_id:
-                return shop.app_secret
-        return None
+        """The partner's key; ``None`` for a partner Shopee does not know (auth.py)."""
 
-    def _authenticate(self, request: Request, path: str) -> Caller:
-        """§8.1–2: partner, timestamp within 5 minutes, sign, then the shop's access token."""
-        query = request.query_params
+    def _signed_by(self, query: Mapping[str, str]) -> tuple[str, str, int, str]:
+        """§8.1: a known partner, a timestamp within 5 minutes and a sign: partner_id, its key, the
+        timestamp and the sign given."""
         partner_id = query.get("partner_id", "")
         if not partner_id:
             raise ShopeeRefusal(envelope.ERROR_PARAM, "There is no partner_id in query.", 403)
@@ -121,16 +120,26 @@ class ShopeeWire(MarketplaceSandbox):
         given = query.get("sign", "")
         if not given:
             raise ShopeeRefusal(envelope.ERROR_PARAM, "There is no sign in query.", 403)
+        return partner_id, key, int(stamp), given
+
+    def _authenticate_public(self, query: Mapping[str, str], path: str) -> Caller:
+        """§8.2 for a public call (and the authorisation link): the sign over partner_id, path and timestamp."""
+        partner_id, key, stamp, given = self._signed_by(query)
+        if not hmac.compare_digest(given, sign(key, partner_id, path, stamp)):
+            raise ShopeeRefusal(envelope.ERROR_SIGN, "Wrong sign.", 403)
+        return Caller(partner_id)
+
+    def _authenticate(self, request: Request, path: str) -> Caller:
+        """§8.1–2: partner, timestamp within 5 minutes, sign, then the shop's access token."""
+        query = request.query_params
         if path in PUBLIC_PATHS:
-            expected = sign(key, partner_id, path, int(stamp))
-            if not hmac.compare_digest(given, expected):
-                raise ShopeeRefusal(envelope.ERROR_SIGN, "Wrong sign.", 403)
-            return Caller(partner_id)
+            return self._authenticate_public(query, path)
+        partner_id, key, stamp, given = self._signed_by(query)
         token, shop_id = query.get("access_token", ""), query.get("shop_id", "")
         for name, value in (("access_token", token), ("shop_id", shop_id)):
             if not value:
                 raise ShopeeRefusal(envelope.ERROR_PARAM, f"There is no {name} in query.", 403)
-        if not hmac.compare_digest(given, sign(key, partner_id, path, int(stamp), token, shop_id)):
+        if not hmac.compare_digest(given, sign(key, partner_id, path, stamp, token, shop_id)):
             raise ShopeeRefusal(envelope.ERROR_SIGN, "Wrong sign.", 403)
         owner, state = self.state.check_access_token(token)
         if state == "expired":
