@@ -1,9 +1,11 @@
 """The Streamlit app: log in, then the pages a co-op clerk, an officer or an admin may open.
 
 Run with ``syndicator ui [--port 8501]``; the database is ``SYNDICATOR_DATABASE_URL`` (default SQLite).
-Logins are throttled per name and per client address. Every page run re-checks the login
-(:func:`ui.common.viewer`): a disabled one is logged out at once, and so is a session idle for
-``SYNDICATOR_SESSION_IDLE_MINUTES`` (default 30).
+Logins are throttled per name and per client address. A login's session lives in the database
+(:mod:`syndicator.sessions`) and its signed token in a cookie, so a refresh, a new tab or a link to a page
+opens that page still logged in. Every page run re-checks the session (:func:`ui.common.viewer`): a disabled
+login is logged out at once, and so is a session idle for ``SYNDICATOR_SESSION_IDLE_MINUTES`` (default 30),
+logged out elsewhere, or 12 hours old.
 """
 
 from __future__ import annotations
@@ -14,16 +16,28 @@ import streamlit as st
 
 from catalog.models import Role
 from syndicator.users import LoginThrottled, authenticate
-from ui.common import client_address, engine, log_out, plain, role_label, tr
+from ui.common import (
+    client_address,
+    engine,
+    keep_session_cookie,
+    log_in,
+    log_out,
+    plain,
+    resume_from_cookie,
+    role_label,
+    tr,
+)
 
 HERE = Path(__file__).parent
 PAGES = (
     ("pages/overview.py", "page_overview", ":material/dashboard:"),
     ("pages/products.py", "page_products", ":material/inventory_2:"),
+    ("pages/stock.py", "page_stock", ":material/warehouse:"),
     ("pages/labels.py", "page_labels", ":material/qr_code_2:"),
     ("pages/channels.py", "page_channels", ":material/storefront:"),
     ("pages/listings.py", "page_listings", ":material/sell:"),
     ("pages/sync.py", "page_sync", ":material/sync:"),
+    ("pages/orders.py", "page_orders", ":material/receipt_long:"),
     ("pages/sales.py", "page_sales", ":material/bar_chart:"),
     ("pages/monitor.py", "page_monitor", ":material/visibility:"),
 )
@@ -48,7 +62,7 @@ def login() -> None:
     if who is None:
         st.error(tr("login_failed"))
     else:
-        st.session_state["viewer"] = who
+        log_in(who)
         st.rerun()
 
 
@@ -60,14 +74,20 @@ def sidebar() -> None:
         if who is not None:
             st.caption(tr("signed_in_as", name=plain(who.username), role=plain(role_label(who))))
             st.button(tr("logout"), key="logout", on_click=log_out)
+        keep_session_cookie()
 
 
 st.set_page_config(page_title="Syndicator", page_icon=":material/agriculture:", layout="wide")
 st.session_state.setdefault("lang", "vi")
+resume_from_cookie()
 sidebar()
 who = st.session_state.get("viewer")  # every page re-checks it (ui.common.viewer)
 if who is None:
-    chosen = st.navigation([st.Page(login, title=tr("login"), icon=":material/login:")])
+    # a link to a page opens the login form at the page's address: once logged in, the same address opens it
+    addresses = [Path(path).stem for path, _, _ in (*PAGES, ADMIN_PAGE)]
+    chosen = st.navigation([st.Page(login, title=tr("login"), icon=":material/login:", default=True)] + [
+        st.Page(login, title=tr("login"), icon=":material/login:", url_path=address) for address in addresses
+    ], position="hidden")
 else:
     entries = PAGES + ((ADMIN_PAGE,) if who.role is Role.admin else ())
     chosen = st.navigation([st.Page(HERE / path, title=tr(key), icon=icon) for path, key, icon in entries])
