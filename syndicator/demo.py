@@ -38,6 +38,7 @@ from catalog.trace import trace_url
 from syndicator.apply import Progress
 from syndicator.channels import connect_sandbox
 from syndicator.engine import SyncReport, run_sync
+from syndicator.season import place_season
 from syndicator.users import add_user
 
 DEMO_PASSWORD = "demo-2026"
@@ -133,7 +134,7 @@ def connect_demo_shops(engine: Engine, servers: dict[str, SandboxServer]) -> int
     count = 0
     for coop in COOPS:
         for name, server in servers.items():
-            connect_sandbox(engine, coop.code, name, server.base_url)
+            connect_sandbox(engine, coop.code, name, server.base_url, publish_all=True)
             count += 1
     return count
 
@@ -207,6 +208,7 @@ def run_demo(engine: Engine, servers: dict[str, SandboxServer], say: Callable[[s
     summary.errors += _errors(first)
     say(t("demo_orders"))
     summary.orders_placed = place_shopper_orders(engine, servers)
+    summary.orders_placed += place_season(engine, servers)
     say(t("demo_second_sync"))
     second = run_sync(engine, trigger="demo", progress=progress)
     summary.second_sync = second.status

@@ -23,3 +23,10 @@ def cheap_password_hasher() -> Iterator[None]:
     use_password_hasher(CHEAP_HASHER)
     yield
     use_password_hasher(PRODUCTION_HASHER)
+
+
+@pytest.fixture(autouse=True)
+def private_data_folder(tmp_path_factory, monkeypatch) -> None:
+    """Each test's data folder (key file, feeds, locks) is its own, never the checkout's ``./data``: logging in
+    to the app signs a cookie with the data folder's key. A test may point it elsewhere."""
+    monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path_factory.mktemp("data")))

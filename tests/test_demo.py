@@ -85,6 +85,13 @@ def test_demo_without_the_app_ends_with_listings_live_and_orders_pulled(first_de
     assert first_demo.count(sa.select(sa.func.count()).select_from(User)) == 5
 
 
+def test_the_demo_pulls_a_years_season_of_orders_with_cancellations_and_returns(first_demo):
+    months = sa.func.strftime("%Y-%m", Order.placed_at, "+7 hours")
+    assert first_demo.count(sa.select(sa.func.count(sa.distinct(months)))) >= 12
+    for status in ("completed", "cancelled", "returned", "open"):
+        assert first_demo.count(sa.select(sa.func.count()).select_from(Order).where(Order.status == status)) > 0
+
+
 def test_the_demo_prints_a_lots_trace_page_and_writes_a_sample_label_sheet(first_demo):
     said = first_demo.result.stdout.replace("\n", " ")
     url = said.split("Trang truy xuất một lô hàng:")[1].split()[0]

@@ -100,7 +100,7 @@ def test_the_overview_names_the_old_items_of_a_regrouped_product_in_words(seeded
 
 def test_the_sales_page_charts_and_exports_the_coops_sales(seeded):
     app = open_page(logged_in("canbo"), "sales")
-    assert len(app.get("vega_lite_chart")) == 6  # revenue and orders over time, then four breakdowns
+    assert len(app.get("vega_lite_chart")) == 5  # revenue and orders by month, then by marketplace, co-op, product
     assert "HTX Mật ong Võ Nhai" in shown_text(app)
     assert {b.label for b in app.get("download_button")} >= {"Tải CSV", "Tải Excel"}
 

@@ -9,7 +9,9 @@ Control API (DESIGN.md, *Sandbox control API*), under ``/_sandbox/``:
 when its seller authorises the app again), ``GET items`` (one row per seller SKU: an item with variants
 gives one row per model), ``PATCH items/{item_id}`` (a seller's hand edit or a moderator's hiding; with
 ``model_id``, of one model; ``reserved_stock`` for what a promotion holds),
-``POST orders``, ``POST orders/{id}/cancel``, ``POST faults``, ``GET stats``, ``POST reset``,
+``POST orders`` (a shopper's order; for an order from the shop's past, its ``created_at`` and how it
+ended: ``status`` completed, cancelled or returned, at ``updated_at``), ``POST orders/{id}/cancel``,
+``POST faults``, ``GET stats``, ``POST reset``,
 ``POST robots`` (what robots.txt disallows); public pages under ``/shop/{shop_id}/{item_id}``.
 """
 
@@ -38,9 +40,21 @@ from starlette.routing import BaseRoute, Route
 
 from catalog.money import format_vnd
 
+SETTLED_STATUSES = ("completed", "cancelled", "returned")
+
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def _moment(text: object) -> datetime | None:
+    """A control-API time (ISO 8601 with its zone), or None when not given; a time without a zone is refused."""
+    if not text:
+        return None
+    moment = datetime.fromisoformat(str(text))
+    if moment.tzinfo is None:
+        raise ValueError(f"{text} has no time zone")
+    return moment.astimezone(UTC)
 
 
 class Refusal(Exception):
@@ -154,7 +168,7 @@ class SandboxOrder:
     order_id: str
     shop_id: str
     lines: list[SandboxOrderLine]
-    status: str = "open"  # open, cancelled
+    status: str = "open"  # open, then one of SETTLED_STATUSES
     created_at: datetime = field(default_factory=now)
     updated_at: datetime = field(default_factory=now)
 
@@ -291,8 +305,10 @@ class SandboxState:
         return True
 
     # --- shoppers ----------------------------------------------------------------------------
-    def place_order(self, shop_id: str, lines: list[dict[str, Any]]) -> SandboxOrder:
-        """A shopper buys; raises ``ValueError`` when an item is unknown, not on sale or short."""
+    def place_order(self, shop_id: str, lines: list[dict[str, Any]], placed_at: datetime | None = None
+                    ) -> SandboxOrder:
+        """A shopper buys (at ``placed_at``, a past moment, when given); raises ``ValueError`` when an item is
+        unknown, not on sale or short."""
         picked: list[tuple[SandboxItem, SandboxModel | None, int]] = []
         for line in lines:
             found = self.find_sku(shop_id, str(line["seller_sku"]))
@@ -323,8 +339,21 @@ class SandboxState:
                     options=item.options_of(model) if model else [],
                 )
             )
-        order = SandboxOrder(order_id=order_id, shop_id=shop_id, lines=order_lines)
+        moment = placed_at or now()
+        order = SandboxOrder(order_id=order_id, shop_id=shop_id, lines=order_lines, created_at=moment,
+                             updated_at=moment)
         self.orders[order_id] = order
+        return order
+
+    def settle_order(self, order_id: str, status: str, at: datetime) -> SandboxOrder:
+        """An open order's end at ``at``: ``completed`` (delivered), or ``cancelled`` or ``returned`` with its
+        units back in stock."""
+        order = self.orders[order_id]
+        if order.status != "open" or status not in SETTLED_STATUSES:
+            raise ValueError(f"an {order.status} order cannot become {status}")
+        order.status, order.updated_at = status, at
+        if status != "completed":
+            self._restock(order)
         return order
 
     def cancel_order(self, order_id: str) -> SandboxOrder:
@@ -332,15 +361,16 @@ class SandboxState:
         if order is None:
             raise KeyError(order_id)
         if order.status == "open":
-            order.status = "cancelled"
-            order.updated_at = now()
-            for line in order.lines:
-                item = self.items.get(line.item_id)
-                sellable = item.model(line.model_id) if item and line.model_id else item
-                if sellable is not None:  # a model deleted since is not restocked
-                    sellable.stock += line.quantity
-                    sellable.sold -= line.quantity
+            self.settle_order(order_id, "cancelled", now())
         return order
+
+    def _restock(self, order: SandboxOrder) -> None:
+        for line in order.lines:
+            item = self.items.get(line.item_id)
+            sellable = item.model(line.model_id) if item and line.model_id else item
+            if sellable is not None:  # a model deleted since is not restocked
+                sellable.stock += line.quantity
+                sellable.sold -= line.quantity
 
 
 def schema_offers(item: SandboxItem, url: str) -> dict[str, Any]:
@@ -560,8 +590,14 @@ class MarketplaceSandbox(abc.ABC):
         shop_id = str(body.get("shop_id", ""))
         if shop_id not in self.state.shops:
             return _json_error(404, f"no shop {shop_id}")
+        status = str(body.get("status") or "open")
+        if status != "open" and status not in SETTLED_STATUSES:
+            return _json_error(400, f"status must be open or one of {', '.join(SETTLED_STATUSES)}")
         try:
-            order = self.state.place_order(shop_id, list(body.get("lines") or []))
+            placed_at, settled_at = _moment(body.get("created_at")), _moment(body.get("updated_at"))
+            order = self.state.place_order(shop_id, list(body.get("lines") or []), placed_at)
+            if status != "open":
+                order = self.state.settle_order(order.order_id, status, settled_at or order.created_at)
         except (ValueError, KeyError) as exc:
             return _json_error(409, str(exc))
         return JSONResponse(order.public())

@@ -13,10 +13,11 @@ from syndicator.users import Viewer
 
 
 def observations(engine: Engine, viewer: Viewer, drift_only: bool = False, offset: int = 0,
-                 limit: int = 50) -> Page:
-    """What shoppers saw of each pack on its listing's public page, newest first, with drift."""
+                 limit: int = 50, coop_code: str | None = None) -> Page:
+    """What shoppers saw of each pack on its listing's public page, newest first, with drift; one co-op's
+    when ``coop_code`` is given (a co-op user always sees only their own)."""
     with session_scope(engine) as session:
-        coop_id = scope_coop_id(session, viewer, None)
+        coop_id = scope_coop_id(session, viewer, coop_code)
         statement = (
             select(ListingObservation.observed_at, Coop.code, ChannelAccount.marketplace, Sku.sku,
                    ListingObservation.visible, ListingObservation.price, ListingVariant.pushed_price,

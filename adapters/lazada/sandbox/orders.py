@@ -20,6 +20,7 @@ ORDER_STATUSES = frozenset({
 FULFILMENT_STATUSES = frozenset({"packed", "ready_to_ship", "shipped", "delivered", "returned", "failed_delivery",
                                  "shipped_back_success", "lost_by_3pl"})
 OCCUPYING_STATUSES = frozenset({"pending", "packed", "ready_to_ship"})
+SETTLED_AS = {"cancelled": "canceled", "completed": "delivered", "returned": "returned"}  # a past order's end
 
 
 class LazadaOrders(LazadaWire):
@@ -48,8 +49,8 @@ class LazadaOrders(LazadaWire):
         return await super()._cancel(request)
 
     def item_status(self, order: SandboxOrder) -> str:
-        if order.status == "cancelled":
-            return "canceled"
+        if order.status in SETTLED_AS:
+            return SETTLED_AS[order.status]
         return self.fulfilment.get(order.order_id, "pending")
 
     def reserved(self, sku_id: str | None) -> int:

@@ -12,7 +12,8 @@ from adapters.shopee.sandbox.wire import MAX_IDS, Caller, ShopeeRefusal, ShopeeW
 
 MAX_ORDER_WINDOW_S = 15 * 24 * 3600
 ORDER_TIMES = {"create_time": "created_at", "update_time": "updated_at"}
-ORDER_STATUS_TO_SHOPEE = {"open": "READY_TO_SHIP", "cancelled": "CANCELLED"}
+ORDER_STATUS_TO_SHOPEE = {"open": "READY_TO_SHIP", "cancelled": "CANCELLED", "completed": "COMPLETED",
+                          "returned": "TO_RETURN"}
 
 
 class ShopeeOrders(ShopeeWire):
