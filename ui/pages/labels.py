@@ -58,9 +58,12 @@ def sheet_section(coop: str) -> None:
     chosen = st.multiselect(tr("labels_products"), list(names), format_func=names.get,
                             placeholder=tr("labels_all_products"), key=f"labels_products_{coop}")
     lots = sorted({lot for p in products if not chosen or p["code"] in chosen for lot in p["lots"]})
-    lot = st.selectbox(tr("labels_lot"), [None, *lots], format_func=lambda code: code or tr("labels_no_lot"),
-                       key=f"labels_lot_{coop}")
-    layout = st.radio(tr("labels_layout"), list(LAYOUTS), format_func=layout_name, horizontal=True,
+    # the choices' words are fixed here, not in a format_func: Streamlit may call that again outside the page's
+    # run, where the viewer's language is not known
+    lot_names = {None: tr("labels_no_lot")} | {code: code for code in lots}
+    lot = st.selectbox(tr("labels_lot"), list(lot_names), format_func=lot_names.get, key=f"labels_lot_{coop}")
+    layouts = {name: layout_name(name) for name in LAYOUTS}
+    layout = st.radio(tr("labels_layout"), list(layouts), format_func=layouts.get, horizontal=True,
                       key="labels_layout")
     price = st.checkbox(tr("labels_show_price"), key="labels_price")
     if not st.button(tr("labels_preview"), key="labels_preview", type="primary"):
@@ -118,12 +121,13 @@ def bank_form(coop: str, contact: dict[str, str | None]) -> None:
         st.caption(tr("read_only"))
         return
     banks = napas_banks()
-    bins = ["", *sorted(banks, key=lambda code: banks[code].casefold())]
+    bank_names = {"": tr("labels_bank_none")} | {
+        code: f"{banks[code]} ({code})" for code in sorted(banks, key=lambda code: banks[code].casefold())}
+    bins = list(bank_names)
     with st.form(f"bank_form_{coop}"):
         values = {"bank_bin": st.selectbox(
             tr("labels_bank"), bins, index=bins.index(contact["bank_bin"]) if contact["bank_bin"] in bins else 0,
-            format_func=lambda code: f"{banks[code]} ({code})" if code else tr("labels_bank_none"),
-            key=f"bank_bin_{coop}")}
+            format_func=bank_names.get, key=f"bank_bin_{coop}")}
         values |= {field: st.text_input(tr(label), value=contact[field] or "", key=f"{field}_{coop}")
                    for field, label in CONTACT_INPUTS}
         submitted = st.form_submit_button(tr("labels_save_bank"))

@@ -18,7 +18,8 @@ def sync_now(coop_code: str | None) -> None:
     bar = st.progress(0.0)
 
     def progress(account, done: int, total: int) -> None:
-        bar.progress(min(done / max(total, 1), 1.0), text=f"{account.marketplace} · {plain(account.coop_code)}: {done}/{total}")
+        shop = f"{display_name(account.marketplace)} · {plain(account.coop_code)}"
+        bar.progress(min(done / max(total, 1), 1.0), text=f"{shop}: {done}/{total}")
 
     report = guarded(lambda: run_sync_now(engine(), who, coop_code=coop_code, progress=progress))
     if report is not None:
@@ -62,7 +63,7 @@ def errors() -> None:
         tr("coop"): [r["coop_code"] for r in page.rows],
         tr("marketplace"): [display_name(r["marketplace"]) for r in page.rows],
         tr("col_product"): [r["product"] for r in page.rows],
-        "SKU": [r["sku"] for r in page.rows],
+        "SKU": [r["sku"] or "—" for r in page.rows],  # none when the error is about the product as a whole
         tr("action"): [tr(f"action_{r['action']}") for r in page.rows],
         tr("kind"): [t(f"error_kind_{r['error_kind']}", lang()) if r["error_kind"] else "—" for r in page.rows],
         tr("message"): [r["message"] for r in page.rows],
