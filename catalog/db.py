@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The newest migration (tests/test_database.py checks it is Alembic's head). A database already there is
 # not handed to Alembic: importing it and the models would double the start-up time of every command.
-SCHEMA_HEAD = "b5e8f1a3c7d2"
+SCHEMA_HEAD = "c7d1e4f9a2b6"
 
 
 def data_dir() -> Path:

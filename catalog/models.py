@@ -283,6 +283,10 @@ class ListingVariant(SQLModel, table=True):
     pushed_content_hash: str | None = Field(default=None, max_length=64)  # the pack's own: option, weight, GTIN
     pushed_price: int | None = None
     pushed_stock: int | None = None
+    stock_pushed_at: datetime | None = _when()  # when its stock was last sent: the heartbeat re-sends it when old
+    # what the marketplace holds back from us (Shopee's stock reserved for a promotion, Lazada's campaign-locked
+    # stock): a push below it is refused, so the plan never sends less
+    reserved_stock: int | None = None
     last_error: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
     created_at: datetime = _created()
 
@@ -393,6 +397,28 @@ class LoginSession(SQLModel, table=True):
     last_seen_at: datetime = _created()
     expires_at: datetime = _when(nullable=False)
     ended_at: datetime | None = _when()
+
+
+class PushMessage(SQLModel, table=True):
+    """The durable inbox of marketplace push notifications: written (once per marketplace message identity)
+    before the marketplace is answered 2xx, then worked by the fan-out (``processed_at``)."""
+
+    __tablename__ = "push_message"
+    __table_args__ = (sa.UniqueConstraint("marketplace", "message_key", name="uq_push_message_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    marketplace: str = Field(max_length=30, index=True)
+    message_key: str = Field(max_length=200)  # the marketplace's identity of the message, to count it once
+    shop_ref: str = Field(max_length=80)  # the marketplace's shop (Shopee shop_id, Lazada seller_id)
+    channel_account_id: int | None = Field(default=None, foreign_key="channelaccount.id", index=True)
+    kind: str = Field(max_length=30)  # order, reserved_stock, promotion, other
+    code: str = Field(default="", max_length=30)  # the marketplace's own code or message_type
+    order_ref: str | None = Field(default=None, max_length=80)
+    body: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))  # the raw body, as received
+    received_at: datetime = _created()
+    processed_at: datetime | None = _when()
+    attempts: int = 0
+    last_error: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
 
 
 class ScheduledJob(SQLModel, table=True):

@@ -10,8 +10,10 @@ from argon2 import PasswordHasher
 from syndicator.users import PRODUCTION_HASHER, use_password_hasher
 
 # the databases (``database_url``, ``engine``, ``module_database_url``), the module-scoped sandboxes behind
-# the ``sandboxes`` fixture, and the app's downloads (``offered``)
-pytest_plugins = ["tests.support.databases", "tests.support.sandboxes", "tests.support.downloads"]
+# the ``sandboxes`` fixture, the app's downloads (``offered``) and the app served for a browser (``served_app``)
+pytest_plugins = [
+    "tests.support.databases", "tests.support.sandboxes", "tests.support.downloads", "tests.support.browser",
+]
 
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 

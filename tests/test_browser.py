@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.support.browser import BROWSER, CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, log_in, served_app  # noqa: F401
+from tests.support.browser import BROWSER, CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, log_in
 
 pytestmark = BROWSER
 

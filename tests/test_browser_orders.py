@@ -1,11 +1,11 @@
 """The Đơn hàng page in a real headless Chromium: a clerk logs in and sees the co-op's orders in Vietnamese."""
 
-# ruff: noqa: F811  (the served_app fixture comes from tests/support/browser.py)
+
 
 from __future__ import annotations
 
 from catalog.db import make_engine
-from tests.support.browser import BROWSER, CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, served_app  # noqa: F401 (fixture)
+from tests.support.browser import BROWSER, CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 from tests.support.ui import PASSWORD
 from tests.test_access_orders import seed_tea_orders
 

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from catalog.db import make_engine, session_scope
 from catalog.models import ChannelAccount, Coop, ListingVariant, Product, Sku
-from tests.support.browser import BROWSER, chromium_page, log_in, screenshot, served_app  # noqa: F401
+from tests.support.browser import BROWSER, chromium_page, log_in, screenshot
 from tests.support.ui import TAN_CUONG
 
 pytestmark = BROWSER

@@ -3,17 +3,11 @@ it, and a link opened logged out leads to its page once logged in."""
 
 from __future__ import annotations
 
-import pytest
-
+from tests.support.browser import BROWSER, CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
 from tests.support.ui import PASSWORD
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, served_app  # noqa: F401  (a fixture)
 from ui.common import SESSION_COOKIE
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (run `make browser` to install it)"),
-]
+pytestmark = BROWSER
 WAIT = 30000
 
 
@@ -27,7 +21,7 @@ def _log_in(page) -> None:
     page.get_by_role("button", name="Đăng nhập").click()
 
 
-def test_a_clerk_stays_logged_in_across_a_refresh_and_a_deep_link_until_logging_out(served_app):  # noqa: F811
+def test_a_clerk_stays_logged_in_across_a_refresh_and_a_deep_link_until_logging_out(served_app):
     from playwright.sync_api import expect, sync_playwright
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -1,11 +1,11 @@
 """The Tồn kho page in a real headless Chromium: a clerk records an adjustment with its reason and sees it in the
 SKU's ledger."""
 
-# ruff: noqa: F811  (the served_app fixture comes from tests/support/browser.py)
+
 
 from __future__ import annotations
 
-from tests.support.browser import BROWSER, chromium_page, log_in, screenshot, served_app  # noqa: F401 (fixture)
+from tests.support.browser import BROWSER, chromium_page, log_in, screenshot
 
 pytestmark = BROWSER
 

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
 
 from adapters.common.errors import ErrorInfo
+from adapters.common.push import PushProtocol
 from catalog.pricing import PriceRule
 from catalog.settings import settings
 from catalog.text import clean
@@ -359,3 +360,4 @@ class MarketplaceSpec(BaseModel):
     token_refresh_ahead: timedelta = timedelta(0)
     enabled: bool = True
     authorisation: ShopAuthorisation | None = None  # None: shops are connected with their key, not by redirect
+    push: PushProtocol | None = None  # None: the marketplace does not push (its shops are polled)

@@ -55,7 +55,8 @@ if facts is not None:
                      alt.Tooltip("state_label:N", title=tr("state")), alt.Tooltip("count:Q", title=tr("count"))],
         )
         st.altair_chart(chart, width="stretch")
-        table = listings.pivot_table(index="marketplace", columns="state_label", values="count", fill_value=0)
+        table = listings.pivot_table(index="marketplace", columns="state_label", values="count", aggfunc="sum",
+                                     fill_value=0)
         table = table.rename_axis(index=tr("marketplace"), columns=None)
         st.dataframe(table, width="stretch")
 

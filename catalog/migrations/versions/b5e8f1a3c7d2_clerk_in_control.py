@@ -13,7 +13,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision = 'b5e8f1a3c7d2'
 down_revision = '9d4a6c2e1f83'
 branch_labels = None
