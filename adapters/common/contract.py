@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
 
 from adapters.common.errors import ErrorInfo
-from adapters.common.push import PushProtocol
+from adapters.common.push import PushNotice, PushProtocol
 from catalog.pricing import PriceRule
 from catalog.settings import settings
 from catalog.text import clean
@@ -284,6 +284,21 @@ class Adapter(abc.ABC):
         """The item's own content (name without a pack, description, category, photos) from ``draft``; ``ref``
         is one of its variants."""
         raise NotImplementedError(f"{self.capabilities.marketplace} lists one item per SKU")
+
+    async def register_push(self, url: str) -> bool:
+        """Ask the marketplace to push this shop's order and stock events to ``url`` (Shopee
+        ``push/set_app_push_config``). False where the marketplace has no API for it (an operator sets the
+        address in its console, or it does not push)."""
+        return False
+
+    async def lost_pushes(self) -> list[PushNotice]:
+        """The pushes the marketplace could not deliver and kept (Shopee ``push/get_lost_push_message``); empty
+        where it keeps none. They stay kept until :meth:`confirm_lost_pushes`."""
+        return []
+
+    async def confirm_lost_pushes(self, notices: list[PushNotice]) -> None:
+        """Tell the marketplace the lost pushes read are consumed (Shopee
+        ``push/confirm_consumed_lost_push_message``)."""
 
     async def deliver(self) -> Upload | None:
         """Hand over what the calls so far staged. A marketplace with an API acts on each call at once and
