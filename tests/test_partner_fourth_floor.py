@@ -124,6 +124,9 @@ server_error = "LOI_MAY"
 requests_per_second = 200
 name_length = [8, 80]
 max_images = 3
+
+[push]
+mode = "none"
 """
 
 

@@ -14,7 +14,7 @@ from adapters.common.contract import (
     ShopAuthorisation,
     ShopCredentials,
 )
-from adapters.lazada import authorisation
+from adapters.lazada import authorisation, push
 from catalog.pricing import PriceRule
 
 CAPABILITIES = Capabilities(
@@ -60,4 +60,5 @@ SPEC = MarketplaceSpec(
     price_rule=PRICE_RULE,
     authorisation=ShopAuthorisation(url=authorisation.authorisation_url, returned=authorisation.returned),
     token_refresh_ahead=timedelta(hours=48),  # access tokens live days; the adapter and the schedule renew 2 days ahead
+    push=push.PROTOCOL,
 )

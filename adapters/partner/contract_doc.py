@@ -61,6 +61,14 @@ CALLS = {
     "items": ("the shop's items, paged", "a page"),
     "orders": ("orders created or changed since a time, paged", "a page"),
 }
+# What each push mode of a profile means for the floor and for us
+PUSHES = {
+    "none": (
+        "None: the floor does not notify us of orders. We pull them with `{since}` (changed since our last pull) "
+        "on every scheduled pass, so a sale there reaches the other marketplaces' stock at the next pass, not "
+        "within seconds."
+    ),
+}
 
 
 def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
@@ -72,7 +80,7 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
 
 
 def render_contract(profile: FloorProfile) -> str:
-    sections = (_signing, _calls, _item_fields, _batches, _paging, _orders, _errors, _limits, _pages, _feed)
+    sections = (_signing, _calls, _item_fields, _batches, _paging, _orders, _push, _errors, _limits, _pages, _feed)
     lines = [f"## Contract proposed to {profile.display_name}"]
     for section in sections:
         lines += ["", *section(profile)]
@@ -179,6 +187,10 @@ def _orders(profile: FloorProfile) -> list[str]:
         "",
         f"Statuses: {statuses}.",
     ]
+
+
+def _push(profile: FloorProfile) -> list[str]:
+    return ["### Push", PUSHES[profile.push.mode].format(since=profile.orders.since_param)]
 
 
 def _errors(profile: FloorProfile) -> list[str]:

@@ -202,6 +202,13 @@ class Limits(_Strict):
     max_stock: int = 1_000_000
 
 
+class Push(_Strict):
+    """Whether and how the floor tells us of a change. ``none``: it does not push, and its orders are pulled
+    (changed since the last pull) on every scheduled pass. A floor that pushes is a new mode here."""
+
+    mode: Literal["none"]
+
+
 FEED_COLUMNS = (
     "channel_listing_id", "sku", "name_vi", "name_ascii", "category", "unit", "net_qty", "net_unit",
     "price_vnd", "list_price_vnd", "stock", "weight_g", "length_cm", "width_cm", "height_cm",
@@ -232,6 +239,7 @@ class FloorProfile(_Strict):
     orders: Orders = Orders()
     errors: ErrorShape = ErrorShape()
     limits: Limits = Limits()
+    push: Push = Field(description="declared by every floor, even one that does not push")
     feed_columns: tuple[str, ...] = FEED_COLUMNS
 
     @field_validator("feed_columns")

@@ -14,7 +14,7 @@ from adapters.common.contract import (
     ShopAuthorisation,
     ShopCredentials,
 )
-from adapters.shopee import authorisation
+from adapters.shopee import authorisation, push
 from catalog.pricing import PriceRule
 
 CAPABILITIES = Capabilities(
@@ -65,5 +65,6 @@ SPEC = MarketplaceSpec(
     sandbox_code=sandbox_shop.sandbox_code,
     price_rule=PRICE_RULE,
     authorisation=ShopAuthorisation(url=authorisation.authorisation_url, returned=authorisation.returned),
+    push=push.PROTOCOL,
     token_refresh_ahead=timedelta(hours=1),  # access tokens live 4 hours; the adapter and the schedule renew 1 h ahead
 )

@@ -11,12 +11,15 @@ import hashlib
 import hmac
 import time
 
-# Public calls: the auth endpoints and media_space/upload_image (DOC marks it Public).
+# Public calls: the auth endpoints, push/* and media_space/upload_image (DOC marks it Public).
 PUBLIC_PATHS = frozenset({
     "/api/v2/auth/token/get",
     "/api/v2/auth/access_token/get",
     "/api/v2/media_space/upload_image",
     "/api/v2/shop/auth_partner",
+    "/api/v2/push/set_app_push_config",  # push/* are partner-level (shopee.md §2.1, §6)
+    "/api/v2/push/get_lost_push_message",
+    "/api/v2/push/confirm_consumed_lost_push_message",
 })
 
 

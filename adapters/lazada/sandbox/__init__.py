@@ -30,6 +30,7 @@ class LazadaSandbox(LazadaAuth, LazadaVariants, LazadaPages):
     marketplace = "lazada"
     default_port = 8702
     default_rate_limit_per_s = 50.0  # inventory APIs: 50 calls a second per seller (§3.4)
+    push_attempts = 12  # Lazada retries a failed push "up to 12 times" (§6): 12 tries in all here
 
     def __init__(
         self, *, rate_limit_per_s: float | None = None, seed: int | None = None,

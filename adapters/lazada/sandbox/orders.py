@@ -1,16 +1,20 @@
 """Lazada's orders in the sandbox: an order's fulfilment status as Lazada moves it (a control-API call),
-the stock open orders hold, and the order list and order items calls."""
+the stock open orders hold, the order list and order items calls, and the trade-order pushes (``push_for``)."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from adapters.common.sandbox import SandboxOrder, SandboxShop, now
+from adapters.common.sandbox import SandboxOrder, SandboxOrderLine, SandboxShop, now
+from adapters.lazada import push
 from adapters.lazada.sandbox.wire import LazadaRefusal, LazadaWire, json_list, lazada_time, parse_time
+from adapters.lazada.signing import timestamp_ms
 
 ORDER_STATUSES = frozenset({
     "unpaid", "pending", "packed", "ready_to_ship", "shipped", "delivered", "canceled", "returned", "failed",
@@ -21,6 +25,13 @@ FULFILMENT_STATUSES = frozenset({"packed", "ready_to_ship", "shipped", "delivere
                                  "shipped_back_success", "lost_by_3pl"})
 OCCUPYING_STATUSES = frozenset({"pending", "packed", "ready_to_ship"})
 SETTLED_AS = {"cancelled": "canceled", "completed": "delivered", "returned": "returned"}  # a past order's end
+
+
+def order_items(order: SandboxOrder) -> Iterator[tuple[int, SandboxOrderLine]]:
+    """Lazada's order items of an order, one per unit sold (§5.2): each item's id and the line it is of."""
+    for line_number, line in enumerate(order.lines, start=1):
+        for unit in range(1, line.quantity + 1):
+            yield int(f"{order.order_id}{line_number:02d}{unit:03d}"), line
 
 
 class LazadaOrders(LazadaWire):
@@ -39,6 +50,7 @@ class LazadaOrders(LazadaWire):
             return JSONResponse({"error": f"status must be one of {sorted(FULFILMENT_STATUSES)}"}, status_code=400)
         self.fulfilment[order.order_id] = status
         order.updated_at = now()
+        self.push_order(order, status)
         return JSONResponse({**order.public(), "lazada_status": status})
 
     async def _cancel(self, request: Request) -> Response:
@@ -77,20 +89,40 @@ class LazadaOrders(LazadaWire):
     def order_items_view(self, order: SandboxOrder) -> list[dict[str, Any]]:
         """One order item per unit sold, as Lazada answers (§5.2)."""
         items = []
-        for line_number, line in enumerate(order.lines, start=1):
-            for unit in range(1, line.quantity + 1):
-                items.append({
-                    "order_item_id": int(f"{order.order_id}{line_number:02d}{unit:03d}"),
-                    "order_id": int(order.order_id), "sku": line.seller_sku, "sku_id": line.sku_id,
-                    "shop_sku": f"{line.item_id}_VNAMZ-{line.sku_id}", "product_id": line.item_id,
-                    "name": line.name, "variation": ", ".join(line.options), "item_price": f"{line.unit_price}.00",
-                    "paid_price": f"{line.unit_price}.00", "voucher_amount": "0.00", "tax_amount": "0.00",
-                    "shipping_amount": "0.00", "currency": "VND", "status": self.item_status(order),
-                    "cancel_return_initiator": "buyer-cancel" if order.status == "cancelled" else "",
-                    "created_at": lazada_time(order.created_at), "updated_at": lazada_time(order.updated_at),
-                    "shipping_type": "Dropshipping", "warehouse_code": "dropshipping", "is_fbl": 0,
-                })
+        for order_item_id, line in order_items(order):
+            items.append({
+                "order_item_id": order_item_id,
+                "order_id": int(order.order_id), "sku": line.seller_sku, "sku_id": line.sku_id,
+                "shop_sku": f"{line.item_id}_VNAMZ-{line.sku_id}", "product_id": line.item_id,
+                "name": line.name, "variation": ", ".join(line.options), "item_price": f"{line.unit_price}.00",
+                "paid_price": f"{line.unit_price}.00", "voucher_amount": "0.00", "tax_amount": "0.00",
+                "shipping_amount": "0.00", "currency": "VND", "status": self.item_status(order),
+                "cancel_return_initiator": "buyer-cancel" if order.status == "cancelled" else "",
+                "created_at": lazada_time(order.created_at), "updated_at": lazada_time(order.updated_at),
+                "shipping_type": "Dropshipping", "warehouse_code": "dropshipping", "is_fbl": 0,
+            })
         return items
+
+    def push_for(self, order: SandboxOrder, event: str) -> list[tuple[bytes, dict[str, str]]]:
+        """A trade-order message (type 0) for each order item: ``pending`` when the order is created, else its
+        Lazada status now (``canceled``, ``packed``, ``delivered``, ``returned`` …); signed as Lazada signs,
+        with the key and secret of the app the shop authorised."""
+        shop = self.state.shops[order.shop_id]
+        if event == "created":
+            status, changed = "pending", order.created_at
+        else:
+            status, changed = self.item_status(order), order.updated_at
+        data = {"order_status": status, "trade_order_id": order.order_id,
+                "status_update_time": int(changed.timestamp())}
+        pushes = []
+        for order_item_id, _ in order_items(order):
+            body = {"seller_id": shop.shop_id, "message_type": push.TRADE_ORDER,
+                    "data": {**data, "trade_order_line_id": str(order_item_id)},
+                    "timestamp": int(timestamp_ms()), "site": push.SITE}
+            raw = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+            signature = push.sign("", raw, shop.app_key, shop.app_secret)
+            pushes.append((raw, {push.SIGNATURE_HEADER: signature, "Content-Type": "application/json"}))
+        return pushes
 
     def get_orders(self, params: dict[str, str], shop: SandboxShop, files: dict[str, Any]) -> dict[str, Any]:
         if not (params.get("update_after") or params.get("created_after")):

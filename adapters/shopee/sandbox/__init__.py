@@ -8,7 +8,8 @@ limit. Category ids, attribute ids and logistics channels are the sandbox's own 
 
 ``wire.py`` holds what every call shares (envelope, refusals, signature and token check, paging, rate
 limit), ``auth.py`` shops, codes and tokens, ``products.py`` images and items, ``variants.py`` their
-tiers and models, ``orders.py`` orders and ``pages.py`` the shopper's product page.
+tiers and models, ``orders.py`` orders, ``push.py`` pushes and the push calls, and ``pages.py`` the shopper's
+product page.
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from adapters.shopee import CAPABILITIES
 from adapters.shopee.sandbox.auth import ShopeeAuth
 from adapters.shopee.sandbox.orders import ShopeeOrders
 from adapters.shopee.sandbox.pages import ShopeePages
+from adapters.shopee.sandbox.push import ShopeePush
 from adapters.shopee.sandbox.variants import ShopeeVariants
 from adapters.shopee.sandbox.wire import API
 
 
-class ShopeeSandbox(ShopeeAuth, ShopeeVariants, ShopeeOrders, ShopeePages):
+class ShopeeSandbox(ShopeeAuth, ShopeeVariants, ShopeeOrders, ShopeePages, ShopeePush):
     marketplace = "shopee"
     default_port = 8701
     default_rate_limit_per_s = CAPABILITIES.requests_per_second
@@ -58,6 +60,9 @@ class ShopeeSandbox(ShopeeAuth, ShopeeVariants, ShopeeOrders, ShopeePages):
             "product/get_item_base_info": ("GET", self.get_item_base_info, False),
             "order/get_order_list": ("GET", self.get_order_list, False),
             "order/get_order_detail": ("GET", self.get_order_detail, False),
+            "push/set_app_push_config": ("POST", self.set_app_push_config, False),
+            "push/get_lost_push_message": ("GET", self.get_lost_push_message, False),
+            "push/confirm_consumed_lost_push_message": ("POST", self.confirm_consumed_lost_push_message, False),
         }
         return [
             *self.consent_routes(),
