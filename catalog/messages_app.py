@@ -350,6 +350,7 @@ APP_MESSAGES: dict[str, dict[str, str]] = {
     "ui.trigger_schedule": {"vi": "lịch tự động", "en": "schedule"},
     "ui.trigger_ui": {"vi": "ứng dụng", "en": "app"},
     "ui.trigger_demo": {"vi": "dữ liệu mẫu", "en": "demo"},
+    "ui.trigger_push": {"vi": "thông báo đẩy từ sàn", "en": "marketplace push"},
     "ui.action_create": {"vi": "đăng mới", "en": "create"},
     "ui.action_add_variant": {"vi": "thêm phân loại", "en": "add a pack"},
     "ui.action_update_content": {"vi": "sửa nội dung", "en": "update content"},

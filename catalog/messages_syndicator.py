@@ -209,6 +209,23 @@ PACKAGE_MESSAGES: dict[str, dict[str, str]] = {
         "vi": "{pushed} → {stock} (còn {available})",
         "en": "{pushed} → {stock} ({available} available)",
     },
+    "cli_plan_clamped": {
+        "vi": "sàn giữ {reserved} cho khuyến mãi, không gửi ít hơn (muốn {wanted})",
+        "en": "the marketplace holds {reserved} for a promotion, never sent less (wanted {wanted})",
+    },
+    "cli_plan_heartbeat": {
+        "vi": "gửi lại định kỳ, tồn kho không đổi",
+        "en": "sent again, unchanged, so it does not go stale",
+    },
+    "cli_stock_policy_threshold": {"vi": ", về 0 khi còn ≤ {threshold}", "en": ", 0 at or below {threshold}"},
+    "stock_threshold_negative": {
+        "vi": "«Về 0 khi còn ≤» không được âm: {value}",
+        "en": "«0 at or below» cannot be negative: {value}",
+    },
+    "stock_campaign_locked": {
+        "vi": "sàn đang giữ hàng cho chương trình khuyến mãi: không giảm tồn kho xuống dưới số đang giữ",
+        "en": "the marketplace holds stock for a promotion: stock cannot go below what it holds",
+    },
     "cli_monitor_drifted": {"vi": "{count} SKU sai lệch", "en": "{count} SKUs drifted"},
     "cli_monitor_observed": {
         "vi": "Đã xem {observed}/{listings} SKU đang bán ({marketplaces})",
@@ -328,4 +345,23 @@ PACKAGE_MESSAGES: dict[str, dict[str, str]] = {
         "en": "scheduled job {job} refused and removed: {reason}",
     },
     "listing_variant_unknown": {"vi": "không có SKU đăng bán #{id}", "en": "no listed SKU #{id}"},
+    # syndicator serve: marketplace pushes
+    "push_off": {
+        "vi": "Chưa đặt {env}: không nhận thông báo đẩy từ sàn; đơn hàng và tồn kho chỉ cập nhật theo lượt đồng bộ "
+              "hẹn giờ",
+        "en": "{env} is not set: no marketplace pushes are received; orders and stock follow the scheduled pass "
+              "only",
+    },
+    "push_registered": {
+        "vi": "{marketplace} ({host}): sàn sẽ gửi thông báo đẩy tới {url}",
+        "en": "{marketplace} ({host}): the marketplace pushes to {url}",
+    },
+    "push_register_failed": {
+        "vi": "{marketplace} ({host}): không đăng ký được địa chỉ nhận thông báo đẩy {url}: {error}",
+        "en": "{marketplace} ({host}): could not register the push address {url}: {error}",
+    },
+    "push_by_hand": {
+        "vi": "{marketplace} ({host}): hãy tự đặt địa chỉ nhận thông báo đẩy {url} tại: {where}",
+        "en": "{marketplace} ({host}): set the push address {url} by hand at: {where}",
+    },
 }

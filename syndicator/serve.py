@@ -1,10 +1,14 @@
-"""The project's web service (``syndicator serve``): ``GET /healthz`` and the public trace pages ``GET /t/{code}``.
+"""The project's web service (``syndicator serve``): ``GET /healthz``, the public trace pages ``GET /t/{code}``
+and the marketplaces' pushes ``POST /push/{marketplace}`` (``syndicator/push.py``), worked by the stock fan-out
+(``syndicator/fanout.py``) while the app runs.
 
 A trace page is plain HTML built here, every value escaped, with its CSS inline and no other asset, so it
 opens fast on a phone at a market stall; Vietnamese first, English with ``?lang=en``."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
 from html import escape
 from importlib.resources import files
@@ -13,11 +17,15 @@ from string import Template
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse
 from starlette.routing import Route
 
 from catalog.i18n import t
+from catalog.settings import settings
+from syndicator.fanout import FanOut
+from syndicator.push import MAX_PUSH_BYTES, STATUS, Receipt, push_protocol, push_url, receive
 from syndicator.trace import WEB_ADDRESS, TracePage, count_view, find_trace_page
 
 PAGE = Template(files("syndicator").joinpath("templates/trace.html").read_text(encoding="utf-8"))
@@ -29,7 +37,9 @@ HEADERS = {
 }
 
 
-def make_app(engine: Engine) -> Starlette:
+def make_app(engine: Engine, fanout: FanOut | None = None) -> Starlette:
+    """The service over ``engine``; with ``fanout``, it is started and stopped with the app and woken by each
+    push stored."""
     def healthz(_request: Request) -> PlainTextResponse:
         try:
             with engine.connect() as connection:
@@ -48,7 +58,35 @@ def make_app(engine: Engine) -> Starlette:
         lang = "en" if request.query_params.get("lang") == "en" else "vi"
         return HTMLResponse(trace_html(page, lang), headers=HEADERS)
 
-    return Starlette(routes=[Route("/healthz", healthz), Route("/t/{code}", trace)])
+    async def push(request: Request) -> PlainTextResponse:
+        marketplace = request.path_params["marketplace"]
+        protocol = push_protocol(marketplace)
+        if protocol is None:
+            return PlainTextResponse("not found", status_code=404)
+        raw = b""
+        async for chunk in request.stream():
+            raw += chunk
+            if len(raw) > MAX_PUSH_BYTES:
+                return PlainTextResponse("too large", status_code=413)
+        public = settings().public_url
+        url = push_url(public, marketplace) if public else str(request.url.replace(query=""))
+        receipt = await run_in_threadpool(receive, engine, marketplace, protocol, raw, request.headers, url)
+        if receipt is Receipt.stored and fanout is not None:
+            fanout.wake()
+        return PlainTextResponse(receipt.value, status_code=STATUS[receipt])
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        if fanout is not None:
+            fanout.start()
+        try:
+            yield
+        finally:
+            if fanout is not None:
+                await run_in_threadpool(fanout.stop)
+
+    return Starlette(routes=[Route("/healthz", healthz), Route("/t/{code}", trace),
+                             Route("/push/{marketplace}", push, methods=["POST"])], lifespan=lifespan)
 
 
 def trace_html(page: TracePage, lang: str) -> str:

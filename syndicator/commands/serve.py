@@ -1,4 +1,5 @@
-"""``syndicator serve``: the web service (trace pages ``/t/…`` and ``/healthz``) on uvicorn."""
+"""``syndicator serve``: the web service (trace pages ``/t/…``, ``/healthz`` and the marketplaces' pushes
+``/push/…``) on uvicorn, with the stock fan-out beside it."""
 
 from __future__ import annotations
 
@@ -22,15 +23,24 @@ def register(app: typer.Typer) -> None:
         host: Annotated[str, typer.Option("--host", help="địa chỉ lắng nghe / address to listen on")] = "127.0.0.1",
         port: Annotated[int, typer.Option("--port", help="cổng / port")] = 8600,
     ) -> None:
-        """Chạy dịch vụ web: trang truy xuất /t/… và /healthz, đến khi dừng (Ctrl+C hoặc SIGTERM).
-        Serve the trace pages and /healthz until stopped (Ctrl+C or SIGTERM); logs go to stderr."""
+        """Chạy dịch vụ web: trang truy xuất /t/…, /healthz và thông báo đẩy từ sàn /push/…, đẩy tồn kho mới
+        sang các sàn khác ngay khi có đơn, đến khi dừng (Ctrl+C hoặc SIGTERM).
+        Serve the trace pages, /healthz and the marketplaces' pushes /push/…, pushing new stock to the other
+        marketplaces as orders come, until stopped (Ctrl+C or SIGTERM); logs go to stderr."""
         import uvicorn
         from uvicorn.config import LOGGING_CONFIG
 
+        from catalog.settings import settings
+        from syndicator.fanout import FanOut
+        from syndicator.push import register_pushes
         from syndicator.serve import make_app
+
+        engine = open_database()
+        for line in register_pushes(engine, settings().public_url):
+            print(line, flush=True)
 
         logging = copy.deepcopy(LOGGING_CONFIG)
         logging["handlers"]["access"]["stream"] = "ext://sys.stderr"  # uvicorn logs requests to stdout otherwise
         # a request's line and status only: a shopper's address is personal data, kept nowhere, logs included
         logging["formatters"]["access"]["fmt"] = '%(levelprefix)s "%(request_line)s" %(status_code)s'
-        uvicorn.run(make_app(open_database()), host=host, port=port, log_level="info", log_config=logging)
+        uvicorn.run(make_app(engine, FanOut(engine)), host=host, port=port, log_level="info", log_config=logging)
