@@ -49,6 +49,8 @@ SHOP_SETTINGS_MESSAGES: dict[str, dict[str, str]] = {
     "ui.settings_allocation_cap": {"vi": "Nhiều nhất một số lượng", "en": "At most a number of units"},
     "ui.settings_percentage": {"vi": "Phần trăm tồn kho đưa lên sàn", "en": "Percentage of the stock offered"},
     "ui.settings_cap": {"vi": "Số lượng tối đa", "en": "Most units offered"},
+    "ui.settings_zero_at_or_below": {"vi": "Về 0 khi còn ≤", "en": "0 when at or below"},
+    "ui.settings_zero_shown": {"vi": "về 0 khi còn ≤ {threshold}", "en": "0 at or below {threshold}"},
     "ui.settings_example_price": {"vi": "Giá ví dụ", "en": "Example price"},
     "ui.settings_example": {
         "vi": "Sản phẩm giá {base} → giá trên {marketplace}: **{price}** (HTX vẫn nhận {base} sau phí).",

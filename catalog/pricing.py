@@ -67,16 +67,23 @@ class StockPolicy(BaseModel):
     allocation: Literal["all", "percentage", "cap"] = "all"
     percentage: Decimal = Field(default=Decimal(100), ge=0, le=100)
     cap: int | None = Field(default=None, ge=0)
+    zero_at_or_below: int = Field(
+        default=0, description="at or below this many units available, every channel is sent 0 (a stock threshold)")
 
     @model_validator(mode="after")
     def _cap_given(self) -> StockPolicy:
         if self.allocation == "cap" and self.cap is None:
             raise ValueError(t("cap_missing"))
+        if self.zero_at_or_below < 0:
+            raise ValueError(t("stock_threshold_negative", value=self.zero_at_or_below))
         return self
 
 
 def allocated_stock(available: int, policy: StockPolicy) -> int:
-    """Units to show on a channel: available less the buffer, then the allocation; never negative."""
+    """Units to show on a channel: none at or below the policy's threshold, else available less the buffer, then
+    the allocation; never negative."""
+    if available <= policy.zero_at_or_below:
+        return 0
     sellable = max(0, available - policy.safety_buffer)
     if policy.allocation == "percentage":
         sellable = int((Decimal(sellable) * policy.percentage / HUNDRED).to_integral_value(rounding=ROUND_FLOOR))

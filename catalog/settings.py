@@ -61,11 +61,24 @@ class Settings(BaseSettings):
         None, ge=0, description="seconds between creating an item and sending its variants, where a marketplace "
                                 "asks for a wait; unset: the marketplace's documented wait. For sandboxes started "
                                 "with a shorter one (tests)")
+    stock_heartbeat_days: int = Field(
+        30, gt=0, description="days after which an API shop's unchanged stock is sent again (Lazada sets to 0 a SKU whose "
+                              "stock was not updated for 60 days); a stock sent before this was recorded is sent "
+                              "again on one day of each period, chosen by the pack, never all at once")
     marketplace_apps: SecretStr | None = Field(
         None, description="the app's own registration on each marketplace whose shops are connected by redirect "
                           "from the Shops page: JSON `{\"shopee\": {\"base_url\": …, \"app_key\": partner_id, "
                           "\"app_secret\": partner key}, \"lazada\": {…}}`; a marketplace not in it offers no "
                           "connect button")
+    push_debounce_ms: int = Field(
+        300, ge=0, description="how long `syndicator serve` collects pushes before working them, in milliseconds, "
+                               "so a burst of sales of one SKU becomes one stock push per shop")
+    lost_push_minutes: float = Field(
+        5.0, gt=0, description="how often `syndicator serve` fetches back the pushes a marketplace could not "
+                               "deliver (Shopee's lost push messages), besides once on start")
+    safety_pull_minutes: int = Field(
+        60, gt=0, description="the scheduled order pull's period while pushes are healthy; not yet wired: the "
+                              "schedule still pulls orders with every pass (15 minutes)")
 
 
 def env_name(field: str) -> str:

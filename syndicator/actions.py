@@ -48,6 +48,9 @@ class Action:
     merged: tuple[int, ...] = ()  # a regroup's listings, whose packs go onto one item
     pack_hash: str | None = None  # the pack's own content hash, on a listing whose packs are variants
     has_variants: bool = False  # the listing's item carries its packs as variants (create_product, add_packs…)
+    reserved: int | None = None  # units the marketplace holds for a promotion or campaign, as last read back
+    clamped_from: int | None = None  # the stock the catalog wanted, raised to ``reserved``: a push below it is refused
+    heartbeat: bool = False  # the stock is unchanged but was last sent too long ago: sent again so it is not zeroed
 
 
 @dataclass

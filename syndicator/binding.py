@@ -76,7 +76,8 @@ def after_outcome(outcome: Outcome, now: datetime, awaiting_upload: bool) -> tup
                        pushed_content_hash=action.content_hash, last_error=None)
     if kind in (ActionKind.create, ActionKind.add_variant):
         variant.update(state=VariantState.live.value, external_variant_id=ref.sku_id if ref else None,
-                       pushed_content_hash=action.pack_hash, pushed_price=action.price, pushed_stock=action.stock)
+                       pushed_content_hash=action.pack_hash, pushed_price=action.price, pushed_stock=action.stock,
+                       stock_pushed_at=now)
     elif kind is ActionKind.update_variant:
         variant["pushed_content_hash"] = action.pack_hash
     elif kind is ActionKind.update_content:
@@ -93,7 +94,7 @@ def after_outcome(outcome: Outcome, now: datetime, awaiting_upload: bool) -> tup
     elif kind is ActionKind.update_price:
         variant["pushed_price"] = action.price
     elif kind is ActionKind.update_stock:
-        variant["pushed_stock"] = action.stock
+        variant.update(pushed_stock=action.stock, stock_pushed_at=now)
     elif kind is ActionKind.remove_variant:
         variant.update(state=VariantState.removed.value, external_variant_id=None, **UNKNOWN_PUSHED)
     if awaiting_upload and kind in (ActionKind.update_price, ActionKind.update_stock):
@@ -143,11 +144,14 @@ def after_adoption(item: ItemRef, content_digest: str, pack_digest: str | None) 
 def after_read_back(ours: dict[str, Any], item: ItemRef) -> tuple[Change, Change]:
     """What to forget about one pack and its listing, given the item or model its shop shows (an edit by
     hand, a deletion): the plan then sends ours again, or adds it again when it is gone (``after_gone``
-    when its whole item is). ``ours`` holds the pack's ``pushed_price``, ``pushed_stock`` and its product's
-    ``name``."""
+    when its whole item is). What a promotion or campaign holds, where the marketplace says, is kept: the plan
+    never sends less. ``ours`` holds the pack's ``pushed_price``, ``pushed_stock``, ``reserved_stock`` and its
+    product's ``name``."""
     if item.status in GONE:
         return {}, dict(UNBOUND_VARIANT)
     variant: Change = {}
+    if item.reserved_stock is not None and item.reserved_stock != ours.get("reserved_stock"):
+        variant["reserved_stock"] = item.reserved_stock
     if item.price is not None and item.price != ours["pushed_price"]:
         variant["pushed_price"] = None
     if item.stock is not None and item.stock != ours["pushed_stock"]:

@@ -10,18 +10,21 @@ first, :func:`syndicator.publishing.publish_new`, then plans).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from catalog.models import ChannelAccount, Coop, Listing, ListingState, Product, VariantState
+from catalog.models import ChannelAccount, Coop, Listing, ListingState, Product, VariantState, utcnow
 from catalog.pricing import allocated_stock, channel_price
+from catalog.settings import settings
 from catalog.stock import stock_levels
 from syndicator.actions import Action, ActionKind
-from syndicator.channels import lists_variants, price_rule, retires_before_grouping, stock_policy
+from syndicator.channels import has_api, lists_variants, price_rule, retires_before_grouping, stock_policy
 from syndicator.desired import binding_rows, content_hash, listing_digest, sku_content_digests
 from syndicator.publishing import awaiting_auto_publish
 
@@ -83,10 +86,24 @@ def account_scopes(engine: Engine, coop_code: str | None = None, marketplace: st
 Planned = tuple[int, int, str, str | None]  # a pack's price, stock, listing content hash and own content hash
 
 
-def _listing_actions(rows: list[Any], planned: dict[int, Planned]) -> list[tuple[ActionKind, Any]]:
+def stock_due(variant_id: int, pushed_at: datetime | None, created_at: datetime, now: datetime, days: int) -> bool:
+    """Whether a pack's unchanged stock is sent again: once it was last sent ``days`` ago, as Lazada zeroes a
+    SKU whose stock was not updated for 60 days. A stock whose sending time is unknown (sent before this was
+    recorded, or taken as found on the marketplace by an adoption or a look-up) is due once the pack is
+    ``days`` old, on one day in every ``days`` picked by its id: the first plans after an upgrade spread those
+    resends over the period instead of sending every pack's stock at once."""
+    period = timedelta(days=days)
+    if pushed_at is None:
+        return now - created_at >= period and variant_id % days == now.toordinal() % days
+    return now - pushed_at >= period
+
+
+def _listing_actions(rows: list[Any], planned: dict[int, Planned], due: Collection[int] = frozenset()
+                     ) -> list[tuple[ActionKind, Any]]:
     """One listing's actions, from its variants' rows (each row with what is planned for it in ``planned``, by
     variant id): ``(kind, the row it names)``. A pack's own content (``update_variant``) is compared only on
-    a listing whose packs are variants: on a floor it is part of the listing's content."""
+    a listing whose packs are variants: on a floor it is part of the listing's content. The packs in ``due``
+    have their stock sent even unchanged (:func:`stock_due`)."""
     first = rows[0]
     if first.state == ListingState.creating:
         return []  # its create may have landed: only the look-up by seller SKU settles it (syndicator/binding.py)
@@ -111,7 +128,7 @@ def _listing_actions(rows: list[Any], planned: dict[int, Planned]) -> list[tuple
                 kinds.append((ActionKind.update_variant, row))
             if price != row.pushed_price:
                 kinds.append((ActionKind.update_price, row))
-            if stock != row.pushed_stock:
+            if stock != row.pushed_stock or row.variant_id in due:
                 kinds.append((ActionKind.update_stock, row))
     return kinds
 
@@ -160,9 +177,13 @@ def _regrouping(session: Session, account_ids: list[int], listings: dict[int, li
 
 
 def build_plan(engine: Engine, coop_code: str | None = None, marketplace: str | None = None,
-               account_ids: list[int] | None = None) -> Plan:
+               account_ids: list[int] | None = None, sku_ids: set[int] | None = None) -> Plan:
     """Every action a sync would send for the accounts in scope (optionally only ``account_ids`` of
-    them), for what is published on them. Reads only."""
+    them), for what is published on them. Reads only.
+
+    With ``sku_ids``, only the actions on those SKUs' packs (the stock fan-out's, ``syndicator/fanout.py``):
+    the listings carrying them are still read whole, so an item's decisions see all its packs, and a
+    product's regrouping is left to the full plan."""
     with Session(engine) as session:
         accounts = scoped_accounts(session, coop_code, marketplace)
         if account_ids is not None:
@@ -176,12 +197,20 @@ def build_plan(engine: Engine, coop_code: str | None = None, marketplace: str | 
             return plan
         rules = {account.id: (price_rule(account), stock_policy(account),
                               content_hash(account.category_mapping or {})) for account, _ in accounts}
-        levels = stock_levels(session)
+        rows = list(binding_rows(session, account_ids))
+        if sku_ids is not None:
+            carrying = {row.listing_id for row in rows if row.sku_id in sku_ids}
+            rows = [row for row in rows if row.listing_id in carrying]
+        levels = stock_levels(session, None if sku_ids is None else {row.sku_id for row in rows})
         sku_digests = sku_content_digests(session, account_ids)
         prices: dict[tuple[int, int], int] = {}
         listings: dict[int, list[Any]] = {}
         planned: dict[int, Planned] = {}
-        for row in binding_rows(session, account_ids):
+        wanted: dict[int, int] = {}  # a clamped pack's stock as the catalog wants it
+        due: set[int] = set()  # packs whose unchanged stock is sent again (the heartbeat)
+        heartbeat_shops = {account.id for account, _ in accounts if has_api(account)}  # never a clerk's workbook
+        now, heartbeat_days = utcnow(), settings().stock_heartbeat_days
+        for row in rows:
             listings.setdefault(row.listing_id, []).append(row)
             rule, policy, mapping_digest = rules[row.account_id]
             level = levels.get(row.sku_id)
@@ -194,20 +223,30 @@ def build_plan(engine: Engine, coop_code: str | None = None, marketplace: str | 
                 price = prices[row.account_id, row.base_price] = channel_price(row.base_price, rule)
             sku_digest, product_digest, pack_digest = sku_digests[row.sku_id]
             content = product_digest if row.has_variants else sku_digest
-            planned[row.variant_id] = (price, allocated_stock(available, policy), listing_digest(content, mapping_digest),
+            stock = allocated_stock(available, policy)
+            if row.reserved_stock is not None and stock < row.reserved_stock:  # a push below it is refused
+                wanted[row.variant_id], stock = stock, row.reserved_stock
+            if row.account_id in heartbeat_shops and stock_due(row.variant_id, row.stock_pushed_at,
+                                                               row.variant_created_at, now, heartbeat_days):
+                due.add(row.variant_id)
+            planned[row.variant_id] = (price, stock, listing_digest(content, mapping_digest),
                                        pack_digest if row.has_variants else None)
         plan.listings = len(listings)
         regrouping, untouched = _regrouping(session, account_ids, listings, planned, grouped, unique_skus)
-        plan.actions += regrouping
-        for listing_id, rows in listings.items():
+        plan.actions += regrouping if sku_ids is None else []
+        for listing_id, packs in listings.items():
             if listing_id in untouched:
                 continue
-            for kind, row in _listing_actions(rows, planned):
+            for kind, row in _listing_actions(packs, planned, due):
+                if sku_ids is not None and row.sku_id not in sku_ids:
+                    continue
                 price, stock, digest, pack_hash = planned[row.variant_id]
                 level = levels.get(row.sku_id)
                 plan.actions.append(Action(
                     kind, row.listing_id, row.variant_id, row.account_id, row.seller_sku, price, stock, digest,
                     row.pushed_price, row.pushed_stock, row.base_price, level.available if level else 0,
-                    pack_hash=pack_hash, has_variants=row.has_variants,
+                    pack_hash=pack_hash, has_variants=row.has_variants, reserved=row.reserved_stock,
+                    clamped_from=wanted.get(row.variant_id),
+                    heartbeat=kind is ActionKind.update_stock and stock == row.pushed_stock,
                 ))
     return plan

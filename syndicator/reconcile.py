@@ -41,7 +41,8 @@ async def _reconcile_shop(engine: Engine, account_id: int, reach: Reach) -> int:
         account = session.get(ChannelAccount, account_id)
         rows = session.execute(
             sa.select(ListingVariant.id, ListingVariant.listing_id, Sku.sku, Product.name, ListingVariant.pushed_price,
-                      ListingVariant.pushed_stock, Listing.external_item_id, ListingVariant.external_variant_id)
+                      ListingVariant.pushed_stock, ListingVariant.reserved_stock, Listing.external_item_id,
+                      ListingVariant.external_variant_id)
             .join(Listing, Listing.id == ListingVariant.listing_id)
             .join(Sku, Sku.id == ListingVariant.sku_id).join(Product, Product.id == Sku.product_id)
             .where(ListingVariant.channel_account_id == account_id, Listing.external_item_id.is_not(None),

@@ -46,7 +46,7 @@ def test_a_created_item_is_live_with_its_item_id_content_and_the_pack_with_its_m
     assert listing == {"id": 17, "last_synced_at": NOW, "state": "live", "external_item_id": "880012345",
                        "pushed_content_hash": "c0ffee", "last_error": None}
     assert variant == {"id": 51, "state": "live", "external_variant_id": "7701", "pushed_content_hash": "beef",
-                       "pushed_price": 132000, "pushed_stock": 38, "last_error": None}
+                       "pushed_price": 132000, "pushed_stock": 38, "stock_pushed_at": NOW, "last_error": None}
 
 
 def test_a_create_written_into_a_feed_workbook_awaits_upload():
@@ -93,6 +93,13 @@ def test_a_new_stock_on_a_feed_waits_for_the_next_upload_but_on_an_api_shop_chan
 
     assert (on_feed[0]["state"], on_feed[1]["pushed_stock"]) == ("awaiting_upload", 38)
     assert "state" not in on_api[0] and on_api[1]["pushed_stock"] == 38
+
+
+def test_a_stock_sent_records_when_and_a_failed_one_does_not():
+    sent = after_outcome(Outcome(action(ActionKind.update_stock), True), NOW, awaiting_upload=False)
+    refused_stock = after_outcome(Outcome(action(ActionKind.update_stock), False), NOW, awaiting_upload=False)
+
+    assert sent[1]["stock_pushed_at"] == NOW and "stock_pushed_at" not in refused_stock[1]
 
 
 def test_a_pack_added_to_its_item_is_live_with_its_model_id():
@@ -151,6 +158,13 @@ def test_a_pack_deleted_on_the_marketplace_is_added_again_and_an_item_whose_pack
 def test_a_price_edited_by_hand_is_forgotten_so_ours_goes_back_and_nothing_else_is():
     assert after_read_back(OURS, TEA.model_copy(update={"price": 99000})) == ({}, {"pushed_price": None})
     assert after_read_back(OURS, TEA) == ({}, {})
+
+
+def test_what_a_promotion_holds_read_back_is_kept_on_the_pack_only_when_it_changed():
+    held = TEA.model_copy(update={"reserved_stock": 10})
+
+    assert after_read_back(OURS, held) == ({}, {"reserved_stock": 10})
+    assert after_read_back({**OURS, "reserved_stock": 10}, held) == ({}, {})
 
 
 def test_a_renamed_item_has_its_content_sent_again():

@@ -115,7 +115,8 @@ async def test_create_listing_returns_item_and_sku_ids(lazada):
         found = await adapter.find_by_seller_sku("TN-TRA-200G")
     assert result.ok and result.ref.item_id and result.ref.sku_id
     assert found == ItemRef(seller_sku="TN-TRA-200G", item_id=result.ref.item_id, sku_id=result.ref.sku_id,
-                            name="Chè búp Tân Cương đặc biệt - Gói 200g", price=120000, stock=40, status="live")
+                            name="Chè búp Tân Cương đặc biệt - Gói 200g", price=120000, stock=40, status="live",
+                            reserved_stock=0)
 
 
 async def test_find_by_seller_sku_misses_unknown_sku(lazada):

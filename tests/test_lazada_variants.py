@@ -123,7 +123,7 @@ async def test_a_new_pack_joins_the_same_item(lazada):
         [joined] = await adapter.add_packs(first[0], che_bup(), ["TC-CHE-500G"])
         found = await adapter.find_by_seller_sku("TC-CHE-500G")
     assert joined.ok and joined.ref.item_id == first[0].item_id and joined.ref.sku_id not in {r.sku_id for r in first}
-    assert found == joined.ref.model_copy(update={"status": "live"})
+    assert found == joined.ref.model_copy(update={"status": "live", "reserved_stock": 0})
 
 
 async def test_a_pack_cannot_join_a_product_without_variation_and_lazada_says_4133(lazada):
@@ -209,7 +209,7 @@ async def test_find_and_list_see_every_sku_of_the_product(lazada):
         refs = await listed(adapter)
         found = [await adapter.find_by_seller_sku(ref.seller_sku) for ref in refs]
         page = await adapter.list_items()
-    assert found == page.items == [ref.model_copy(update={"status": "live"}) for ref in refs]
+    assert found == page.items == [ref.model_copy(update={"status": "live", "reserved_stock": 0}) for ref in refs]
 
 
 # --- a pack's own content ------------------------------------------------------------------------------

@@ -151,6 +151,18 @@ def test_an_admin_offers_half_the_stock_on_a_shop(seeded):
     assert "giữ lại 3 · 50 %" in shown_text(app)
 
 
+def test_an_admin_sends_zero_at_or_below_a_threshold_and_the_shops_table_says_so(seeded):
+    tea = shop(seeded, TEA_ON_SHOPEE)
+    app = settings_of("quantri", TEA_ON_SHOPEE, seeded)
+    threshold = app.number_input(key=f"settings_zero_{tea.id}")
+    assert threshold.label == "Về 0 khi còn ≤"
+    threshold.set_value(3)
+    app = saved(app.run())
+
+    assert StockPolicy.model_validate(shop(seeded, TEA_ON_SHOPEE).stock_policy).zero_at_or_below == 3
+    assert "về 0 khi còn ≤ 3" in shown_text(app)
+
+
 def test_a_share_of_stock_above_100_percent_is_refused_naming_the_field(seeded):
     tea = shop(seeded, TEA_ON_SHOPEE)
     app = settings_of("quantri", TEA_ON_SHOPEE, seeded)

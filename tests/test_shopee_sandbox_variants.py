@@ -260,13 +260,14 @@ async def test_stock_is_set_per_model(raw, control, shop, tea_item):
     assert {row["seller_sku"]: row["stock"] for row in control.items(shop.credentials.shop_id)}["TC-CHE-200G"] == 55
 
 
-async def test_stock_below_what_a_promotion_holds_is_refused_for_that_model(raw, control, tea_item):
-    model_id = tea_item["models"]["TC-CHE-200G"]
+async def test_stock_below_what_a_promotion_holds_is_refused_with_the_promotion_code_and_nothing_changes(
+        raw, control, shop, tea_item):
+    model_id, other_id = tea_item["models"]["TC-CHE-200G"], tea_item["models"]["TC-CHE-500G"]
     control.send("PATCH", f"items/{tea_item['item_id']}", {"model_id": str(model_id), "reserved_stock": 10})
     answer = raw.post("product/update_stock", {"item_id": tea_item["item_id"], "stock_list": [
-        {"model_id": model_id, "seller_stock": [{"stock": 8}]}]})
-    assert answer["response"]["failure_list"] == [
-        {"model_id": model_id, "failed_reason": "Stock should be larger than reserved stock."}]
+        {"model_id": other_id, "seller_stock": [{"stock": 3}]}, {"model_id": model_id, "seller_stock": [{"stock": 8}]}]})
+    assert answer["error"] == "product.error_promotion_cantnot_update_stock"
+    assert {row["seller_sku"]: row["stock"] for row in control.items(shop.credentials.shop_id)}["TC-CHE-500G"] != 3
 
 
 async def test_a_stale_model_id_fails_in_the_stock_failure_list(raw, tea_item):

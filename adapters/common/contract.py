@@ -144,6 +144,9 @@ class ItemRef(BaseModel):
     stock: int | None = None
     status: str | None = None
     gtin: str | None = Field(None, description="the barcode the marketplace holds, where it reads it back")
+    reserved_stock: int | None = Field(
+        None, ge=0, description="units a promotion or campaign holds (Shopee's reserved promotion stock, Lazada's "
+                                "campaign-locked stock): a stock push below it is refused; None where not read back")
 
 
 class PriceUpdate(BaseModel):

@@ -8,11 +8,13 @@ Control API (DESIGN.md, *Sandbox control API*), under ``/_sandbox/``:
 ``POST shops``, ``POST shops/{shop_id}/code`` (a new one-time authorisation code for an existing shop, as
 when its seller authorises the app again), ``GET items`` (one row per seller SKU: an item with variants
 gives one row per model), ``PATCH items/{item_id}`` (a seller's hand edit or a moderator's hiding; with
-``model_id``, of one model; ``reserved_stock`` for what a promotion holds),
+``model_id``, of one model; ``reserved_stock`` for what a promotion holds), ``POST campaigns`` (a promotion or
+campaign holds ``reserved`` units of one seller SKU: read back, and a stock push below it refused),
 ``POST orders`` (a shopper's order; for an order from the shop's past, its ``created_at`` and how it
 ended: ``status`` completed, cancelled or returned, at ``updated_at``), ``POST orders/{id}/cancel``,
 ``POST faults``, ``GET stats``, ``POST reset``,
-``POST robots`` (what robots.txt disallows); public pages under ``/shop/{shop_id}/{item_id}``.
+``POST robots`` (what robots.txt disallows), ``GET``/``POST push`` and ``POST push/faults`` (the push address,
+its delivery log and faults: sandbox_push.py); public pages under ``/shop/{shop_id}/{item_id}``.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from adapters.common.sandbox_push import PushDispatcher
 from catalog.money import format_vnd
 
 SETTLED_STATUSES = ("completed", "cancelled", "returned")
@@ -432,13 +435,15 @@ class MarketplaceSandbox(abc.ABC):
     marketplace: str
     default_port: int
     default_rate_limit_per_s: float
+    push_attempts = 3  # tries of one push before it is given up to keep_undelivered
 
     def __init__(self, *, rate_limit_per_s: float | None = None, seed: int | None = None):
         self.state = SandboxState()
+        self.pushes = PushDispatcher(attempts=self.push_attempts)
         self.rate_limit_per_s = rate_limit_per_s or self.default_rate_limit_per_s
         self.random = random.Random(seed)
         self.app = Starlette(
-            routes=[*self.api_routes(), *self._control_routes(), *self._public_routes()],
+            routes=[*self.api_routes(), *self._control_routes(), *self.pushes.routes(), *self._public_routes()],
             middleware=[Middleware(BaseHTTPMiddleware, dispatch=self._dispatch)],
         )
 
@@ -484,6 +489,22 @@ class MarketplaceSandbox(abc.ABC):
         """Record the marketplace's own error code as this request's outcome in the stats."""
         request.state.outcome = outcome
 
+    # --- pushes (sandbox_push.py) ---------------------------------------------------------------
+    def push_for(self, order: SandboxOrder, event: str) -> list[tuple[bytes, dict[str, str]]]:
+        """The pushes the marketplace sends when ``order`` has ``event``: ``created``, then ``cancelled``,
+        ``completed`` or ``returned``, or a marketplace's own status change; each a raw body and its
+        headers, signed for ``self.pushes.url``. None by default: the marketplace does not push."""
+        return []
+
+    def keep_undelivered(self, body: bytes) -> None:
+        """A push every attempt failed to deliver (called on the delivery thread); dropped by default."""
+
+    def push_order(self, order: SandboxOrder, event: str) -> None:
+        """Queue the pushes for ``order``'s ``event``, when a push address is registered; never waits."""
+        if self.pushes.url is not None:
+            for body, headers in self.push_for(order, event):
+                self.pushes.send(body, headers, self.keep_undelivered)
+
     # --- middleware: faults, rate limit, stats --------------------------------------------------
     async def _dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         path = request.url.path
@@ -524,6 +545,7 @@ class MarketplaceSandbox(abc.ABC):
             Route("/_sandbox/shops/{shop_id}/code", self._code, methods=["POST"]),
             Route("/_sandbox/items", self._items, methods=["GET"]),
             Route("/_sandbox/items/{item_id}", self._edit_item, methods=["PATCH"]),
+            Route("/_sandbox/campaigns", self._campaigns, methods=["POST"]),
             Route("/_sandbox/orders", self._orders, methods=["GET", "POST"]),
             Route("/_sandbox/orders/{order_id}/cancel", self._cancel, methods=["POST"]),
             Route("/_sandbox/faults", self._faults, methods=["GET", "POST"]),
@@ -583,6 +605,21 @@ class MarketplaceSandbox(abc.ABC):
         item.updated_at = now()
         return JSONResponse(item.model_row(target) if isinstance(target, SandboxModel) else item.public())
 
+    async def _campaigns(self, request: Request) -> Response:
+        """``{"shop_id", "seller_sku", "reserved": N}``: a promotion or campaign holds N units of the SKU (0 ends
+        it); answers the SKU's row as ``GET items`` shows it."""
+        body = await self._body(request)
+        found = self.state.find_sku(str(body.get("shop_id", "")), str(body.get("seller_sku", "")))
+        if found is None:
+            return _json_error(404, f"no seller_sku {body.get('seller_sku')} in shop {body.get('shop_id')}")
+        reserved = body.get("reserved")
+        if not isinstance(reserved, int) or isinstance(reserved, bool) or reserved < 0:
+            return _json_error(400, "reserved must be a whole number of zero or more")
+        item, model = found
+        (model or item).reserved_stock = reserved
+        item.updated_at = now()
+        return JSONResponse(item.model_row(model) if model else item.public())
+
     async def _orders(self, request: Request) -> Response:
         if request.method == "GET":
             return JSONResponse({"orders": [order.public() for order in self.state.orders.values()]})
@@ -600,13 +637,20 @@ class MarketplaceSandbox(abc.ABC):
                 order = self.state.settle_order(order.order_id, status, settled_at or order.created_at)
         except (ValueError, KeyError) as exc:
             return _json_error(409, str(exc))
+        self.push_order(order, "created")
+        if order.status != "open":
+            self.push_order(order, order.status)
         return JSONResponse(order.public())
 
     async def _cancel(self, request: Request) -> Response:
+        known = self.state.orders.get(request.path_params["order_id"])
+        was_open = known is not None and known.status == "open"
         try:
             order = self.state.cancel_order(request.path_params["order_id"])
         except KeyError:
             return _json_error(404, "no such order")
+        if was_open:
+            self.push_order(order, "cancelled")
         return JSONResponse(order.public())
 
     async def _faults(self, request: Request) -> Response:
@@ -626,6 +670,7 @@ class MarketplaceSandbox(abc.ABC):
 
     async def _reset(self, request: Request) -> Response:
         self.state = SandboxState()
+        self.pushes.reset()
         return JSONResponse({"ok": True})
 
     async def _robots(self, request: Request) -> Response:
@@ -704,6 +749,7 @@ class SandboxServer:
         return self
 
     def stop(self) -> None:
+        self.sandbox.pushes.close()
         self.server.should_exit = True
         self.thread.join(timeout=10)
 

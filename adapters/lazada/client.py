@@ -140,6 +140,13 @@ class Warehouse(BaseModel):
     sellableQuantity: Count = 0
 
 
+class ChannelInventory(BaseModel):
+    """Stock a campaign has locked (``channelInventories``, §4.6): sellable stock may not go below it. The
+    reference names the list but not its fields; it is read as each entry's sellable quantity [?]."""
+
+    sellableQuantity: Count = 0
+
+
 class ProductSku(BaseModel):
     SellerSku: SkuText
     SkuId: NumericId
@@ -148,6 +155,15 @@ class ProductSku(BaseModel):
     Available: Count | None = None
     quantity: Count | None = None
     multiWarehouseInventories: list[Warehouse] = []
+    channelInventories: list[ChannelInventory] | None = None
+
+    @property
+    def campaign_locked(self) -> int | None:
+        """What campaigns hold of the sellable stock, a push below which is refused (``4170``); None when the
+        answer does not say."""
+        if self.channelInventories is None:
+            return None
+        return sum(locked.sellableQuantity for locked in self.channelInventories)
 
     @property
     def sellable(self) -> int:
@@ -315,6 +331,7 @@ def item_refs(product: Product) -> list[ItemRef]:
             name=product.attributes.name if product.attributes else None,
             price=sku.price,
             stock=sku.sellable,
+            reserved_stock=sku.campaign_locked,
             status=item_status(sku.Status or product.status),
         )
         for sku in product.skus
@@ -756,7 +773,8 @@ class LazadaAdapter(TokenAdapter):
             if entry is None and current is not None and getattr(current, attribute) == value:
                 outcomes.append(self._applied(ref, value, attribute))
                 continue
-            message = str(entry.get("message"))[:2000] if entry else f"not applied: {exc.info.message}"
+            message = envelope.explained(exc.info.code, str(entry.get("message"))[:2000]) if entry \
+                else f"not applied: {exc.info.message}"
             info = exc.info.model_copy(update={"message": message, "field": str((entry or {}).get("field") or
                                                                                    attribute)})
             outcomes.append(failure(ref.seller_sku, info))

@@ -16,6 +16,7 @@ from pydantic import BaseModel, BeforeValidator, Field
 
 from adapters.common.answers import ShortText, json_body, malformed_answer, parse_answer
 from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
+from catalog.i18n import t
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -39,7 +40,8 @@ AUTH_EXPIRED_CODES = frozenset({ILLEGAL_ACCESS_TOKEN, ILLEGAL_REFRESH_TOKEN})
 BATCH_TOO_LARGE_CODES = frozenset({"4171", "204", "513", "ServiceTimeout"})
 DUPLICATE_SELLER_SKU_CODES = frozenset({"4105", "4126", "4141"})
 ITEM_GONE_CODES = frozenset({"208"})  # E208 "Item … not found": a product already removed
-PARTIAL_FAILURE_CODES = frozenset({"500", "501"})
+CAMPAIGN_LOCKS_STOCK = "4170"  # a campaign blocks decreasing stock (§3.3): rejected, its SKUs named in detail
+PARTIAL_FAILURE_CODES = frozenset({"500", "501", CAMPAIGN_LOCKS_STOCK})
 ALREADY_INACTIVE_MARK = "E0004"
 
 _BAN_SECONDS = re.compile(r"last (\d+(?:\.\d+)?) seconds?")
@@ -75,8 +77,13 @@ class Envelope(BaseModel):
     detail: Annotated[list[Any], Field(max_length=500)] = []
 
 
+def explained(code: str, message: str) -> str:
+    """A refusal's message, led by the catalogue's words where the code says what went wrong for a clerk."""
+    return f"{t('stock_campaign_locked')} ({message})" if code == CAMPAIGN_LOCKS_STOCK else message
+
+
 def error_from(envelope: Envelope) -> LazadaError:
-    code, message = envelope.code, envelope.message
+    code, message = envelope.code, explained(envelope.code, envelope.message)
     detail = [entry for entry in envelope.detail if isinstance(entry, dict)]
     retry_after = None
     if code in RATE_LIMIT_CODES:

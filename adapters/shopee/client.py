@@ -8,6 +8,7 @@ timestamp must be within five minutes of Shopee's clock.
 from __future__ import annotations
 
 import asyncio
+import json
 import mimetypes
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -38,6 +39,7 @@ from adapters.common.contract import (
     OrderStatus,
     PriceUpdate,
     ProductDraft,
+    PushNotice,
     ShopCredentials,
     StockUpdate,
 )
@@ -46,7 +48,7 @@ from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
 from adapters.common.errors import local_error as common_local_error
 from adapters.common.http import HttpSettings, MarketplaceHttp
 from adapters.common.shop import TokenAdapter
-from adapters.shopee import CAPABILITIES, SPEC, envelope, mapping
+from adapters.shopee import CAPABILITIES, SPEC, envelope, mapping, push
 from adapters.shopee.signing import PUBLIC_PATHS, common_params
 from catalog.chunks import chunked
 from catalog.i18n import t
@@ -91,6 +93,12 @@ class PriceInfo(BaseModel):
 
 class StockSummary(BaseModel):
     total_available_stock: Count
+    total_reserved_stock: Count = 0  # held for a promotion: part of the seller's stock, which may not go below it
+
+    @property
+    def seller_stock(self) -> int:
+        """The stock the seller sets (``update_stock``): what is available plus what a promotion holds."""
+        return self.total_available_stock + self.total_reserved_stock
 
 
 class StockInfo(BaseModel):
@@ -242,6 +250,21 @@ class OrderDetailAnswer(BaseModel):
     order_list: list[OrderDetail] = []
 
 
+class LostPush(BaseModel):
+    """A push Shopee kept: the push's own body (``push.read`` checks what is in ``data``)."""
+
+    shop_id: Annotated[int, Field(ge=0, le=2**63)]
+    code: Annotated[int, Field(ge=0, le=1000)]
+    timestamp: EpochSeconds
+    data: dict[str, Any] = {}
+
+
+class LostPushesAnswer(BaseModel):
+    push_message_list: Annotated[list[LostPush], Field(max_length=100)] = []
+    has_next_page: bool = False
+    last_message_id: Annotated[int, Field(ge=0, le=2**63)] = 0
+
+
 
 
 def order_status(shopee_status: str) -> OrderStatus:
@@ -284,7 +307,8 @@ def item_ref(item: BaseInfo) -> ItemRef:
         item_id=item.item_id,
         name=item.item_name,
         price=item.price_info[0].original_price if item.price_info else 0,
-        stock=item.stock_info_v2.summary_info.total_available_stock if item.stock_info_v2 else 0,
+        stock=item.stock_info_v2.summary_info.seller_stock if item.stock_info_v2 else 0,
+        reserved_stock=item.stock_info_v2.summary_info.total_reserved_stock if item.stock_info_v2 else None,
         status=ITEM_STATUSES.get(item.item_status, item.item_status.lower()),
     )
 
@@ -297,7 +321,8 @@ def model_ref(item: BaseInfo, model: ModelInfo) -> ItemRef:
         sku_id=model.model_id,
         name=item.item_name,
         price=model.price_info[0].original_price if model.price_info else 0,
-        stock=model.stock_info_v2.summary_info.total_available_stock if model.stock_info_v2 else 0,
+        stock=model.stock_info_v2.summary_info.seller_stock if model.stock_info_v2 else 0,
+        reserved_stock=model.stock_info_v2.summary_info.total_reserved_stock if model.stock_info_v2 else None,
         status=ITEM_STATUSES.get(item.item_status, item.item_status.lower()),
     )
 
@@ -388,6 +413,7 @@ class ShopeeAdapter(TokenAdapter):
         self.orders_page_size = ORDERS_PAGE_SIZE
         self.variant_wait_s = variant_wait_s if variant_wait_s is not None else CAPABILITIES.variant_wait()
         self._packs: dict[str, ItemRef] | None = None  # the shop's models by SKU, read once (find_by_seller_sku)
+        self._lost_up_to: int | None = None  # last_message_id of the lost pushes read, until confirmed
 
     def __repr__(self) -> str:
         return f"ShopeeAdapter({str(self.http.client.base_url)!r}, shop_id={self.credentials.shop_id!r})"
@@ -425,6 +451,11 @@ class ShopeeAdapter(TokenAdapter):
     async def _call_unretried(self, method: str, api: str, answer: type[A], **parts: Any) -> A:
         return await self._send_unretried(lambda: self._request(method, api, **parts),
                                           partial(envelope.response_of, answer, api))
+
+    async def _public_call(self, method: str, api: str, answer: type[A], **parts: Any) -> A:
+        """A partner-level call (no token): its ``response`` read as ``answer``."""
+        return await self.http.call(lambda: self._request(method, api, **parts),
+                                    partial(envelope.response_of, answer, api))
 
     async def _token_call(self, api: str, body: dict[str, Any]) -> ShopCredentials:
         answer = await self.http.call(lambda: self._request("POST", api, body=body),
@@ -809,6 +840,37 @@ class ShopeeAdapter(TokenAdapter):
                 outcome[index] = ItemResult(seller_sku=ref.seller_sku, ok=True,
                                             ref=ref.model_copy(update={attribute: value}))
         return outcome
+
+    # --- pushes -------------------------------------------------------------------------------
+    async def register_push(self, url: str) -> bool:
+        """``push/set_app_push_config``: Shopee pushes order status (3), item promotion (7), reserved stock (8)
+        and promotion updates (9) to ``url``. The address is the partner's, for every shop it serves."""
+        await self._public_call("POST", "push/set_app_push_config", Done, body={
+            "callback_url": url, "set_push_config_on": list(push.CODES_USED), "set_push_config_off": []})
+        return True
+
+    async def lost_pushes(self) -> list[PushNotice]:
+        """``push/get_lost_push_message``: the earliest 100 pushes Shopee kept unconfirmed (the last 3 days).
+        The call is the partner's, so each notice names its own shop, which may be another shop of the
+        partner; the next ones come once these are confirmed."""
+        answer = await self._public_call("GET", "push/get_lost_push_message", LostPushesAnswer)
+        notices = []
+        for lost in answer.push_message_list:
+            try:
+                notices.append(push.read(json.dumps(lost.model_dump(), ensure_ascii=False).encode()))
+            except ValueError as exc:
+                raise malformed_answer(envelope.MARKETPLACE, "push/get_lost_push_message", str(exc)) from None
+        self._lost_up_to = answer.last_message_id if notices else None
+        return notices
+
+    async def confirm_lost_pushes(self, notices: list[PushNotice]) -> None:
+        """``push/confirm_consumed_lost_push_message``: Shopee confirms by position, so the whole list the last
+        :meth:`lost_pushes` read, up to its ``last_message_id``, is confirmed."""
+        if not notices or self._lost_up_to is None:
+            return
+        await self._public_call("POST", "push/confirm_consumed_lost_push_message", Done,
+                                body={"last_message_id": self._lost_up_to})
+        self._lost_up_to = None
 
     # --- orders -------------------------------------------------------------------------------
     async def orders_since(self, watermark: datetime) -> list[OrderRecord]:

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from adapters.common.answers import ShortText, json_body, malformed_answer, parse_answer
 from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
+from catalog.i18n import t
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -32,6 +33,7 @@ ERROR_SERVER = "error_server"
 INVALID_CODE = "invalid_code"
 ERROR_REFRESH_TOKEN = "error_shop_refresh_token"
 ITEM_NOT_FOUND = "error_item_not_found"
+PROMOTION_LOCKS_STOCK = "error_promotion_cantnot_update_stock"  # stock below what a promotion holds (§3.2)
 
 RATE_LIMIT_CODES = frozenset({ERROR_RATE_LIMIT, "error_limit"})
 TRANSIENT_CODES = frozenset({"error_system_busy", "error_inner", ERROR_SERVER, "error_network"})
@@ -55,6 +57,7 @@ CODE_FIELDS = {
     "error_invalid_logistic_info": "logistic_info",
     "error_repeated_mtsku": "item_sku",
     ITEM_NOT_FOUND: "item_id",
+    PROMOTION_LOCKS_STOCK: "seller_stock",
 }
 # "Wrong parameters, detail: item_name is required." and the like name the field first
 _DETAIL_FIELD = re.compile(r"detail: ?([a-z_][a-z_.\[\]0-9]*)")
@@ -84,6 +87,10 @@ def field_of(code: str, message: str) -> str | None:
 
 
 def error_info(code: str, message: str, request_id: str | None = None) -> ErrorInfo:
+    """A refused promotion stock (rejected: the plan reads the reservation back and never sends less) says so in
+    the catalogue's words before Shopee's own."""
+    if short_code(code) == PROMOTION_LOCKS_STOCK:
+        message = f"{t('stock_campaign_locked')} ({message})"
     return ErrorInfo(
         kind=kind_of(code, message),
         marketplace=MARKETPLACE,

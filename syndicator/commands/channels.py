@@ -116,6 +116,8 @@ def register(app: typer.Typer) -> None:
             expiry = f"{s.access_expires_at:%Y-%m-%d %H:%M}" if s.access_expires_at else "—"
             policy = s.stock_policy
             stock = t("cli_stock_policy", buffer=policy.safety_buffer, allocation=policy.allocation)
+            if policy.zero_at_or_below:
+                stock += t("cli_stock_policy_threshold", threshold=policy.zero_at_or_below)
             table.add_row(str(s.id), s.coop_code, s.marketplace, s.shop_id, t(f"cli_channel_state_{s.state}"), expiry,
                           f"{s.price_rule.total_percent}%", format_vnd(s.price_rule.fixed_fee_per_order), stock)
         console = Console()

@@ -122,6 +122,10 @@ def register(app: typer.Typer) -> None:
             price = f"{format_vnd(action.base_price)} → {format_vnd(action.price)}"
             pushed = action.pushed_stock if action.pushed_stock is not None else "—"
             stock = t("cli_plan_stock", pushed=pushed, stock=action.stock, available=action.available)
+            if action.clamped_from is not None:
+                stock += "; " + t("cli_plan_clamped", reserved=action.reserved, wanted=action.clamped_from)
+            elif action.heartbeat:
+                stock += "; " + t("cli_plan_heartbeat")
             table.add_row(account.coop_code, account.marketplace, action.seller_sku, action.kind.value, price, stock)
         console = Console()
         console.print(table)

@@ -58,7 +58,8 @@ def describe_rule(rule: PriceRule) -> str:
 def describe_policy(policy: StockPolicy) -> str:
     allocation = {"all": tr("all_stock"), "percentage": percent_text(policy.percentage),
                   "cap": f"≤ {policy.cap}"}[policy.allocation]
-    return f"{tr('buffer')} {policy.safety_buffer} · {allocation}"
+    threshold = f" · {tr('settings_zero_shown', threshold=policy.zero_at_or_below)}" if policy.zero_at_or_below else ""
+    return f"{tr('buffer')} {policy.safety_buffer} · {allocation}{threshold}"
 
 
 def shops_table(shops: list[dict]) -> None:
@@ -184,6 +185,9 @@ def stock_policy_fields(shop: dict, form: ShopForm) -> dict:
         "allocation": st.selectbox(tr("settings_allocation"), ALLOCATIONS, ALLOCATIONS.index(policy.allocation),
                                    format_func=allocations.get,
                                    key=f"settings_allocation_{shop_id}", disabled=read_only),
+        "zero_at_or_below": st.number_input(tr("settings_zero_at_or_below"), min_value=0, step=1,
+                                            value=policy.zero_at_or_below, key=f"settings_zero_{shop_id}",
+                                            disabled=read_only),
     }
     if chosen["allocation"] == "percentage":
         chosen["percentage"] = form.field(tr("settings_percentage"), "%", percent_text(policy.percentage), percent,

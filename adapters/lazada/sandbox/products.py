@@ -38,6 +38,12 @@ ITEM_STATUS = {"live": "active", "unlisted": "inactive", "hidden": "inactive", "
 PRODUCT_STATUS = {"live": "Active", "unlisted": "InActive", "hidden": "InActive", "deleted": "Deleted"}
 
 Sellable = SandboxItem | SandboxModel
+CAMPAIGN_BLOCKS = "A campaign blocks decreasing stock"
+
+
+def campaign_block(sku: Sellable) -> str:
+    """Why a campaign refuses a stock below what it locked (``POST /_sandbox/campaigns``)."""
+    return f"{CAMPAIGN_BLOCKS}: {sku.seller_sku} has {sku.reserved_stock} locked"
 
 
 def sku_id_of(sellable: Sellable) -> str | None:
@@ -263,6 +269,8 @@ class LazadaProducts(LazadaOrders):
                                "sku_id": str(row["SkuId"])})
             elif found is not None:
                 found[0].updated_at = now()
+        if detail and all(entry["message"].startswith(CAMPAIGN_BLOCKS) for entry in detail):
+            raise LazadaRefusal("4170", f"E4170: {CAMPAIGN_BLOCKS}", detail, kind="ISP")
         if detail:
             raise LazadaRefusal("501", "E501: Update product failed", detail, kind="ISP")
         return {}
@@ -277,6 +285,8 @@ class LazadaProducts(LazadaOrders):
                 held = self.reserved(sku_id_of(sku))
                 if totals[id(row)] < held:
                     return "Quantity is below the stock held by open orders"
+                if totals[id(row)] - held < sku.reserved_stock:
+                    return campaign_block(sku)
                 sku.stock = totals[id(row)] - held
             if id(row) in prices:
                 sku.price = prices[id(row)]
@@ -289,6 +299,8 @@ class LazadaProducts(LazadaOrders):
         sellable = {id(row): whole(row.get("SellableQuantity", ""), "SellableQuantity") for row in rows}
 
         def apply(sku: Sellable, row: dict[str, Any]) -> str | None:
+            if sellable[id(row)] < sku.reserved_stock:
+                return campaign_block(sku)
             sku.stock = sellable[id(row)]
             return None
 
@@ -378,6 +390,8 @@ class LazadaProducts(LazadaOrders):
                 "totalQuantity": sku.stock + reserved, "sellableQuantity": sku.stock,
                 "withholdQuantity": 0, "occupyQuantity": reserved,
             }],
+            "channelInventories": [{"channelName": "campaign", "sellableQuantity": sku.reserved_stock}]
+            if sku.reserved_stock else [],
         }
 
     # --- images -------------------------------------------------------------------------------

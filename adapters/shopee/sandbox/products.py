@@ -27,6 +27,7 @@ STATUS_TO_SHOPEE = {"live": "NORMAL", "unlisted": "UNLIST", "hidden": "BANNED", 
 IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 IMAGE_HOST = "https://cf.shopee.vn/file/"
 VN_PRICE_RATIO = CAPABILITIES.max_price_ratio or 0
+PROMOTION_LOCKS_STOCK = f"product.{envelope.PROMOTION_LOCKS_STOCK}"
 
 
 def check_price_ratio(prices: list[int]) -> None:
@@ -273,12 +274,13 @@ class ShopeeProducts(ShopeeWire):
         return {"success_list": success, "failure_list": failed}
 
     async def update_stock(self, request: Request, caller: Caller) -> dict[str, Any]:
-        """Stock per model, never below what a promotion holds (``reserved_stock``)."""
+        """Stock per model; a call setting any model below what a promotion holds (``reserved_stock``, from
+        ``POST /_sandbox/campaigns``) is refused whole, with the promotion's code, and changes nothing."""
         self.count_write()
         item, entries = await self._models(request, caller, "stock_list")
         has_models = ShopeeRefusal("product.error_edit_item_stock_for_item_has_model",
                                    "Can't to edit item stock directly while item has models.")
-        success, failed = [], []
+        success, failed, changes = [], [], []
         for entry, model_id in zip(entries, self._model_ids(entries, "stock_list"), strict=True):
             stocks = entry.get("seller_stock")
             if not isinstance(stocks, list) or not stocks:
@@ -290,10 +292,13 @@ class ShopeeProducts(ShopeeWire):
             if sellable is None:
                 failed.append({"model_id": model_id, "failed_reason": f"model_id {model_id} not found"})
             elif stock < sellable.reserved_stock:
-                failed.append({"model_id": model_id, "failed_reason": "Stock should be larger than reserved stock."})
+                raise ShopeeRefusal(PROMOTION_LOCKS_STOCK, f"Stock should be larger than reserved stock "
+                                                           f"({sellable.reserved_stock}) of model_id {model_id}.")
             else:
-                sellable.stock = stock
+                changes.append((sellable, stock))
                 success.append({"model_id": model_id, "location_id": "VNZ", "stock": stock})
+        for sellable, stock in changes:
+            sellable.stock = stock
         if success:
             item.updated_at = now()
         return {"success_list": success, "failure_list": failed}
@@ -394,6 +399,6 @@ class ShopeeProducts(ShopeeWire):
             "item_status": STATUS_TO_SHOPEE[item.status], "has_model": bool(item.models),
             "brand": payload.get("brand", {}),
             "stock_info_v2": {"summary_info": {"total_reserved_stock": reserved,
-                                               "total_available_stock": stock - reserved},
+                                               "total_available_stock": max(0, stock - reserved)},
                               "seller_stock": [{"location_id": "VNZ", "stock": stock, "if_saleable": True}]},
         }

@@ -299,6 +299,6 @@ class ShopeeVariants(ShopeeProducts):
             "price_info": [{"currency": "VND", "original_price": model.price, "current_price": model.price}],
             "stock_info_v2": {
                 "summary_info": {"total_reserved_stock": model.reserved_stock,
-                                 "total_available_stock": model.stock - model.reserved_stock},
+                                 "total_available_stock": max(0, model.stock - model.reserved_stock)},
                 "seller_stock": [{"location_id": "VNZ", "stock": model.stock, "if_saleable": True}]},
         }
