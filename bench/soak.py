@@ -23,6 +23,12 @@ loss is counted by marketplace), the ledger counts every unit once, no seller SK
 (drift is counted pack by pack), and the worst time from a sale on one marketplace to the stock showing
 it on the others.
 
+With ``--push`` no sync is started by hand: ``python -m syndicator serve`` receives the marketplaces' pushes
+(``SYNDICATOR_PUBLIC_URL`` pointing at it, registered with every sandbox at its start) and fans the stock out
+within seconds; the sandboxes drop 5 % of their pushes and send 5 % twice; the scheduled pass runs only as
+the slower safety net, every ``SAFETY_PASS_S``, never killed. The report then also gives the deliveries, and
+the marketplace calls a shop costs a day with polling alone against pushes with the safety net.
+
 Everything runs on loopback and is bounded: the soak's length, each sync's time, the shoppers' pace.
 """
 
@@ -34,6 +40,7 @@ import json
 import os
 import random
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -73,6 +80,7 @@ from catalog.models import (
     Sku,
     StockMovement,
 )
+from catalog.settings import settings
 
 FAULTS = {"error_rate": 0.05, "rate_limit_rate": 0.05, "timeout_rate": 0.01, "timeout_s": 6}
 # The syncs give up waiting for an answer after 5 s (the product's default is 20 s) so that a soak of a few
@@ -84,6 +92,10 @@ SYNC_TIMEOUT_S = 300
 KILL_EVERY = 3  # every third sync is killed part-way
 KILL_AFTER_S = (2.5, 8.0)  # the command takes 1.5–5 s to start; kill it mid-work
 ORDER_INTERVAL_S = (0.3, 1.5)  # each shopper's pause between purchases
+PUSH_FAULTS = {"drop": 0.05, "duplicate": 0.05, "seed": 11}
+SAFETY_PASS_S = 60.0  # with --push: the scheduled pass, the safety net, this often
+POLL_PASS_S = 15 * 60  # polling alone: the schedule's pass every 15 minutes
+SALES_PER_SHOP_DAY = 20  # a busy co-op shop, for the day's call budget
 CANCEL_SHARE = 0.2
 OK_OUTCOMES = frozenset({"200", "ok"})  # a plain success: the HTTP status, or the Lazada sandbox's own word for it
 
@@ -251,6 +263,7 @@ class SyncRunner:
     env: dict[str, str]
     log_path: Path
     seed: int
+    pause_s: float = 0.0  # between two syncs; with a pause (the safety net) no sync is killed
     runs: Counter = field(default_factory=Counter)
     stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
@@ -272,9 +285,10 @@ class SyncRunner:
     def _loop(self) -> None:
         rng = random.Random(self.seed)
         number = 0
-        while not self.stop.is_set():
+        while not self.stop.wait(self.pause_s):
             number += 1
-            self.run_once(rng.uniform(*KILL_AFTER_S) if number % KILL_EVERY == 0 else None)
+            killed = not self.pause_s and number % KILL_EVERY == 0
+            self.run_once(rng.uniform(*KILL_AFTER_S) if killed else None)
 
     def run_once(self, kill_after_s: float | None = None, *options: str) -> int | None:
         """One sync (with ``options``); its exit code, or ``None`` when it was killed."""
@@ -296,6 +310,42 @@ class SyncRunner:
             return None
         self.runs["ok" if code == 0 else "failed"] += 1
         return code
+
+
+@dataclass
+class ServeRunner:
+    """``python -m syndicator serve`` on ``port``, the address the marketplaces push to."""
+
+    env: dict[str, str]
+    log_path: Path
+    port: int
+    _process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        env = self.env | {"SYNDICATOR_PUBLIC_URL": self.url}
+        with self.log_path.open("a", encoding="utf-8") as log:
+            self._process = subprocess.Popen([sys.executable, "-m", "syndicator", "serve", "--port", str(self.port)],
+                                             env=env, stdout=log, stderr=log)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if self._process.poll() is not None:
+                break
+            time.sleep(0.3)
+        raise RuntimeError(f"syndicator serve did not start; see {self.log_path}")
+
+    def finish(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            self._process.wait(timeout=30)
 
 
 def expire_tokens_now_and_then(
@@ -441,7 +491,7 @@ def listing_report(engine: Engine, fleet: SandboxFleet) -> dict[str, Any]:
 
 
 def soak(minutes: float, shops: int, skus: int, packs: int, stock: int, database_url: str | None,
-         seed: int = 7) -> dict:
+         seed: int = 7, push: bool = False, api_faults: bool = True) -> dict:
     workdir = use_scratch_data_dir()
     with scratch_database(database_url) as url, SandboxFleet() as fleet:
         os.environ["SYNDICATOR_DATABASE_URL"] = url
@@ -449,20 +499,25 @@ def soak(minutes: float, shops: int, skus: int, packs: int, stock: int, database
         engine = init_database(url)
         try:
             catalog = build_catalog(engine, shops, skus // packs, packs=packs, stock=stock)
-            return run_soak(engine, fleet, catalog, minutes, workdir, seed)
+            return run_soak(engine, fleet, catalog, minutes, workdir, seed, push, FAULTS if api_faults else NO_FAULTS)
         finally:
             engine.dispose()
 
 
 def run_soak(engine: Engine, fleet: SandboxFleet, catalog: BenchCatalog, minutes: float, workdir: Path,
-             seed: int) -> dict:
+             seed: int, push: bool = False, faults: dict[str, Any] = FAULTS) -> dict:
     started = time.monotonic()
     connect_shops(engine, catalog, fleet)
-    syncs = SyncRunner(dict(os.environ), workdir / "sync.log", seed)
+    syncs = SyncRunner(dict(os.environ), workdir / "sync.log", seed, pause_s=SAFETY_PASS_S if push else 0.0)
     first_exit = syncs.run_once()
-    fleet.set_faults(**FAULTS)
+    serve = ServeRunner(dict(os.environ), workdir / "serve.log", free_port()) if push else None
+    if serve is not None:
+        serve.start()
+        set_push_faults(fleet, PUSH_FAULTS)
+    fleet.set_faults(**faults)
     shoppers, watch = Shoppers(fleet, seed), StockWatch(fleet)
     stop_expiring = threading.Event()
+    calls_before = total_calls(fleet)
     for part in (syncs, shoppers, watch):
         part.start()
     expiries: Counter = Counter()
@@ -471,22 +526,36 @@ def run_soak(engine: Engine, fleet: SandboxFleet, catalog: BenchCatalog, minutes
     stop_expiring.set()
     shoppers.finish()
     syncs.finish()
+    calls_during = total_calls(fleet) - calls_before
     fleet.set_faults(**NO_FAULTS)
+    if serve is not None:
+        set_push_faults(fleet, {"drop": 0.0, "duplicate": 0.0})
     final_exit = syncs.run_once(None, "--reconcile")
     reauthorised = reauthorise_lost_shops(engine)
     if reauthorised:
         final_exit = syncs.run_once(None, "--reconcile")
     watch.finish()
+    pushed = push_report(fleet, serve, syncs, calls_during, len(shoppers.orders), catalog) if serve else {}
+    if serve is not None:
+        serve.finish()
     received = received_stock(engine)
     lags, unresolved = sale_lags_s(shoppers.orders, watch.samples, received)
+    if serve is not None:  # a floor does not push: its sales reach the others by the safety pass
+        pushers = set(pushing(fleet))
+        pushed_lags, _ = sale_lags_s([o for o in shoppers.orders if o.marketplace in pushers], watch.samples, received)
+        polled_lags, _ = sale_lags_s([o for o in shoppers.orders if o.marketplace not in pushers], watch.samples,
+                                     received)
+        pushed |= {"sale_on_a_pushing_marketplace_to_stock_update_s": lag_figures(pushed_lags),
+                   "sale_on_a_floor_to_stock_update_s": lag_figures(polled_lags)}
     return {
         "minutes": minutes,
+        "mode": "push" if push else "back-to-back syncs",
         "marketplaces": fleet.marketplaces,
         "shops": len(catalog.coop_codes),
         "skus": catalog.skus_per_coop,
         "packs_per_product": catalog.packs,
         "sync_runs": dict(syncs.runs),
-        "faults": FAULTS,
+        "faults": faults | ({"pushes": PUSH_FAULTS} if push else {}),
         "token_expiries": expiries["token_expiries"],
         "first_sync_exit": first_exit,
         "shops_reauthorised": reauthorised,
@@ -498,10 +567,57 @@ def run_soak(engine: Engine, fleet: SandboxFleet, catalog: BenchCatalog, minutes
         "worst_sale_to_stock_update_s": lag_figures(lags)["worst"],
         "sale_to_stock_update_s": lag_figures(lags),
         "sales_never_reflected": unresolved,
+        **pushed,
         **request_outcomes(fleet),
         "wall_s": round(time.monotonic() - started, 1),
         "peak_rss_mb": peak_rss_mb(),
-        "log": str(workdir / "sync.log"),
+        "log": str(workdir / ("serve.log" if push else "sync.log")),
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def pushing(fleet: SandboxFleet) -> list[str]:
+    """The marketplaces of the fleet that push."""
+    return [name for name in fleet.marketplaces if spec(name).push is not None]
+
+
+def set_push_faults(fleet: SandboxFleet, faults: dict[str, Any]) -> None:
+    for name in pushing(fleet):
+        fleet.control(name, "POST", "push/faults", faults)
+
+
+def total_calls(fleet: SandboxFleet) -> int:
+    return sum(sum(by_path.values()) for by_path in fleet.calls().values())
+
+
+def push_report(fleet: SandboxFleet, serve: ServeRunner, syncs: SyncRunner, calls_during: int, sales: int,
+                catalog: BenchCatalog) -> dict[str, Any]:
+    """The sandboxes' deliveries, and a shop's marketplace calls a day: polling alone (a pass every 15
+    minutes) against pushes with the safety net (a pass every ``SYNDICATOR_SAFETY_PULL_MINUTES``), each plus
+    what ``SALES_PER_SHOP_DAY`` sales cost. A pass with nothing to do is measured on its own, after the soak;
+    a sale's cost is the soak's calls less its safety passes', per sale."""
+    deliveries: Counter = Counter()
+    for name in pushing(fleet):
+        deliveries.update(entry["outcome"] for entry in fleet.control(name, "GET", "push")["log"])
+    shops = len(catalog.coop_codes) * len(fleet.marketplaces)
+    before = total_calls(fleet)
+    syncs.run_once()
+    idle_pass = (total_calls(fleet) - before) / shops
+    safety_passes = sum(syncs.runs.values()) - 3  # less the first sync, the final one and the idle one
+    per_sale = max(0.0, calls_during - safety_passes * idle_pass * shops) / max(1, sales)
+    day = 24 * 3600
+    return {
+        "push_deliveries": dict(sorted(deliveries.items())),
+        "calls_per_shop_idle_pass": round(idle_pass, 1),
+        "calls_per_sale": round(per_sale, 1),
+        "calls_per_shop_day_polling": round(idle_pass * day / POLL_PASS_S + SALES_PER_SHOP_DAY * per_sale),
+        "calls_per_shop_day_push": round(idle_pass * day / (settings().safety_pull_minutes * 60)
+                                         + SALES_PER_SHOP_DAY * per_sale),
     }
 
 
@@ -526,11 +642,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--packs", type=int, default=3, choices=range(1, MAX_PACKS + 1), metavar="N",
                         help=f"SKUs (packs) per product, 1 to {MAX_PACKS}")
     parser.add_argument("--stock", type=int, default=150, help="units received of each SKU")
+    parser.add_argument("--push", action="store_true",
+                        help="no hand-started syncs: `syndicator serve` takes the pushes, a safety pass now and then")
+    parser.add_argument("--no-api-faults", dest="api_faults", action="store_false",
+                        help="the marketplaces' APIs answer without injected faults (pushes still drop and repeat)")
     add_common_options(parser)
     args = parser.parse_args(argv)
     if args.skus % args.packs:
         parser.error("--skus must be a multiple of --packs")
-    report = soak(args.minutes, args.shops, args.skus, args.packs, args.stock, args.database_url)
+    report = soak(args.minutes, args.shops, args.skus, args.packs, args.stock, args.database_url, push=args.push,
+                  api_faults=args.api_faults)
     print_report(report, args.json)
     clean = (
         report["orders_lost"] == report["orders_recorded_twice"] == report["orders_unknown"] == 0

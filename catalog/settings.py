@@ -77,8 +77,9 @@ class Settings(BaseSettings):
         5.0, gt=0, description="how often `syndicator serve` fetches back the pushes a marketplace could not "
                                "deliver (Shopee's lost push messages), besides once on start")
     safety_pull_minutes: int = Field(
-        60, gt=0, description="the scheduled order pull's period while pushes are healthy; not yet wired: the "
-                              "schedule still pulls orders with every pass (15 minutes)")
+        60, gt=0, description="while a marketplace's pushes are healthy (one arrived within this many minutes), "
+                              "the schedule's pass over its shops runs only this often, as the safety net; "
+                              "otherwise every 15 minutes")
 
 
 def env_name(field: str) -> str:

@@ -61,6 +61,7 @@ from syndicator.reconcile import reconcile
 log = logging.getLogger("syndicator.fanout")
 TICK_S = 1.0  # how often the inbox and the ledger are looked at without a push to wake it
 RETRY_MAX = timedelta(minutes=5)
+STOCK_RETRY_MAX = timedelta(seconds=15)
 RESTOCK_KINDS = ("reserved_stock", "promotion")
 LOST_PAGES = 50  # pages of lost pushes read in one fetch (Shopee's are 100 each); the rest wait for the next
 ANY_SHOP = 0  # a movement no shop's order made (a receipt, a count): pushed to every shop
@@ -192,7 +193,7 @@ class FanOut:
         # the plan is made from state: a later pass sends only what still differs
         if not all(report.succeeded for report in reports):
             self._failures += 1
-            self._stock_due = time.monotonic() + _backoff(self._failures).total_seconds()
+            self._stock_due = time.monotonic() + _stock_backoff(self._failures).total_seconds()
             return
         self._failures = 0
         if len(ready) < len(actions):
@@ -259,6 +260,12 @@ class FanOut:
 
 def _backoff(failures: int) -> timedelta:
     return min(RETRY_MAX, timedelta(seconds=2 ** min(failures, 10)))
+
+
+def _stock_backoff(failures: int) -> timedelta:
+    """How long a stock pass that failed waits: short, since the plan sends again only what still differs and
+    a stale stock is what oversells; longer while a marketplace keeps failing, to spare its rate limit."""
+    return min(STOCK_RETRY_MAX, timedelta(seconds=0.5 * 2 ** min(failures - 1, 10)))
 
 
 def _last_movement_id(engine: Engine) -> int:

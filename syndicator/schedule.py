@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from apscheduler.events import EVENT_SCHEDULER_STARTED
@@ -21,10 +21,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from adapters import registry
 from adapters.common.errors import MarketplaceError
 from catalog.db import make_engine
 from catalog.i18n import t
-from catalog.models import ChannelAccount, ChannelState, utcnow
+from catalog.models import ChannelAccount, ChannelState, PushMessage, SyncRun, utcnow
+from catalog.settings import settings
 from syndicator.channels import adapter_for, mark_if_authorisation_lost, marketplace_names, refresh_lead_time
 from syndicator.engine import run_sync
 from syndicator.jobstore import ScheduledJobStore
@@ -43,10 +45,27 @@ def marketplaces_in_use(engine: Engine) -> list[str]:
         return sorted(str(marketplace) for marketplace in rows.all())
 
 
+def pushes_cover(engine: Engine, marketplace: str, now: datetime | None = None) -> bool:
+    """Whether a pass may leave ``marketplace`` to its pushes (``syndicator serve``'s fan-out): it pushes, a
+    push from it arrived within ``SYNDICATOR_SAFETY_PULL_MINUTES`` (its pushes are healthy), and its last
+    scheduled pass is younger than that. The pass then runs only that often: the safety net."""
+    if registry.spec(marketplace).push is None:
+        return False
+    since = (now or utcnow()) - timedelta(minutes=settings().safety_pull_minutes)
+    with Session(engine) as session:
+        last_push = session.scalar(sa.select(sa.func.max(PushMessage.received_at))
+                                   .where(PushMessage.marketplace == marketplace))
+        last_pass = session.scalar(sa.select(sa.func.max(SyncRun.started_at)).where(
+            SyncRun.trigger == "schedule", SyncRun.scope["marketplace"].as_string() == marketplace))
+    return last_push is not None and last_push >= since and last_pass is not None and last_pass >= since
+
+
 def sync_shops(reconcile: bool = False) -> dict[str, str]:
     """One scheduled pass: a run per marketplace over every co-op's shop there, the shops at once within
     the marketplace's rate limits. Returns ``co-op:marketplace`` → ``ok``, ``failed`` or ``busy`` (a shop
-    already being synced elsewhere is left to that run, not waited for).
+    already being synced elsewhere is left to that run, not waited for). A marketplace whose pushes are
+    healthy is passed only every ``SYNDICATOR_SAFETY_PULL_MINUTES`` (:func:`pushes_cover`); the nightly
+    reconcile passes every marketplace.
 
     Like every job here it opens the configured database (``SYNDICATOR_DATABASE_URL``) when it runs: a
     job takes no database address, so the job store never keeps one or its password."""
@@ -54,6 +73,9 @@ def sync_shops(reconcile: bool = False) -> dict[str, str]:
     outcome: dict[str, str] = {}
     try:
         for marketplace in marketplaces_in_use(engine):
+            if not reconcile and pushes_cover(engine, marketplace):
+                outcome[marketplace] = "pushed"
+                continue
             report = run_sync(engine, marketplace=marketplace, trigger="schedule", reconcile=reconcile)
             outcome |= report.shop_statuses()
     finally:
