@@ -65,3 +65,14 @@ def test_a_clerk_stays_logged_in_across_a_refresh_and_a_deep_link_until_logging_
         expect(page.get_by_role("heading", name="Doanh số", exact=True)).to_be_visible(timeout=WAIT)
         assert page.locator("[data-testid='stException']").count() == 0
         browser.close()
+
+
+def test_a_deep_link_is_the_first_page_a_fresh_server_serves(served_app):
+    from playwright.sync_api import expect
+
+    from tests.support.browser import chromium_page
+
+    with chromium_page() as page:
+        page.goto(f"{served_app}/sales")  # nobody has opened / on this server yet
+        _log_in(page)
+        expect(page.get_by_role("heading", name="Doanh số", exact=True)).to_be_visible(timeout=WAIT)

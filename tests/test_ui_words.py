@@ -82,7 +82,7 @@ def navigation() -> dict[str, object]:
 
 
 def page_name(entry: tuple[str, str, str]) -> str:
-    return entry[0].removeprefix("pages/").removesuffix(".py")
+    return entry[0].removeprefix("views/").removesuffix(".py")
 
 
 def page_names() -> list[str]:

@@ -29,19 +29,21 @@ from ui.common import (
 )
 
 HERE = Path(__file__).parent
+# The pages live in views/, not pages/: Streamlit takes a pages/ folder beside the main script for pages of its
+# own and, until st.navigation has run once, would open a deep link (/sales) on that file alone, blank.
 PAGES = (
-    ("pages/overview.py", "page_overview", ":material/dashboard:"),
-    ("pages/products.py", "page_products", ":material/inventory_2:"),
-    ("pages/stock.py", "page_stock", ":material/warehouse:"),
-    ("pages/labels.py", "page_labels", ":material/qr_code_2:"),
-    ("pages/channels.py", "page_channels", ":material/storefront:"),
-    ("pages/listings.py", "page_listings", ":material/sell:"),
-    ("pages/sync.py", "page_sync", ":material/sync:"),
-    ("pages/orders.py", "page_orders", ":material/receipt_long:"),
-    ("pages/sales.py", "page_sales", ":material/bar_chart:"),
-    ("pages/monitor.py", "page_monitor", ":material/visibility:"),
+    ("views/overview.py", "page_overview", ":material/dashboard:"),
+    ("views/products.py", "page_products", ":material/inventory_2:"),
+    ("views/stock.py", "page_stock", ":material/warehouse:"),
+    ("views/labels.py", "page_labels", ":material/qr_code_2:"),
+    ("views/channels.py", "page_channels", ":material/storefront:"),
+    ("views/listings.py", "page_listings", ":material/sell:"),
+    ("views/sync.py", "page_sync", ":material/sync:"),
+    ("views/orders.py", "page_orders", ":material/receipt_long:"),
+    ("views/sales.py", "page_sales", ":material/bar_chart:"),
+    ("views/monitor.py", "page_monitor", ":material/visibility:"),
 )
-ADMIN_PAGE = ("pages/admin.py", "page_admin", ":material/admin_panel_settings:")
+ADMIN_PAGE = ("views/admin.py", "page_admin", ":material/admin_panel_settings:")
 
 
 def login() -> None:

@@ -1,6 +1,6 @@
 """What the app may read and change, for whom: the only door from ``ui/`` to the database.
 
-One module per page of ``ui/pages/`` (:mod:`.products` with :mod:`.lots`, :mod:`.labels`, :mod:`.listings`,
+One module per page of ``ui/views/`` (:mod:`.products` with :mod:`.lots`, :mod:`.labels`, :mod:`.listings`,
 :mod:`.shops`, :mod:`.sync`, :mod:`.sales`, :mod:`.monitor`, :mod:`.overview`; the admin page's :mod:`.coops` and
 :mod:`.logins`), the
 role checks they share in :mod:`.roles`; callers import from the module that owns the function.

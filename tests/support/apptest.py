@@ -24,7 +24,7 @@ def logged_in(username: str, lang: str = "vi") -> AppTest:
 
 
 def open_page(app: AppTest, page: str) -> AppTest:
-    app.switch_page(f"pages/{page}.py")
+    app.switch_page(f"views/{page}.py")
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     return app
