@@ -168,8 +168,7 @@ def test_the_cookies_key_is_the_data_folders_secret_key(seeded, tmp_path):
 def test_logging_out_in_the_app_ends_the_session_in_the_database(seeded):
     app = open_page(logged_in("tancuong"), "products")
     token = app.session_state["session_token"]
-    app.switch_page("app.py")
-    app.run().button(key="logout").click()
+    app.button(key="logout").click()
     app.run()
     assert _row(seeded, token).ended_at is not None
     assert resume_session(seeded, token) is None
@@ -180,6 +179,5 @@ def test_a_session_logged_out_in_another_tab_ends_at_this_tabs_next_page(seeded)
     end_session(seeded, app.session_state["session_token"])
     app.run()
     assert "viewer" not in app.session_state
-    app.switch_page("app.py")
-    assert [i.value for i in app.run().info] == [
+    assert [i.value for i in app.info] == [
         "Phiên làm việc đã kết thúc (đã đăng xuất ở nơi khác hoặc quá 12 giờ); hãy đăng nhập lại."]

@@ -78,7 +78,7 @@ def test_the_preview_lists_the_items_only_on_the_marketplace_and_the_skus_only_i
 
     assert "Sẽ gắn 3 SKU" in text
     assert f"{hand_listed['item_id']},CHE-HOP-500,{hand_listed['name']}" in text
-    assert "Chỉ có trong danh mục, sẽ đăng mới ở lần đồng bộ sau: TC-CHE-500G" in text
+    assert "Chỉ có trong danh mục, chưa đăng bán trên gian hàng này (chọn ở trang Đăng bán): TC-CHE-500G" in text
 
 
 def test_binding_binds_every_matched_sku_to_its_item(engine, sandboxes, shopee_shop):

@@ -85,7 +85,7 @@ def test_an_officer_or_admin_sees_every_coop_and_filters_by_one(seeded, username
 
 def test_an_officer_is_offered_nothing_to_change(seeded):
     app = orders_page("canbo")
-    assert {b.label for b in app.button} <= {"Chuẩn bị tệp tải về"}
+    assert {b.label for b in app.main.button} <= {"Chuẩn bị tệp tải về"}
 
 
 def test_a_cancelled_order_shows_the_stock_it_took_and_gave_back(seeded):

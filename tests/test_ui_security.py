@@ -41,12 +41,6 @@ def _try_login(app: AppTest, username: str, password: str) -> AppTest:
     return app.run()
 
 
-def _login_form(app: AppTest) -> AppTest:
-    """Back at the app's entry page: its sidebar, and the login form with the reason a session ended."""
-    app.switch_page("app.py")
-    return app.run()
-
-
 def _rendered(app: AppTest) -> list[str]:
     """What a browser would get from every element Streamlit renders as Markdown (CommonMark, as HTML)."""
     markdown = MarkdownIt("commonmark")
@@ -71,7 +65,7 @@ def test_a_disabled_users_open_session_ends_at_the_next_page(seeded):
     app.run()
     assert "viewer" not in app.session_state
     assert not [t for t in app.text_input if t.key == "products_query"]
-    notice = [i.value for i in _login_form(app).info]
+    notice = [i.value for i in app.info]  # the page's address now shows the login form, with why
     assert notice == ["Tài khoản đã bị khoá hoặc không còn; phiên làm việc đã kết thúc."]
 
 
@@ -81,7 +75,7 @@ def test_a_session_idle_past_the_setting_must_log_in_again(seeded, monkeypatch):
     app.session_state["last_active"] = datetime.now(UTC) - timedelta(minutes=6)
     app.run()
     assert "viewer" not in app.session_state
-    notice = [i.value for i in _login_form(app).info]
+    notice = [i.value for i in app.info]  # the page's address now shows the login form, with why
     assert notice == ["Phiên làm việc đã hết hạn vì không dùng; hãy đăng nhập lại."]
 
 
@@ -97,7 +91,7 @@ def test_logging_out_forgets_everything_the_session_held_but_the_language(seeded
     app = open_page(logged_in("tancuong", lang="en"), "products")
     app.text_input(key="products_query").input("che bup")
     app.run()
-    _login_form(app).button(key="logout").click()
+    app.button(key="logout").click()
     app.run()
     assert "viewer" not in app.session_state and "products_query" not in app.session_state
     assert app.session_state["lang"] == "en"

@@ -278,7 +278,7 @@ def walk(username: str, lang: str) -> Iterator[tuple[str, str, str]]:
 
 
 def test_the_walk_takes_every_page_file_from_the_navigation():
-    assert sorted(page_names()) == sorted(path.stem for path in (APP.parent / "pages").glob("*.py"))
+    assert sorted(page_names()) == sorted(path.stem for path in (APP.parent / "views").glob("*.py"))
 
 
 @pytest.mark.parametrize(("text", "found"), [

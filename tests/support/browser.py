@@ -77,14 +77,22 @@ def served_app(tmp_path) -> Iterator[str]:
 
 
 def log_in(page, base: str, username: str, password: str = PASSWORD) -> None:
-    """Log in through the app's form and wait for the first page (Tổng quan)."""
+    """Log in through the app's form and wait for the first page (Tổng quan) and for the session cookie: the
+    page runs again once the browser has stored it, and a click before that could be lost in the new run."""
     from playwright.sync_api import expect
+
+    from ui.common import SESSION_COOKIE
 
     page.goto(base)
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     expect(page.get_by_role("heading", name="Tổng quan")).to_be_visible(timeout=30000)
+    deadline = time.monotonic() + 30
+    while not any(cookie["name"] == SESSION_COOKIE for cookie in page.context.cookies()):
+        assert time.monotonic() < deadline, "the browser never stored the session cookie"
+        page.wait_for_timeout(200)
+    page.wait_for_load_state("networkidle")
 
 
 def screenshot(page, name: str) -> None:
