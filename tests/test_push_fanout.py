@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from adapters import registry
-from catalog.models import ChannelAccount, PushMessage, StockMovement, SyncRun
+from catalog.models import ChannelAccount, ListingVariant, PushMessage, Sku, StockMovement, SyncRun
 from syndicator.engine import run_sync
 from syndicator.schedule import sync_shops
 from syndicator.secrets import decrypt_credentials
@@ -245,3 +245,50 @@ def test_a_reserved_stock_push_reads_the_shop_back_and_sends_its_stock_again(eng
         wait_for_stock(sandboxes, ["shopee"], "TC-MATONG-500", STOCK["TC-MATONG-500"])
 
     assert answer.status_code == 200
+
+
+def test_a_campaign_reservation_pushed_by_shopee_clamps_the_stock_sent_there(engine, database_url, sandboxes):
+    shops = listed(engine, sandboxes)
+    names = others(sandboxes, "shopee")
+
+    with serving(database_url):
+        WEB.post(f"{sandboxes['shopee'].url}/_sandbox/campaigns", json={
+            "shop_id": shops["shopee"], "seller_sku": "TC-MATONG-500", "reserved": 10}).raise_for_status()
+        deadline = time.monotonic() + WITHIN_S
+        while (held := _reserved(engine, "shopee", "TC-MATONG-500")) != 10:
+            assert time.monotonic() < deadline, f"the reservation was not read back: {held}"
+            time.sleep(0.1)
+        for _ in range(5):  # 12 on hand, 5 sold on Lazada: 7 left, but the campaign holds 10 on Shopee
+            sandboxes["lazada"].order(shops["lazada"], "TC-MATONG-500", 1)
+        wait_for_stock(sandboxes, [name for name in names if name != "lazada"], "TC-MATONG-500",
+                       STOCK["TC-MATONG-500"] - 5)
+        time.sleep(1.5)  # anything more the fan-out would send
+
+    assert sandboxes["shopee"].item("TC-MATONG-500")["stock"] == 10
+
+
+def test_an_order_completed_or_returned_later_is_pushed_and_a_return_puts_the_stock_back(
+        engine, database_url, sandboxes):
+    shops = listed(engine, sandboxes)
+    names = others(sandboxes, "shopee")
+
+    with serving(database_url):
+        delivered = sandboxes["shopee"].order(shops["shopee"], "TC-CHE-500G", 1)
+        returned = sandboxes["shopee"].order(shops["shopee"], "TC-CHE-500G", 2)
+        wait_for_stock(sandboxes, names, "TC-CHE-500G", STOCK["TC-CHE-500G"] - 3)
+        for order, status in ((delivered, "completed"), (returned, "returned")):
+            WEB.post(f"{sandboxes['shopee'].url}/_sandbox/orders/{order['order_id']}/settle",
+                     json={"status": status}).raise_for_status()
+        wait_for_stock(sandboxes, names, "TC-CHE-500G", STOCK["TC-CHE-500G"] - 1)
+
+    with Session(engine) as session:
+        statuses = dict(session.execute(sa.text("SELECT marketplace_order_id, status FROM marketplace_order")).all())
+    assert statuses == {delivered["order_id"]: "completed", returned["order_id"]: "returned"}
+
+
+def _reserved(engine, marketplace: str, seller_sku: str) -> int | None:
+    with Session(engine) as session:
+        return session.scalar(
+            sa.select(ListingVariant.reserved_stock).join(Sku, Sku.id == ListingVariant.sku_id)
+            .join(ChannelAccount, ChannelAccount.id == ListingVariant.channel_account_id)
+            .where(ChannelAccount.marketplace == marketplace, Sku.sku == seller_sku))

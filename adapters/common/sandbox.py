@@ -9,9 +9,11 @@ Control API (DESIGN.md, *Sandbox control API*), under ``/_sandbox/``:
 when its seller authorises the app again), ``GET items`` (one row per seller SKU: an item with variants
 gives one row per model), ``PATCH items/{item_id}`` (a seller's hand edit or a moderator's hiding; with
 ``model_id``, of one model; ``reserved_stock`` for what a promotion holds), ``POST campaigns`` (a promotion or
-campaign holds ``reserved`` units of one seller SKU: read back, and a stock push below it refused),
+campaign holds ``reserved`` units of one seller SKU: read back, a stock push below it refused, and pushed where
+the marketplace pushes it),
 ``POST orders`` (a shopper's order; for an order from the shop's past, its ``created_at`` and how it
 ended: ``status`` completed, cancelled or returned, at ``updated_at``), ``POST orders/{id}/cancel``,
+``POST orders/{id}/settle`` (an open order completed, cancelled or returned now),
 ``POST faults``, ``GET stats``, ``POST reset``,
 ``POST robots`` (what robots.txt disallows), ``GET``/``POST push`` and ``POST push/faults`` (the push address,
 its delivery log and faults: sandbox_push.py); public pages under ``/shop/{shop_id}/{item_id}``.
@@ -499,11 +501,20 @@ class MarketplaceSandbox(abc.ABC):
     def keep_undelivered(self, body: bytes) -> None:
         """A push every attempt failed to deliver (called on the delivery thread); dropped by default."""
 
+    def reservation_push_for(self, shop_id: str, item: SandboxItem, model: SandboxModel | None
+                             ) -> list[tuple[bytes, dict[str, str]]]:
+        """The pushes the marketplace sends when a promotion's reservation of a SKU changes (Shopee's code 8);
+        None by default."""
+        return []
+
+    def push(self, pushes: list[tuple[bytes, dict[str, str]]]) -> None:
+        for body, headers in pushes:
+            self.pushes.send(body, headers, self.keep_undelivered)
+
     def push_order(self, order: SandboxOrder, event: str) -> None:
         """Queue the pushes for ``order``'s ``event``, when a push address is registered; never waits."""
         if self.pushes.url is not None:
-            for body, headers in self.push_for(order, event):
-                self.pushes.send(body, headers, self.keep_undelivered)
+            self.push(self.push_for(order, event))
 
     # --- middleware: faults, rate limit, stats --------------------------------------------------
     async def _dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
@@ -548,6 +559,7 @@ class MarketplaceSandbox(abc.ABC):
             Route("/_sandbox/campaigns", self._campaigns, methods=["POST"]),
             Route("/_sandbox/orders", self._orders, methods=["GET", "POST"]),
             Route("/_sandbox/orders/{order_id}/cancel", self._cancel, methods=["POST"]),
+            Route("/_sandbox/orders/{order_id}/settle", self._settle, methods=["POST"]),
             Route("/_sandbox/faults", self._faults, methods=["GET", "POST"]),
             Route("/_sandbox/stats", self._stats, methods=["GET"]),
             Route("/_sandbox/reset", self._reset, methods=["POST"]),
@@ -618,6 +630,8 @@ class MarketplaceSandbox(abc.ABC):
         item, model = found
         (model or item).reserved_stock = reserved
         item.updated_at = now()
+        if self.pushes.url is not None:
+            self.push(self.reservation_push_for(str(body["shop_id"]), item, model))
         return JSONResponse(item.model_row(model) if model else item.public())
 
     async def _orders(self, request: Request) -> Response:
@@ -651,6 +665,19 @@ class MarketplaceSandbox(abc.ABC):
             return _json_error(404, "no such order")
         if was_open:
             self.push_order(order, "cancelled")
+        return JSONResponse(order.public())
+
+    async def _settle(self, request: Request) -> Response:
+        """``{"status": "completed" | "cancelled" | "returned"}``: an open order ends now (delivered, or its units
+        back in stock), pushed as the marketplace pushes a status change."""
+        status = str((await self._body(request)).get("status", ""))
+        try:
+            order = self.state.settle_order(request.path_params["order_id"], status, now())
+        except KeyError:
+            return _json_error(404, "no such order")
+        except ValueError as exc:
+            return _json_error(409, str(exc))
+        self.push_order(order, status)
         return JSONResponse(order.public())
 
     async def _faults(self, request: Request) -> Response:

@@ -1,8 +1,9 @@
-"""Shopee's pushes in the sandbox (reference shopee.md §6): an order status push (code 3) on every order event,
-signed with the shop's partner key for the address it goes to; the partner's push address set by
-``push/set_app_push_config`` (the same address as ``POST /_sandbox/push``); pushes every attempt failed to
-deliver kept per shop for ``push/get_lost_push_message`` until ``push/confirm_consumed_lost_push_message``.
-The three calls are partner-level (signed without token and shop)."""
+"""Shopee's pushes in the sandbox (reference shopee.md §6): an order status push (code 3) on every order event
+and a reserved stock change (code 8) when a promotion's reservation changes, each signed with the shop's partner
+key for the address it goes to; the partner's push address set by ``push/set_app_push_config`` (the same
+address as ``POST /_sandbox/push``); pushes every attempt failed to deliver kept per shop for
+``push/get_lost_push_message`` until ``push/confirm_consumed_lost_push_message``. The three calls are
+partner-level (signed without token and shop)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from adapters.common.sandbox import SandboxOrder, SandboxShop
+from adapters.common.sandbox import SandboxItem, SandboxModel, SandboxOrder, SandboxShop
 from adapters.shopee import push
 from adapters.shopee.sandbox.orders import ORDER_STATUS_TO_SHOPEE
 from adapters.shopee.sandbox.wire import Caller, ShopeeWire, is_whole, missing, wrong
@@ -55,9 +56,25 @@ class ShopeePush(ShopeeWire):
         body = {"shop_id": int(shop.shop_id), "code": push.ORDER_STATUS, "timestamp": int(time.time()),
                 "data": {"ordersn": order.order_id, "status": status, "completed_scenario": "",
                          "update_time": int(moment.timestamp()), "items": []}}
+        return [self._signed(body, url, shop)]
+
+    @staticmethod
+    def _signed(body: dict[str, Any], url: str, shop: SandboxShop) -> tuple[bytes, dict[str, str]]:
         raw = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-        return [(raw, {"Content-Type": "application/json",
-                       "Authorization": push.sign(url, raw, shop.app_key, shop.app_secret)})]
+        return raw, {"Content-Type": "application/json", "Authorization": push.sign(url, raw, shop.app_key,
+                                                                                    shop.app_secret)}
+
+    def reservation_push_for(self, shop_id: str, item: SandboxItem, model: SandboxModel | None
+                             ) -> list[tuple[bytes, dict[str, str]]]:
+        """Code 8, reserved stock change, for the item (and model) a promotion now holds stock of."""
+        shop, url = self.state.shops.get(shop_id), self.pushes.url
+        if shop is None or url is None or push.RESERVED_STOCK in self.push_off.get(shop.app_key, ()):
+            return []
+        held = model or item
+        body = {"shop_id": int(shop.shop_id), "code": push.RESERVED_STOCK, "timestamp": int(time.time()),
+                "data": {"item_id": int(item.item_id), "model_id": int(model.model_id) if model else 0,
+                         "reserved_stock": held.reserved_stock, "update_time": int(time.time())}}
+        return [self._signed(body, url, shop)]
 
     def keep_undelivered(self, body: bytes) -> None:
         """Kept with its shop until confirmed (a shop gone with a reset keeps nothing)."""
