@@ -20,24 +20,26 @@ if TYPE_CHECKING:
 
 def print_summary(console: Console, summary: DemoSummary) -> None:
     from catalog.i18n import t
+    from syndicator.channels import display_name
     from syndicator.demo import DEMO_PASSWORD
 
     logins = Table(title=t("cli_demo_logins"), show_lines=False)
     for column in (t("cli_col_username"), t("cli_col_password"), t("cli_col_role"), "HTX"):
         logins.add_column(column)
     for login in summary.logins:
-        logins.add_row(login.username, DEMO_PASSWORD, login.role.value, login.coop_code or "—")
+        logins.add_row(login.username, DEMO_PASSWORD, t(f"ui.role_name_{login.role.value}"), login.coop_code or "—")
     console.print(logins)
     sandboxes = Table(title=t("cli_demo_sandboxes"))
     sandboxes.add_column(t("cli_col_marketplace"))
     sandboxes.add_column("URL")
     sandboxes.add_column(t("cli_col_live"), justify="right")
     for name, url in summary.sandboxes.items():
-        sandboxes.add_row(name, url, str(summary.live.get(name, 0)))
+        sandboxes.add_row(display_name(name), url, str(summary.live.get(name, 0)))
     console.print(sandboxes)
     if summary.retired_shops:
         console.print(t("cli_demo_retired", count=summary.retired_shops))
-    console.print(t("cli_demo_totals", shops=summary.shops, first=summary.first_sync, second=summary.second_sync,
+    first, second = (t(f"ui.run_status_{status}") if status else "—" for status in (summary.first_sync, summary.second_sync))
+    console.print(t("cli_demo_totals", shops=summary.shops, first=first, second=second,
                     live=sum(summary.live.values()), placed=summary.orders_placed, pulled=summary.orders_pulled))
     if summary.trace_url:
         console.print(t("cli_demo_trace", url=summary.trace_url))
