@@ -150,9 +150,10 @@ def register_pushes(engine: Engine, public_url: str | None, reach: Reach = NETWO
 
 
 async def _register_all(engine: Engine, public_url: str, reach: Reach) -> list[str]:
+    """Each app registered; what to tell the operator, each line once (several apps of one host say the same)."""
     apps = pushing_apps(engine)
-    return list(await asyncio.gather(*(_register(engine, app, push_url(public_url, app.marketplace), reach)
-                                       for app in apps)))
+    said = await asyncio.gather(*(_register(engine, app, push_url(public_url, app.marketplace), reach) for app in apps))
+    return list(dict.fromkeys(said))
 
 
 async def _register(engine: Engine, app: PushingApp, url: str, reach: Reach) -> str:
