@@ -203,10 +203,12 @@ def test_a_dropped_lazada_push_is_caught_by_the_scheduled_pass(engine, database_
         time.sleep(2)
         unchanged = stock_everywhere(sandboxes, names, "TC-CHE-200G")
         outcome = sync_shops()
+        # the pass pulls the order; the stock goes out from the pass, or from the fan-out, which sees the sale in
+        # the ledger and may hold a shop the pass then finds busy
+        wait_for_stock(sandboxes, names, "TC-CHE-200G", STOCK["TC-CHE-200G"] - 1)
 
     assert unchanged == dict.fromkeys(names, STOCK["TC-CHE-200G"])
-    assert set(outcome.values()) == {"ok"}
-    assert stock_everywhere(sandboxes, names, "TC-CHE-200G") == dict.fromkeys(names, STOCK["TC-CHE-200G"] - 1)
+    assert outcome["HTX-TANCUONG:lazada"] == "ok" and set(outcome.values()) <= {"ok", "busy"}
 
 
 def test_a_push_delivered_twice_counts_its_sale_once(engine, database_url, sandboxes):
