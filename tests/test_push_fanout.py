@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -29,7 +28,7 @@ from syndicator.engine import run_sync
 from syndicator.schedule import sync_shops
 from syndicator.secrets import decrypt_credentials
 from tests.support.sandboxes import CATALOGUE, FAST, connect_all, sandboxes, seed_catalogue  # noqa: F401 (fixture)
-from tests.support.web import WEB
+from tests.support.web import WEB, free_port
 
 STOCK = {sku: stock for *_, sku, _price, _weight, stock in CATALOGUE}
 PUSHING = ("shopee", "lazada")
@@ -41,12 +40,6 @@ class Serve:
     url: str
     printed: str = ""  # what it printed on stdout, once stopped
     logged: str = ""  # its log (stderr), once stopped
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager

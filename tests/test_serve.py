@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ import sqlalchemy as sa
 from catalog.db import session_scope
 from catalog.models import Coop, Product
 from syndicator.serve import make_app
+from tests.support.web import free_port
 
 
 def get(engine, path: str) -> httpx.Response:
@@ -26,12 +26,6 @@ def get(engine, path: str) -> httpx.Response:
             return await client.get(path)
 
     return asyncio.run(fetch())
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_healthz_is_200_when_the_database_answers(engine):
