@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy.engine import Engine
 
@@ -25,6 +25,7 @@ from catalog.models import (
     SyncRun,
     VariantState,
 )
+from syndicator.trace import VIETNAM, today_in_vietnam
 from syndicator.users import Viewer, add_user, authenticate
 
 PASSWORD = "mat-khau-2026"
@@ -36,6 +37,7 @@ VO_NHAI = "HTX-VONHAI"
 def seed_two_coops(engine: Engine) -> None:
     """Chè Tân Cương sells on Shopee and Voso; Mật ong Võ Nhai on Shopee only, with a listing in error."""
     now = datetime.now(UTC)
+    since_midnight = now - datetime.combine(today_in_vietnam(now), time(), VIETNAM)
     with session_scope(engine) as session:
         tea = Coop(code=TAN_CUONG, name="HTX Chè Tân Cương", commune_name="Tân Cương")
         honey = Coop(code=VO_NHAI, name="HTX Mật ong Võ Nhai", commune_name="Võ Nhai")
@@ -88,9 +90,9 @@ def seed_two_coops(engine: Engine) -> None:
         ])
         session.flush()
         tea_order = Order(channel_account_id=tea_shopee.id, marketplace_order_id="SP-240001", status="open",
-                          total=240000, placed_at=now - timedelta(minutes=30))
+                          total=240000, placed_at=now - since_midnight * 2 / 3)
         honey_order = Order(channel_account_id=honey_shopee.id, marketplace_order_id="SP-240002", status="open",
-                            total=750000, placed_at=now - timedelta(minutes=20))
+                            total=750000, placed_at=now - since_midnight / 3)
         session.add_all([tea_order, honey_order])
         session.flush()
         session.add_all([
