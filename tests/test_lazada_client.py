@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from PIL import Image
 from pydantic import BaseModel, SecretStr
 
 from adapters.common.contract import ItemRef, PriceUpdate, ShopCredentials, StockUpdate
@@ -29,8 +28,10 @@ from tests.support.lazada import (  # noqa: F401 (fixtures)
     lazada,
     lazada_servers,
     open_seller,
+    photo,
     stats,
     tea,
+    tea_category,
 )
 
 pytestmark = pytest.mark.anyio
@@ -147,30 +148,20 @@ async def test_create_whose_answer_was_lost_is_not_duplicated(lazada):
     assert stats(lazada)["requests"]["/rest/product/create"] == {"timeout": 1}
 
 
-async def test_rejected_create_names_lazadas_code_and_field(lazada):
+async def test_rejected_create_names_lazadas_code_field_and_what_it_means_for_a_clerk(lazada):
     async with await connected(lazada) as adapter:
-        result = await adapter.create_listing(tea(category_mapping={"primary_category": "62541"}))
+        result = await adapter.create_listing(tea(listing_category=tea_category(category_id="10010")))
     assert not result.ok
-    assert (result.error.kind, result.error.code, result.error.field) == (ErrorKind.rejected, "4134",
-                                                                          "PrimaryCategory")
+    assert (result.error.kind, result.error.code, result.error.field, result.error.reason) == (
+        ErrorKind.rejected, "4134", "PrimaryCategory", "unknown_category")
 
 
-async def test_outside_image_url_is_migrated_to_lazada(lazada):
+async def test_a_draft_without_a_lazada_category_is_refused_before_any_call(lazada):
     async with await connected(lazada) as adapter:
-        result = await adapter.create_listing(tea(images=["https://htxchetancuong.vn/anh/che-bup.jpg"]))
-    assert result.ok
-    assert stats(lazada)["requests"]["/rest/image/migrate"] == {"ok": 1}
-
-
-async def test_image_url_with_xml_markup_reaches_lazada_exactly_as_given(lazada):
-    url = "https://htxchetancuong.vn/anh/che-bup.jpg?v=2&c=]]></Url><Url>https://169.254.169.254/latest</Url>"
-    async with await connected(lazada) as adapter:
-        result = await adapter.create_listing(tea(images=[url]))
-        product = await _raw_product(adapter)
-    # the sandbox names a migrated image by the SHA-1 of the URL it read from the payload
-    migrated = f"https://vn-live-01.slatic.net/p/{hashlib.sha1(url.encode()).hexdigest()}.jpg"
-    assert result.ok and product["images"] == [migrated]
-    assert stats(lazada)["requests"]["/rest/image/migrate"] == {"ok": 1}
+        with pytest.raises(MarketplaceError) as refused:
+            await adapter.create_listing(tea(listing_category=None))
+    assert (refused.value.kind, refused.value.info.reason) == (ErrorKind.rejected, "unmapped_category")
+    assert set(stats(lazada)["requests"]) == {"/rest/auth/token/create"}
 
 
 def test_image_payload_broken_by_a_url_in_cdata_is_refused_as_lazada_does(lazada):
@@ -189,21 +180,50 @@ async def test_product_name_with_xml_markup_reaches_lazada_exactly_as_given(laza
     assert result.ok and item["name"] == f"{name} - Gói 200g"
 
 
-async def test_local_image_file_is_uploaded(lazada, tmp_path):
-    photo = tmp_path / "mat-ong-vo-nhai.jpg"
-    Image.new("RGB", (800, 800), (212, 160, 23)).save(photo, "JPEG")
+async def test_a_photo_from_the_catalogue_is_uploaded_and_its_hosted_url_reported(lazada, tmp_path):
+    honey_photo = photo(tmp_path, colour=(212, 160, 23))
     async with await connected(lazada) as adapter:
-        result = await adapter.create_listing(honey(images=[str(photo)]))
-    assert result.ok
+        result = await adapter.create_listing(honey(images=[honey_photo]))
+        product = await _raw_product(adapter)
+    assert result.ok and result.photos == {honey_photo.digest: product["images"][0]}
+    assert product["images"][0].startswith("https://vn-live-01.slatic.net/")
     assert stats(lazada)["requests"]["/rest/image/upload"] == {"ok": 1}
 
 
-async def test_too_small_image_is_a_rejection_of_the_images_field(lazada, tmp_path):
-    photo = tmp_path / "nho.png"
-    Image.new("RGB", (100, 100)).save(photo, "PNG")
+async def test_a_photo_this_shop_already_holds_is_not_uploaded_again(lazada, tmp_path):
+    held = photo(tmp_path, remote="https://vn-live-01.slatic.net/p/mat-ong-vo-nhai.jpg")
     async with await connected(lazada) as adapter:
-        result = await adapter.create_listing(honey(images=[str(photo)]))
+        result = await adapter.create_listing(honey(images=[held]))
+        product = await _raw_product(adapter)
+    assert result.ok and result.photos == {}
+    assert product["images"] == ["https://vn-live-01.slatic.net/p/mat-ong-vo-nhai.jpg"]
+    assert "/rest/image/upload" not in stats(lazada)["requests"]
+
+
+async def test_photos_uploaded_before_a_refusal_are_reported_so_a_retry_does_not_upload_them(lazada, tmp_path):
+    first = photo(tmp_path, colour=(212, 160, 23))
+    refused_category = tea_category(category_id="10010")
+    async with await connected(lazada) as adapter:
+        result = await adapter.create_listing(honey(images=[first], listing_category=refused_category))
+    assert not result.ok and result.error.code == "4134"
+    assert list(result.photos) == [first.digest]
+
+
+async def test_too_small_image_is_a_rejection_of_the_images_field(lazada, tmp_path):
+    small = photo(tmp_path, side=100)
+    async with await connected(lazada) as adapter:
+        result = await adapter.create_listing(honey(images=[small]))
     assert not result.ok and result.error.field == "images" and result.error.code == "301"
+    assert result.error.reason == "photo_too_small"
+
+
+async def test_a_photo_gone_from_the_store_is_refused_without_a_call(lazada, tmp_path):
+    gone = photo(tmp_path)
+    Path(gone.path).unlink()
+    async with await connected(lazada) as adapter:
+        result = await adapter.create_listing(honey(images=[gone]))
+    assert not result.ok and result.error.reason == "photo_missing"
+    assert "/rest/image/upload" not in stats(lazada)["requests"]
 
 
 async def test_update_content_renames_and_reactivates(lazada):

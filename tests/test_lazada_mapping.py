@@ -7,8 +7,10 @@ from datetime import date
 
 import pytest
 
+from adapters.common.contract import AttributeValue
+from adapters.common.errors import ErrorKind, MarketplaceError
 from adapters.lazada.mapping import create_payload, kilograms, update_payload
-from tests.support.lazada import LAZADA_IMAGE, honey, tea
+from tests.support.lazada import HONEY_LEAF, LAZADA_IMAGE, honey, tea, tea_category
 
 
 def product(text: str) -> dict:
@@ -45,23 +47,30 @@ def test_description_tells_origin_ocop_and_certifications_in_vietnamese():
     assert "truyxuat.thainguyen.gov.vn" in description
 
 
-def test_farm_category_is_guessed_with_its_mandatory_attributes_filled():
-    attributes = product(create_payload(honey(shelf_life_days=None), []))
-    assert attributes["PrimaryCategory"] == "62544"
-    assert attributes["Attributes"]["shelf_life"] == "12 tháng"
-    assert attributes["Attributes"]["brand"] == "No Brand"
+def test_the_leaf_its_attribute_values_and_no_brand_come_from_the_listing_category():
+    sent = product(create_payload(honey(), []))
+    assert sent["PrimaryCategory"] == HONEY_LEAF
+    assert (sent["Attributes"]["shelf_life"], sent["Attributes"]["country_origin"]) == ("24 tháng", "Việt Nam")
+    assert sent["Attributes"]["honey_type"] == "Mật ong rừng" and sent["Attributes"]["net_weight"] == "700"
+    assert sent["Attributes"]["brand"] == "No Brand" and "brand_id" not in sent["Attributes"]
 
 
-def test_channel_mapping_per_category_code_wins_over_the_defaults():
-    mapping = {"TRA": {"primary_category": "10002211", "brand_id": "30768", "attributes": {"tea_type": "Green Tea"}}}
-    sent = product(create_payload(tea(category_mapping=mapping), []))
-    assert sent["PrimaryCategory"] == "10002211"
-    assert sent["Attributes"]["brand_id"] == "30768" and sent["Attributes"]["tea_type"] == "Green Tea"
+def test_a_chosen_brand_goes_by_name_and_id():
+    chosen = tea_category(brand_id="40007", brand_name="Tân Cương Hoàng Bình")
+    attributes = product(create_payload(tea(listing_category=chosen), []))["Attributes"]
+    assert (attributes["brand"], attributes["brand_id"]) == ("Tân Cương Hoàng Bình", "40007")
 
 
-def test_account_wide_mapping_applies_when_no_category_entry():
-    sent = product(create_payload(tea(category_mapping={"primary_category": "10002211", "brand": "Tân Cương"}), []))
-    assert (sent["PrimaryCategory"], sent["Attributes"]["brand"]) == ("10002211", "Tân Cương")
+def test_a_mapped_value_never_replaces_the_items_own_name():
+    named = AttributeValue(attribute_id="name", name="Tên", value="Trà")
+    chosen = tea_category(attributes=[*tea_category().attributes, named])
+    assert product(create_payload(tea(listing_category=chosen), []))["Attributes"]["name"].startswith("Chè búp")
+
+
+def test_a_draft_without_a_lazada_category_cannot_be_mapped():
+    with pytest.raises(MarketplaceError) as refused:
+        create_payload(tea(listing_category=None), [])
+    assert (refused.value.kind, refused.value.info.reason) == (ErrorKind.rejected, "unmapped_category")
 
 
 def test_update_payload_is_keyed_by_item_and_sku_id_and_leaves_price_and_stock_alone():

@@ -20,6 +20,7 @@ from tests.support.lazada import (  # noqa: F401 (fixtures)
     open_seller,
     stats,
     tea,
+    tea_category,
 )
 
 
@@ -124,13 +125,15 @@ def test_duplicate_seller_sku_is_refused_with_4105(lazada):
 
 def test_missing_category_attribute_is_refused_with_4110(lazada):
     seller = open_seller(lazada).authorize()
-    product = {"PrimaryCategory": "62543", "Images": {"Image": [LAZADA_IMAGE]},
-               "Attributes": {"name": "Chè búp Tân Cương đặc biệt", "brand": "No Brand", "country_origin": "Việt Nam"},
+    product = {"PrimaryCategory": "10011", "Images": {"Image": [LAZADA_IMAGE]},
+               "Attributes": {"name": "Chè búp Tân Cương đặc biệt", "description": "<p>Chè búp</p>",
+                              "brand": "No Brand", "country_origin": "Việt Nam"},
                "Skus": {"Sku": [{"SellerSku": "TN-TRA-200G", "price": "120000", "quantity": "40",
-                                 "package_weight": "0.2"}]}}
+                                 "package_weight": "0.2", "package_length": "18", "package_width": "10",
+                                 "package_height": "5"}]}}
     body = seller.call("/product/create", {"payload": json.dumps({"Request": {"Product": product}})})
     assert body["code"] == "4110"
-    assert body["detail"][0]["field"] == "shelf_life"
+    assert body["detail"][0]["field"] == "shelf_life" and "Hạn sử dụng" in body["message"]
 
 
 @pytest.mark.parametrize(
@@ -146,24 +149,26 @@ def test_bad_price_is_refused_with_lazadas_code(lazada, price, code):
 
 def test_non_leaf_category_is_refused_with_4134(lazada):
     seller = open_seller(lazada).authorize()
-    body = seller.create(tea(category_mapping={"primary_category": "62542"}))
+    body = seller.create(tea(listing_category=tea_category(category_id="10010")))
     assert body["code"] == "4134"
 
 
 def test_external_image_is_refused_with_4138(lazada):
     seller = open_seller(lazada).authorize()
-    assert seller.create(tea(images=["https://htxchetancuong.vn/anh/che.jpg"]))["code"] == "4138"
+    assert seller.create(tea(), ["https://htxchetancuong.vn/anh/che.jpg"])["code"] == "4138"
 
 
 def test_xml_payload_is_accepted_like_json(lazada):
     seller = open_seller(lazada).authorize()
     xml = (
-        "<Request><Product><PrimaryCategory>62545</PrimaryCategory>"
+        "<Request><Product><PrimaryCategory>10022</PrimaryCategory>"
         f"<Images><Image>{LAZADA_IMAGE}</Image></Images>"
-        "<Attributes><name>Miến dong Na Rì - Gói 500g</name><brand>No Brand</brand>"
-        "<shelf_life>12 tháng</shelf_life><country_origin>Việt Nam</country_origin></Attributes>"
+        "<Attributes><name>Miến dong Na Rì - Gói 500g</name><description>Miến dong Na Rì</description>"
+        "<brand>No Brand</brand><shelf_life>12 tháng</shelf_life><country_origin>Việt Nam</country_origin>"
+        "<net_weight>500</net_weight><ingredients>Tinh bột dong riềng</ingredients></Attributes>"
         "<Skus><Sku><SellerSku>BK-MIEN-500G</SellerSku><price>65000</price><quantity>30</quantity>"
-        "<package_weight>0.5</package_weight></Sku></Skus></Product></Request>"
+        "<package_weight>0.5</package_weight><package_length>25</package_length><package_width>15</package_width>"
+        "<package_height>4</package_height></Sku></Skus></Product></Request>"
     )
     assert seller.call("/product/create", {"payload": xml})["code"] == "0"
 

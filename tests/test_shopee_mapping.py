@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
 import pytest
 
-from adapters.shopee import categories, mapping
-from tests.support.shopee import honey, tea
+from adapters.common.contract import AttributeValue, ListingCategory, Photo
+from adapters.common.errors import MarketplaceError
+from adapters.shopee import mapping
+from tests.support.shopee import ORIGIN, SHELF_LIFE, TEA_LEAF, honey, tea, tea_category
 
-PHOTO = Path("che-bup-tan-cuong.jpg")
+PHOTO = Photo(digest="a" * 64, path="/khong-doc/che-bup-tan-cuong.jpg", format="JPEG", width=800, height=800,
+              size=52_000)  # mapping reads no file
 IMAGE_IDS = ["vn-11134207-abc"]
 
 
@@ -58,40 +60,61 @@ def test_description_is_cut_to_2000_characters():
     assert len(mapping.description(tea(PHOTO, description="Chè ngon. " * 400))) == 2000
 
 
-def test_tea_goes_to_the_tea_leaf_with_shelf_life_and_origin():
-    body = mapping.add_item_body(tea(PHOTO), IMAGE_IDS)
-    assert body["category_id"] == categories.BY_CATALOG_CODE["CHE"].category_id
-    values = {entry["attribute_id"]: entry["attribute_value_list"][0]["original_value_name"]
-              for entry in body["attribute_list"]}
-    assert values == {categories.SHELF_LIFE.attribute_id: "365 ngày", categories.ORIGIN.attribute_id: "Việt Nam"}
+def values_of(body) -> dict[int, list[dict]]:
+    return {entry["attribute_id"]: entry["attribute_value_list"] for entry in body["attribute_list"]}
 
 
-def test_a_shelf_life_the_catalog_lacks_is_not_invented():
-    body = mapping.add_item_body(tea(PHOTO, shelf_life_days=None), IMAGE_IDS)
-    assert categories.SHELF_LIFE.attribute_id not in {entry["attribute_id"] for entry in body["attribute_list"]}
+def test_tea_goes_to_its_leaf_with_options_by_id_and_free_text_as_written():
+    values = values_of(body := mapping.add_item_body(tea(PHOTO), IMAGE_IDS))
+    assert body["category_id"] == int(TEA_LEAF)
+    assert values[100037] == [{"value_id": 5180, "original_value_name": "Việt Nam"}]
+    assert values[100095] == [{"value_id": 6704, "original_value_name": "12 tháng"}]
 
 
-def test_unknown_catalog_category_falls_back_to_dried_specialities():
-    assert mapping.category(tea(PHOTO, category_code="KHAC")) == categories.FALLBACK
+def test_a_free_text_value_goes_with_value_id_0_and_a_quantity_with_its_unit_apart():
+    written = AttributeValue(attribute_id="100095", name="Hạn sử dụng", value="365 ngày")
+    values = values_of(mapping.add_item_body(tea(PHOTO, listing_category=tea_category(
+        "100095", attributes=[written, AttributeValue(attribute_id="100999", name="Khối lượng tịnh",
+                                                      value="0,5 kg")])), IMAGE_IDS))
+    assert values[100095] == [{"value_id": 0, "original_value_name": "365 ngày"}]
+    assert values[100999] == [{"value_id": 0, "original_value_name": "0.5", "value_unit": "kg"}]
 
 
-@pytest.mark.parametrize("category_mapping", [
-    {"category_id": 101504, "attributes": {"100095": "24 tháng"}, "logistic_ids": [50012]},
-    {"MAT-ONG": {"category_id": 101504, "attributes": {"100095": "24 tháng"}, "logistic_ids": [50012]}},
-])
-def test_the_channels_editable_mapping_overrides_the_defaults(category_mapping):
-    body = mapping.add_item_body(honey(PHOTO, category_mapping=category_mapping), IMAGE_IDS)
-    assert body["category_id"] == 101504
-    assert {"attribute_id": 100095, "attribute_value_list": [{"value_id": 0, "original_value_name": "24 tháng"}]} \
-        in body["attribute_list"]
+def test_a_date_goes_as_the_unix_time_of_that_day_in_vietnam():
+    made = AttributeValue(attribute_id="101031", name="Ngày sản xuất", value="15/03/2026")
+    values = values_of(mapping.add_item_body(tea(PHOTO, listing_category=tea_category(attributes=[made])),
+                                             IMAGE_IDS))
+    assert values[101031] == [{"value_id": 0, "original_value_name": "1773507600"}]  # 2026-03-15 00:00 +07
+
+
+def test_several_values_of_one_attribute_go_in_one_entry():
+    certified = [AttributeValue(attribute_id="101020", name="Chứng nhận", value=name, value_id=value_id)
+                 for name, value_id in (("VietGAP", "7421"), ("OCOP 4 sao", "7425"))]
+    values = values_of(mapping.add_item_body(tea(PHOTO, listing_category=tea_category(attributes=certified)),
+                                             IMAGE_IDS))
+    assert [value["value_id"] for value in values[101020]] == [7421, 7425]
+
+
+def test_the_brand_and_the_logistics_channels_are_the_chosen_ones():
+    chosen = ListingCategory(category_id="101641", attributes=[SHELF_LIFE, ORIGIN], brand_id="1140302",
+                             brand_name="Mật ong Xuân Nguyên", logistics=["50012"])
+    body = mapping.add_item_body(honey(PHOTO, listing_category=chosen), IMAGE_IDS)
+    assert body["brand"] == {"brand_id": 1140302, "original_brand_name": "Mật ong Xuân Nguyên"}
     assert body["logistic_info"] == [{"logistic_id": 50012, "enabled": True, "is_free": False}]
 
 
-def test_default_logistics_are_the_shops_enabled_channels_and_brand_is_no_brand():
-    body = mapping.add_item_body(tea(PHOTO), IMAGE_IDS)
-    assert [channel["logistic_id"] for channel in body["logistic_info"]] == list(categories.DEFAULT_LOGISTIC_IDS)
-    assert set(categories.DEFAULT_LOGISTIC_IDS) <= categories.ENABLED_LOGISTIC_IDS
-    assert body["brand"] == {"brand_id": 0, "original_brand_name": "No Brand"}
+def test_without_a_brand_the_item_is_no_brand():
+    assert mapping.add_item_body(tea(PHOTO), IMAGE_IDS)["brand"] == {"brand_id": 0, "original_brand_name": "No Brand"}
+
+
+@pytest.mark.parametrize("build", [
+    lambda draft: mapping.add_item_body(draft, IMAGE_IDS),
+    lambda draft: mapping.update_item_body(100003, draft, IMAGE_IDS),
+])
+def test_a_draft_without_a_shopee_category_is_refused_as_unmapped(build):
+    with pytest.raises(MarketplaceError) as refused:
+        build(tea(PHOTO, listing_category=None))
+    assert (refused.value.info.kind.value, refused.value.info.reason) == ("rejected", "unmapped_category")
 
 
 def test_update_body_carries_content_but_neither_price_nor_stock():

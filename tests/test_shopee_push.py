@@ -23,6 +23,7 @@ from tests.support.shopee import (  # noqa: F401 (fixtures)
     RawShop,
     anyio_backend,
     connected,
+    shop,
     shopee_servers,
     tea,
     tea_photo,
@@ -112,13 +113,6 @@ def receiver() -> Iterator[PushReceiver]:
 def shopee(shopee_servers) -> SandboxServer:
     """A sandbox of its own per test: its push address is the sandbox's."""
     return shopee_servers()
-
-
-@pytest.fixture
-async def shop(shopee):
-    adapter = await connected(shopee)
-    yield adapter
-    await adapter.aclose()
 
 
 @pytest.fixture

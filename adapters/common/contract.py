@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr
 
 from adapters.common.errors import ErrorInfo
 from adapters.common.push import PushNotice, PushProtocol
+from adapters.common.setup import LeafSetup, LogisticsChannel, SetupCategory
 from catalog.pricing import PriceRule
 from catalog.settings import settings
 from catalog.text import clean
@@ -46,7 +47,10 @@ class Capabilities(BaseModel):
     seller_sku_unique: bool = Field(
         False, description="a seller SKU may be on one item of a shop only: items being regrouped are retired "
                            "before their grouped item is created")
-
+    setup: bool = Field(
+        False, description="items need a leaf of the marketplace's category tree with its mandatory attributes, "
+                           "read from the marketplace (category_tree, leaf_setup, logistics_channels)")
+    photo_required: bool = Field(False, description="an item without a photo is refused")
 
     def variant_wait(self) -> float:
         """The wait between an item and its variants as this run keeps it: the documented one, unless
@@ -68,6 +72,54 @@ class ShopCredentials(BaseModel):
     extra: dict[str, str] = Field(default_factory=dict)
 
 
+class Photo(BaseModel):
+    """One photo of a product as the catalogue's store holds it (``catalog/photos.py``): checked, normalised
+    and named by its content. ``path`` is the store's file, the only one an adapter reads; ``url`` its public
+    address where the service has one (for marketplaces that fetch pictures by URL); ``remote`` this shop's
+    id or hosted URL for it once uploaded, so it is never uploaded twice."""
+
+    model_config = ConfigDict(frozen=True)
+
+    digest: str = Field(pattern=r"^[0-9a-f]{64}$")
+    path: str
+    format: Literal["JPEG", "PNG"]
+    width: int = Field(gt=0)
+    height: int = Field(gt=0)
+    size: int = Field(gt=0, description="bytes")
+    url: str | None = None
+    remote: str | None = None
+
+    @property
+    def filename(self) -> str:
+        return f"{self.digest}.{'png' if self.format == 'PNG' else 'jpg'}"
+
+
+class AttributeValue(BaseModel):
+    """One attribute value an item carries, as the mapping resolved it for its leaf."""
+
+    model_config = ConfigDict(frozen=True)
+
+    attribute_id: str
+    name: str
+    value: str
+    value_id: str | None = Field(None, description="the option's id where the attribute is a select")
+
+
+class ListingCategory(BaseModel):
+    """Where on the marketplace's tree an item goes and what it carries there: the leaf, the attribute values,
+    the brand and the logistics channels. Resolved by the engine from the mapping and the shop's cached setup
+    (``syndicator/mapping.py``); None on marketplaces without a tree (the floors take the catalogue's own
+    category)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    category_id: str
+    attributes: list[AttributeValue] = Field(default_factory=list)
+    brand_id: str | None = Field(None, description="None: No Brand")
+    brand_name: str = "No Brand"
+    logistics: list[str] = Field(default_factory=list, description="enabled logistics channel ids of the shop")
+
+
 class ListingDraft(BaseModel):
     """One SKU as the catalog wants it on a marketplace, before the marketplace's own mapping."""
 
@@ -85,7 +137,7 @@ class ListingDraft(BaseModel):
     width_cm: int | None = None
     height_cm: int | None = None
     gtin: str | None = None
-    images: list[str] = Field(default_factory=list)
+    images: list[Photo] = Field(default_factory=list)
     ocop_stars: int | None = None
     ocop_valid_to: date | None = None
     certifications: list[str] = Field(default_factory=list)
@@ -94,9 +146,7 @@ class ListingDraft(BaseModel):
     shelf_life_days: int | None = None
     trace_url: str | None = None
     coop_name: str = ""
-    category_mapping: dict[str, Any] = Field(
-        default_factory=dict, description="the channel account's editable category/attribute mapping"
-    )
+    listing_category: ListingCategory | None = None
 
     def name_with_variant(self, limit: int) -> str:
         """Name and pack (``Chè búp Tân Cương đặc biệt - Gói 200g``) unless the name already says the pack,
@@ -107,6 +157,11 @@ class ListingDraft(BaseModel):
         if len(name) <= limit:
             return name
         return name[:limit].rsplit(" ", 1)[0].rstrip(" -,")
+
+    def photo_urls(self) -> list[str]:
+        """The photos' public addresses, for a marketplace that fetches pictures by URL (the floors): those
+        the service can show (``SYNDICATOR_PUBLIC_URL`` set), else none."""
+        return [photo.url for photo in self.images if photo.url]
 
     @property
     def origin(self) -> str:
@@ -166,6 +221,8 @@ class ItemResult(BaseModel):
     ok: bool
     ref: ItemRef | None = None
     error: ErrorInfo | None = None
+    photos: dict[str, str] = Field(
+        default_factory=dict, description="photos uploaded by this call: digest → the shop's id or URL for it")
 
 
 class ItemsPage(BaseModel):
@@ -287,6 +344,26 @@ class Adapter(abc.ABC):
         """The item's own content (name without a pack, description, category, photos) from ``draft``; ``ref``
         is one of its variants."""
         raise NotImplementedError(f"{self.capabilities.marketplace} lists one item per SKU")
+
+    # --- setup read from the marketplace (``capabilities.setup``) ------------------------------------
+    async def category_tree(self) -> list[SetupCategory]:
+        """Every node of the marketplace's category tree, in Vietnamese (Shopee ``product/get_category``,
+        Lazada ``/category/tree/get``)."""
+        raise NotImplementedError(f"{self.capabilities.marketplace} has no category tree")
+
+    async def leaf_setup(self, category_id: str) -> LeafSetup:
+        """One leaf's attributes, brands and item limits."""
+        raise NotImplementedError(f"{self.capabilities.marketplace} has no category tree")
+
+    async def logistics_channels(self) -> list[LogisticsChannel]:
+        """The shop's logistics channels, enabled or not (Shopee ``logistics/get_channel_list``); empty where
+        the marketplace chooses the carrier at packing (Lazada)."""
+        return []
+
+    async def suggest_categories(self, name: str) -> list[str]:
+        """Leaf ids the marketplace proposes for an item named ``name``, best first (Shopee
+        ``product/category_recommend``, Lazada ``/product/category/suggestion/get``)."""
+        return []
 
     async def register_push(self, url: str) -> bool:
         """Ask the marketplace to push this shop's order and stock events to ``url`` (Shopee

@@ -33,6 +33,7 @@ class ErrorInfo(BaseModel):
     field: str | None = None
     request_id: str | None = None
     retry_after_s: float | None = None
+    reason: str | None = None  # the readiness reason (adapters.common.readiness.Reason) a refusal amounts to
 
     @property
     def summary(self) -> str:
@@ -40,7 +41,9 @@ class ErrorInfo(BaseModel):
         code, message, field."""
         code = f" [{self.code}]" if self.code else ""
         where = f" ({self.field})" if self.field else ""
-        return f"{t(f'error_kind_{self.kind.value}')}{code}: {self.message}{where}"
+        said = f"{t(f'error_kind_{self.kind.value}')}{code}: {self.message}{where}"
+        explained = " ".join(t(f"reason_{self.reason}", detail="").split()) if self.reason else ""
+        return f"{explained} — {said}" if explained else said
 
     def __str__(self) -> str:
         where = f" [{self.field}]" if self.field else ""

@@ -30,6 +30,8 @@ CAPABILITIES = Capabilities(
     max_variants=50,  # options of one variation
     product_create_calls=2,  # /products/get for the packs' seller SKUs, one /product/create with them all
     seller_sku_unique=True,  # a second product with a SellerSku already in the shop is refused (E4105)
+    setup=True,  # a leaf of Lazada's tree with its mandatory attributes and a brand (§4.1)
+    photo_required=True,  # E4139: Main image is required
 )
 
 # Fees from vn-context §4 (2025 figures); the fixed fee per order is per category and contract, so a

@@ -32,6 +32,7 @@ from adapters.common.contract import (
     OrderLineRecord,
     OrderRecord,
     OrderStatus,
+    Photo,
     PriceUpdate,
     ProductDraft,
     ShopCredentials,
@@ -41,6 +42,16 @@ from adapters.common.creating import bound_to_existing, create_once
 from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
 from adapters.common.errors import local_error as common_local_error
 from adapters.common.http import HttpSettings, MarketplaceHttp
+from adapters.common.readiness import Reason
+from adapters.common.setup import (
+    AttributeInput,
+    AttributeOption,
+    ItemLimits,
+    LeafSetup,
+    SetupAttribute,
+    SetupBrand,
+    SetupCategory,
+)
 from adapters.common.shop import TokenAdapter
 from adapters.lazada import CAPABILITIES, SPEC, envelope, mapping
 from adapters.lazada.envelope import LazadaError
@@ -62,6 +73,27 @@ AUTH_HOST = "https://auth.lazada.com"
 LAZADA_HOST_SUFFIXES = (".lazada.vn", ".lazada.com", ".lazada.sg", ".lazada.co.th", ".lazada.com.my",
                         ".lazada.com.ph", ".lazada.co.id")
 LAZADA_IMAGE_HOST = "slatic.net"
+BRANDS_PAGE_SIZE = 200  # /category/brands/query takes at most 200 a page
+LANGUAGE = "vi_VN"
+NO_SUGGESTION = "701"  # E701: Empty category suggestion
+# Lazada's input types in ours; enumInput and multiEnumInput take values outside their options too
+INPUTS: dict[str, AttributeInput] = {
+    "text": "text", "richText": "text", "enumInput": "text", "numeric": "number", "date": "date",
+    "singleSelect": "select", "multiSelect": "multi_select", "multiEnumInput": "multi_select",
+}
+# attributes every leaf lists that the mapper fills from the draft itself (name, description, brand, SKU
+# and package fields), not from the mapping
+FILLED_BY_MAPPER = frozenset({
+    "name", "description", "short_description", "brand", "brand_id", "SellerSku", "price", "special_price",
+    "special_from_date", "special_to_date", "quantity", "package_weight", "package_length", "package_width",
+    "package_height", "package_content",
+})
+# Lazada's documented product rules (§4.2, §4.3): names up to 255 characters (at least ours, 10), descriptions up
+# to 25,000, at most 8 photos of 330 px a side or more and 3 MB at most, package weight and sides mandatory
+ITEM_LIMITS = ItemLimits(
+    name_length=(CAPABILITIES.name_length[0], 255), description_length=(0, 25000), max_images=8,
+    min_image_px=330, max_image_bytes=3_145_728, weight_mandatory=True, dimensions_mandatory=True,
+)
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 ORDER_TIME_FORMAT = "%Y-%m-%d %H:%M:%S %z"
 
@@ -287,6 +319,109 @@ class OrderItemsAnswer(BaseModel):
     data: list[OrderItems]
 
 
+# --- setup: the category tree, a leaf's attributes, brands and suggestions (§4.1, gaps §d5) -------------
+class TreeNode(BaseModel):
+    category_id: NumericId
+    name: ShortText
+    leaf: bool = False
+    children: Annotated[list[TreeNode], Field(max_length=5000)] = []
+
+
+class TreeAnswer(BaseModel):
+    data: Annotated[list[TreeNode], Field(max_length=5000)] = []
+
+
+class AttributeChoice(BaseModel):
+    id: NumericId
+    name: ShortText
+
+
+def unit_name(value: Any) -> Any:
+    """Lazada's ``unit`` is ``{precision, type: ["g", "kg"], numericMin, numericMax}``: the first unit."""
+    if isinstance(value, dict):
+        kinds = value.get("type")
+        return kinds[0] if isinstance(kinds, list) and kinds else None
+    return value
+
+
+class CategoryAttribute(BaseModel):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    label: ShortText = ""
+    is_mandatory: bool = False
+    is_sale_prop: bool = False
+    attribute_type: StatusText = "normal"
+    input_type: StatusText = "text"
+    options: Annotated[list[AttributeChoice], Field(max_length=5000)] = []
+    unit: Annotated[ShortText | None, BeforeValidator(unit_name)] = None
+
+
+class AttributesAnswer(BaseModel):
+    data: Annotated[list[CategoryAttribute], Field(max_length=1000)] = []
+
+
+class Brand(BaseModel):
+    brand_id: NumericId
+    name: ShortText
+
+
+class BrandsPage(BaseModel):
+    module: Annotated[list[Brand], Field(max_length=BRANDS_PAGE_SIZE)] = []
+    total_record: Count = 0
+
+
+class BrandsAnswer(BaseModel):
+    data: BrandsPage
+
+
+class Suggestion(BaseModel):
+    categoryId: NumericId
+
+
+class Suggestions(BaseModel):
+    categorySuggestions: list[Suggestion] = []
+
+
+class SuggestionAnswer(BaseModel):
+    data: Suggestions
+
+
+def setup_nodes(nodes: list[TreeNode], parent_id: str | None = None) -> list[SetupCategory]:
+    """The nested tree as a flat list, each node after its parent."""
+    flat = []
+    for node in nodes:
+        flat.append(SetupCategory(category_id=node.category_id, name=node.name, parent_id=parent_id,
+                                  leaf=node.leaf))
+        flat += setup_nodes(node.children, node.category_id)
+    return flat
+
+
+def setup_attribute(attribute: CategoryAttribute) -> SetupAttribute:
+    return SetupAttribute(
+        attribute_id=attribute.name, name=attribute.label or attribute.name, mandatory=attribute.is_mandatory,
+        input=INPUTS.get(attribute.input_type, "text"), unit=attribute.unit, sale_prop=attribute.is_sale_prop,
+        options=[AttributeOption(value_id=option.id, name=option.name) for option in attribute.options],
+    )
+
+
+def leaf_setup_of(category_id: str, attributes: list[CategoryAttribute], brands: list[SetupBrand]) -> LeafSetup:
+    """What a leaf asks of an item: the attributes a mapping must fill (those the mapper fills from the draft
+    itself and the photos left out), whether the brand is mandatory, and Lazada's documented limits with the
+    package fields as this leaf has them."""
+    by_name = {attribute.name: attribute for attribute in attributes}
+
+    def mandatory(name: str) -> bool:
+        return by_name[name].is_mandatory if name in by_name else True
+
+    limits = ITEM_LIMITS.model_copy(update={
+        "weight_mandatory": mandatory("package_weight"),
+        "dimensions_mandatory": any(mandatory(side) for side in ("package_length", "package_width", "package_height")),
+    })
+    wanted = [setup_attribute(attribute) for attribute in attributes
+              if attribute.name not in FILLED_BY_MAPPER and attribute.input_type != "img"]
+    return LeafSetup(category_id=category_id, attributes=wanted, brands=brands, brand_mandatory=mandatory("brand"),
+                     limits=limits)
+
+
 def normalised_status(statuses: Iterable[str]) -> OrderStatus:
     seen = {status.lower() for status in statuses}
     if not seen:
@@ -307,8 +442,8 @@ def item_status(lazada_status: str) -> str:
     return ITEM_STATUSES.get(status, status)
 
 
-def failure(seller_sku: str, info: ErrorInfo) -> ItemResult:
-    return ItemResult(seller_sku=seller_sku, ok=False, error=info)
+def failure(seller_sku: str, info: ErrorInfo, photos: dict[str, str] | None = None) -> ItemResult:
+    return ItemResult(seller_sku=seller_sku, ok=False, error=info, photos=photos or {})
 
 
 local_error = partial(common_local_error, envelope.MARKETPLACE)
@@ -361,6 +496,8 @@ class LazadaAdapter(TokenAdapter):
         self.batch_size = CAPABILITIES.price_batch_size
         self.orders_page_limit = ORDERS_PAGE_LIMIT
         self.orders_max_offset = ORDERS_MAX_OFFSET
+        self.brands_page_size = BRANDS_PAGE_SIZE
+        self._brands: list[SetupBrand] | None = None
 
     def __repr__(self) -> str:
         return f"LazadaAdapter({self.root!r}, shop_id={self.credentials.shop_id!r})"
@@ -436,6 +573,45 @@ class LazadaAdapter(TokenAdapter):
             }
         ))
 
+    # --- setup read from Lazada (§4.1, marketplace-gaps.md §d5) -------------------------------------
+    async def category_tree(self) -> list[SetupCategory]:
+        """``/category/tree/get`` in Vietnamese, flattened."""
+        answer = await self._call("GET", "/category/tree/get", TreeAnswer, {"language_code": LANGUAGE})
+        return setup_nodes(answer.data)
+
+    async def leaf_setup(self, category_id: str) -> LeafSetup:
+        """``/category/attributes/get`` of the leaf (``4227``/``4228`` for an unknown or inactive one) and the
+        country's brands (Lazada's list is not per category)."""
+        answer = await self._call("GET", "/category/attributes/get", AttributesAnswer,
+                                  {"primary_category_id": category_id, "language_code": LANGUAGE})
+        return leaf_setup_of(category_id, answer.data, await self.brands())
+
+    async def brands(self) -> list[SetupBrand]:
+        """``/category/brands/query`` paged by ``startRow`` until ``total_record`` (or a short page). The list is
+        the country's, the same for every leaf, so it is read once per adapter."""
+        if self._brands is None:
+            brands: list[SetupBrand] = []
+            while True:
+                page = (await self._call("GET", "/category/brands/query", BrandsAnswer, {
+                    "startRow": str(len(brands)), "pageSize": str(self.brands_page_size),
+                })).data
+                brands += [SetupBrand(brand_id=brand.brand_id, name=brand.name) for brand in page.module]
+                if len(page.module) < self.brands_page_size or len(brands) >= page.total_record:
+                    break
+            self._brands = brands
+        return self._brands
+
+    async def suggest_categories(self, name: str) -> list[str]:
+        """``/product/category/suggestion/get``; none to offer (``701``) is an empty list."""
+        try:
+            answer = await self._call("GET", "/product/category/suggestion/get", SuggestionAnswer,
+                                      {"product_name": name})
+        except LazadaError as exc:
+            if exc.info.code == NO_SUGGESTION:
+                return []
+            raise
+        return [suggestion.categoryId for suggestion in answer.data.categorySuggestions]
+
     # --- products -----------------------------------------------------------------------------
     async def _lookup(self, seller_skus: list[str]) -> dict[str, ItemRef]:
         """Our SKUs found on Lazada (live or not, deleted ones excluded), by seller SKU."""
@@ -469,28 +645,30 @@ class LazadaAdapter(TokenAdapter):
         more = len(products) == PRODUCTS_PAGE_LIMIT and following <= PRODUCTS_MAX_OFFSET
         return ItemsPage(items=items, next_cursor=str(following) if more else None)
 
-    async def _lazada_image(self, source: str) -> str:
-        """A Lazada-hosted URL for a local file (uploaded) or an outside URL (migrated)."""
-        if source.startswith(("http://", "https://")):
-            if (urlsplit(source).hostname or "").endswith(LAZADA_IMAGE_HOST):
-                return source
-            answer = await self._call("POST", "/image/migrate", ImageAnswer,
-                                      {"payload": mapping.image_migrate_payload(source)})
-        else:
-            path = Path(source)
-            if not path.is_file():
-                raise MarketplaceError(local_error("", f"image file not found: {source}", "images"))
-            answer = await self._call("POST", "/image/upload", ImageAnswer,
-                                      files={"image": (path.name, path.read_bytes())})
+    async def _hosted(self, photos: list[Photo], uploaded: dict[str, str]) -> list[str]:
+        """Lazada-hosted URLs for the first 8 photos: one this shop already holds is used as it is, the others
+        are uploaded from the catalogue's store (``/image/upload``). ``uploaded`` gains each digest uploaded,
+        so the engine keeps it even when a later photo or the call itself fails."""
+        urls = []
+        for photo in photos[:MAX_IMAGES]:
+            if photo.remote is None:
+                uploaded[photo.digest] = await self._upload(photo)
+            urls.append(photo.remote or uploaded[photo.digest])
+        return urls
+
+    async def _upload(self, photo: Photo) -> str:
+        try:
+            content = Path(photo.path).read_bytes()
+        except OSError:
+            info = local_error("", f"photo {photo.digest[:12]} is not in the photo store", "images")
+            raise MarketplaceError(info.model_copy(update={"reason": Reason.photo_missing.value})) from None
+        answer = await self._call("POST", "/image/upload", ImageAnswer, files={"image": (photo.filename, content)})
         return answer.data.image.url
 
-    async def _images(self, sources: list[str]) -> list[str]:
-        return [await self._lazada_image(source) for source in sources[:MAX_IMAGES]]
-
-    async def _new_product_images(self, sources: list[str]) -> list[str] | ErrorInfo:
+    async def _new_product_images(self, photos: list[Photo], uploaded: dict[str, str]) -> list[str] | ErrorInfo:
         """Lazada-hosted URLs for a new product's photos, or why one could not be hosted."""
         try:
-            return await self._images(sources)
+            return await self._hosted(photos, uploaded)
         except MarketplaceError as exc:
             if exc.retryable:
                 raise
@@ -499,14 +677,16 @@ class LazadaAdapter(TokenAdapter):
     async def create_listing(self, draft: ListingDraft) -> ItemResult:
         """Create one product, unless the seller SKU is already on Lazada: a create is not idempotent,
         so the SKU is looked up first and again after any answer that was lost (§4.3)."""
+        mapping.listing_category(draft)
         if (existing := await bound_to_existing(draft.seller_sku, self.find_by_seller_sku)) is not None:
             return existing
-        images = await self._new_product_images(draft.images)
+        uploaded: dict[str, str] = {}
+        images = await self._new_product_images(draft.images, uploaded)
         if isinstance(images, ErrorInfo):
-            return failure(draft.seller_sku, images)
+            return failure(draft.seller_sku, images, uploaded)
         params = {"payload": mapping.create_payload(draft, images)}
         [result] = await self._create_once([draft], params, mapping.listing_name(draft))
-        return result
+        return result.model_copy(update={"photos": uploaded})
 
     async def _create_once(self, skus: list[ListingDraft], params: dict[str, str], name: str) -> list[ItemResult]:
         """One ``/product/create`` of new SKUs, sent until answered (``create_once``, keyed by the first SKU):
@@ -539,16 +719,19 @@ class LazadaAdapter(TokenAdapter):
     async def create_product(self, draft: ProductDraft) -> list[ItemResult]:
         """One product with every pack as a SKU along ``draft.variant_kind``, created once: packs already
         on Lazada are bound and the missing ones join their product; otherwise as ``create_listing``."""
+        mapping.listing_category(draft.product)
         seller_skus = [pack.seller_sku for pack in draft.packs]
         found = await self._lookup(seller_skus)
         if found:
             item = next(found[sku] for sku in seller_skus if sku in found)
             return await self._bound_or_joined(item, draft, seller_skus, found)
-        images = await self._new_product_images(draft.product.images)
+        uploaded: dict[str, str] = {}
+        images = await self._new_product_images(draft.product.images, uploaded)
         if isinstance(images, ErrorInfo):
-            return [failure(sku, images) for sku in seller_skus]
+            return [failure(sku, images, uploaded) for sku in seller_skus]
         params = {"payload": mapping.product_create_payload(draft, images)}
-        return await self._create_once(draft.packs, params, mapping.product_name(draft))
+        results = await self._create_once(draft.packs, params, mapping.product_name(draft))
+        return [result.model_copy(update={"photos": uploaded}) for result in results]
 
     async def add_packs(self, item: ItemRef, draft: ProductDraft, seller_skus: list[str]) -> list[ItemResult]:
         """The packs named join ``item`` as new SKUs (``AssociatedSku`` on ``/product/create``); a pack
@@ -638,19 +821,21 @@ class LazadaAdapter(TokenAdapter):
         return await self.find_by_seller_sku(ref.seller_sku)
 
     async def update_content(self, ref: ItemRef, draft: ListingDraft) -> ItemResult:
+        mapping.listing_category(draft)
+        uploaded: dict[str, str] = {}
         try:
             bound = await self._with_sku_id(ref)
             if bound is None:
                 return failure(ref.seller_sku, local_error("208", "item not found on Lazada", "SellerSku"))
-            images = await self._images(draft.images)
+            images = await self._hosted(draft.images, uploaded)
             payload = mapping.update_payload(bound.item_id, str(bound.sku_id), draft, images)
             await self._call("POST", "/product/update", Acknowledged, {"payload": payload})
         except MarketplaceError as exc:
             if exc.retryable or exc.kind is ErrorKind.auth_expired:
                 raise
-            return failure(ref.seller_sku, exc.info)
+            return failure(ref.seller_sku, exc.info, uploaded)
         updated = bound.model_copy(update={"name": mapping.listing_name(draft), "status": "live"})
-        return ItemResult(seller_sku=ref.seller_sku, ok=True, ref=updated)
+        return ItemResult(seller_sku=ref.seller_sku, ok=True, ref=updated, photos=uploaded)
 
     async def retire(self, ref: ItemRef) -> ItemResult:
         """``/product/remove`` of every SKU of the item (read with ``/product/item/get``): Lazada keeps a seller

@@ -16,6 +16,7 @@ from pydantic import BaseModel, BeforeValidator, Field
 
 from adapters.common.answers import ShortText, json_body, malformed_answer, parse_answer
 from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
+from adapters.common.readiness import Reason
 from catalog.i18n import t
 
 M = TypeVar("M", bound=BaseModel)
@@ -43,6 +44,37 @@ ITEM_GONE_CODES = frozenset({"208"})  # E208 "Item … not found": a product alr
 CAMPAIGN_LOCKS_STOCK = "4170"  # a campaign blocks decreasing stock (§3.3): rejected, its SKUs named in detail
 PARTIAL_FAILURE_CODES = frozenset({"500", "501", CAMPAIGN_LOCKS_STOCK})
 ALREADY_INACTIVE_MARK = "E0004"
+
+# What a refusal amounts to for a clerk (the readiness reasons), by code and, where one code covers several
+# things, by the field its ``detail`` names: (code, field) first, then (code, None). Reference lazada.md §3.3
+# and the API-P error tables.
+REASONS: dict[tuple[str, str | None], Reason] = {
+    ("4139", None): Reason.no_photo,  # main image required
+    ("301", None): Reason.photo_too_small,  # not JPG/PNG of 330-5000 px a side (our photos are JPEG or PNG)
+    ("303", None): Reason.photo_too_large,
+    ("4108", None): Reason.attribute_missing,  # a basic attribute
+    ("4108", "brand"): Reason.brand_missing,
+    ("4108", "brand_id"): Reason.brand_missing,
+    ("4110", None): Reason.attribute_missing,  # a category attribute
+    ("4125", None): Reason.attribute_missing,
+    ("4167", None): Reason.attribute_missing,
+    ("4107", None): Reason.attribute_invalid,
+    ("4115", None): Reason.attribute_invalid,
+    ("4120", None): Reason.attribute_invalid,
+    ("4140", None): Reason.attribute_invalid,
+    ("201", None): Reason.unknown_category,
+    ("4134", None): Reason.unknown_category,  # not a leaf
+    ("4227", None): Reason.unknown_category,  # no such category
+    ("4228", None): Reason.unknown_category,  # inactive
+    ("4130", None): Reason.brand_missing,  # brand not authorised (LazMall)
+    ("4142", None): Reason.brand_missing,  # brand invalid in the category
+    ("4156", None): Reason.brand_missing,  # No Brand refused to a LazMall shop
+    ("4160", None): Reason.name_too_long,  # more than 255 bytes
+    ("4149", None): Reason.weight_missing,
+    ("4149", "package_length"): Reason.dimensions_missing,
+    ("4149", "package_width"): Reason.dimensions_missing,
+    ("4149", "package_height"): Reason.dimensions_missing,
+}
 
 _BAN_SECONDS = re.compile(r"last (\d+(?:\.\d+)?) seconds?")
 
@@ -77,6 +109,12 @@ class Envelope(BaseModel):
     detail: Annotated[list[Any], Field(max_length=500)] = []
 
 
+def reason_of(code: str, field: str | None) -> str | None:
+    """The readiness reason a refusal amounts to, where it amounts to one."""
+    reason = REASONS.get((code, field)) or REASONS.get((code, None))
+    return reason.value if reason else None
+
+
 def explained(code: str, message: str) -> str:
     """A refusal's message, led by the catalogue's words where the code says what went wrong for a clerk."""
     return f"{t('stock_campaign_locked')} ({message})" if code == CAMPAIGN_LOCKS_STOCK else message
@@ -89,21 +127,22 @@ def error_from(envelope: Envelope) -> LazadaError:
     if code in RATE_LIMIT_CODES:
         ban = _BAN_SECONDS.search(message)
         retry_after = float(ban.group(1)) if ban else 1.0
+    field = str(detail[0].get("field"))[:200] if detail and detail[0].get("field") else None
     info = ErrorInfo(
         kind=kind_of(code),
         marketplace=MARKETPLACE,
         code=code,
         message=message,
-        field=str(detail[0].get("field"))[:200] if detail and detail[0].get("field") else None,
+        field=field,
         request_id=envelope.request_id,
         retry_after_s=retry_after,
+        reason=reason_of(code, field),
     )
     return LazadaError(info, detail)
 
 
 def transport_failure(message: str) -> MarketplaceError:
     return MarketplaceError(ErrorInfo(kind=ErrorKind.transient, marketplace=MARKETPLACE, message=message))
-
 
 
 def interpret(response: httpx.Response, what: str) -> dict[str, Any]:

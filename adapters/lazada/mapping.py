@@ -1,11 +1,12 @@
 """ListingDraft → Lazada product payload (reference lazada.md §4.3, §4.4, §7), and the other payloads.
 
-Payloads are built by a serialiser, never by pasting text into a template: JSON by ``json.dumps``, the
-one XML payload (``/image/migrate``, which takes XML only) by ElementTree, which escapes every text node.
+Payloads are built by ``json.dumps``, never by pasting text into a template. Every SKU value is sent as a
+string (code 1001).
 
-The channel's editable category mapping may give, for the whole account or per catalog category code:
-``primary_category`` (Lazada leaf id), ``brand`` / ``brand_id``, ``attributes`` (extra product
-attributes) and ``sku_attributes`` (extra SKU fields). Every SKU value is sent as a string (code 1001).
+The leaf, its attribute values and the brand come from ``draft.listing_category``, resolved by the engine
+from the people-edited mapping and the shop's setup read from Lazada: ``PrimaryCategory`` is its leaf,
+each attribute goes under ``Attributes`` by its key (a select's option name as its value), the brand as
+``brand`` and, where known, ``brand_id``. A draft without one cannot be mapped.
 """
 
 from __future__ import annotations
@@ -14,32 +15,28 @@ import json
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import Any
-from xml.etree import ElementTree
 
-from adapters.common.contract import ListingDraft, ProductDraft
-from adapters.lazada import categories
+from adapters.common.contract import ListingCategory, ListingDraft, ProductDraft
+from adapters.common.errors import MarketplaceError, local_error
+from adapters.common.readiness import Reason
 
 NAME_MAX = 255
-DEFAULT_BRAND = "No Brand"
 DEFAULT_PACKAGE_CM = 10
-DEFAULT_SHELF_LIFE = "12 tháng"
-DEFAULT_COUNTRY = "Việt Nam"
-XML_PROLOG = '<?xml version="1.0" encoding="UTF-8"?>'
 
 
-def channel_mapping(draft: ListingDraft) -> dict[str, Any]:
-    """The mapping entry for the draft's category, else the account-wide mapping."""
-    mapping = draft.category_mapping
-    entry = mapping.get(draft.category_code or "") if draft.category_code else None
-    return entry if isinstance(entry, dict) else mapping
+def listing_category(draft: ListingDraft) -> ListingCategory:
+    """The draft's Lazada leaf with its values; a draft without one is refused before any call (the engine's
+    readiness check blocks it first: this is a guard)."""
+    if draft.listing_category is None:
+        category = draft.category_name or draft.category_code or draft.seller_sku
+        info = local_error("lazada", "unmapped_category", f"no Lazada category chosen for {category}",
+                           "PrimaryCategory")
+        raise MarketplaceError(info.model_copy(update={"reason": Reason.unmapped_category.value}))
+    return draft.listing_category
 
 
 def primary_category(draft: ListingDraft) -> str:
-    mapping = channel_mapping(draft)
-    chosen = mapping.get("primary_category") or mapping.get("category_id")
-    if chosen:
-        return str(chosen)
-    return categories.guess(draft.category_code, draft.category_name, draft.name).category_id
+    return listing_category(draft).category_id
 
 
 def listing_name(draft: ListingDraft) -> str:
@@ -83,19 +80,18 @@ def description_html(draft: ListingDraft) -> str:
 
 
 def attributes(draft: ListingDraft) -> dict[str, Any]:
-    mapping = channel_mapping(draft)
-    shelf_life = f"{draft.shelf_life_days} ngày" if draft.shelf_life_days else DEFAULT_SHELF_LIFE
-    values: dict[str, Any] = {
+    """The leaf's attribute values, then the item's own name, description and brand (which no mapped value
+    may replace)."""
+    chosen = listing_category(draft)
+    values: dict[str, Any] = {value.attribute_id: value.value for value in chosen.attributes}
+    values.update({
         "name": listing_name(draft),
         "description": description_html(draft),
         "short_description": html_list(facts(draft)),
-        "brand": str(mapping.get("brand") or DEFAULT_BRAND),
-        "shelf_life": shelf_life,
-        "country_origin": DEFAULT_COUNTRY,
-    }
-    if mapping.get("brand_id"):
-        values["brand_id"] = str(mapping["brand_id"])
-    values.update({key: str(value) for key, value in (mapping.get("attributes") or {}).items()})
+        "brand": chosen.brand_name,
+    })
+    if chosen.brand_id:
+        values["brand_id"] = chosen.brand_id
     return {key: value for key, value in values.items() if value != ""}
 
 
@@ -109,10 +105,6 @@ def package_fields(draft: ListingDraft) -> dict[str, str]:
     }
 
 
-def sku_extras(draft: ListingDraft) -> dict[str, str]:
-    return {key: str(value) for key, value in (channel_mapping(draft).get("sku_attributes") or {}).items()}
-
-
 def product_payload(product: dict[str, Any]) -> str:
     return json.dumps({"Request": {"Product": product}}, ensure_ascii=False)
 
@@ -124,7 +116,6 @@ def new_sku(draft: ListingDraft) -> dict[str, Any]:
         "quantity": str(draft.stock),
         "price": str(draft.price),
         **package_fields(draft),
-        **sku_extras(draft),
     }
 
 
@@ -200,7 +191,7 @@ def update_payload(item_id: str, sku_id: str, draft: ListingDraft, image_urls: l
         "ItemId": item_id,
         "PrimaryCategory": primary_category(draft),
         "Attributes": attributes(draft),
-        "Skus": {"Sku": [{**sku, **sku_extras(draft)}]},
+        "Skus": {"Sku": [sku]},
     }
     if image_urls:
         product["Images"] = {"Image": image_urls}
@@ -209,7 +200,7 @@ def update_payload(item_id: str, sku_id: str, draft: ListingDraft, image_urls: l
 
 def pack_sku(sku_id: str, pack: ListingDraft, variation_name: str, option: str) -> dict[str, Any]:
     """One existing SKU of a product with its pack's content: seller SKU, package and its option."""
-    return {"SkuId": sku_id, "SellerSku": pack.seller_sku, **package_fields(pack), **sku_extras(pack),
+    return {"SkuId": sku_id, "SellerSku": pack.seller_sku, **package_fields(pack),
             "saleProp": {variation_name: option}}
 
 
@@ -222,10 +213,3 @@ def sku_batch_payload(rows: list[dict[str, str]]) -> str:
     """The ``payload`` of the price and sellable-stock batch calls (PascalCase fields)."""
     return product_payload({"Skus": {"Sku": rows}})
 
-
-def image_migrate_payload(url: str) -> str:
-    """The ``payload`` of ``/image/migrate``: ``<Request><Image><Url>…</Url></Image></Request>``, the URL
-    escaped (``&`` as ``&amp;``), so no URL can close the element or add one."""
-    request = ElementTree.Element("Request")
-    ElementTree.SubElement(ElementTree.SubElement(request, "Image"), "Url").text = url
-    return XML_PROLOG + ElementTree.tostring(request, encoding="unicode")

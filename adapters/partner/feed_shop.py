@@ -42,7 +42,7 @@ def feed_row(draft: ListingDraft) -> FeedRow:
         length_cm=draft.length_cm, width_cm=draft.width_cm, height_cm=draft.height_cm,
         shelf_life_days=draft.shelf_life_days, ocop_stars=draft.ocop_stars, ocop_valid_to=draft.ocop_valid_to,
         gtin=draft.gtin, trace_url=draft.trace_url, origin_address=draft.origin or None,
-        cooperative_name=draft.coop_name or None, image_urls=draft.images, description_html=draft.description,
+        cooperative_name=draft.coop_name or None, image_urls=draft.photo_urls(), description_html=draft.description,
     )
 
 

@@ -35,6 +35,8 @@ CAPABILITIES = Capabilities(
     product_create_calls=3,
     variant_wait_s=5.0,  # "Please wait at least 5 seconds after creating an item before creating variants."
     max_price_ratio=5,  # the dearest model at most 5 times the cheapest in VN (shopee.md §7)
+    setup=True,  # a leaf of get_category with its mandatory attributes, brand and logistics (gaps §d5)
+    photo_required=True,  # add_item refuses an item without an image (error_image_num_min)
 )
 
 # Fees from vn-context §4 (2025 figures): payment 5 %, fixed 4 % and 3.000 ₫ an order; edited per shop.

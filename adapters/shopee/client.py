@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import mimetypes
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -37,6 +36,7 @@ from adapters.common.contract import (
     OrderLineRecord,
     OrderRecord,
     OrderStatus,
+    Photo,
     PriceUpdate,
     ProductDraft,
     PushNotice,
@@ -47,6 +47,17 @@ from adapters.common.creating import bound_to_existing, create_once
 from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
 from adapters.common.errors import local_error as common_local_error
 from adapters.common.http import HttpSettings, MarketplaceHttp
+from adapters.common.readiness import Reason
+from adapters.common.setup import (
+    AttributeInput,
+    AttributeOption,
+    ItemLimits,
+    LeafSetup,
+    LogisticsChannel,
+    SetupAttribute,
+    SetupBrand,
+    SetupCategory,
+)
 from adapters.common.shop import TokenAdapter
 from adapters.shopee import CAPABILITIES, SPEC, envelope, mapping, push
 from adapters.shopee.signing import PUBLIC_PATHS, common_params
@@ -68,7 +79,14 @@ ITEM_STATUSES = {"NORMAL": "live", "UNLIST": "unlisted", "BANNED": "hidden", "SE
 ORDER_STATUSES: dict[str, OrderStatus] = {"CANCELLED": "cancelled", "TO_RETURN": "returned",
                                           "COMPLETED": "completed"}
 ORDER_DETAIL_FIELDS = "item_list,total_amount,pay_time,cancel_by,cancel_reason"
-IMAGE_HOST_MARK = "/file/"  # https://cf.shopee.vn/file/<image_id>: already on Shopee
+BRANDS_PAGE_SIZE = 100  # get_brand_list's most
+LANGUAGE = "vi"  # get_category and get_brand_list for VN; get_attribute_tree's record says "vn" (shopee.md §7)
+LANGUAGE_FALLBACK = "vn"
+INVALID_LANGUAGE = "error_invalid_language"
+# Shopee states no smallest photo in get_item_limit; its seller centre asks for 500 × 500 px or more [chosen]
+MIN_IMAGE_PX = 500
+MAX_IMAGE_BYTES = 10 * 1024 * 1024  # media_space/upload_image (§3.2)
+IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png"}
 
 
 # --- answers: just the fields used, each bounded (adapters/common/answers.py) -------------------------
@@ -265,11 +283,153 @@ class LostPushesAnswer(BaseModel):
     last_message_id: Annotated[int, Field(ge=0, le=2**63)] = 0
 
 
+# --- setup answers (marketplace-gaps.md §d5) ----------------------------------------------------------
+Length = Annotated[int, Field(ge=0, le=1_000_000)]
+
+
+class CategoryNode(BaseModel):
+    category_id: NumericId
+    parent_category_id: NumericId
+    original_category_name: ShortText = ""
+    display_category_name: ShortText = ""
+    has_children: bool
+
+
+class CategoryAnswer(BaseModel):
+    category_list: Annotated[list[CategoryNode], Field(max_length=100_000)] = []
+
+
+class AttributeValueInfo(BaseModel):
+    value_id: NumericId
+    name: ShortText = ""
+
+
+class AttributeInfo(BaseModel):
+    input_type: Annotated[int, Field(ge=0, le=10)] = 3
+    input_validation_type: Annotated[int, Field(ge=0, le=10)] = 0
+    format_type: Annotated[int, Field(ge=0, le=10)] = 1
+    attribute_unit_list: Annotated[list[ShortText], Field(max_length=100)] = []
+
+
+class AttributeNode(BaseModel):
+    attribute_id: NumericId
+    mandatory: bool = False
+    name: ShortText
+    attribute_value_list: Annotated[list[AttributeValueInfo], Field(max_length=10_000)] = []
+    attribute_info: AttributeInfo = AttributeInfo()
+
+
+class CategoryAttributes(BaseModel):
+    category_id: NumericId
+    attribute_tree: Annotated[list[AttributeNode], Field(max_length=1000)] = []
+
+
+class AttributeTreeAnswer(BaseModel):
+    categories: Annotated[list[CategoryAttributes], Field(max_length=20, alias="list")] = []
+
+
+class Brand(BaseModel):
+    brand_id: NumericId
+    original_brand_name: ShortText = ""
+    display_brand_name: ShortText = ""
+
+
+class BrandPage(BaseModel):
+    brand_list: Annotated[list[Brand], Field(max_length=BRANDS_PAGE_SIZE)] = []
+    has_next_page: bool = False
+    next_offset: Count = 0
+    is_mandatory: bool = False
+
+
+class Range(BaseModel):
+    min_limit: Length = 0
+    max_limit: Length
+
+
+class WeightLimit(BaseModel):
+    weight_mandatory: bool = True
+
+
+class DimensionLimit(BaseModel):
+    dimension_mandatory: bool = False
+
+
+class GtinLimit(BaseModel):
+    gtin_validation_rule: Annotated[str, StringConstraints(max_length=20)] = "Optional"
+
+
+class ItemLimitAnswer(BaseModel):
+    item_name_length_limit: Range
+    item_description_length_limit: Range
+    item_image_count_limit: Range
+    weight_limit: WeightLimit = WeightLimit()
+    dimension_limit: DimensionLimit = DimensionLimit()
+    gtin_limit: GtinLimit = GtinLimit()
+
+
+class Channel(BaseModel):
+    logistics_channel_id: NumericId
+    logistics_channel_name: ShortText = ""
+    enabled: bool = False
+    mask_channel_id: Annotated[int, Field(ge=0, le=2**63)] = 0
+
+
+class ChannelListAnswer(BaseModel):
+    logistics_channel_list: Annotated[list[Channel], Field(max_length=1000)] = []
+
+
+class RecommendAnswer(BaseModel):
+    category_id: Annotated[list[NumericId], Field(max_length=100)] = []
+
+
 
 
 def order_status(shopee_status: str) -> OrderStatus:
     """``IN_CANCEL`` is still sold until Shopee says ``CANCELLED`` (§4.3)."""
     return ORDER_STATUSES.get(shopee_status, "open")
+
+
+def attribute_input(info: AttributeInfo) -> AttributeInput:
+    """Drop-downs (1 single, 4 multiple) take only their options; combo boxes (2, 5) and free text (3) take
+    any value, of the kind ``input_validation_type`` says (1 int, 3 float, 4 date), a combo box's options
+    then being suggestions."""
+    if info.input_type in (4, 5):
+        return "multi_select"
+    if info.input_type == 1:
+        return "select"
+    if info.input_validation_type in (1, 3):
+        return "number"
+    return "date" if info.input_validation_type == 4 else "text"
+
+
+def setup_attribute(node: AttributeNode) -> SetupAttribute:
+    """One attribute of ``get_attribute_tree`` (the attributes a value's ``child_attribute_list`` adds are not
+    read: none of the farm leaves has them)."""
+    unit = node.attribute_info.attribute_unit_list[0] \
+        if node.attribute_info.format_type == 2 and node.attribute_info.attribute_unit_list else None
+    return SetupAttribute(
+        attribute_id=node.attribute_id, name=node.name, mandatory=node.mandatory,
+        input=attribute_input(node.attribute_info), unit=unit,
+        options=[AttributeOption(value_id=value.value_id, name=value.name) for value in node.attribute_value_list])
+
+
+def item_limits(answer: ItemLimitAnswer) -> ItemLimits:
+    name, description, images = (answer.item_name_length_limit, answer.item_description_length_limit,
+                                 answer.item_image_count_limit)
+    return ItemLimits(
+        name_length=(name.min_limit, name.max_limit),
+        description_length=(description.min_limit, description.max_limit),
+        max_images=max(images.max_limit, 1), min_image_px=MIN_IMAGE_PX, max_image_bytes=MAX_IMAGE_BYTES,
+        weight_mandatory=answer.weight_limit.weight_mandatory,
+        dimensions_mandatory=answer.dimension_limit.dimension_mandatory,
+        # Flexible takes "00" for an item without one: only Mandatory needs a real GTIN
+        gtin_mandatory=answer.gtin_limit.gtin_validation_rule == "Mandatory",
+    )
+
+
+def photo_refusal(photo: Photo, why: str) -> MarketplaceError:
+    return MarketplaceError(local_error("", f"photo {photo.digest[:12]}: {why}", "images").model_copy(
+        update={"reason": Reason.photo_missing.value}))
 
 
 def epoch(moment: datetime) -> int:
@@ -411,6 +571,7 @@ class ShopeeAdapter(TokenAdapter):
                                                       settings=http, transport=transport), on_credentials)
         self.items_page_size = ITEMS_PAGE_SIZE
         self.orders_page_size = ORDERS_PAGE_SIZE
+        self.brands_page_size = BRANDS_PAGE_SIZE
         self.variant_wait_s = variant_wait_s if variant_wait_s is not None else CAPABILITIES.variant_wait()
         self._packs: dict[str, ItemRef] | None = None  # the shop's models by SKU, read once (find_by_seller_sku)
         self._lost_up_to: int | None = None  # last_message_id of the lost pushes read, until confirmed
@@ -565,50 +726,113 @@ class ShopeeAdapter(TokenAdapter):
             refs += await self._refs(item)
         return ItemsPage(items=refs, next_cursor=following)
 
-    # --- images -------------------------------------------------------------------------------
-    async def _image_bytes(self, source: str) -> tuple[str, bytes]:
-        if source.startswith(("http://", "https://")):
-            # within the same deadline and size cap as every marketplace call (image hosts redirect to CDNs)
-            response = await self.http.send_once(lambda: httpx.Request("GET", source), lambda answer: answer,
-                                                 follow_redirects=True)
-            if response.status_code != 200:
-                raise MarketplaceError(local_error("", f"image not downloadable (HTTP {response.status_code}): "
-                                                   f"{source}", "images"))
-            return source.rsplit("/", 1)[-1] or "image.jpg", response.content
-        path = Path(source)
-        if not path.is_file():
-            raise MarketplaceError(local_error("", f"image file not found: {source}", "images"))
-        return path.name, path.read_bytes()
+    # --- setup (marketplace-gaps.md §d5) ---------------------------------------------------------
+    async def category_tree(self) -> list[SetupCategory]:
+        """``product/get_category`` in Vietnamese: every node, leaves (``has_children`` false) taking items."""
+        answer = await self._call("GET", "product/get_category", CategoryAnswer, query={"language": LANGUAGE})
+        return [SetupCategory(category_id=node.category_id, name=node.display_category_name or
+                              node.original_category_name, parent_id=None if node.parent_category_id == "0"
+                              else node.parent_category_id, leaf=not node.has_children)
+                for node in answer.category_list]
 
-    async def _image_id(self, source: str) -> str:
-        """Shopee takes only its own image ids (§3): a picture is uploaded, unless it is already there."""
-        if source.startswith(("http://", "https://")) and IMAGE_HOST_MARK in source and "shopee" in source:
-            return source.rsplit(IMAGE_HOST_MARK, 1)[-1]
-        name, content = await self._image_bytes(source)
-        kind = mimetypes.guess_type(name)[0] or "image/jpeg"
+    async def leaf_setup(self, category_id: str) -> LeafSetup:
+        """``get_attribute_tree``, ``get_brand_list`` (every page of normal brands) and ``get_item_limit``."""
+        brands, brand_mandatory = await self._brands(category_id)
+        limits = await self._call("GET", "product/get_item_limit", ItemLimitAnswer,
+                                  query={"category_id": category_id})
+        return LeafSetup(category_id=category_id, attributes=await self._attributes(category_id), brands=brands,
+                         brand_mandatory=brand_mandatory, limits=item_limits(limits))
+
+    async def _attributes(self, category_id: str) -> list[SetupAttribute]:
+        """In Vietnamese: ``vi`` as for the tree, else ``vn`` as get_attribute_tree's own record says."""
+        for language in (LANGUAGE, LANGUAGE_FALLBACK):
+            try:
+                answer = await self._call("GET", "product/get_attribute_tree", AttributeTreeAnswer,
+                                          query={"category_id_list": category_id, "language": language})
+            except MarketplaceError as exc:
+                if envelope.short_code(exc.info.code or "") == INVALID_LANGUAGE and language == LANGUAGE:
+                    continue
+                raise
+            leaf = next((entry for entry in answer.categories if entry.category_id == category_id), None)
+            if leaf is None:
+                raise malformed_answer(envelope.MARKETPLACE, "product/get_attribute_tree",
+                                       f"no attribute_tree for category {category_id}")
+            return [setup_attribute(node) for node in leaf.attribute_tree]
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _brands(self, category_id: str) -> tuple[list[SetupBrand], bool]:
+        """Every normal brand of the leaf, page by page, and whether a brand is mandatory there. No Brand
+        (id 0) is not a brand: a listing without one sends it."""
+        brands: list[SetupBrand] = []
+        offset, mandatory = 0, False
+        while True:
+            page = await self._call("GET", "product/get_brand_list", BrandPage, query={
+                "offset": str(offset), "page_size": str(self.brands_page_size), "category_id": category_id,
+                "status": "1", "language": LANGUAGE})
+            mandatory = page.is_mandatory
+            brands += [SetupBrand(brand_id=brand.brand_id, name=brand.display_brand_name or brand.original_brand_name)
+                       for brand in page.brand_list if brand.brand_id != "0"]
+            if not page.has_next_page:
+                return brands, mandatory
+            offset = int(next_offset("product/get_brand_list", offset, page.next_offset))
+
+    async def logistics_channels(self) -> list[LogisticsChannel]:
+        """``logistics/get_channel_list``: an item may use a channel switched on and not under a masked one
+        (``mask_channel_id`` 0)."""
+        answer = await self._call("GET", "logistics/get_channel_list", ChannelListAnswer)
+        return [LogisticsChannel(channel_id=channel.logistics_channel_id, name=channel.logistics_channel_name,
+                                 enabled=channel.enabled and channel.mask_channel_id == 0)
+                for channel in answer.logistics_channel_list]
+
+    async def suggest_categories(self, name: str) -> list[str]:
+        """``product/category_recommend`` for an item named ``name``: leaf ids, best first."""
+        answer = await self._call("GET", "product/category_recommend", RecommendAnswer, query={"item_name": name})
+        return list(answer.category_id)
+
+    # --- photos -------------------------------------------------------------------------------
+    async def _image_id(self, photo: Photo, uploaded: dict[str, str]) -> str:
+        """Shopee takes only its own image ids (§3): a photo this shop already has (``remote``) is used as it
+        is; another is read from the catalogue's store, the only file read, and uploaded once."""
+        if photo.remote:
+            return photo.remote
+        if photo.digest in uploaded:
+            return uploaded[photo.digest]
+        try:
+            content = Path(photo.path).read_bytes()
+        except OSError:
+            raise photo_refusal(photo, "not in the catalogue's photo store") from None
         answer = await self._call("POST", "media_space/upload_image", ImageAnswer,
-                                  files={"image": (name, content, kind)})
+                                  files={"image": (photo.filename, content, IMAGE_TYPES[photo.format])})
+        uploaded[photo.digest] = answer.image_info.image_id
         return answer.image_info.image_id
 
-    async def _image_ids(self, sources: list[str]) -> list[str]:
-        return [await self._image_id(source) for source in sources[: CAPABILITIES.max_images]]
+    async def _image_ids(self, photos: list[Photo], uploaded: dict[str, str]) -> list[str]:
+        """Each photo's image id; ``uploaded`` gathers those uploaded now (digest → id), kept on a failure too."""
+        return [await self._image_id(photo, uploaded) for photo in photos[: CAPABILITIES.max_images]]
 
     # --- writing items ------------------------------------------------------------------------
     async def create_listing(self, draft: ListingDraft) -> ItemResult:
         """Create one item unless its seller SKU is already on Shopee."""
+        try:
+            mapping.listing_category(draft)
+        except MarketplaceError as exc:
+            return failure(draft.seller_sku, exc.info)
         if (existing := await bound_to_existing(draft.seller_sku, self._find_item)) is not None:
             return existing
         return await self._add_item(draft, partial(mapping.add_item_body, draft))
 
     async def _add_item(self, draft: ListingDraft, body_of: Callable[[list[str]], dict[str, Any]]) -> ItemResult:
-        """Upload the pictures, then ``add_item``. It is not idempotent: after an answer that was lost, the
-        SKU is looked up before the create is sent again."""
+        """Upload the photos, then ``add_item``. It is not idempotent: after an answer that was lost, the
+        SKU is looked up before the create is sent again. The photos uploaded are on the result, even a failed
+        one, so that they are not uploaded again."""
+        uploaded: dict[str, str] = {}
         try:
-            image_ids = await self._image_ids(draft.images)
+            image_ids = await self._image_ids(draft.images, uploaded)
         except MarketplaceError as exc:
             if exc.kind is not ErrorKind.rejected:
                 raise
-            return failure(draft.seller_sku, exc.info.model_copy(update={"field": exc.info.field or "images"}))
+            info = exc.info.model_copy(update={"field": exc.info.field or "images"})
+            return failure(draft.seller_sku, info).model_copy(update={"photos": uploaded})
         body = body_of(image_ids)
 
         async def send() -> ItemResult:
@@ -617,7 +841,8 @@ class ShopeeAdapter(TokenAdapter):
                           price=body["original_price"], stock=body["seller_stock"][0]["stock"], status="live")
             return ItemResult(seller_sku=draft.seller_sku, ok=True, ref=ref)
 
-        return await create_once(draft.seller_sku, send, self._find_item, self.http)
+        result = await create_once(draft.seller_sku, send, self._find_item, self.http)
+        return result.model_copy(update={"photos": uploaded})
 
     # --- products with their packs as models ------------------------------------------------------
     async def create_product(self, draft: ProductDraft) -> list[ItemResult]:
@@ -628,17 +853,22 @@ class ShopeeAdapter(TokenAdapter):
         Shopee's error."""
         if (too_far := price_ratio_refusal(draft)) is not None:
             return [failure(pack.seller_sku, too_far) for pack in draft.packs]
+        try:
+            mapping.listing_category(draft.product)
+        except MarketplaceError as exc:
+            return [failure(pack.seller_sku, exc.info) for pack in draft.packs]
         item_draft = mapping.product_item(draft)
         found = await self._item_with_sku(item_draft.seller_sku)
         if found is not None and found.has_model:
             return await self.add_packs(item_ref(found), draft, [pack.seller_sku for pack in draft.packs])
+        photos: dict[str, str] = {}  # uploaded for the item now: on every pack's result
         if found is not None:
             item = item_ref(found)
         else:
             created = await self._add_item(item_draft, partial(mapping.add_product_body, draft))
             if created.ref is None:
                 return [created.model_copy(update={"seller_sku": pack.seller_sku}) for pack in draft.packs]
-            item = created.ref
+            item, photos = created.ref, created.photos
             await asyncio.sleep(self.variant_wait_s)  # only this create waits; the others go on
         try:
             answer = await self._call("POST", "product/init_tier_variation", ModelsAnswer,
@@ -646,8 +876,9 @@ class ShopeeAdapter(TokenAdapter):
         except MarketplaceError as exc:
             if exc.kind is ErrorKind.auth_expired:
                 raise
-            return [failure(pack.seller_sku, exc.info) for pack in draft.packs]
-        return self._remember_packs(pack_results("product/init_tier_variation", item, draft.packs, answer.model))
+            return [failure(pack.seller_sku, exc.info).model_copy(update={"photos": photos}) for pack in draft.packs]
+        results = pack_results("product/init_tier_variation", item, draft.packs, answer.model)
+        return self._remember_packs([result.model_copy(update={"photos": photos}) for result in results])
 
     async def add_packs(self, item: ItemRef, draft: ProductDraft, seller_skus: list[str]) -> list[ItemResult]:
         """``update_tier_variation`` with the new packs' options, every model kept on its option (read
@@ -765,17 +996,20 @@ class ShopeeAdapter(TokenAdapter):
         return {index: ItemResult(seller_sku=ref.seller_sku, ok=True, ref=ref.model_copy()) for index, ref in rows}
 
     async def update_content(self, ref: ItemRef, draft: ListingDraft) -> ItemResult:
-        """``update_item``: name, description, SKU, weight, package, category, attributes, images."""
+        """``update_item``: name, description, SKU, weight, package, category, attributes, brand, photos (those
+        uploaded now are on the result, failed or not)."""
+        uploaded: dict[str, str] = {}
         try:
-            image_ids = await self._image_ids(draft.images)
+            mapping.listing_category(draft)
+            image_ids = await self._image_ids(draft.images, uploaded)
             body = mapping.update_item_body(int(ref.item_id), draft, image_ids)
             await self._call("POST", "product/update_item", ItemAnswer, body=body)
         except MarketplaceError as exc:
             if exc.kind is ErrorKind.auth_expired:
                 raise
-            return failure(ref.seller_sku, exc.info)
+            return failure(ref.seller_sku, exc.info).model_copy(update={"photos": uploaded})
         updated = ref.model_copy(update={"name": body["item_name"], "status": "live"})
-        return ItemResult(seller_sku=ref.seller_sku, ok=True, ref=updated)
+        return ItemResult(seller_sku=ref.seller_sku, ok=True, ref=updated, photos=uploaded)
 
     async def update_product(self, ref: ItemRef, draft: ProductDraft) -> ItemResult:
         """``update_item`` with the product's content: its name without a pack, its code as ``item_sku``."""

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from adapters.common.answers import ShortText, json_body, malformed_answer, parse_answer
 from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
+from adapters.common.readiness import Reason
 from catalog.i18n import t
 
 M = TypeVar("M", bound=BaseModel)
@@ -53,11 +54,46 @@ CODE_FIELDS = {
     "error_price_exceed_max_limitt": "original_price",
     "error_invalid_category": "category_id",
     "error_less_required_attribute": "attribute_list",
+    "error_invalid_attribute_value": "attribute_list",
+    "error_invalid_category_attribute": "attribute_list",
     "error_invalid_brand": "brand",
+    "error_less_required_brand": "brand",
     "error_invalid_logistic_info": "logistic_info",
     "error_repeated_mtsku": "item_sku",
     ITEM_NOT_FOUND: "item_id",
     PROMOTION_LOCKS_STOCK: "seller_stock",
+}
+# What a refusal amounts to, as the readiness check would have said it (adapters/common/readiness.py): by code
+# (``None``: whatever the field), or for the generic ``error_param`` by the field its message names. Codes from
+# Shopee's add_item/update_item records (the reference's source S1), the misspelt ones included; the records
+# name no code of their own for weight, package dimensions or GTIN, which come as ``error_param``.
+REFUSAL_REASONS: dict[tuple[str, str | None], Reason] = {
+    ("error_image_num_min", None): Reason.no_photo,
+    ("error_less_required_attribute", None): Reason.attribute_missing,
+    ("error_invalid_attribute", None): Reason.attribute_missing,  # "Mandatory attribute information required"
+    ("error_invalid_attribute_value", None): Reason.attribute_invalid,
+    ("error_invalid_category_attribute", None): Reason.attribute_invalid,
+    ("error_wrong_attrsnapshot", None): Reason.attribute_invalid,
+    ("error_invalid_category", None): Reason.unknown_category,
+    ("error_incalid_category", None): Reason.unknown_category,
+    ("error_forbidden_category", None): Reason.unknown_category,
+    ("error_category_is_block", None): Reason.unknown_category,
+    ("error_invalid_brand", None): Reason.brand_missing,
+    ("error_incalid_brand", None): Reason.brand_missing,
+    ("error_less_required_brand", None): Reason.brand_missing,
+    ("error_invalid_logistic_info", None): Reason.no_logistics,
+    ("error_item_name_is_too_short", None): Reason.name_too_short,
+    ("error_item_name_empty", None): Reason.name_too_short,
+    ("error_nil_name_new_item", None): Reason.name_too_short,
+    ("error_name_length_limit", None): Reason.name_too_long,
+    ("error_title_exceeds_max_length", None): Reason.name_too_long,
+    ("error_desc_length_min_limit", None): Reason.description_too_short,
+    (ERROR_PARAM, "image"): Reason.no_photo,
+    (ERROR_PARAM, "weight"): Reason.weight_missing,
+    (ERROR_PARAM, "dimension"): Reason.dimensions_missing,
+    (ERROR_PARAM, "gtin_code"): Reason.gtin_missing,
+    (ERROR_PARAM, "logistic_info"): Reason.no_logistics,
+    (ERROR_PARAM, "category_id"): Reason.unmapped_category,
 }
 # "Wrong parameters, detail: item_name is required." and the like name the field first
 _DETAIL_FIELD = re.compile(r"detail: ?([a-z_][a-z_.\[\]0-9]*)")
@@ -86,19 +122,28 @@ def field_of(code: str, message: str) -> str | None:
     return found.group(1) if found else None
 
 
+def reason_of(code: str, field: str | None) -> Reason | None:
+    bare = short_code(code)
+    named = (field or "").split(".", 1)[0] or None
+    return REFUSAL_REASONS.get((bare, None)) or REFUSAL_REASONS.get((bare, named))
+
+
 def error_info(code: str, message: str, request_id: str | None = None) -> ErrorInfo:
     """A refused promotion stock (rejected: the plan reads the reservation back and never sends less) says so in
     the catalogue's words before Shopee's own."""
     if short_code(code) == PROMOTION_LOCKS_STOCK:
         message = f"{t('stock_campaign_locked')} ({message})"
+    field = field_of(code, message)
+    reason = reason_of(code, field)
     return ErrorInfo(
         kind=kind_of(code, message),
         marketplace=MARKETPLACE,
         code=code,
         message=message,
-        field=field_of(code, message),
+        field=field,
         request_id=request_id,
         retry_after_s=1.0 if short_code(code) == ERROR_RATE_LIMIT else None,
+        reason=reason.value if reason is not None else None,
     )
 
 

@@ -1,39 +1,43 @@
 """ListingDraft → Shopee ``product/add_item`` and ``update_item`` bodies (reference shopee.md §3.1, §7);
 ProductDraft → the item its packs are models of, and the tier and model bodies (marketplace-gaps.md §d1).
 
-The channel's editable category mapping (``draft.category_mapping``), for the whole account or per
-catalog category code, may give ``category_id`` (a Shopee leaf), ``attributes`` (``{attribute_id:
-value}``, overriding the defaults), ``logistic_ids`` (enabled channels of the shop) and ``brand``.
-Without one, the farm category's default below is used.
+Where the item goes and what it carries there (leaf, attribute values, brand, logistics channels) is
+``draft.listing_category``, resolved by the engine from the mapping and the shop's setup read from Shopee; a
+draft without one is not sent. Pictures are Shopee image ids, uploaded by the client first.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from adapters.common.contract import ListingDraft, ProductDraft
-from adapters.shopee import CAPABILITIES, categories
+from adapters.common.contract import AttributeValue, ListingCategory, ListingDraft, ProductDraft
+from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
+from adapters.common.readiness import Reason
+from adapters.shopee import CAPABILITIES, envelope
 from catalog.text import clean
 
 NAME_MAX = CAPABILITIES.name_length[1]
 DESCRIPTION_MAX = CAPABILITIES.description_max_length
 NO_BRAND = {"brand_id": 0, "original_brand_name": "No Brand"}
-COUNTRY = "Việt Nam"
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+# "200 g", "0,5kg": a quantity and its unit, sent apart (value_unit) for attributes with format_type 2
+_QUANTITY = re.compile(r"^(\d+(?:[.,]\d+)?)\s*([a-zA-Z]{1,4})$")
+_DATES = ("%d/%m/%Y", "%Y-%m-%d")
 
 
-def channel_mapping(draft: ListingDraft) -> dict[str, Any]:
-    """The mapping entry for the draft's catalog category, else the account-wide mapping."""
-    entry = draft.category_mapping.get(draft.category_code or "")
-    return entry if isinstance(entry, dict) else draft.category_mapping
-
-
-def category(draft: ListingDraft) -> categories.ShopeeCategory:
-    chosen = channel_mapping(draft).get("category_id")
-    if chosen is not None:
-        known = categories.BY_ID.get(int(chosen))
-        return known or categories.ShopeeCategory(int(chosen), "", mandatory=())
-    return categories.for_catalog_code(draft.category_code)
+def listing_category(draft: ListingDraft) -> ListingCategory:
+    """The draft's leaf and values; without one nothing is sent (the engine's readiness check blocks such a
+    listing before it gets here)."""
+    if draft.listing_category is None:
+        raise MarketplaceError(ErrorInfo(
+            kind=ErrorKind.rejected, marketplace=envelope.MARKETPLACE, code="unmapped_category", field="category_id",
+            message=f"{draft.category_name or draft.category_code or draft.seller_sku}: no Shopee category chosen",
+            reason=Reason.unmapped_category.value))
+    return draft.listing_category
 
 
 def item_name(draft: ListingDraft) -> str:
@@ -74,51 +78,58 @@ def dimension(draft: ListingDraft) -> dict[str, int] | None:
     return {"package_length": length, "package_width": width, "package_height": height}
 
 
-def default_attribute_value(attribute: categories.ShopeeAttribute, draft: ListingDraft) -> str | None:
-    if attribute == categories.SHELF_LIFE and draft.shelf_life_days:
-        return f"{draft.shelf_life_days} ngày"
-    if attribute == categories.ORIGIN:
-        return COUNTRY
+def date_timestamp(text: str) -> str | None:
+    """A date (``31/12/2026`` or ``2026-12-31``) as Shopee takes it: Unix seconds of that day in Vietnam."""
+    for pattern in _DATES:
+        try:
+            return str(int(datetime.strptime(text, pattern).replace(tzinfo=VIETNAM).timestamp()))
+        except ValueError:
+            continue
     return None
 
 
-def attribute_list(draft: ListingDraft) -> list[dict[str, Any]]:
-    """Mandatory attributes of the leaf with values from the draft, then the mapping's own values.
-    A mandatory value the draft cannot give is left out, so Shopee names the attribute missing."""
-    values: dict[int, str] = {}
-    for attribute in category(draft).mandatory:
-        if (value := default_attribute_value(attribute, draft)) is not None:
-            values[attribute.attribute_id] = value
-    for attribute_id, value in (channel_mapping(draft).get("attributes") or {}).items():
-        values[int(attribute_id)] = str(value)
-    return [
-        {"attribute_id": attribute_id, "attribute_value_list": [{"value_id": 0, "original_value_name": value}]}
-        for attribute_id, value in values.items()
-    ]
+def attribute_value(value: AttributeValue) -> dict[str, Any]:
+    """An option by its id; free text as ``original_value_name`` with ``value_id`` 0, a quantity with its unit
+    apart (``value_unit``), a date as a Unix timestamp (GUIDE Creating-product)."""
+    if value.value_id is not None:
+        return {"value_id": int(value.value_id), "original_value_name": value.value}
+    text = clean(value.value)
+    if (quantity := _QUANTITY.match(text)) is not None:
+        return {"value_id": 0, "original_value_name": quantity.group(1).replace(",", "."),
+                "value_unit": quantity.group(2).lower()}
+    return {"value_id": 0, "original_value_name": date_timestamp(text) or text}
 
 
-def logistic_info(draft: ListingDraft) -> list[dict[str, Any]]:
-    chosen = channel_mapping(draft).get("logistic_ids") or categories.DEFAULT_LOGISTIC_IDS
-    return [{"logistic_id": int(logistic_id), "enabled": True, "is_free": False} for logistic_id in chosen]
+def attribute_list(chosen: ListingCategory) -> list[dict[str, Any]]:
+    """One entry per attribute, its values in the order given (a multi-select has several)."""
+    values: dict[str, list[dict[str, Any]]] = {}
+    for value in chosen.attributes:
+        values.setdefault(value.attribute_id, []).append(attribute_value(value))
+    return [{"attribute_id": int(attribute_id), "attribute_value_list": entries}
+            for attribute_id, entries in values.items()]
 
 
-def brand(draft: ListingDraft) -> dict[str, Any]:
-    chosen = channel_mapping(draft).get("brand")
-    if isinstance(chosen, dict):
-        return chosen
-    return {"brand_id": 0, "original_brand_name": str(chosen)} if chosen else NO_BRAND
+def logistic_info(chosen: ListingCategory) -> list[dict[str, Any]]:
+    return [{"logistic_id": int(logistic_id), "enabled": True, "is_free": False} for logistic_id in chosen.logistics]
+
+
+def brand(chosen: ListingCategory) -> dict[str, Any]:
+    if chosen.brand_id is None or chosen.brand_id == "0":
+        return NO_BRAND
+    return {"brand_id": int(chosen.brand_id), "original_brand_name": chosen.brand_name}
 
 
 def content(draft: ListingDraft, image_ids: list[str]) -> dict[str, Any]:
     """What add_item and update_item share: everything but price and stock."""
+    chosen = listing_category(draft)
     body: dict[str, Any] = {
         "item_name": item_name(draft),
         "description": description(draft),
         "item_sku": draft.seller_sku,
         "weight": weight_kg(draft.weight_g),
-        "category_id": category(draft).category_id,
-        "attribute_list": attribute_list(draft),
-        "brand": brand(draft),
+        "category_id": int(chosen.category_id),
+        "attribute_list": attribute_list(chosen),
+        "brand": brand(chosen),
         "condition": "NEW",
     }
     if image_ids:
@@ -136,7 +147,7 @@ def add_item_body(draft: ListingDraft, image_ids: list[str]) -> dict[str, Any]:
         **content(draft, image_ids),
         "original_price": int(draft.price),
         "seller_stock": [{"stock": draft.stock}],
-        "logistic_info": logistic_info(draft),
+        "logistic_info": logistic_info(listing_category(draft)),
         "item_status": "NORMAL",
     }
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from PIL import Image
 
-from adapters.common.contract import ListingDraft
+from adapters.common.contract import AttributeValue, ListingCategory, ListingDraft, Photo
 from adapters.common.http import HttpSettings
 from adapters.common.sandbox import SandboxServer
 from adapters.lazada import SPEC
@@ -22,6 +27,46 @@ from tests.support.web import WEB
 FAST = HttpSettings(connect_timeout_s=2, read_timeout_s=5, max_attempts=4, backoff_initial_s=0.01,
                     backoff_max_s=0.05, backoff_jitter_s=0.01)
 LAZADA_IMAGE = "https://vn-live-01.slatic.net/p/che-bup-tan-cuong.jpg"
+TEA_LEAF, HONEY_LEAF = "10011", "10031"  # the sandbox's Trà and Mật ong (adapters/lazada/sandbox/data)
+
+
+def photo(folder: Path, colour: tuple[int, int, int] = (86, 130, 3), side: int = 600,
+          remote: str | None = None) -> Photo:
+    """A real JPEG in ``folder`` as the catalogue's store would hold it, named by its content."""
+    picture = folder / "anh.jpg"
+    Image.new("RGB", (side, side), colour).save(picture, "JPEG")
+    content = picture.read_bytes()
+    digest = hashlib.sha256(content).hexdigest()
+    stored = picture.rename(folder / f"{digest}.jpg")
+    return Photo(digest=digest, path=str(stored), format="JPEG", width=side, height=side, size=len(content),
+                 remote=remote)
+
+
+@cache
+def hosted_photo() -> Photo:
+    """A tea photo this shop already holds on Lazada (``remote`` set): used as it is, never uploaded."""
+    return photo(Path(tempfile.mkdtemp(prefix="lazada-photos-")), remote=LAZADA_IMAGE)
+
+
+def tea_category(**overrides: Any) -> ListingCategory:
+    """The sandbox's tea leaf with each of its mandatory attributes filled."""
+    values = [
+        AttributeValue(attribute_id="shelf_life", name="Hạn sử dụng", value="12 tháng", value_id="3003"),
+        AttributeValue(attribute_id="country_origin", name="Xuất xứ", value="Việt Nam", value_id="7001"),
+        AttributeValue(attribute_id="net_weight", name="Khối lượng tịnh", value="200"),
+        AttributeValue(attribute_id="tea_type", name="Loại trà", value="Trà búp", value_id="7102"),
+    ]
+    return ListingCategory(**{"category_id": TEA_LEAF, "attributes": values, **overrides})
+
+
+def honey_category() -> ListingCategory:
+    values = [
+        AttributeValue(attribute_id="shelf_life", name="Hạn sử dụng", value="24 tháng", value_id="3005"),
+        AttributeValue(attribute_id="country_origin", name="Xuất xứ", value="Việt Nam", value_id="7001"),
+        AttributeValue(attribute_id="net_weight", name="Khối lượng tịnh", value="700"),
+        AttributeValue(attribute_id="honey_type", name="Loại mật ong", value="Mật ong rừng", value_id="7501"),
+    ]
+    return ListingCategory(category_id=HONEY_LEAF, attributes=values)
 
 
 @pytest.fixture
@@ -49,16 +94,17 @@ def tea(seller_sku: str = "TN-TRA-200G", **overrides: Any) -> ListingDraft:
         "seller_sku": seller_sku, "product_code": "TRA-TAN-CUONG", "name": "Chè búp Tân Cương đặc biệt",
         "description": "Chè búp một tôm hai lá, sao suốt thủ công.", "category_code": "TRA",
         "category_name": "Chè", "variant": "Gói 200g", "price": 120000, "stock": 40, "weight_g": 200,
-        "length_cm": 18, "width_cm": 10, "height_cm": 5, "images": [LAZADA_IMAGE], "ocop_stars": 4,
+        "length_cm": 18, "width_cm": 10, "height_cm": 5, "images": [hosted_photo()], "ocop_stars": 4,
         "certifications": ["VietGAP"], "origin_commune": "Phường Tân Cương", "shelf_life_days": 365,
-        "coop_name": "HTX Chè Tân Cương",
+        "coop_name": "HTX Chè Tân Cương", "listing_category": tea_category(),
     }
     return ListingDraft(**{**values, **overrides})
 
 
 def honey(seller_sku: str = "VN-MAT-ONG-500", **overrides: Any) -> ListingDraft:
-    return tea(seller_sku, product_code="MAT-ONG-VO-NHAI", name="Mật ong rừng Võ Nhai", category_code="MAT-ONG",
-               category_name="Mật ong", variant="Chai 500ml", price=250000, weight_g=700, **overrides)
+    return tea(seller_sku, **{"product_code": "MAT-ONG-VO-NHAI", "name": "Mật ong rừng Võ Nhai",
+                              "category_code": "MAT-ONG", "category_name": "Mật ong", "variant": "Chai 500ml",
+                              "price": 250000, "weight_g": 700, "listing_category": honey_category(), **overrides})
 
 
 @dataclass
@@ -98,10 +144,12 @@ class Seller:
         self.access_token, self.refresh_token = body["access_token"], body["refresh_token"]
         return self
 
-    def create(self, draft: ListingDraft) -> dict[str, Any]:
+    def create(self, draft: ListingDraft, image_urls: list[str] | None = None) -> dict[str, Any]:
+        """``/product/create`` of ``draft`` with its photos' hosted URLs (or ``image_urls``)."""
         from adapters.lazada.mapping import create_payload
 
-        return self.call("/product/create", {"payload": create_payload(draft, draft.images)})
+        urls = [photo.remote or "" for photo in draft.images] if image_urls is None else image_urls
+        return self.call("/product/create", {"payload": create_payload(draft, urls)})
 
 
 def open_seller(server: SandboxServer, name: str = "HTX Chè Tân Cương") -> Seller:

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from adapters.common.contract import ListingDraft, ShopCredentials
+from adapters.common.contract import ListingDraft, Photo, ShopCredentials
 from adapters.common.http import HttpSettings
 from adapters.common.sandbox import SandboxServer
 from adapters.partner import signing
@@ -129,12 +129,17 @@ class Floor:
         self.server.stop()
 
 
+# a photo of the catalogue's store as the service shows it: the floors fetch pictures by their public address
+TEA_PHOTO = Photo(digest="3f" * 32, path="/srv/syndicator/photos/3f/" + "3f" * 32 + ".jpg", format="JPEG",
+                  width=800, height=800, size=96_000, url="https://htx.thainguyen.vn/photos/" + "3f" * 32 + ".jpg")
+
+
 def tea(seller_sku: str = "TN-CHE-200G", **overrides: Any) -> ListingDraft:
     values: dict[str, Any] = {
         "seller_sku": seller_sku, "product_code": "CHE-TAN-CUONG", "name": "Chè búp Tân Cương đặc biệt",
         "description": "Chè búp một tôm hai lá, sao suốt thủ công.", "category_code": "CHE",
         "category_name": "Chè", "variant": "Gói 200g", "price": 120000, "stock": 40, "weight_g": 200,
-        "length_cm": 18, "width_cm": 10, "height_cm": 5, "images": ["https://anh.htx.vn/che-bup.jpg"],
+        "length_cm": 18, "width_cm": 10, "height_cm": 5, "images": [TEA_PHOTO],
         "ocop_stars": 4, "certifications": ["VietGAP"], "origin_commune": "Phường Tân Cương",
         "shelf_life_days": 365, "coop_name": "HTX Chè Tân Cương",
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 import time
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from adapters.common.contract import ListingDraft
+from adapters.common.contract import AttributeValue, ListingCategory, ListingDraft, Photo
 from adapters.common.http import HttpSettings
 from adapters.common.sandbox import SandboxServer
 from adapters.shopee import SPEC
@@ -59,31 +60,65 @@ def shopee(shared_shopee: SandboxServer) -> Iterator[SandboxServer]:
     Control(shared_shopee).faults(latency_ms=0, error_rate=0, rate_limit_rate=0, timeout_rate=0)
 
 
+# the sandbox's leaves (adapters/shopee/sandbox/data/) and their mandatory attributes, as the engine resolves them
+TEA_LEAF, HONEY_LEAF = "101561", "101641"
+SHELF_LIFE = AttributeValue(attribute_id="100095", name="Hạn sử dụng", value="12 tháng", value_id="6704")
+ORIGIN = AttributeValue(attribute_id="100037", name="Xuất xứ", value="Việt Nam", value_id="5180")
+NET_WEIGHT = AttributeValue(attribute_id="100999", name="Khối lượng tịnh", value="200 g")
+GREEN_TEA = AttributeValue(attribute_id="101010", name="Loại trà", value="Trà xanh", value_id="7301")
+SHIPPING = ["50018", "50011"]  # SPX Express, Giao Hàng Nhanh
+
+
 @pytest.fixture
-def tea_photo(tmp_path: Path) -> Path:
-    """A real JPEG on disk, as a clerk's spreadsheet would name it."""
-    path = tmp_path / "che-bup-tan-cuong.jpg"
-    Image.new("RGB", (64, 64), (46, 125, 50)).save(path, "JPEG")
-    return path
+async def shop(shopee):
+    """A connected shop on the test's ``shopee`` sandbox (a module may give each test a sandbox of its own)."""
+    adapter = await connected(shopee)
+    yield adapter
+    await adapter.aclose()
 
 
-def tea(photo: Path, seller_sku: str = "TN-CHE-200G", **overrides: Any) -> ListingDraft:
+def tea_category(*left_out: str, **overrides: Any) -> ListingCategory:
+    """The tea leaf with its four mandatory attributes, less those whose ids are ``left_out``."""
+    values = [value for value in (SHELF_LIFE, ORIGIN, NET_WEIGHT, GREEN_TEA) if value.attribute_id not in left_out]
+    return ListingCategory(**{"category_id": TEA_LEAF, "attributes": values, "logistics": SHIPPING, **overrides})
+
+
+def honey_category() -> ListingCategory:
+    return ListingCategory(category_id=HONEY_LEAF, attributes=[SHELF_LIFE, ORIGIN], logistics=SHIPPING)
+
+
+def photo_of(path: Path, colour: tuple[int, int, int] = (46, 125, 50), size: int = 500) -> Photo:
+    """A real JPEG written at ``path``, as the catalogue's store holds it (named by content, measured)."""
+    Image.new("RGB", (size, size), colour).save(path, "JPEG")
+    content = path.read_bytes()
+    return Photo(digest=hashlib.sha256(content).hexdigest(), path=str(path), format="JPEG", width=size,
+                 height=size, size=len(content))
+
+
+@pytest.fixture
+def tea_photo(tmp_path: Path) -> Photo:
+    """The tea's photo in a catalogue store of the test's own."""
+    return photo_of(tmp_path / "che-bup-tan-cuong.jpg")
+
+
+def tea(photo: Photo, seller_sku: str = "TN-CHE-200G", **overrides: Any) -> ListingDraft:
     values: dict[str, Any] = {
         "seller_sku": seller_sku, "product_code": "CHE-TAN-CUONG", "name": "Chè búp Tân Cương đặc biệt",
         "description": "Chè búp một tôm hai lá, sao suốt thủ công trên chảo gang.", "category_code": "CHE",
         "category_name": "Chè", "variant": "Gói 200g", "price": 120000, "stock": 40, "weight_g": 200,
-        "length_cm": 18, "width_cm": 10, "height_cm": 5, "images": [str(photo)], "ocop_stars": 4,
+        "length_cm": 18, "width_cm": 10, "height_cm": 5, "images": [photo], "ocop_stars": 4,
         "certifications": ["VietGAP"], "origin_commune": "Phường Tân Cương", "shelf_life_days": 365,
-        "coop_name": "HTX Chè Tân Cương",
+        "coop_name": "HTX Chè Tân Cương", "listing_category": tea_category(),
     }
     return ListingDraft(**{**values, **overrides})
 
 
-def honey(photo: Path, seller_sku: str = "VN-MAT-ONG-500", **overrides: Any) -> ListingDraft:
+def honey(photo: Photo, seller_sku: str = "VN-MAT-ONG-500", **overrides: Any) -> ListingDraft:
     return tea(photo, seller_sku, **{"product_code": "MAT-ONG-VO-NHAI", "name": "Mật ong rừng Võ Nhai",
                                      "category_code": "MAT-ONG", "category_name": "Mật ong",
                                      "variant": "Chai 500ml", "price": 250000, "weight_g": 700,
-                                     "coop_name": "HTX Mật ong Võ Nhai", **overrides})
+                                     "coop_name": "HTX Mật ong Võ Nhai", "listing_category": honey_category(),
+                                     **overrides})
 
 
 class Control:

@@ -6,7 +6,8 @@ carry Lazada's codes. A product holds one SKU, or several as variants along its 
 (``variants.py``); several SKUs without ``variation`` are refused with ``4133``.
 ``wire.py`` holds what every call shares (envelope, refusals, payload parsing, signature and token
 check, rate limit), ``auth.py`` shops, codes and tokens, ``products.py`` products, prices, stock and
-images, ``orders.py`` orders and their fulfilment, ``pages.py`` the shopper's product page.
+images, ``orders.py`` orders and their fulfilment, ``pages.py`` the shopper's product page,
+``categories.py`` the category tree, attributes, brands and suggestions served from ``data/*.json``.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from adapters.common.sandbox import SandboxShop
 from adapters.lazada import envelope
 from adapters.lazada.client import MAX_SKUS_PER_CALL
 from adapters.lazada.sandbox.auth import LazadaAuth
+from adapters.lazada.sandbox.categories import LazadaCategories
 from adapters.lazada.sandbox.pages import LazadaPages
 from adapters.lazada.sandbox.variants import LazadaVariants
 from adapters.lazada.sandbox.wire import TOKEN_PATHS, Handler, LazadaRefusal, request_id
 
 
-class LazadaSandbox(LazadaAuth, LazadaVariants, LazadaPages):
+class LazadaSandbox(LazadaAuth, LazadaVariants, LazadaPages, LazadaCategories):
     marketplace = "lazada"
     default_port = 8702
     default_rate_limit_per_s = 50.0  # inventory APIs: 50 calls a second per seller (§3.4)
@@ -52,6 +54,10 @@ class LazadaSandbox(LazadaAuth, LazadaVariants, LazadaPages):
             "/products/get": self.get_products,
             "/image/migrate": self.migrate_image,
             "/image/upload": self.upload_image,
+            "/category/tree/get": self.get_category_tree,
+            "/category/attributes/get": self.get_category_attributes,
+            "/category/brands/query": self.query_brands,
+            "/product/category/suggestion/get": self.suggest_category,
             "/orders/get": self.get_orders,
             "/orders/items/get": self.get_orders_items,
             "/order/items/get": self.get_order_items,

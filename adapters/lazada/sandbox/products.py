@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 from PIL import Image, UnidentifiedImageError
 
 from adapters.common.sandbox import SandboxItem, SandboxModel, SandboxShop, now, total_stock
-from adapters.lazada import categories
 from adapters.lazada.client import LAZADA_IMAGE_HOST, MAX_SKUS_PER_CALL
+from adapters.lazada.sandbox import categories
 from adapters.lazada.sandbox.orders import LazadaOrders
 from adapters.lazada.sandbox.wire import (
     LazadaRefusal,
@@ -30,6 +30,7 @@ from adapters.lazada.sandbox.wire import (
 )
 
 FORBIDDEN_SKU_CHARS = set('"^~<>|')
+PACKAGE_FIELDS = ("package_weight", "package_length", "package_width", "package_height")
 IMAGE_HOST = "https://vn-live-01.slatic.net/p/"
 IMAGE_MAX_BYTES = 3_145_728
 IMAGE_SIDE_PX = (330, 5000)
@@ -82,30 +83,6 @@ class LazadaProducts(LazadaOrders):
             raise LazadaRefusal("208", f"E208: Item {item_id} not found", [{"field": "ItemId", "message": "not found"}])
         return item
 
-    def check_category(self, category_id: Any) -> categories.LazadaCategory:
-        category = categories.BY_ID.get(str(category_id or ""))
-        if category is None:
-            raise LazadaRefusal("201", f"E201: Invalid CategoryId {category_id}", [{"field": "PrimaryCategory",
-                                                                                      "message": "invalid"}])
-        if not category.leaf:
-            raise LazadaRefusal("4134", "E4134: Please select the last level category",
-                                [{"field": "PrimaryCategory", "message": category.name}])
-        return category
-
-    @staticmethod
-    def check_attributes(attributes: dict[str, Any], category: categories.LazadaCategory) -> None:
-        for name in ("name",):
-            if not str(attributes.get(name) or "").strip():
-                raise LazadaRefusal("4108", f"E4108: Mandatory attribute {name} is missing", [{"field": name,
-                                                                                               "message": "missing"}])
-        if not (attributes.get("brand") or attributes.get("brand_id")):
-            raise LazadaRefusal("4108", "E4108: Mandatory attribute brand is missing", [{"field": "brand",
-                                                                                        "message": "missing"}])
-        for name in category.mandatory:
-            if not str(attributes.get(name) or "").strip():
-                raise LazadaRefusal("4110", f"E4110: Category attribute {name} is mandatory",
-                                    [{"field": name, "message": "missing"}])
-
     @staticmethod
     def check_images(urls: list[Any]) -> list[str]:
         for url in urls:
@@ -132,18 +109,21 @@ class LazadaProducts(LazadaOrders):
             raise LazadaRefusal("4118", "E4118: Price can not be 0", [{"field": "price", "message": "missing"}])
         price = money(sku["price"], "price")
         quantity = whole(sku.get("quantity", "0"), "quantity")
-        self.check_package_weight(sku)
+        self.check_package(sku)
         return seller_sku, price, quantity
 
     @staticmethod
-    def check_package_weight(sku: dict[str, Any]) -> None:
-        try:
-            weight = Decimal(str(sku.get("package_weight", "")))
-        except InvalidOperation:
-            weight = Decimal(0)
-        if weight <= 0 or weight != weight.quantize(Decimal("0.01")):
-            raise LazadaRefusal("4149", "E4149: Invalid package value", [{"field": "package_weight",
-                                                                         "message": str(sku.get("package_weight"))}])
+    def check_package(sku: dict[str, Any], fields: tuple[str, ...] = PACKAGE_FIELDS) -> None:
+        """Weight (kg) and sides (cm) positive with at most 2 decimals: Lazada requires all four on a new SKU."""
+        for field in fields:
+            try:
+                value = Decimal(str(sku.get(field, "")))
+                valid = value.is_finite() and value > 0 and value == value.quantize(Decimal("0.01"))
+            except InvalidOperation:
+                valid = False
+            if not valid:
+                raise LazadaRefusal("4149", "E4149: Invalid package value", [{"field": field,
+                                                                             "message": str(sku.get(field))}])
 
     @staticmethod
     def product_of(params: dict[str, str]) -> tuple[dict[str, Any], bool]:
@@ -161,12 +141,13 @@ class LazadaProducts(LazadaOrders):
         return skus
 
     def checked_product(self, product: dict[str, Any], is_json: bool
-                        ) -> tuple[categories.LazadaCategory, dict[str, Any], list[str], list[Any]]:
-        """A new product's category, attributes, images and SKUs, as Lazada checks them."""
+                        ) -> tuple[categories.Node, dict[str, Any], list[str], list[Any]]:
+        """A new product's category, attributes, images and SKUs, as Lazada checks them against the
+        category data (``categories.py``)."""
         skus = self.skus_of(product, is_json)
-        category = self.check_category(product.get("PrimaryCategory"))
+        category = categories.active_leaf(product.get("PrimaryCategory"))
         attributes = product.get("Attributes") or {}
-        self.check_attributes(attributes, category)
+        categories.check_attributes(attributes, category)
         images = self.check_images(listed((product.get("Images") or {}).get("Image"), is_json))
         if not images:
             raise LazadaRefusal("4139", "E4139: Main image is required", [{"field": "Images", "message": "missing"}])
@@ -201,14 +182,13 @@ class LazadaProducts(LazadaOrders):
         if any(not str(sku.get("SkuId") or "") for sku in skus):
             raise LazadaRefusal("4216", "E4216: SkuId is mandatory", [{"field": "SkuId", "message": "missing"}])
         attributes = {**item.payload.get("Attributes", {}), **(product.get("Attributes") or {})}
-        category = self.check_category(product.get("PrimaryCategory") or item.payload.get("PrimaryCategory"))
-        self.check_attributes(attributes, category)
+        category = categories.active_leaf(product.get("PrimaryCategory") or item.payload.get("PrimaryCategory"))
+        categories.check_attributes(attributes, category)
         if product.get("Images"):
             item.images = self.check_images(listed(product["Images"].get("Image"), is_json))
         sellables = [self.sellable_of(item, sku) for sku in skus]
         for sku in skus:
-            if "package_weight" in sku:
-                self.check_package_weight(sku)
+            self.check_package(sku, tuple(field for field in PACKAGE_FIELDS if field in sku))
         self.apply_sale_props(item, list(zip(sellables, skus, strict=True)))
         for sellable, sku in zip(sellables, skus, strict=True):
             status = str(sku.get("Status") or "").lower()

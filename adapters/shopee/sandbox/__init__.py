@@ -4,12 +4,13 @@ Same paths (``/api/v2/...``), the same common parameters, signature and five-min
 the same envelope (``request_id``, ``error``, ``message``, ``warning``, ``response``; token answers
 flat), tokens that are issued, refreshed (the refresh token is single use) and expire, Shopee's
 error codes naming the field, its caps and paging, and ``error_rate_limit`` for a caller over the
-limit. Category ids, attribute ids and logistics channels are the sandbox's own (categories.py).
+limit. The category tree, attributes, brands, item limits and logistics channels are data files in ``data/``
+(``setup.py`` serves them and checks items against them).
 
 ``wire.py`` holds what every call shares (envelope, refusals, signature and token check, paging, rate
-limit), ``auth.py`` shops, codes and tokens, ``products.py`` images and items, ``variants.py`` their
-tiers and models, ``orders.py`` orders, ``push.py`` pushes and the push calls, and ``pages.py`` the shopper's
-product page.
+limit), ``auth.py`` shops, codes and tokens, ``setup.py`` what a shop reads before it lists, ``products.py``
+images and items, ``variants.py`` their tiers and models, ``orders.py`` orders, ``push.py`` pushes and the push
+calls, and ``pages.py`` the shopper's product page.
 """
 
 from __future__ import annotations
@@ -44,6 +45,12 @@ class ShopeeSandbox(ShopeeAuth, ShopeeVariants, ShopeeOrders, ShopeePages, Shope
             "auth/token/get": ("POST", self.token_get, True),
             "auth/access_token/get": ("POST", self.access_token_get, True),
             "media_space/upload_image": ("POST", self.upload_image, False),
+            "product/get_category": ("GET", self.get_category, False),
+            "product/get_attribute_tree": ("GET", self.get_attribute_tree, False),
+            "product/get_brand_list": ("GET", self.get_brand_list, False),
+            "product/get_item_limit": ("GET", self.get_item_limit, False),
+            "product/category_recommend": ("GET", self.category_recommend, False),
+            "logistics/get_channel_list": ("GET", self.get_channel_list, False),
             "product/add_item": ("POST", self.add_item, False),
             "product/update_item": ("POST", self.update_item, False),
             "product/update_price": ("POST", self.update_price, False),

@@ -11,18 +11,17 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 from adapters.common.sandbox import SandboxItem, SandboxModel, SandboxShop, now, total_stock
-from adapters.shopee import CAPABILITIES, categories, envelope
-from adapters.shopee.sandbox.wire import MAX_IDS, Caller, ShopeeRefusal, ShopeeWire, is_whole, missing, wrong
+from adapters.shopee import CAPABILITIES, envelope
+from adapters.shopee.sandbox.setup import ShopeeSetup, setup_data
+from adapters.shopee.sandbox.wire import MAX_IDS, Caller, ShopeeRefusal, is_whole, missing, wrong
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
-NAME_MIN, NAME_MAX = CAPABILITIES.name_length
-DESCRIPTION_MIN = 10
-DESCRIPTION_MAX = CAPABILITIES.description_max_length
 MAX_HASHTAGS = 18
-PRICE_MIN, PRICE_MAX = 1000, 120_000_000
-STOCK_MAX = 10_000_000
-ADD_ITEM_REQUIRED = ("original_price", "description", "weight", "item_name", "logistic_info", "category_id",
-                     "image")
+# an add_item without a (valid) category is refused for that first; until then the default limits stand
+DEFAULT_LIMITS = setup_data().limits["default"]
+PRICE_MIN, PRICE_MAX = DEFAULT_LIMITS["price_limit"]["min_limit"], DEFAULT_LIMITS["price_limit"]["max_limit"]
+STOCK_MAX = DEFAULT_LIMITS["stock_limit"]["max_limit"]
+ADD_ITEM_REQUIRED = ("original_price", "description", "weight", "item_name", "logistic_info", "category_id")
 STATUS_TO_SHOPEE = {"live": "NORMAL", "unlisted": "UNLIST", "hidden": "BANNED", "deleted": "SELLER_DELETE"}
 IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 IMAGE_HOST = "https://cf.shopee.vn/file/"
@@ -37,7 +36,11 @@ def check_price_ratio(prices: list[int]) -> None:
         raise wrong("original_price", f"of the dearest model may be at most {VN_PRICE_RATIO} times the cheapest's in VN")
 
 
-class ShopeeProducts(ShopeeWire):
+def bounds(limits: dict[str, Any], name: str) -> tuple[int, int]:
+    return limits[name]["min_limit"], limits[name]["max_limit"]
+
+
+class ShopeeProducts(ShopeeSetup):
     """The ``media_space`` and ``product`` calls."""
 
     async def upload_image(self, request: Request, caller: Caller) -> dict[str, Any]:
@@ -60,45 +63,50 @@ class ShopeeProducts(ShopeeWire):
 
     # --- item validation ----------------------------------------------------------------------
     def _validate(self, body: dict[str, Any], shop: SandboxShop, *, creating: bool) -> None:
+        """Shopee's checks, against the leaf's own limits (``get_item_limit``) once the category is known."""
         if creating:
             for name in ADD_ITEM_REQUIRED:
                 if body.get(name) in (None, "", [], {}):
                     raise missing(name)
+        limits = self._check_category(body) if "category_id" in body else DEFAULT_LIMITS
         if "item_name" in body:
-            self._check_name(body["item_name"])
+            self._check_name(body["item_name"], limits)
         if "description" in body:
-            self._check_description(body["description"])
+            self._check_description(body["description"], limits)
         if "original_price" in body:
             self._check_price(body["original_price"], "original_price")
         if "weight" in body and not (isinstance(body["weight"], int | float) and 0 < body["weight"] <= 1000):
             raise wrong("weight", "must be a number of kilograms above 0")
         if "dimension" in body:
             self._check_dimension(body["dimension"])
-        if "category_id" in body:
-            self._check_category(body["category_id"], body.get("attribute_list") or [])
-        if "image" in body:
-            self._check_images(body["image"], shop)
+        elif creating and limits["dimension_limit"]["dimension_mandatory"]:
+            raise missing("dimension")
+        if creating or "image" in body:
+            self._check_images(body.get("image"), shop, limits)
         if "logistic_info" in body:
             self._check_logistics(body["logistic_info"])
         for entry in body.get("seller_stock") or []:
             self._check_stock(entry, "seller_stock.stock")
 
     @staticmethod
-    def _check_name(name: Any) -> None:
-        if not isinstance(name, str) or len(name.strip()) < NAME_MIN:
+    def _check_name(name: Any, limits: dict[str, Any]) -> None:
+        shortest, longest = bounds(limits, "item_name_length_limit")
+        if not isinstance(name, str) or len(name.strip()) < shortest:
             raise ShopeeRefusal("product.error_item_name_is_too_short",
-                                f"Item name is too short: item_name needs at least {NAME_MIN} characters.")
-        if len(name) > NAME_MAX:
+                                f"Item name is too short: item_name needs at least {shortest} characters.")
+        if len(name) > longest:
             raise ShopeeRefusal("product.error_name_length_limit",
-                                f"Item name length exceeds the limit: item_name may have at most {NAME_MAX} characters.")
+                                f"Item name length exceeds the limit: item_name may have at most {longest} "
+                                "characters.")
 
     @staticmethod
-    def _check_description(description: Any) -> None:
-        if not isinstance(description, str) or len(description.strip()) < DESCRIPTION_MIN:
+    def _check_description(description: Any, limits: dict[str, Any]) -> None:
+        shortest, longest = bounds(limits, "item_description_length_limit")
+        if not isinstance(description, str) or len(description.strip()) < shortest:
             raise ShopeeRefusal("product.error_desc_length_min_limit",
-                                f"Description is too short: description needs at least {DESCRIPTION_MIN} characters.")
-        if len(description) > DESCRIPTION_MAX:
-            raise wrong("description", f"may have at most {DESCRIPTION_MAX} characters")
+                                f"Description is too short: description needs at least {shortest} characters.")
+        if len(description) > longest:
+            raise wrong("description", f"may have at most {longest} characters")
         if description.count("#") > MAX_HASHTAGS:
             raise ShopeeRefusal("product.error_desc_hash_tag_over_limit",
                                 f"description may have at most {MAX_HASHTAGS} hashtags.")
@@ -130,43 +138,18 @@ class ShopeeProducts(ShopeeWire):
                 raise wrong(f"dimension.{side}", "must be a whole number of centimetres above 0")
 
     @staticmethod
-    def _check_category(category_id: Any, attributes: list[dict[str, Any]]) -> None:
-        category = categories.BY_ID.get(category_id) if isinstance(category_id, int) else None
-        if category is None:
-            raise ShopeeRefusal("product.error_invalid_category", f"category_id {category_id} is not a valid leaf category.")
-        given = {
-            entry.get("attribute_id")
-            for entry in attributes
-            if any(str(value.get("original_value_name") or value.get("value_id") or "").strip()
-                   for value in entry.get("attribute_value_list") or [])
-        }
-        for attribute in category.mandatory:
-            if attribute.attribute_id not in given:
-                raise ShopeeRefusal("product.error_less_required_attribute",
-                                    f"attribute_list lacks the mandatory attribute {attribute.name} "
-                                    f"({attribute.attribute_id}).")
-
-    @staticmethod
-    def _check_images(image: Any, shop: SandboxShop) -> None:
+    def _check_images(image: Any, shop: SandboxShop, limits: dict[str, Any]) -> None:
+        """At least the leaf's fewest images, each one uploaded to this sandbox for the shop."""
         ids = image.get("image_id_list") if isinstance(image, dict) else None
-        if not ids:
-            raise ShopeeRefusal("product.error_image_num_min", "image.image_id_list needs at least 1 image.")
-        if len(ids) > CAPABILITIES.max_images:
-            raise wrong("image.image_id_list", f"may hold at most {CAPABILITIES.max_images} images")
+        fewest, most = bounds(limits, "item_image_count_limit")
+        if not ids or len(ids) < fewest:
+            raise ShopeeRefusal("product.error_image_num_min",
+                                f"image.image_id_list needs at least {max(fewest, 1)} image.")
+        if len(ids) > most:
+            raise wrong("image.image_id_list", f"may hold at most {most} images")
         unknown = [image_id for image_id in ids if image_id not in shop.extra.get("images", set())]
         if unknown:
             raise wrong("image.image_id_list", f"holds an image id that was not uploaded: {unknown[0]}")
-
-    @staticmethod
-    def _check_logistics(channels: Any) -> None:
-        if not isinstance(channels, list) or not channels:
-            raise missing("logistic_info")
-        for channel in channels:
-            if not isinstance(channel, dict) or "logistic_id" not in channel or "enabled" not in channel:
-                raise missing("logistic_info.logistic_id")
-            if channel["logistic_id"] not in categories.ENABLED_LOGISTIC_IDS:
-                raise ShopeeRefusal("product.error_invalid_logistic_info",
-                                    f"logistic_info: channel {channel['logistic_id']} is not enabled for this shop.")
 
     # --- items --------------------------------------------------------------------------------
     def _item(self, shop: SandboxShop, item_id: Any) -> SandboxItem:

@@ -17,15 +17,15 @@ from starlette.requests import Request
 
 from adapters.common.sandbox import SandboxItem, SandboxModel, SandboxShop, SandboxVariation, now
 from adapters.shopee import CAPABILITIES
-from adapters.shopee.sandbox.products import ShopeeProducts, check_price_ratio
+from adapters.shopee.sandbox.products import DEFAULT_LIMITS, ShopeeProducts, check_price_ratio
 from adapters.shopee.sandbox.wire import MAX_IDS, Caller, ShopeeRefusal, missing, wrong
 
 MAX_TIERS = 2
 MAX_MODELS = 50
-# get_item_limit's tier_variation_name_length_limit and tier_variation_option_length_limit: the reference
-# names them without figures; these are the figures of the API record's sample answer
-TIER_NAME_MAX = 14
-TIER_OPTION_MAX = 20
+# get_item_limit's tier_variation_name_length_limit and tier_variation_option_length_limit (data/item_limits.json;
+# the figures of the API record's sample answer, the same for every leaf of the sandbox)
+TIER_NAME_MAX = DEFAULT_LIMITS["tier_variation_name_length_limit"]["max_limit"]
+TIER_OPTION_MAX = DEFAULT_LIMITS["tier_variation_option_length_limit"]["max_limit"]
 MODEL_SKU_MAX = 100
 MODEL_CONTENT = ("weight", "dimension", "gtin_code")
 TOO_MANY_MODELS = ("Count of tier_variation options should be under 50. "
