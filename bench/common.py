@@ -31,6 +31,7 @@ from adapters.registry import load, names, spec
 from catalog.categories import ensure_categories
 from catalog.db import session_scope
 from catalog.models import Coop, MovementKind, Product, Sku, StockMovement
+from catalog.photos import store_photo
 from catalog.sample import draw_images
 
 START_TIMEOUT_S = 120  # five interpreters importing at once on a busy two-core machine
@@ -225,12 +226,17 @@ class BenchCatalog:
 
 
 def connect_shops(engine: Engine, catalog: BenchCatalog, fleet: SandboxFleet) -> None:
-    """One shop per co-op on every marketplace of the fleet, through each marketplace's own authorisation."""
-    from syndicator.channels import connect_sandbox
+    """One shop per co-op on every marketplace of the fleet, through each marketplace's own authorisation; the
+    catalogue's categories mapped through the first shop of each marketplace with a category tree."""
+    from catalog.sample_attributes import SAMPLE_ATTRIBUTES
+    from syndicator.category_mapping import map_from_shop
+    from syndicator.channels import connect_sandbox, reads_setup
 
     for code in catalog.coop_codes:
         for name in fleet.marketplaces:
-            connect_sandbox(engine, code, name, fleet.urls[name], publish_all=True)
+            shop = connect_sandbox(engine, code, name, fleet.urls[name], publish_all=True)
+            if code == catalog.coop_codes[0] and reads_setup(shop):
+                map_from_shop(engine, shop.id, SAMPLE_ATTRIBUTES)
 
 
 def coop_code(shop: int) -> str:
@@ -256,16 +262,16 @@ def build_catalog(
     """``shops`` co-ops with ``products`` products each, every product with ``packs`` SKUs (its packs), and
     ``stock`` units received of each SKU, written with a handful of multi-row inserts. Product pictures
     (one a product) are the sample catalogue's, drawn into ``images_dir`` (a new temporary folder by
-    default): local files, as a co-op's clerk would have them."""
+    default) and put in the catalogue's photo store, as an import of a clerk's photo folder does."""
     if not 1 <= packs <= MAX_PACKS:
         raise ValueError(f"packs must be 1 to {MAX_PACKS}")
     folder = images_dir or Path(tempfile.mkdtemp(prefix="syndicator-bench-images-"))
     draw_images(folder)
-    pictures = sorted(str(path) for path in folder.glob("*.png"))
     stamp = datetime.now(UTC)
     codes = [coop_code(shop) for shop in range(1, shops + 1)]
     with session_scope(engine) as session:
         categories = ensure_categories(session)
+        pictures = [store_photo(session, path.read_bytes()).digest for path in sorted(folder.glob("*.png"))]
     with engine.begin() as conn:
         conn.execute(
             sa.insert(Coop.__table__),

@@ -41,7 +41,7 @@ def bench_rows(count: int) -> Iterator[dict[str, Any]]:
             "stock": str(20 + number % 50), "weight_g": weight, "length_cm": "18", "width_cm": "12", "height_cm": "5",
             "ocop_stars": "4", "ocop_valid_to": "31/12/2027", "certifications": "VietGAP; Chỉ dẫn địa lý",
             "origin_commune": COMMUNES[product % len(COMMUNES)], "shelf_life_days": "540",
-            "trace_url": f"https://truyxuat.thainguyen.gov.vn/sp/{product}", "images": f"anh/che-{product}.png",
+            "trace_url": f"https://truyxuat.thainguyen.gov.vn/sp/{product}", "images": "",
         })
 
 

@@ -4,6 +4,9 @@ Re-importing the same file changes nothing; ``dry_run`` reports what would chang
 The stock column sets on-hand stock through the ledger (one counted movement per SKU that differs).
 An .xlsx may add a sheet of lots («Lô» or «Lots»): checked like the products, written in the same
 transaction, each lot created or updated by its product and code.
+An image cell names photos beside the spreadsheet, inside the .zip it came in, or at an https address:
+each is read once and kept in the catalogue's photo store (:mod:`catalog.photo_sources`), and the row
+holds their digests; a photo that cannot be read or is no picture is the row's error.
 The file is read and checked before the database is written, so the write lock is held only for the
 writing (a file is at most :data:`catalog.limits.SPREADSHEET_LIMITS` rows).
 """
@@ -26,6 +29,8 @@ from catalog.db import busy_refused
 from catalog.i18n import t
 from catalog.lots import write_lot_rows
 from catalog.models import Coop, MovementKind, Product, Sku, utcnow
+from catalog.photo_sources import ImportedPhotos, UrlFetcher, opened_import
+from catalog.photos import PhotoError
 from catalog.spreadsheet import (
     COLUMN_BY_FIELD,
     LOT_COLUMN_BY_FIELD,
@@ -101,37 +106,55 @@ class ImportReport:
 
 
 def import_file(engine: Engine, path: Path, coop_code: str | None = None, dry_run: bool = False,
-                progress: Progress | None = None, lang: str | None = None) -> ImportReport:
-    """Check every row of ``path`` (.xlsx or .csv); write them all, or — if any is bad — none, listing every error.
+                progress: Progress | None = None, lang: str | None = None,
+                fetcher: UrlFetcher | None = None) -> ImportReport:
+    """Check every row of ``path`` (.xlsx, .csv, or a .zip holding one and its photos); write them all, or — if
+    any is bad — none, listing every error.
 
     ``coop_code`` is the co-op for rows without one (and the only co-op the file may touch).
-    ``progress(done, total)`` is called as rows are read. Every row is read and checked first; then the
-    good rows are written in batches inside one transaction, committed only when the whole file was good
-    (and this is not a dry run). A file past the limits, or damaged, is one error on row 0 (or on the row
-    where reading stopped). Raises :class:`~catalog.db.DatabaseBusy` when another process holds the
-    database's write lock past the busy timeout.
+    ``progress(done, total)`` is called as rows are read. Every row is read and checked first, its photos
+    read and stored (:mod:`catalog.photo_sources`, ``fetcher`` for https addresses); then the good rows are
+    written in batches inside one transaction, committed only when the whole file was good (and this is
+    not a dry run). A file past the limits, or damaged, is one error on row 0 (or on the row where reading
+    stopped). Raises :class:`~catalog.db.DatabaseBusy` when another process holds the database's write lock
+    past the busy timeout.
     """
     report = ImportReport(dry_run=dry_run)
     coop = coop_code.strip().upper() if coop_code else None
+    photos = ImportedPhotos(engine, dry_run, lang)
     try:
-        with open_sheet(Path(path)) as sheet:
-            report.errors.extend(_header_errors(sheet, coop, lang))
-            report.warnings.extend(t("header_unknown", lang, column=name) for name in sheet.unknown)
-            rows = [] if report.errors else _read_rows(sheet, coop, report, progress, lang)
-        lots = _read_lots(path, coop or _only_coop(rows), report, lang)
-    except UnsupportedFile as error:
-        return _refused(report, 0, t("file_type", lang, value=str(error)))
-    except UnicodeDecodeError:
-        return _refused(report, 0, t("file_encoding", lang))
-    except SpreadsheetRefused as refused:
-        return _refused(report, refused.row, refused.message(lang))
-    except OSError as error:
-        return _refused(report, 0, t("file_unreadable", lang, detail=error.strerror or type(error).__name__))
+        with opened_import(Path(path), fetcher) as (sheet_path, sources):
+            photos.sources = sources
+            sheet, rows = _read_products(sheet_path, coop, report, progress, photos, lang)
+            lots = _read_lots(sheet_path, coop or _only_coop(rows), report, lang)
+    except (UnsupportedFile, UnicodeDecodeError, SpreadsheetRefused, OSError) as error:
+        photos.discard()
+        return _refused(report, *_refusal(error, lang))
     if rows or lots:
-        with busy_refused(lang), _Import(engine, report, lang, lots) as batches:
+        with busy_refused(lang), _Import(engine, report, lang, lots, photos) as batches:
             for number, row in rows:
                 batches.add(number, row)
     return _labelled(report, sheet, lang)
+
+
+def _read_products(path: Path, coop: str | None, report: ImportReport, progress: Progress | None,
+                   photos: ImportedPhotos, lang: str | None) -> tuple[Sheet, list[tuple[int, ProductRow]]]:
+    with open_sheet(path) as sheet:
+        report.errors.extend(_header_errors(sheet, coop, lang))
+        report.warnings.extend(t("header_unknown", lang, column=name) for name in sheet.unknown)
+        rows = [] if report.errors else _read_rows(sheet, coop, report, progress, photos, lang)
+    return sheet, rows
+
+
+def _refusal(error: Exception, lang: str | None) -> tuple[int, str]:
+    """A file refused as a whole: the row reading stopped at (0 before reading) and why."""
+    if isinstance(error, UnsupportedFile):
+        return 0, t("file_type", lang, value=str(error))
+    if isinstance(error, UnicodeDecodeError):
+        return 0, t("file_encoding", lang)
+    if isinstance(error, SpreadsheetRefused):
+        return error.row, error.message(lang)
+    return 0, t("file_unreadable", lang, detail=getattr(error, "strerror", None) or type(error).__name__)
 
 
 def _only_coop(rows: list[tuple[int, ProductRow]]) -> str | None:
@@ -189,8 +212,9 @@ def _header_errors(sheet: Sheet, coop: str | None, lang: str | None) -> list[Row
 
 
 def _read_rows(sheet: Sheet, coop: str | None, report: ImportReport, progress: Progress | None,
-               lang: str | None) -> list[tuple[int, ProductRow]]:
-    """Every row checked on its own; the good ones with their row numbers, the errors into ``report``."""
+               photos: ImportedPhotos, lang: str | None) -> list[tuple[int, ProductRow]]:
+    """Every row checked on its own, its photos read into the store; the good ones with their row numbers,
+    the errors into ``report``."""
     good: list[tuple[int, ProductRow]] = []
     done = 0
     for done, (number, raw) in enumerate(sheet.rows(), start=1):
@@ -201,12 +225,26 @@ def _read_rows(sheet: Sheet, coop: str | None, report: ImportReport, progress: P
             report.errors.append(
                 RowError(number, "coop_code", t("coop_mismatch", lang, value=row.coop_code, coop=coop)))
         elif row is not None:
-            good.append((number, row))
+            row = _with_photos(number, row, photos, report)
+            if row is not None:
+                good.append((number, row))
         if progress is not None:
             progress(done, max(sheet.total or 0, done))
     if progress is not None:
         progress(done, done)
     return good
+
+
+def _with_photos(number: int, row: ProductRow, photos: ImportedPhotos, report: ImportReport) -> ProductRow | None:
+    """The row with its image cell's entries replaced by the store's digests; None (and the error) when one
+    cannot be a product photo."""
+    if not row.images:
+        return row
+    try:
+        return row.model_copy(update={"images": photos.digests(list(row.images))})
+    except PhotoError as error:
+        report.errors.append(RowError(number, "images", str(error)))
+        return None
 
 
 def _labelled(report: ImportReport, sheet: Sheet, lang: str | None) -> ImportReport:
@@ -268,11 +306,12 @@ class _Import:
     """Rows written in batches inside one transaction, committed only if no row anywhere had an error."""
 
     def __init__(self, engine: Engine, report: ImportReport, lang: str | None,
-                 lots: Sequence[tuple[int, LotRow]] = ()) -> None:
+                 lots: Sequence[tuple[int, LotRow]] = (), photos: ImportedPhotos | None = None) -> None:
         self.engine = engine
         self.report = report
         self.lang = lang
         self.lots = lots
+        self.photos = photos
         self.conflicts = _Conflicts(lang)
         self.batch: list[tuple[int, ProductRow]] = []
 
@@ -317,9 +356,13 @@ class _Import:
             if kind is None and self.lots and not self.report.errors:
                 self.write_lots()
             if kind is None and not self.report.errors and not self.report.dry_run:
+                if self.photos is not None:
+                    self.photos.keep(self.session)
                 self.session.commit()
             else:
                 self.session.rollback()
+                if self.photos is not None:
+                    self.photos.discard()
         finally:
             self.session.close()
 

@@ -2,7 +2,8 @@
 
 Tân Cương tea (Xã Tân Cương), Na Rì dong vermicelli (Xã Na Rì — Bắc Kạn until it merged into Thái Nguyên
 in 2025) and Võ Nhai forest honey (Xã Võ Nhai), with real pack sizes, plausible prices, OCOP ratings and
-certifications where those products hold them, opening stock receipts and pictures drawn with Pillow.
+certifications where those products hold them, opening stock receipts and pictures drawn with Pillow (kept in
+the catalogue's photo store, so products hold their digests).
 Seeding twice changes nothing; stock is only received for SKUs that are new.
 """
 
@@ -23,6 +24,7 @@ from catalog.db import data_dir, private_folder, session_scope
 from catalog.importer import ImportReport, write_rows
 from catalog.lots import add_lot
 from catalog.models import Lot, Product, Sku
+from catalog.photos import store_photo
 from catalog.spreadsheet import product_row_cells, write_sheet
 from catalog.validation import ProductRow
 
@@ -167,7 +169,8 @@ def _image_path(images_dir: Path, product: SampleProduct) -> Path:
 
 
 def sample_rows(images_dir: Path | None = None) -> list[ProductRow]:
-    """The sample catalogue as checked spreadsheet rows (validated exactly as an import would be)."""
+    """The sample catalogue as checked spreadsheet rows (validated exactly as an import would be), each
+    product's picture named by its file in ``images_dir``."""
     folder = images_dir or default_images_dir()
     rows: list[ProductRow] = []
     number = 0
@@ -187,6 +190,19 @@ def sample_rows(images_dir: Path | None = None) -> list[ProductRow]:
             }
             rows.append(ProductRow.model_validate({k: v for k, v in raw.items() if v is not None}))
     return rows
+
+
+def _with_images(rows: list[ProductRow], images: dict[str, str]) -> list[ProductRow]:
+    """``rows`` with each product's picture given by ``images`` (product code → a digest or a file name)."""
+    return [row.model_copy(update={"images": [images[row.product_code]]}) for row in rows]
+
+
+def store_pictures(engine: Engine, images_dir: Path | None = None) -> dict[str, str]:
+    """Each sample product's drawn picture kept in the photo store: product code → digest."""
+    folder = images_dir or default_images_dir()
+    with session_scope(engine) as session:
+        return {product.code: store_photo(session, _image_path(folder, product).read_bytes()).digest
+                for product in PRODUCTS}
 
 
 def default_images_dir() -> Path:
@@ -236,7 +252,7 @@ def seed_sample_catalog(engine: Engine, images_dir: Path | None = None) -> dict[
     """
     folder = images_dir or default_images_dir()
     drawn = draw_images(folder)
-    rows = sample_rows(folder)
+    rows = _with_images(sample_rows(folder), store_pictures(engine, folder))
     with session_scope(engine) as session:
         for coop in COOPS:
             row = ensure_coop(session, coop.code, coop.name, coop.commune)
@@ -261,5 +277,16 @@ def seed_sample_catalog(engine: Engine, images_dir: Path | None = None) -> dict[
 
 
 def write_sample_workbook(path: Path, images_dir: Path | None = None) -> int:
-    """The sample catalogue as an import file (.xlsx or .csv); returns the rows written."""
-    return write_sheet(Path(path), (product_row_cells(row) for row in sample_rows(images_dir)))
+    """The sample catalogue as an import file (.xlsx or .csv), its pictures drawn into ``images_dir`` (default
+    ``anh/`` beside it) and named from the file's folder, as an import reads them; returns the rows written."""
+    path = Path(path)
+    folder = images_dir or path.parent / "anh"
+    draw_images(folder)
+    names = {product.code: _relative_name(_image_path(folder, product), path.parent) for product in PRODUCTS}
+    return write_sheet(path, (product_row_cells(row) for row in _with_images(sample_rows(folder), names)))
+
+
+def _relative_name(picture: Path, folder: Path) -> str:
+    """``picture`` as a cell names it: from ``folder`` when it is below it (an import takes no other path)."""
+    picture, folder = picture.resolve(), folder.resolve()
+    return picture.relative_to(folder).as_posix() if picture.is_relative_to(folder) else str(picture)

@@ -31,7 +31,7 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(
         Path("data"),
-        description="data folder: the SQLite database, `secret.key`, `feeds/`, `images/`, `locks/`")
+        description="data folder: the SQLite database, `secret.key`, `feeds/`, `photos/` (the photo store), `images/`, `locks/`")
     database_url: str | None = Field(
         None,
         description="SQLAlchemy URL of the database, e.g. `postgresql+psycopg://user@host/db`; "

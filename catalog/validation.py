@@ -41,6 +41,7 @@ SKU_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
 OCOP_STARS = (3, 4, 5)
 GTIN_LENGTHS = (8, 12, 13, 14)
 LIST_SEPARATOR = ";"
+MAX_PHOTOS = 9  # Shopee's most; Lazada shows 8
 # Parsed once: Babel parses a locale given by name again on every call.
 NUMBER_LOCALES = (Locale.parse("vi"), Locale.parse("en"))
 WEIGHT_UNITS = {"": 1, "g": 1, "gr": 1, "gam": 1, "gram": 1, "grams": 1, "kg": 1000, "kgs": 1000, "ki": 1000,
@@ -284,10 +285,15 @@ def _url(value: Any) -> str:
 
 
 def _images(value: Any) -> list[str]:
-    images = _items(value)
+    """A product's photos: the store's digests, or at import what a cell names (catalog/photo_sources.py):
+    a file beside the spreadsheet or an ``https://`` address; any other address is refused here."""
+    images = list(dict.fromkeys(_items(value)))
+    if len(images) > MAX_PHOTOS:
+        raise _fail("photo_too_many", limit=MAX_PHOTOS)
     for image in images:
-        if "://" in image and not _web_address(image):
-            raise _fail("image_format", value=image)
+        scheme = urlsplit(image).scheme.lower() if "://" in image else ""
+        if scheme and (scheme != "https" or not _web_address(image)):
+            raise _fail("photo_entry_scheme", entry=image[:120], scheme=scheme)
     return images
 
 

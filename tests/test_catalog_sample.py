@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import sqlalchemy as sa
 from PIL import Image
 from sqlmodel import select
@@ -11,7 +9,8 @@ from sqlmodel import select
 from catalog.coops import list_coops
 from catalog.db import session_scope
 from catalog.importer import import_file
-from catalog.models import Coop, Lot, MovementKind, Product, Sku, StockMovement
+from catalog.models import Coop, Lot, MovementKind, Photo, Product, Sku, StockMovement
+from catalog.photos import is_digest, photo_file
 from catalog.sample import seed_sample_catalog, write_sample_workbook
 from catalog.stock import record_movement, stock_levels
 from tests.support.catalog import catalog_state
@@ -32,13 +31,14 @@ def test_the_sample_has_three_coops_thirty_products_and_eighty_skus(engine, tmp_
     assert receipts == 80
 
 
-def test_sample_pictures_are_real_png_images(engine, tmp_path):
+def test_sample_pictures_are_kept_in_the_photo_store_as_jpeg(engine, tmp_path):
     seed_sample_catalog(engine, tmp_path / "anh")
     with session_scope(engine) as session:
-        images = [path for paths in session.execute(sa.select(Product.images)).scalars() for path in paths]
-    assert len(images) == 30
-    with Image.open(Path(images[0])) as picture:
-        assert (picture.format, picture.size) == ("PNG", (600, 600))
+        digests = [digest for photos in session.execute(sa.select(Product.images)).scalars() for digest in photos]
+        stored = session.get(Photo, digests[0])
+    assert len(set(digests)) == 30 and all(is_digest(digest) for digest in digests)
+    with Image.open(photo_file(stored.digest, stored.format)) as picture:
+        assert (picture.format, picture.size) == ("JPEG", (600, 600)) == (stored.format, (stored.width, stored.height))
 
 
 def test_seeding_twice_changes_nothing(engine, tmp_path):

@@ -223,10 +223,16 @@ def test_the_trace_link_must_be_a_web_address():
     assert errors_of(trace_url="truyxuat.vn/123")["trace_url"].startswith("«truyxuat.vn/123» không phải địa chỉ web")
 
 
-def test_images_are_paths_or_web_addresses_separated_by_semicolons():
+def test_images_are_files_or_https_addresses_separated_by_semicolons():
     row = valid(images="anh/che-200.png; https://htx-tancuong.vn/anh/che.jpg")
     assert row.images == ["anh/che-200.png", "https://htx-tancuong.vn/anh/che.jpg"]
-    assert "ảnh" in errors_of(images="ftp:// bad")["images"]
+    for address, scheme in (("http://127.0.0.1/anh.jpg", "http"), ("file:///etc/passwd", "file"),
+                            ("ftp://htx.vn/che.jpg", "ftp")):
+        assert f"chỉ nhận địa chỉ https://, không nhận {scheme}://" in errors_of(images=address)["images"]
+
+
+def test_at_most_nine_photos_a_product():
+    assert "tối đa 9 ảnh" in errors_of(images="; ".join(f"anh/che-{n}.jpg" for n in range(10)))["images"]
 
 
 def test_messages_are_in_english_when_asked():

@@ -152,11 +152,14 @@ def register(app: typer.Typer) -> None:
     @app.command("import")
     @exit_when_busy()
     def import_(
-        file: Annotated[Path, typer.Argument(help=".xlsx hoặc .csv", exists=True, dir_okay=False)],
+        file: Annotated[Path, typer.Argument(help=".xlsx, .csv, hoặc .zip chứa bảng tính và thư mục ảnh",
+                                             exists=True, dir_okay=False)],
         coop: Annotated[str | None, typer.Option("--coop", help="mã HTX cho các dòng không ghi")] = None,
         dry_run: Annotated[bool, typer.Option("--dry-run", help="chỉ báo sẽ đổi gì, không ghi")] = False,
     ) -> None:
-        """Nhập danh mục từ bảng tính (mọi dòng hoặc không dòng nào). Import a catalogue spreadsheet."""
+        """Nhập danh mục từ bảng tính (mọi dòng hoặc không dòng nào); ảnh ghi trong cột «ảnh» là tệp cạnh bảng
+        tính (hoặc trong tệp .zip) hay địa chỉ https://. Import a catalogue spreadsheet, or a .zip of it and its
+        photos."""
         from catalog.i18n import t
         from catalog.importer import import_file
 

@@ -1,5 +1,5 @@
-"""Sản phẩm: browse and search, add or edit one SKU (validated as an import is), import, export, and a
-product's lots (Lô hàng)."""
+"""Sản phẩm: browse and search, add or edit one SKU (validated as an import is) and its product's photos,
+import (a spreadsheet, or a .zip of it and its photos), export, and a product's lots (Lô hàng)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,18 @@ from catalog.i18n import t
 from catalog.lots import field_label
 from catalog.spreadsheet import COLUMNS, header_label
 from syndicator.access.lots import add_product_lot, lot_products, product_lots
-from syndicator.access.products import export_catalog, import_catalog, product_row, products, save_product_row
-from syndicator.access.roles import can_edit
+from syndicator.access.products import (
+    add_product_photos,
+    arrange_product_photos,
+    export_catalog,
+    import_catalog,
+    photo_preview,
+    product_photos,
+    product_row,
+    products,
+    save_product_row,
+)
+from syndicator.access.roles import AccessDenied, can_edit
 from ui.common import (
     coop_picker,
     engine,
@@ -27,6 +37,12 @@ from ui.common import (
     tr,
     viewer,
 )
+from ui.readiness import show_product_readiness
+
+# stock moves only through the ledger; photos are uploaded, never typed
+FIELDS_NOT_TYPED = ("coop_code", "stock", "images")
+PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "gif", "bmp", "tif", "tiff"]
+PHOTO_COLUMNS = 4
 
 
 def browse(coop_code: str | None) -> None:
@@ -64,7 +80,7 @@ def edit(coop_code: str | None) -> None:
         values = {
             column.field: st.text_input(header_label(column.field, lang()), value=str(current.get(column.field) or ""),
                                         key=f"field_{sku}_{column.field}")
-            for column in COLUMNS if column.field not in ("coop_code", "stock")  # stock moves only through the ledger
+            for column in COLUMNS if column.field not in FIELDS_NOT_TYPED
         }
         st.caption(tr("stock_edit_on_stock_page"))
         submitted = st.form_submit_button(tr("save"))
@@ -83,12 +99,84 @@ def edit(coop_code: str | None) -> None:
         st.success(tr("saved", sku=plain(raw.get("sku", ""))))
 
 
+def photos_section(sku: str) -> None:
+    """The product's photos as previews, main one first, each movable and removable; new ones uploaded
+    several at once. Previews come from the photo store by digest."""
+    st.subheader(t("photos_section", lang()))
+    if not sku:
+        st.caption(t("photos_pick_sku", lang()))
+        return
+    try:
+        found = product_photos(engine(), who, sku)
+    except (LookupError, AccessDenied):
+        return  # the form above says why
+    st.caption(t("photos_of", lang(), name=plain(found["name"]), product=plain(found["product_code"])))
+    show_product_readiness(who, found["product_id"])
+    for message in st.session_state.pop("photos_flash", []):
+        getattr(st, message[0])(message[1])
+    entries = [photo["entry"] for photo in found["photos"]]
+    if not entries:
+        st.info(t("photos_none", lang()))
+    columns = st.columns(PHOTO_COLUMNS)
+    for index, photo in enumerate(found["photos"]):
+        with columns[index % PHOTO_COLUMNS]:
+            photo_card(sku, entries, index, photo)
+    nonce = st.session_state.setdefault("photos_nonce", 0)
+    st.file_uploader(t("photos_upload", lang()), type=PHOTO_TYPES, accept_multiple_files=True,
+                     key=f"photos_upload_{nonce}", on_change=add_uploaded, args=(sku, f"photos_upload_{nonce}"))
+
+
+def photo_card(sku: str, entries: list[str], index: int, photo: dict) -> None:
+    """One photo: its preview (or, for an entry from before the store, why it is not sent) and its buttons."""
+    label = t("photos_main", lang()) if index == 0 else t("photos_number", lang(), number=index + 1)
+    if photo["format"] is None:
+        st.warning(t("photos_old", lang(), value=plain(photo["entry"][:80])))
+    else:
+        st.image(photo_preview(photo), caption=f"{label} · {photo['width']}×{photo['height']}")
+    moves = {
+        "photos_first": [entries[index]] + entries[:index] + entries[index + 1:],
+        "photos_up": _swapped(entries, index, index - 1),
+        "photos_down": _swapped(entries, index, index + 1),
+        "photos_remove": entries[:index] + entries[index + 1:],
+    }
+    for key, arranged in moves.items():
+        if arranged != entries and st.button(t(key, lang()), key=f"{key}_{index}_{photo['entry'][:16]}"):
+            guarded(lambda arranged=arranged: arrange_product_photos(engine(), who, sku, arranged, lang()))
+            st.rerun()
+
+
+def _swapped(entries: list[str], first: int, second: int) -> list[str]:
+    if not 0 <= second < len(entries):
+        return entries
+    swapped = list(entries)
+    swapped[first], swapped[second] = swapped[second], swapped[first]
+    return swapped
+
+
+def add_uploaded(sku: str, key: str) -> None:
+    """The uploader's callback: the chosen files kept in the store and added; a fresh uploader next run."""
+    uploads = [(upload.name, upload.getvalue()) for upload in st.session_state.get(key) or []]
+    st.session_state["photos_nonce"] = st.session_state.get("photos_nonce", 0) + 1
+    if not uploads:
+        return
+    try:
+        refused = add_product_photos(engine(), who, sku, uploads, lang())
+    except (AccessDenied, LookupError) as error:
+        st.session_state["photos_flash"] = [("error", plain(error))]
+        return
+    flash = [("error", t("photos_refused", lang(), name=plain(name), problem=plain(problem)))
+             for name, problem in refused]
+    if len(uploads) > len(refused):
+        flash.insert(0, ("success", t("photos_added", lang(), count=len(uploads) - len(refused))))
+    st.session_state["photos_flash"] = flash
+
+
 def import_tab(coop_code: str | None) -> None:
-    uploaded = st.file_uploader(tr("upload"), type=["xlsx", "csv"], key="import_file")
+    uploaded = st.file_uploader(t("photos_upload_zip", lang()), type=["xlsx", "csv", "zip"], key="import_file")
     if uploaded is None:
         return
     # The upload's own name is the browser's to choose: only its type is kept.
-    suffix = ".csv" if uploaded.name.lower().endswith(".csv") else ".xlsx"
+    suffix = next((s for s in (".csv", ".zip") if uploaded.name.lower().endswith(s)), ".xlsx")
     with tempfile.TemporaryDirectory(prefix="syndicator-import-") as folder:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(uploaded.getvalue())
@@ -187,6 +275,7 @@ if can_edit(who):
         browse(scope)
     with tabs[1]:
         edit(scope)
+        photos_section(st.session_state.get("edit_sku", "").strip())
     with tabs[2]:
         import_tab(scope)
     with tabs[3]:
