@@ -56,7 +56,7 @@ def populate(engine: Engine, listings: int) -> int:
             [
                 {"coop_id": coop_id, "marketplace": name, "shop_id": f"{coop_id}", "name": f"Gian hàng {coop_id}",
                  "base_url": f"http://127.0.0.1:{8701 + index}", "state": "connected", "enabled": True,
-                 "price_rule": {}, "stock_policy": {}, "category_mapping": {}, "created_at": stamp}
+                 "price_rule": {}, "stock_policy": {}, "created_at": stamp}
                 for coop_id in coop_ids
                 for index, name in enumerate(MARKETPLACES)
             ],

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The newest migration (tests/test_database.py checks it is Alembic's head). A database already there is
 # not handed to Alembic: importing it and the models would double the start-up time of every command.
-SCHEMA_HEAD = "c7d1e4f9a2b6"
+SCHEMA_HEAD = "d3a9f7c1e5b8"
 
 
 def data_dir() -> Path:

@@ -138,6 +138,8 @@ class Product(SQLModel, table=True):
     certifications: list[str] = _json(list)
     shelf_life_days: int | None = None
     trace_url: str | None = Field(default=None, max_length=500)
+    # its photos, first the main one: digests of the catalogue's store (catalog/photos.py); an entry that is
+    # not one (a path or URL kept from before the store) is never read, and blocks the listing until replaced
     images: list[str] = _json(list)
     # the short, unguessable, stable code of its public trace page (/t/{code})
     trace_code: str = Field(default_factory=new_trace_code, max_length=16, unique=True, index=True)
@@ -226,13 +228,69 @@ class ChannelAccount(SQLModel, table=True):
     enabled: bool = True
     price_rule: dict[str, Any] = _json(dict)
     stock_policy: dict[str, Any] = _json(dict)
-    category_mapping: dict[str, Any] = _json(dict)
     # "đăng tự động sản phẩm mới": a sync publishes here every product of the co-op never published or
     # unpublished here; off, only what a clerk publishes is listed
     auto_publish: bool = Field(default=False, sa_column=sa.Column(sa.Boolean(), nullable=False,
                                                                   server_default=sa.false()))
     orders_watermark: datetime | None = _when()
     created_at: datetime = _created()
+
+
+class Photo(SQLModel, table=True):
+    """One photo in the catalogue's store, named by the SHA-256 of its stored bytes (catalog/photos.py)."""
+
+    digest: str = Field(primary_key=True, max_length=64)
+    format: str = Field(max_length=4)  # JPEG or PNG
+    width: int
+    height: int
+    size_bytes: int
+    created_at: datetime = _created()
+
+
+class PhotoUpload(SQLModel, table=True):
+    """A photo as one shop holds it: Shopee's image id, Lazada's hosted URL. Uploaded once per shop."""
+
+    __tablename__ = "photo_upload"
+
+    channel_account_id: int = Field(foreign_key="channelaccount.id", primary_key=True)
+    digest: str = Field(foreign_key="photo.digest", primary_key=True, max_length=64)
+    remote: str = Field(max_length=500)
+    uploaded_at: datetime = _created()
+
+
+class CategoryMapping(SQLModel, table=True):
+    """Where a catalogue category's products go on one marketplace's tree, and how each attribute of that leaf
+    is filled (``catalog/attribute_rules.py``). ``coop_id`` None: the default an admin sets for every co-op;
+    a co-op's own row overrides it for its products."""
+
+    __tablename__ = "category_mapping"
+    __table_args__ = (
+        sa.UniqueConstraint("marketplace", "category_id", "coop_id", name="uq_category_mapping_scope"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    marketplace: str = Field(sa_column=sa.Column(sa.String(30), nullable=False, index=True))
+    category_id: int = Field(foreign_key="category.id", index=True)
+    coop_id: int | None = Field(default=None, foreign_key="coop.id", index=True)
+    leaf_id: str = Field(max_length=40)
+    leaf_name: str = Field(default="", max_length=300)  # the leaf's path when chosen, for reading without a shop
+    brand_id: str | None = Field(default=None, max_length=40)
+    brand_name: str = Field(default="", max_length=120)
+    attributes: dict[str, Any] = _json(dict)  # attribute id → AttributeRule as JSON
+    updated_by: str | None = Field(default=None, max_length=80)
+    updated_at: datetime = _created()
+
+
+class SetupRecord(SQLModel, table=True):
+    """One piece of a shop's setup as last read from its marketplace (adapters/common/setup.py): ``tree``,
+    ``logistics``, or ``leaf:<id>`` (attributes, brands, limits), with when it was read."""
+
+    __tablename__ = "marketplace_setup"
+
+    channel_account_id: int = Field(foreign_key="channelaccount.id", primary_key=True)
+    kind: str = Field(primary_key=True, max_length=60)
+    data: Any = Field(sa_column=sa.Column(sa.JSON(), nullable=False))
+    read_at: datetime = _created()
 
 
 class Listing(SQLModel, table=True):

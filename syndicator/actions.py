@@ -4,7 +4,7 @@ their outcomes on the listings and their variants."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from adapters.common.contract import ItemRef
@@ -61,3 +61,4 @@ class Outcome:
     ok: bool
     ref: ItemRef | None = None
     error: ErrorInfo | None = None
+    photos: dict[str, str] = field(default_factory=dict)  # photos the call uploaded: digest → the shop's id

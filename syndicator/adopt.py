@@ -25,7 +25,7 @@ from catalog.i18n import t
 from catalog.models import ChannelAccount, Listing, ListingVariant, Product, Sku, VariantState
 from syndicator import binding
 from syndicator.channels import NETWORK, ChannelError, Reach, adapter_for, has_api, lists_variants
-from syndicator.desired import content_hash, listing_digest, sku_content_digests
+from syndicator.desired import listing_digest, mapping_digests, sku_content_digests
 from syndicator.locks import shop_lock, shop_unit
 from syndicator.reconcile import all_items
 
@@ -188,7 +188,10 @@ def _bind(engine: Engine, account: ChannelAccount, sku_ids: dict[str, int],
         binding.add_drafts(session, [account.id], {account.id} if grouped else set(),
                            [sku_ids[seller_sku] for seller_sku in matched])
         digests = sku_content_digests(session, [account.id])
-        mapping_digest = content_hash(account.category_mapping or {})
+        mappings = mapping_digests(session, [account])[account.id]
+        categories = dict(session.execute(
+            sa.select(Sku.id, Product.category_id).join(Product, Product.id == Sku.product_id)
+            .where(Sku.id.in_(list(sku_ids.values())))).all())
         variant_ids = dict(session.execute(
             sa.select(ListingVariant.sku_id, ListingVariant.id)
             .where(ListingVariant.channel_account_id == account.id)).all())
@@ -196,5 +199,6 @@ def _bind(engine: Engine, account: ChannelAccount, sku_ids: dict[str, int],
             sku_id = sku_ids[seller_sku]
             sku_digest, product_digest, pack_digest = digests[sku_id]
             binding.adopt(session, variant_ids[sku_id], item,
-                          listing_digest(product_digest if grouped else sku_digest, mapping_digest),
+                          listing_digest(product_digest if grouped else sku_digest,
+                                         mappings.get(categories[sku_id], "")),
                           pack_digest if grouped else None)

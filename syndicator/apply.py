@@ -234,7 +234,7 @@ class ShopApplier:
             self.failed_calls += 1
             return [Outcome(action, False, error=self._info(exc)) for action in packs]
         self.failed_calls = 0
-        return [Outcome(a, r.ok, r.ref, r.error) for a, r in zip(packs, results, strict=True)]
+        return [Outcome(a, r.ok, r.ref, r.error, r.photos) for a, r in zip(packs, results, strict=True)]
 
     async def _one(self, action: Action, send: Callable[[Action], Any]) -> Outcome:
         if self.given_up:
@@ -245,7 +245,7 @@ class ShopApplier:
             self.failed_calls += 1
             return Outcome(action, False, error=self._info(exc))
         self.failed_calls = 0
-        return Outcome(action, result.ok, result.ref, result.error)
+        return Outcome(action, result.ok, result.ref, result.error, result.photos)
 
     async def _batches(self, actions: list[Action], size: int,
                        send: Callable[[list[Action]], Any]) -> None:
@@ -261,7 +261,7 @@ class ShopApplier:
                 self._record([Outcome(action, False, error=self._info(exc)) for action in batch])
                 continue
             self.failed_calls = 0
-            self._record([Outcome(a, r.ok, r.ref, r.error) for a, r in zip(batch, results, strict=True)])
+            self._record([Outcome(a, r.ok, r.ref, r.error, r.photos) for a, r in zip(batch, results, strict=True)])
 
     def _info(self, exc: MarketplaceError | httpx.HTTPError) -> ErrorInfo:
         """An adapter's classified error, or a network error it let through (e.g. fetching a picture)."""

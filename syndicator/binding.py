@@ -30,6 +30,7 @@ from catalog.models import (
     Listing,
     ListingState,
     ListingVariant,
+    PhotoUpload,
     Product,
     Sku,
     VariantState,
@@ -276,6 +277,14 @@ def forget_pushed(session: Session, kind: ActionKind, ids: list[int]) -> None:
 def record_outcomes(session: Session, outcomes: list[Outcome], now: datetime, awaiting_upload: bool) -> None:
     pairs = [after_outcome(o, now, awaiting_upload) for o in outcomes]
     _write(session, merged_by_id(listing for listing, _ in pairs), merged_by_id(variant for _, variant in pairs))
+    keep_uploads(session, {(o.action.account_id, digest): remote for o in outcomes for digest, remote in o.photos.items()},
+                 now)
+
+
+def keep_uploads(session: Session, uploads: dict[tuple[int, str], str], now: datetime) -> None:
+    """Each photo's id on the shop it was uploaded to, so the next create or update sends it without uploading."""
+    for (account_id, digest), remote in uploads.items():
+        session.merge(PhotoUpload(channel_account_id=account_id, digest=digest, remote=remote, uploaded_at=now))
 
 
 def _write(session: Session, listings: list[Change], variants: list[Change]) -> None:

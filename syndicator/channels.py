@@ -334,6 +334,12 @@ def lists_variants(account: ChannelAccount) -> bool:
     return has_api(account) and marketplace_spec(account.marketplace).capabilities.variants
 
 
+def reads_setup(account: ChannelAccount) -> bool:
+    """Whether the shop's items need a leaf of its marketplace's tree, read from the marketplace (Shopee,
+    Lazada): then they are mapped, and checked against that leaf, before they are sent."""
+    return has_api(account) and marketplace_spec(account.marketplace).capabilities.setup
+
+
 def retires_before_grouping(account: ChannelAccount) -> bool:
     """Whether the shop's marketplace keeps a seller SKU to one item (Lazada), so that items being regrouped
     must be retired before their grouped item is created; elsewhere the grouped item comes first."""

@@ -34,9 +34,11 @@ from catalog.models import (
     VariantState,
 )
 from catalog.sample import COOPS, seed_sample_catalog
+from catalog.sample_attributes import SAMPLE_ATTRIBUTES
 from catalog.trace import trace_url
 from syndicator.apply import Progress
-from syndicator.channels import connect_sandbox
+from syndicator.category_mapping import map_from_shop
+from syndicator.channels import connect_sandbox, reads_setup
 from syndicator.engine import SyncReport, run_sync
 from syndicator.season import place_season
 from syndicator.users import add_user
@@ -130,12 +132,18 @@ def retire_restarted_shops(engine: Engine, base_urls: list[str]) -> int:
 
 
 def connect_demo_shops(engine: Engine, servers: dict[str, SandboxServer]) -> int:
-    """Open and authorise every sample co-op's shop on every sandbox; returns how many."""
+    """Open and authorise every sample co-op's shop on every sandbox, and through the first shop on each
+    marketplace with a category tree map the catalogue's categories to the leaves it suggests (as an admin does
+    once; the other shops' setup is read at the first sync); returns how many shops."""
     count = 0
+    mapped: set[str] = set()
     for coop in COOPS:
         for name, server in servers.items():
-            connect_sandbox(engine, coop.code, name, server.base_url, publish_all=True)
+            account = connect_sandbox(engine, coop.code, name, server.base_url, publish_all=True)
             count += 1
+            if reads_setup(account) and name not in mapped:
+                map_from_shop(engine, account.id, SAMPLE_ATTRIBUTES, actor="demo")
+                mapped.add(name)
     return count
 
 

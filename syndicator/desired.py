@@ -16,9 +16,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from adapters.common.contract import ListingDraft
-from catalog.models import Category, ChannelAccount, Coop, Listing, ListingVariant, Product, Sku
+from adapters.common.contract import ListingDraft, Photo
+from catalog.models import Category, ChannelAccount, Coop, Listing, ListingVariant, PhotoUpload, Product, Sku
+from catalog.models import Photo as StoredPhoto
+from catalog.photos import is_digest, photo_file
 from catalog.trace import public_base, trace_url
+from syndicator.category_mapping import effective_mappings, resolve
+from syndicator.channels import reads_setup
+from syndicator.setup import shop_setups
 
 BINDING_COLUMNS = (
     ListingVariant.id.label("variant_id"),
@@ -26,6 +31,7 @@ BINDING_COLUMNS = (
     Listing.channel_account_id.label("account_id"),
     ListingVariant.sku_id,
     Sku.product_id,
+    Product.category_id,
     Listing.state,
     ListingVariant.state.label("variant_state"),
     ListingVariant.enabled.label("variant_enabled"),
@@ -47,6 +53,7 @@ BINDING_COLUMNS = (
 CONTENT_COLUMNS = (
     Sku.id.label("sku_id"),
     Sku.sku.label("seller_sku"),
+    Product.category_id,
     Sku.variant,
     Sku.weight_g,
     Sku.length_cm,
@@ -79,6 +86,7 @@ def binding_rows(session: Session, account_ids: Iterable[int]):
         sa.select(*BINDING_COLUMNS)
         .join(Listing, Listing.id == ListingVariant.listing_id)
         .join(Sku, Sku.id == ListingVariant.sku_id)
+        .join(Product, Product.id == Sku.product_id)
         .where(ListingVariant.channel_account_id.in_(list(account_ids)))
         .order_by(Listing.channel_account_id, Listing.id, Sku.id)
     )
@@ -109,23 +117,69 @@ def sku_content_digests(session: Session, account_ids: Iterable[int]) -> dict[in
 
 
 def listing_digest(sku_digest: str, mapping_digest: str) -> str:
-    """One listing's content hash: its SKU's content under its account's category mapping."""
+    """One listing's content hash: its SKU's content under its category's mapping on the shop."""
     return hashlib.sha256(f"{sku_digest}:{mapping_digest}".encode()).hexdigest()
+
+
+def mapping_digests(session: Session, accounts: Iterable[ChannelAccount]) -> dict[int, dict[int | None, str]]:
+    """Per shop, catalogue category id → the hash of the mapping its products use there, so a listing whose
+    mapping changes (another leaf, attribute rule or brand) has its content sent again."""
+    digests: dict[int, dict[int | None, str]] = {}
+    for account in accounts:
+        mappings = effective_mappings(session, account.marketplace, account.coop_id) if reads_setup(account) else {}
+        digests[account.id] = {category_id: content_hash({
+            "leaf": row.leaf_id, "brand": [row.brand_id, row.brand_name], "attributes": row.attributes,
+        }) for category_id, row in mappings.items()}
+    return digests
+
+
+def draft_photos(session: Session, account_id: int, images_by_row: Iterable[list[str]]) -> dict[str, Photo]:
+    """Every stored photo named by the rows, as the shop's ``Photo`` values, by digest."""
+    digests = {image for images in images_by_row for image in images if is_digest(image)}
+    if not digests:
+        return {}
+    stored = session.execute(sa.select(StoredPhoto).where(StoredPhoto.digest.in_(digests))).scalars().all()
+    remote = dict(session.execute(sa.select(PhotoUpload.digest, PhotoUpload.remote).where(
+        PhotoUpload.channel_account_id == account_id, PhotoUpload.digest.in_(digests))).all())
+    public = public_base()
+    photos = {}
+    for row in stored:
+        photo = Photo(digest=row.digest, path=str(photo_file(row.digest, row.format)), format=row.format,
+                      width=row.width, height=row.height, size=row.size_bytes, remote=remote.get(row.digest))
+        photos[row.digest] = photo.model_copy(update={"url": f"{public}/photos/{photo.filename}"}) if public else photo
+    return photos
+
+
+def drafts_with_gaps(session: Session, account_id: int, wanted: dict[int, tuple[int, int]]
+                     ) -> dict[int, tuple[ListingDraft, list[str]]]:
+    """Drafts of some listing variants of one account, each with the photo entries not in the store; ``wanted``
+    maps a variant id to its ``(price, stock)``. The draft carries its category on the shop's marketplace,
+    resolved from the mapping and the shop's cached setup."""
+    account = session.get(ChannelAccount, account_id)
+    setup = shop_setups(session, [account_id])[account_id] if reads_setup(account) else None
+    mappings = effective_mappings(session, account.marketplace, account.coop_id) if setup is not None else {}
+    rows = list(session.connection().execute(
+        _content_query().add_columns(ListingVariant.id.label("variant_id"))
+        .join(ListingVariant, ListingVariant.sku_id == Sku.id)
+        .where(ListingVariant.channel_account_id == account_id, ListingVariant.id.in_(list(wanted)))
+    ))
+    photos = draft_photos(session, account_id, (row.images or [] for row in rows))
+    public, drafts = public_base(), {}
+    for row in rows:
+        content = sku_content(row, public)
+        images = content.pop("images")
+        price, stock = wanted[row.variant_id]
+        draft = ListingDraft(**content, images=[photos[image] for image in images if image in photos],
+                             price=price, stock=stock)
+        if setup is not None:
+            draft = draft.model_copy(update={"listing_category": resolve(draft, mappings.get(row.category_id), setup)})
+        drafts[row.variant_id] = (draft, [image for image in images if image not in photos])
+    return drafts
 
 
 def listing_drafts(session: Session, account_id: int, wanted: dict[int, tuple[int, int]]) -> dict[int, ListingDraft]:
     """Drafts of some listing variants of one account; ``wanted`` maps a variant id to its ``(price, stock)``."""
-    mapping = category_mappings(session, [account_id])[account_id]
-    rows = session.connection().execute(
-        _content_query().add_columns(ListingVariant.id.label("variant_id"))
-        .join(ListingVariant, ListingVariant.sku_id == Sku.id)
-        .where(ListingVariant.channel_account_id == account_id, ListingVariant.id.in_(list(wanted)))
-    )
-    return {
-        row.variant_id: ListingDraft(**sku_content(row, public_base()), category_mapping=mapping,
-                                     price=wanted[row.variant_id][0], stock=wanted[row.variant_id][1])
-        for row in rows
-    }
+    return {variant_id: draft for variant_id, (draft, _) in drafts_with_gaps(session, account_id, wanted).items()}
 
 
 def sku_content(row: Any, public: str | None) -> dict[str, Any]:
@@ -160,10 +214,3 @@ def sku_content(row: Any, public: str | None) -> dict[str, Any]:
 def content_hash(content: dict[str, Any]) -> str:
     text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def category_mappings(session: Session, account_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    rows = session.execute(
-        sa.select(ChannelAccount.id, ChannelAccount.category_mapping).where(ChannelAccount.id.in_(list(account_ids)))
-    )
-    return {account_id: mapping or {} for account_id, mapping in rows}

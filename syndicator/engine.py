@@ -27,6 +27,7 @@ from syndicator.orders import OrdersReport, pull_orders_async
 from syndicator.plan import AccountScope, Plan, account_scopes, build_plan
 from syndicator.publishing import publish_new
 from syndicator.reconcile import reconcile as reconcile_shops
+from syndicator.setup import read_due_setups
 
 # Another host's processes cannot be seen from here: its ``running`` run is given up on only when it is
 # older than any sync lasts, since that host may well still be working on it.
@@ -110,6 +111,7 @@ class SyncReport:
             "unreadable": {str(k): v for k, v in self.unreadable.items()},
             "busy": [account.id for account in self.busy],
             "needs_reauthorisation": self.orders.needs_reauthorisation,
+            "blocked": [{"account_id": listing.account_id, **listing.as_json()} for listing in self.plan.blocked],
         }
 
 
@@ -132,6 +134,7 @@ def summary_for_shops(summary: dict[str, Any], account_ids: set[int]) -> dict[st
         "unreadable": mine_by_id(summary.get("unreadable", {})),
         "busy": [i for i in summary.get("busy", []) if i in account_ids],
         "needs_reauthorisation": [i for i in summary.get("needs_reauthorisation", []) if i in account_ids],
+        "blocked": mine(summary.get("blocked", [])),
     }
 
 
@@ -207,6 +210,7 @@ async def sync_async(engine: Engine, accounts: list[AccountScope], coop_code: st
     orders = await pull_orders_async(engine, accounts, reach)
     unreadable = await reconcile_shops(engine, accounts, reach) if reconcile else {}
     unreadable |= await resolve_in_flight(engine, accounts, reach)
+    await read_due_setups(engine, [a.id for a in accounts], reach)
     with session_scope(engine) as session:
         publish_new(session, [a.id for a in accounts])
     plan = build_plan(engine, coop_code, marketplace, account_ids=[a.id for a in accounts])

@@ -25,8 +25,13 @@ from catalog.settings import settings
 from catalog.stock import stock_levels
 from syndicator.actions import Action, ActionKind
 from syndicator.channels import has_api, lists_variants, price_rule, retires_before_grouping, stock_policy
-from syndicator.desired import binding_rows, content_hash, listing_digest, sku_content_digests
+from syndicator.desired import binding_rows, listing_digest, mapping_digests, sku_content_digests
 from syndicator.publishing import awaiting_auto_publish
+from syndicator.readiness import BlockedListing, blocked_packs
+
+# actions that send a listing's content: never sent while the listing is blocked
+CONTENT_KINDS = frozenset({ActionKind.create, ActionKind.add_variant, ActionKind.update_content,
+                           ActionKind.update_variant})
 
 
 @dataclass
@@ -44,6 +49,7 @@ class Plan:
     actions: list[Action] = field(default_factory=list)
     listings: int = 0
     auto_publish: dict[int, int] = field(default_factory=dict)  # per shop: SKUs the next sync will publish
+    blocked: list[BlockedListing] = field(default_factory=list)  # packs whose content is not sent, and why
 
     def counts(self) -> dict[str, int]:
         return dict(Counter(action.kind.value for action in self.actions))
@@ -58,6 +64,7 @@ class Plan:
             "auto_publish": {str(account_id): count for account_id, count in self.auto_publish.items()},
             "accounts": [asdict(account) for account in self.accounts],
             "actions": [{**asdict(action), "kind": action.kind.value} for action in self.actions],
+            "blocked": [listing.as_json() for listing in self.blocked],
         }
 
 
@@ -195,8 +202,8 @@ def build_plan(engine: Engine, coop_code: str | None = None, marketplace: str | 
                     auto_publish=awaiting_auto_publish(session, account_ids))
         if not accounts:
             return plan
-        rules = {account.id: (price_rule(account), stock_policy(account),
-                              content_hash(account.category_mapping or {})) for account, _ in accounts}
+        rules = {account.id: (price_rule(account), stock_policy(account)) for account, _ in accounts}
+        mappings = mapping_digests(session, [account for account, _ in accounts])
         rows = list(binding_rows(session, account_ids))
         if sku_ids is not None:
             carrying = {row.listing_id for row in rows if row.sku_id in sku_ids}
@@ -212,7 +219,8 @@ def build_plan(engine: Engine, coop_code: str | None = None, marketplace: str | 
         now, heartbeat_days = utcnow(), settings().stock_heartbeat_days
         for row in rows:
             listings.setdefault(row.listing_id, []).append(row)
-            rule, policy, mapping_digest = rules[row.account_id]
+            rule, policy = rules[row.account_id]
+            mapping_digest = mappings[row.account_id].get(row.category_id, "")
             level = levels.get(row.sku_id)
             available = level.available if level else 0
             if row.price_override is not None:
@@ -249,4 +257,19 @@ def build_plan(engine: Engine, coop_code: str | None = None, marketplace: str | 
                     clamped_from=wanted.get(row.variant_id),
                     heartbeat=kind is ActionKind.update_stock and stock == row.pushed_stock,
                 ))
+        hold_blocked(session, plan, [account for account, _ in accounts])
     return plan
+
+
+def hold_blocked(session: Session, plan: Plan, accounts: list[ChannelAccount]) -> None:
+    """Take every content action of a blocked pack out of the plan, and list the blocked packs with their
+    reasons. Its price and stock still go: a live item keeps selling what is in stock."""
+    by_account: dict[int, set[int]] = {}
+    for action in plan.actions:
+        if action.kind in CONTENT_KINDS and action.variant_id is not None:
+            by_account.setdefault(action.account_id, set()).add(action.variant_id)
+    for account in accounts:
+        plan.blocked += blocked_packs(session, account, by_account.get(account.id, ()))
+    held = {listing.variant_id for listing in plan.blocked}
+    plan.actions = [action for action in plan.actions
+                    if not (action.kind in CONTENT_KINDS and action.variant_id in held)]

@@ -1,6 +1,6 @@
 """The unattended schedule (APScheduler 3, jobs kept in the same database as plain data, Asia/Ho_Chi_Minh):
 the nightly full reconcile at 02:00, the public-page monitor at 03:00, orders and stock every 15 minutes,
-token refresh ahead of expiry.
+token refresh ahead of expiry, and each Sunday at 04:00 every shop's setup read again from its marketplace.
 
 Every run takes each shop's lock (syndicator.locks), so two syncs of one shop never run at once, even
 from two schedulers or a scheduler and the command line. Missed runs are coalesced into one.
@@ -12,6 +12,7 @@ import asyncio
 import logging
 from datetime import datetime, timedelta
 
+import httpx
 import sqlalchemy as sa
 from apscheduler.events import EVENT_SCHEDULER_STARTED
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -27,12 +28,19 @@ from catalog.db import make_engine
 from catalog.i18n import t
 from catalog.models import ChannelAccount, ChannelState, PushMessage, SyncRun, utcnow
 from catalog.settings import settings
-from syndicator.channels import adapter_for, mark_if_authorisation_lost, marketplace_names, refresh_lead_time
+from syndicator.channels import (
+    adapter_for,
+    mark_if_authorisation_lost,
+    marketplace_names,
+    reads_setup,
+    refresh_lead_time,
+)
 from syndicator.engine import run_sync
 from syndicator.jobstore import ScheduledJobStore
 from syndicator.locks import shop_lock, shop_unit
 from syndicator.monitor.run import nightly_monitor
 from syndicator.processes import pass_on, stop_signals
+from syndicator.setup import refresh_setup
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
 log = logging.getLogger("syndicator.schedule")
@@ -133,7 +141,32 @@ async def _refresh(engine: Engine, account: ChannelAccount) -> None:
         await adapter.refresh_credentials()
 
 
-JOB_FUNCTIONS = (nightly_reconcile, sync_shops, nightly_monitor, refresh_tokens)
+def refresh_setups() -> dict[int, str]:
+    """The weekly read of every shop's setup (categories, mapped leaves, logistics), one shop after another
+    under its lock; a marketplace that fails leaves its shops' cache as it was. Returns each shop's outcome."""
+    engine = make_engine()
+    outcomes: dict[int, str] = {}
+    try:
+        with Session(engine) as session:
+            accounts = [account for account in session.exec(select(ChannelAccount).where(
+                ChannelAccount.enabled == sa.true())).all() if reads_setup(account)]
+        for account in accounts:
+            with shop_lock(engine, shop_unit(account.id)) as taken:
+                if not taken:
+                    outcomes[account.id] = "busy"
+                    continue
+                try:
+                    refresh_setup(engine, account.id)
+                    outcomes[account.id] = "ok"
+                except (MarketplaceError, httpx.HTTPError) as exc:
+                    outcomes[account.id] = "failed"
+                    log.warning("setup of shop #%s not read: %s", account.id, exc)
+        return outcomes
+    finally:
+        engine.dispose()
+
+
+JOB_FUNCTIONS = (nightly_reconcile, sync_shops, nightly_monitor, refresh_tokens, refresh_setups)
 
 
 def configure(scheduler: BackgroundScheduler | BlockingScheduler, engine: Engine, *,
@@ -151,6 +184,8 @@ def configure(scheduler: BackgroundScheduler | BlockingScheduler, engine: Engine
                       id="nightly-monitor", name=t("job_nightly_monitor"), **common)
     scheduler.add_job(refresh_tokens, IntervalTrigger(seconds=refresh_every.total_seconds(), timezone=TIMEZONE),
                       id="token-refresh", name=t("job_token_refresh"), **common)
+    scheduler.add_job(refresh_setups, CronTrigger(day_of_week="sun", hour=4, minute=0, timezone=TIMEZONE),
+                      id="setup-refresh", name=t("job_setup_refresh"), **common)
 
 
 def run_forever(engine: Engine) -> None:

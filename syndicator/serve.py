@@ -1,4 +1,5 @@
-"""The project's web service (``syndicator serve``): ``GET /healthz``, the public trace pages ``GET /t/{code}``
+"""The project's web service (``syndicator serve``): ``GET /healthz``, the public trace pages ``GET /t/{code}``,
+the catalogue's product photos ``GET /photos/{digest}.jpg`` (for the floors, which fetch pictures by URL),
 and the marketplaces' pushes ``POST /push/{marketplace}`` (``syndicator/push.py``), worked by the stock fan-out
 (``syndicator/fanout.py``) while the app runs.
 
@@ -19,10 +20,12 @@ from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from catalog.i18n import t
+from catalog.models import Photo
+from catalog.photos import is_digest, photo_file
 from catalog.settings import settings
 from syndicator.fanout import FanOut
 from syndicator.push import MAX_PUSH_BYTES, STATUS, Receipt, push_protocol, push_url, receive
@@ -31,7 +34,7 @@ from syndicator.trace import WEB_ADDRESS, TracePage, count_view, find_trace_page
 PAGE = Template(files("syndicator").joinpath("templates/trace.html").read_text(encoding="utf-8"))
 HEADERS = {
     "Cache-Control": "no-cache",  # every open is a view to count
-    "Content-Security-Policy": "default-src 'none'; img-src http: https:; style-src 'unsafe-inline'",
+    "Content-Security-Policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
 }
@@ -75,6 +78,19 @@ def make_app(engine: Engine, fanout: FanOut | None = None) -> Starlette:
             fanout.wake()
         return PlainTextResponse(receipt.value, status_code=STATUS[receipt])
 
+    def photo(request: Request) -> Response:
+        """A product photo from the catalogue's store, by its content name: what the floors fetch by URL."""
+        digest, _, extension = request.path_params["name"].partition(".")
+        if not is_digest(digest):
+            return PlainTextResponse("not found", status_code=404)
+        with engine.connect() as connection:
+            stored = connection.execute(sa.select(Photo.format).where(Photo.digest == digest)).scalar()
+        path = photo_file(digest, stored) if stored else None
+        if path is None or extension != path.suffix.lstrip(".") or not path.is_file():
+            return PlainTextResponse("not found", status_code=404)
+        return FileResponse(path, headers={"Cache-Control": "public, max-age=31536000, immutable",
+                                           "X-Content-Type-Options": "nosniff"})
+
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         if fanout is not None:
@@ -86,7 +102,8 @@ def make_app(engine: Engine, fanout: FanOut | None = None) -> Starlette:
                 await run_in_threadpool(fanout.stop)
 
     return Starlette(routes=[Route("/healthz", healthz), Route("/t/{code}", trace),
-                             Route("/push/{marketplace}", push, methods=["POST"])], lifespan=lifespan)
+                             Route("/photos/{name}", photo), Route("/push/{marketplace}", push, methods=["POST"])],
+                     lifespan=lifespan)
 
 
 def trace_html(page: TracePage, lang: str) -> str:

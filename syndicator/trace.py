@@ -18,7 +18,8 @@ from sqlmodel import Session, select
 from adapters import registry
 from catalog.communes import communes
 from catalog.db import session_scope
-from catalog.models import ChannelAccount, Coop, Listing, ListingState, Lot, Product, Sku, TraceView
+from catalog.models import ChannelAccount, Coop, Listing, ListingState, Lot, Photo, Product, Sku, TraceView
+from catalog.photos import is_digest, photo_file
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 WEB_ADDRESS = ("https://", "http://")
@@ -72,6 +73,14 @@ def today_in_vietnam(now: datetime | None = None) -> date:
     return (now or datetime.now(UTC)).astimezone(VIETNAM).date()
 
 
+def _photos(session: Session, images: list[str]) -> list[str]:
+    """The product's photos from the catalogue's store, as the service's own addresses (``/photos/…``): never a
+    path or an outside address a clerk typed."""
+    stored = dict(session.exec(select(Photo.digest, Photo.format).where(
+        Photo.digest.in_([image for image in images if is_digest(image)]))).all())
+    return [f"/photos/{photo_file(image, stored[image]).name}" for image in images if image in stored]
+
+
 def find_trace_page(engine: Engine, code: str, *, today: date | None = None) -> TracePage | None:
     """The page of the product or lot whose trace code is ``code``, or None."""
     today = today or today_in_vietnam()
@@ -86,7 +95,7 @@ def find_trace_page(engine: Engine, code: str, *, today: date | None = None) -> 
             product_name=product.name,
             description=product.description,
             packs=_packs(session, product.id),
-            photos=[url for url in product.images or [] if url.lower().startswith(WEB_ADDRESS)],
+            photos=_photos(session, product.images or []),
             coop_name=coop.name,
             coop_commune=coop.commune_name,
             coop_province=coop.province,

@@ -426,12 +426,13 @@ def _matrix_cell(engine, sku: str, marketplace: str) -> dict:
     return next(r for r in rows if r["sku"] == sku)["listings"][marketplace]
 
 
-def test_a_pack_not_yet_on_its_live_shopee_item_reads_as_pending_beside_the_live_one(seeded):
-    _add_tea_box(seeded)
-    publish(seeded, login(seeded, "tancuong"), [_sku_id(seeded, "CHE-DB-500")], ["shopee"])
+def test_a_pack_not_yet_on_its_live_shopee_item_and_not_ready_reads_as_blocked_beside_the_live_one(seeded):
+    _add_tea_box(seeded)  # no photo, and the shop's categories were never read
+    publish(seeded, login(seeded, "tancuong"), [_sku_id(seeded, "CHE-DB-500")], ["shopee", "voso"])
 
     box, bag = _matrix_cell(seeded, "CHE-DB-500", "shopee"), _matrix_cell(seeded, "CHE-DB-200", "shopee")
-    assert (box["state"], box["external_item_id"]) == ("pending", "9001")
+    assert (box["state"], box["external_item_id"]) == ("blocked", "9001")
+    assert _matrix_cell(seeded, "CHE-DB-500", "voso")["state"] == "pending"
     assert (bag["state"], bag["external_item_id"]) == ("live", "9001")
 
 

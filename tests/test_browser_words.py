@@ -15,8 +15,8 @@ from tests.test_ui_words import offences, pages_for, seed_every_state
 pytestmark = BROWSER
 
 TITLES = {"overview": "Tổng quan", "products": "Sản phẩm", "stock": "Tồn kho", "labels": "Tem nhãn",
-          "channels": "Gian hàng", "listings": "Đăng bán", "sync": "Đồng bộ", "orders": "Đơn hàng",
-          "sales": "Doanh số", "monitor": "Giám sát", "admin": "Quản trị"}
+          "channels": "Gian hàng", "mapping": "Ghép danh mục", "listings": "Đăng bán", "sync": "Đồng bộ",
+          "orders": "Đơn hàng", "sales": "Doanh số", "monitor": "Giám sát", "admin": "Quản trị"}
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from syndicator.cli import app
 from syndicator.engine import FeedReport, run_sync
 from syndicator.feeds import confirm_upload
 from syndicator.secrets import decrypt_credentials
-from tests.support.sandboxes import COOP, connect_all, sandboxes, seed_catalogue  # noqa: F401 (fixture)
+from tests.support.sandboxes import COOP, connect_all, connect_shop, sandboxes, seed_catalogue  # noqa: F401 (fixture)
 
 
 def _secrets(account: ChannelAccount) -> list[str]:
@@ -64,7 +64,7 @@ def test_channels_list_never_shows_a_secret(engine, database_url, sandboxes, mon
 
 def test_a_refreshed_token_is_stored_again_encrypted(engine, sandboxes):
     seed_catalogue(engine)
-    account = connect_sandbox(engine, COOP, "lazada", sandboxes["lazada"].url, publish_all=True)
+    account = connect_shop(engine, COOP, "lazada", sandboxes["lazada"].url, publish_all=True)
     before = decrypt_credentials(account.credentials_encrypted).access_token.get_secret_value()
     sandboxes["lazada"].faults(expire_tokens=True)
 
@@ -80,7 +80,7 @@ def test_a_refreshed_token_is_stored_again_encrypted(engine, sandboxes):
 def test_an_adapter_given_a_transport_reaches_the_sandbox_app_in_process(engine, sandboxes, marketplace):
     """What lets a test reach a sandbox without a socket: the adapter sends every call to ``transport``."""
     seed_catalogue(engine)
-    account = connect_sandbox(engine, COOP, marketplace, sandboxes[marketplace].url, publish_all=True)
+    account = connect_shop(engine, COOP, marketplace, sandboxes[marketplace].url, publish_all=True)
     assert run_sync(engine).succeeded
     account.base_url = "http://sandbox.invalid"  # no such host: only the transport can answer
     in_process = httpx.ASGITransport(app=sandboxes[marketplace].server.sandbox.app)

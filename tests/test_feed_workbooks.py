@@ -21,7 +21,7 @@ from syndicator.channels import connect_feed
 from syndicator.engine import run_sync
 from syndicator.users import add_user
 from tests.support.partner import feed_row
-from tests.support.sandboxes import product_picture
+from tests.support.sandboxes import stored_picture
 
 AT = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 SHOP = 7  # our channel account id of the shop
@@ -168,7 +168,7 @@ def seed_honey_coop(engine, code: str, sku: str) -> None:
         coop = add_coop(session, code, f"HTX Mật ong {code}")
         product = Product(coop_id=coop.id, code=f"MAT-ONG-{sku}", name=f"Mật ong rừng Võ Nhai {sku}",
                           category_id=ensure_categories(session)["MAT-ONG"], description="Mật ong hoa rừng.",
-                          images=[product_picture()], shelf_life_days=365)
+                          images=[stored_picture(session)], shelf_life_days=365)
         session.add(product)
         session.flush()
         pack = Sku(product_id=product.id, sku=sku, variant="Chai 500ml", price=250000, weight_g=700,

@@ -32,9 +32,9 @@ from tests.support.sandboxes import (  # noqa: F401 (fixture)
     Sandbox,
     connect_all,
     every_sandbox,
-    product_picture,
     sandboxes,
     seed_catalogue,
+    stored_picture,
     use_test_settings,
 )
 from tests.support.ui import PASSWORD
@@ -55,7 +55,7 @@ def seed_nari(engine) -> None:
         product = Product(coop_id=coop.id, code="MIEN-DONG-NA-RI", name="Miến dong Na Rì loại đặc biệt",
                           category_id=categories["THUC-PHAM-KHO"], origin_commune_name="Xã Na Rì",
                           description="Miến dong làm thủ công từ củ dong riềng Na Rì.",
-                          images=[product_picture()], shelf_life_days=365)
+                          images=[stored_picture(session)], shelf_life_days=365)
         session.add(product)
         session.flush()
         sku = Sku(product_id=product.id, sku=NARI_SKU, variant="Gói 500g", price=65000, weight_g=500,

@@ -153,7 +153,8 @@ def test_a_new_pack_of_a_product_listed_as_an_item_of_one_pack_regroups_it(engin
     run_sync(engine, reach=in_process)  # the tea is regrouped; the honey, one pack, stays its own item
     with session_scope(engine) as session:
         honey = session.scalar(sa.select(Product.id).where(Product.code == "MAT-ONG-VO-NHAI"))
-        session.add(Sku(product_id=honey, sku="TC-MATONG-250", variant="Chai 250ml", price=140000, weight_g=380))
+        session.add(Sku(product_id=honey, sku="TC-MATONG-250", variant="Chai 250ml", price=140000, weight_g=380,
+                        length_cm=6, width_cm=6, height_cm=15))
         session.flush()
 
     publish_new(engine)
@@ -178,7 +179,8 @@ def test_a_pack_added_after_regrouping_joins_the_grouped_item_and_the_old_items_
     grouped = {name: tea_rows(sandboxes[name])[0]["item_id"] for name in WITH_VARIANTS}
     with session_scope(engine) as session:
         tea = session.scalar(sa.select(Product.id).where(Product.code == "CHE-TAN-CUONG"))
-        session.add(Sku(product_id=tea, sku="TC-CHE-100G", variant="Gói 100g", price=65000, weight_g=100))
+        session.add(Sku(product_id=tea, sku="TC-CHE-100G", variant="Gói 100g", price=65000, weight_g=100,
+                        length_cm=15, width_cm=8, height_cm=4))
 
     publish_new(engine)
 

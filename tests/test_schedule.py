@@ -40,7 +40,7 @@ from tests.support.sandboxes import (  # noqa: F401 (fixture)
     spend_refresh_token,
 )
 
-JOB_IDS = ["nightly-monitor", "nightly-reconcile", "orders-and-stock", "token-refresh"]
+JOB_IDS = ["nightly-monitor", "nightly-reconcile", "orders-and-stock", "setup-refresh", "token-refresh"]
 
 
 @pytest.fixture

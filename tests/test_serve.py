@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from catalog.db import session_scope
 from catalog.models import Coop, Product
 from syndicator.serve import make_app
+from tests.support.sandboxes import stored_picture
 from tests.support.web import free_port
 
 
@@ -68,3 +69,23 @@ def test_the_serve_command_serves_a_trace_page_and_stops_on_sigterm(engine, data
     assert process.returncode == -signal.SIGTERM and "Finished server process" in log
     assert f"GET /t/{product.trace_code} HTTP/1.1\" 200" in log  # uvicorn's access log, on stderr
     assert "127.0.0.1:" not in log.replace(base, "")  # with no visitor's address
+
+
+def test_a_stored_product_photo_is_served_by_its_content_name(engine):
+    with session_scope(engine) as session:
+        digest = stored_picture(session)
+
+    answer = get(engine, f"/photos/{digest}.jpg")
+
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "image/jpeg"
+    assert answer.content[:3] == b"\xff\xd8\xff"
+
+
+def test_only_a_stored_photos_own_name_is_served(engine):
+    with session_scope(engine) as session:
+        digest = stored_picture(session)
+
+    for path in (f"/photos/{digest}.png", f"/photos/{'0' * 64}.jpg", "/photos/..%2F..%2Fsecret.key",
+                 "/photos/secret.key", f"/photos/{digest[:-1]}.jpg"):
+        assert get(engine, path).status_code == 404, path

@@ -6,6 +6,7 @@ in-process; the command-line run goes over their sockets, as the program does.""
 from __future__ import annotations
 
 import asyncio
+import shutil
 import time
 
 import sqlalchemy as sa
@@ -166,13 +167,21 @@ def test_one_marketplace_failing_does_not_stop_the_others_and_the_next_sync_catc
 
 
 def test_import_connect_and_sync_from_the_command_line(engine, database_url, sandboxes, tmp_path, monkeypatch):
+    """A clerk's spreadsheet with its photo folder, every shop connected, the categories mapped by the
+    marketplaces' suggestions: the first sync lists everything ready and names what the rest lack; once the
+    admin fills the attributes the co-op's products share, the next sync lists the rest."""
     monkeypatch.setenv("SYNDICATOR_DATABASE_URL", database_url)
     monkeypatch.setenv("SYNDICATOR_DATA_DIR", str(tmp_path))
     sheet = tmp_path / "danh-muc.csv"
+    (tmp_path / "anh").mkdir()
+    shutil.copy(product_picture(), tmp_path / "anh" / "che-bup.jpg")
     sheet.write_text(
-        "mã sản phẩm,tên sản phẩm,danh mục,SKU,quy cách,giá bán,tồn kho,khối lượng (g),hạn sử dụng (ngày),ảnh\n"
-        f"CHE-TAN-CUONG,Chè búp Tân Cương đặc biệt,Chè,TC-CHE-200G,Gói 200g,120.000 ₫,40,200,365,{product_picture()}\n"
-        f"MIEN-NA-RI,Miến dong Na Rì loại 1,Thực phẩm khô,NR-MIEN-500G,Gói 500g,65000,30,500,180,{product_picture()}\n",
+        "mã sản phẩm,tên sản phẩm,mô tả,danh mục,SKU,quy cách,giá bán,tồn kho,khối lượng (g),dài (cm),rộng (cm),"
+        "cao (cm),hạn sử dụng (ngày),ảnh\n"
+        "CHE-TAN-CUONG,Chè búp Tân Cương đặc biệt,Chè búp một tôm hai lá sao tay,Chè,TC-CHE-200G,Gói 200g,"
+        "120.000 ₫,40,200,18,10,6,365,anh/che-bup.jpg\n"
+        "MIEN-NA-RI,Miến dong Na Rì loại 1,Miến dong riềng Na Rì phơi nắng tự nhiên,Thực phẩm khô,NR-MIEN-500G,"
+        "Gói 500g,65000,30,500,25,15,5,180,anh/che-bup.jpg\n",
         encoding="utf-8",
     )
     cli = CliRunner()
@@ -182,11 +191,22 @@ def test_import_connect_and_sync_from_the_command_line(engine, database_url, san
         cli.invoke(app, ["import", str(sheet), "--coop", "HTX-TANCUONG"]),
         *(cli.invoke(app, ["channels", "connect", "--coop", "HTX-TANCUONG", "--marketplace", name,
                            "--sandbox", sandbox.url]) for name, sandbox in sandboxes.items()),
+        *(cli.invoke(app, ["mapping", "suggest", "--marketplace", name, "--all", "--save"])
+          for name in ("shopee", "lazada")),
         cli.invoke(app, ["publish", "--coop", "HTX-TANCUONG", "--all"]),
-        cli.invoke(app, ["sync"]),
     ]
+    first = cli.invoke(app, ["sync"])
+    fixes = [cli.invoke(app, ["mapping", "set", "--marketplace", name, "--category", category, "--leaf", leaf,
+                              "--attribute", rule])
+             for name, category, leaf, rule in (("shopee", "CHE", "101561", "101010=const:Trà xanh"),
+                                                ("lazada", "CHE", "10011", "tea_type=const:Trà xanh"),
+                                                ("lazada", "THUC-PHAM-KHO", "10022", "ingredients=const:Củ dong riềng"))]
+    second = cli.invoke(app, ["sync"])
 
-    assert [step.exit_code for step in steps] == [0] * len(steps), steps[-1].output
+    assert [step.exit_code for step in steps + fixes] == [0] * len(steps + fixes), (steps + fixes)[-1].output
+    assert first.exit_code == 3, first.output
+    assert "Loại trà" in first.output
+    assert second.exit_code == 0, second.output
     for name, sandbox in sandboxes.items():
         prices = {item["seller_sku"]: item["price"] for item in sandbox.items()}
         rule = default_price_rule(name)

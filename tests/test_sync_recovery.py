@@ -64,7 +64,7 @@ def test_a_sync_killed_part_way_and_run_again_leaves_no_duplicate_listing(
     connect_all(engine, sandboxes)
     for sandbox in sandboxes.values():
         sandbox.faults(latency_ms=150)
-    env = {**os.environ, "SYNDICATOR_DATABASE_URL": database_url, "SYNDICATOR_DATA_DIR": str(tmp_path)}
+    env = {**os.environ, "SYNDICATOR_DATABASE_URL": database_url}  # the data folder (photo store) is this test's
     log = tmp_path / "sync.log"
     with open(log, "w") as output:
         child = subprocess.Popen([sys.executable, "-m", "syndicator", "sync", "--json"], env=env,
@@ -98,7 +98,7 @@ def test_a_sync_killed_between_add_item_and_its_variants_resumes_to_one_item_wit
     seed_catalogue(engine)
     connect_all(engine, {"shopee": sandboxes["shopee"]})
     shopee = sandboxes["shopee"]
-    env = {**os.environ, "SYNDICATOR_DATABASE_URL": database_url, "SYNDICATOR_DATA_DIR": str(tmp_path),
+    env = {**os.environ, "SYNDICATOR_DATABASE_URL": database_url,  # the data folder (photo store) is this test's
            "SYNDICATOR_VARIANT_WAIT_S": "30"}  # the sandbox takes variants after 0.05 s; this sync waits longer
     log = tmp_path / "sync.log"
     with open(log, "w") as output:

@@ -21,13 +21,19 @@ from catalog.db import session_scope
 from catalog.models import ChannelAccount, Coop, SyncRun, utcnow
 from syndicator.access.overview import overview
 from syndicator.access.sync import sync_runs
-from syndicator.channels import connect_sandbox
 from syndicator.cli import app
 from syndicator.engine import run_sync
 from syndicator.locks import shop_locks, shop_unit
 from syndicator.schedule import sync_shops
 from syndicator.users import add_user
-from tests.support.sandboxes import COOP, Sandbox, seed_catalogue, start_sandbox, use_test_settings
+from tests.support.sandboxes import (
+    COOP,
+    Sandbox,
+    connect_shop,
+    seed_catalogue,
+    start_sandbox,
+    use_test_settings,
+)
 from tests.support.ui import PASSWORD
 from tests.test_orders_coop import NARI, seed_nari
 
@@ -82,7 +88,7 @@ def wait_for_running_row(engine, pid: int, child: subprocess.Popen) -> int:
 @pytest.mark.slow
 def test_a_sync_killed_mid_run_is_marked_interrupted_by_the_next_run(engine, database_url, shopee, tmp_path):
     seed_catalogue(engine)
-    connect_sandbox(engine, COOP, "shopee", shopee.url, publish_all=True)
+    connect_shop(engine, COOP, "shopee", shopee.url, publish_all=True)
     shopee.faults(latency_ms=1500)  # every call slow: the run is surely still going when it is killed
     env = {**os.environ, "SYNDICATOR_DATABASE_URL": database_url, "SYNDICATOR_DATA_DIR": str(tmp_path)}
     child = subprocess.Popen([sys.executable, "-m", "syndicator", "sync", "--json"], env=env,
@@ -186,8 +192,8 @@ def run_over_two_coops(engine, shopee) -> dict[str, list[int]]:
     Returns the shop ids of each co-op."""
     seed_catalogue(engine)
     seed_nari(engine)
-    shops = {COOP: [connect_sandbox(engine, COOP, "shopee", shopee.url, publish_all=True).id],
-             NARI: [connect_sandbox(engine, NARI, "shopee", shopee.url, publish_all=True).id for _ in range(2)]}
+    shops = {COOP: [connect_shop(engine, COOP, "shopee", shopee.url, publish_all=True).id],
+             NARI: [connect_shop(engine, NARI, "shopee", shopee.url, publish_all=True).id for _ in range(2)]}
     with shop_locks(engine, [shop_unit(shops[NARI][1])]):
         report = run_sync(engine)
     assert report.summary()["busy"] == [shops[NARI][1]]

@@ -28,7 +28,8 @@ def four_packs_of_tea(engine) -> dict[str, int]:
         tea = session.scalar(sa.select(Product.id).where(Product.code == "CHE-TAN-CUONG"))
         for sku, variant, price, weight, stock in (("TC-CHE-100G", "Gói 100g", 65000, 100, 50),
                                                    ("TC-CHE-1KG", "Túi 1kg", 320000, 1000, 6)):
-            row = Sku(product_id=tea, sku=sku, variant=variant, price=price, weight_g=weight)
+            row = Sku(product_id=tea, sku=sku, variant=variant, price=price, weight_g=weight,
+                      length_cm=18, width_cm=10, height_cm=6)
             session.add(row)
             session.flush()
             record_movement(session, row.id, "receipt", stock, f"opening:{sku}", "tồn đầu kỳ")
@@ -48,7 +49,8 @@ def tea_items(sandbox) -> dict[str, list[str]]:
 def add_pack(engine, sku: str, variant: str, price: int, stock: int) -> None:
     with session_scope(engine) as session:
         tea = session.scalar(sa.select(Product.id).where(Product.code == "CHE-TAN-CUONG"))
-        row = Sku(product_id=tea, sku=sku, variant=variant, price=price, weight_g=300)
+        row = Sku(product_id=tea, sku=sku, variant=variant, price=price, weight_g=300, length_cm=18, width_cm=10,
+                  height_cm=6)
         session.add(row)
         session.flush()
         record_movement(session, row.id, "receipt", stock, f"opening:{sku}", "tồn đầu kỳ")

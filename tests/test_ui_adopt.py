@@ -11,11 +11,10 @@ from sqlmodel import Session
 
 from catalog.db import session_scope
 from catalog.models import ChannelAccount, Coop, Listing, ListingVariant, SyncEvent
-from syndicator.channels import connect_sandbox
 from syndicator.engine import run_sync
 from syndicator.users import add_user
 from tests.support.apptest import logged_in, open_page, shown_text
-from tests.support.sandboxes import COOP, sandboxes, seed_catalogue  # noqa: F401 (fixture)
+from tests.support.sandboxes import COOP, connect_shop, sandboxes, seed_catalogue  # noqa: F401 (fixture)
 from tests.support.ui import PASSWORD
 
 SKUS = ["TC-CHE-200G", "TC-CHE-500G", "TC-MATONG-500", "TC-MIEN-500G"]
@@ -35,7 +34,7 @@ def shopee_shop(engine, database_url, monkeypatch, sandboxes) -> ChannelAccount:
     """The tea co-op's four SKUs on sale in its Shopee shop, unknown to our database; a clerk and an officer."""
     monkeypatch.setenv("SYNDICATOR_DATABASE_URL", database_url)
     seed_catalogue(engine)
-    account = connect_sandbox(engine, COOP, "shopee", sandboxes["shopee"].url, publish_all=True)
+    account = connect_shop(engine, COOP, "shopee", sandboxes["shopee"].url, publish_all=True)
     run_sync(engine)
     with session_scope(engine) as session:
         session.execute(sa.delete(SyncEvent))
@@ -122,7 +121,7 @@ def test_an_officer_sees_no_adopt_section(shopee_shop):
 def test_a_clerk_may_adopt_only_their_own_coops_shops(engine, sandboxes, shopee_shop):
     with session_scope(engine) as session:
         session.add(Coop(code="HTX-VONHAI", name="HTX Mật ong Võ Nhai", commune_name="Võ Nhai"))
-    honey = connect_sandbox(engine, "HTX-VONHAI", "shopee", sandboxes["shopee"].url, publish_all=True)
+    honey = connect_shop(engine, "HTX-VONHAI", "shopee", sandboxes["shopee"].url, publish_all=True)
 
     app = open_page(logged_in("tancuong"), "channels")
 

@@ -7,10 +7,9 @@ import sqlalchemy as sa
 
 from catalog.db import session_scope
 from catalog.models import Listing, ListingVariant
-from syndicator.channels import connect_sandbox
 from syndicator.users import add_user
 from tests.support.apptest import logged_in, open_page, shown_text
-from tests.support.sandboxes import COOP, sandboxes, seed_catalogue  # noqa: F401  (fixture)
+from tests.support.sandboxes import COOP, connect_shop, sandboxes, seed_catalogue  # noqa: F401  (fixture)
 from tests.support.ui import PASSWORD
 
 
@@ -20,7 +19,7 @@ def connected(engine, database_url, monkeypatch, sandboxes):  # noqa: F811
     seed_catalogue(engine)
     add_user(engine, "tancuong", PASSWORD, "coop", coop_code=COOP)
     for name, sandbox in sandboxes.items():
-        connect_sandbox(engine, COOP, name, sandbox.url, publish_all=True)
+        connect_shop(engine, COOP, name, sandbox.url, publish_all=True)
     return sandboxes
 
 

@@ -37,6 +37,7 @@ PAGES = (
     ("views/stock.py", "page_stock", ":material/warehouse:"),
     ("views/labels.py", "page_labels", ":material/qr_code_2:"),
     ("views/channels.py", "page_channels", ":material/storefront:"),
+    ("views/mapping.py", "page_mapping", ":material/account_tree:"),
     ("views/listings.py", "page_listings", ":material/sell:"),
     ("views/sync.py", "page_sync", ":material/sync:"),
     ("views/orders.py", "page_orders", ":material/receipt_long:"),

@@ -1,5 +1,6 @@
 """The Đăng bán page: every SKU on each marketplace (its variant on its product's listing there), publishing
-and unpublishing (``syndicator.publishing``), a SKU's own price on one shop, and what a sync would send."""
+and unpublishing (``syndicator.publishing``), a SKU's own price on one shop, what a sync would send, and why a
+published pack is not ready to be sent (``syndicator.readiness``)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from syndicator import publishing
 from syndicator.access.products import matching_sku_ids, sku_page
 from syndicator.access.roles import Page, require_editor_of, sync_scope
 from syndicator.plan import build_plan
+from syndicator.readiness import blocked_packs, explain
 from syndicator.users import Viewer
 
 
@@ -43,6 +45,7 @@ class Publication(StrEnum):
     unpublished = "unpublished"  # taken off, the binding kept: publishing it again relists the same item
     retiring = "retiring"  # an item of one pack, being replaced by its product's item with variants
     retired = "retired"
+    blocked = "blocked"  # published, not on sale yet, and readiness holds it back (its reasons say why)
 
 
 def publication(listing_state: str, variant_state: str, enabled: bool, failed: bool) -> Publication:
@@ -76,27 +79,40 @@ def listing_matrix(engine: Engine, viewer: Viewer, query: str = "", coop_code: s
                     str(marketplace): _unchosen(Publication.auto if auto else Publication.not_published)
                     for code, marketplace, auto in shops if code == record["coop_code"]}
             variants = session.exec(
-                select(ListingVariant.sku_id, ChannelAccount.marketplace, ListingVariant.id, Listing.state,
+                select(ListingVariant.sku_id, ChannelAccount.marketplace, ListingVariant.id, ChannelAccount.id,
+                       Listing.state,
                        ListingVariant.state, ListingVariant.enabled, ListingVariant.last_error, Listing.last_error,
                        Listing.external_item_id, ListingVariant.price_override)
                 .join(Listing, ListingVariant.listing_id == Listing.id)
                 .join(ChannelAccount, ListingVariant.channel_account_id == ChannelAccount.id)
                 .where(ListingVariant.sku_id.in_(by_sku), ChannelAccount.enabled)
             ).all()
-            for (sku_id, marketplace, variant_id, listing_state, variant_state, enabled, variant_error,
+            waiting: dict[int, dict[int, dict[str, Any]]] = {}  # shop → variant → its cell, not on sale yet
+            for (sku_id, marketplace, variant_id, account_id, listing_state, variant_state, enabled, variant_error,
                  listing_error, item_id, override) in variants:
                 error = variant_error or listing_error
-                by_sku[sku_id]["listings"][str(marketplace)] = {
+                cell = by_sku[sku_id]["listings"][str(marketplace)] = {
                     "variant_id": variant_id, "enabled": enabled, "external_item_id": item_id,
                     "state": publication(listing_state, variant_state, enabled, error is not None),
-                    "last_error": error, "price_override": override,
+                    "last_error": error, "price_override": override, "reasons": [],
                 }
+                if cell["state"] in (Publication.pending, Publication.failed):
+                    waiting.setdefault(account_id, {})[variant_id] = cell
+            mark_blocked(session, waiting)
     return Page(records, total, offset, limit)
+
+
+def mark_blocked(session: Session, waiting: dict[int, dict[int, dict[str, Any]]]) -> None:
+    """The cells of packs published but not on sale that readiness holds back: ``blocked``, with its reasons."""
+    for account_id, cells in waiting.items():
+        for listing in blocked_packs(session, session.get(ChannelAccount, account_id), cells):
+            cell = cells[listing.variant_id]
+            cell["state"], cell["reasons"] = Publication.blocked, [explain(blocker) for blocker in listing.blockers]
 
 
 def _unchosen(state: Publication) -> dict[str, Any]:
     return {"variant_id": None, "enabled": False, "external_item_id": None, "state": state, "last_error": None,
-            "price_override": None}
+            "price_override": None, "reasons": []}
 
 
 def publish(engine: Engine, viewer: Viewer, sku_ids: Iterable[int], marketplaces: Iterable[str]) -> int:

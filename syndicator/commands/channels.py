@@ -31,6 +31,27 @@ def _connected(work: Callable[[], ChannelAccount]) -> ChannelAccount:
         raise typer.Exit(1) from None
 
 
+def _read_setup(engine, account: ChannelAccount) -> None:
+    """A new shop on a marketplace with a category tree has it read at once (else the first sync reads it); a
+    failure only warns, as the sync will try again."""
+    import httpx
+
+    from adapters.common.errors import MarketplaceError
+    from catalog.i18n import t
+    from syndicator.channels import reads_setup
+    from syndicator.setup import refresh_setup
+
+    if not reads_setup(account):
+        return
+    try:
+        done = refresh_setup(engine, account.id)
+    except (MarketplaceError, httpx.HTTPError) as exc:
+        Console(stderr=True).print(f"[yellow]{t('setup_not_read', id=account.id, error=exc)}[/yellow]")
+        return
+    typer.echo(t("setup_read", id=account.id, categories=done.categories, leaves=done.leaves,
+                 read=done.leaves_read, logistics=done.logistics))
+
+
 def register(app: typer.Typer) -> None:
     channels = typer.Typer(help="Gian hàng trên các sàn. A co-op's shops on the marketplaces.", no_args_is_help=True)
     app.add_typer(channels, name="channels")
@@ -67,6 +88,7 @@ def register(app: typer.Typer) -> None:
             account = _connected(lambda: connect(engine, coop, marketplace, base_url, credentials,
                                                  publish_all=publish_all))
         typer.echo(t("cli_connected", coop=coop, marketplace=marketplace, shop=account.shop_id, id=account.id))
+        _read_setup(engine, account)
         typer.echo(t("publish_connected_all" if publish_all else "publish_connected_none", coop=coop))
 
     @channels.command("reconnect")
@@ -94,6 +116,26 @@ def register(app: typer.Typer) -> None:
 
         account = _connected(lambda: set_auto_publish(open_database(), account_id, on))
         typer.echo(t("publish_auto_on" if on else "publish_auto_off", id=account.id, shop=account.shop_id))
+
+    @channels.command("refresh-setup")
+    def refresh_setup_command(
+        account_id: Annotated[int, typer.Argument(help="số # của gian hàng trong `channels list` / its # there")],
+    ) -> None:
+        """Đọc lại danh mục ngành hàng, thuộc tính, thương hiệu, vận chuyển của sàn. Read the marketplace's
+        categories, mapped leaves' attributes, brands and limits, and the shop's logistics channels again."""
+        import httpx
+
+        from adapters.common.errors import MarketplaceError
+        from catalog.i18n import t
+        from syndicator.setup import refresh_setup
+
+        try:
+            done = refresh_setup(open_database(), account_id)
+        except (MarketplaceError, httpx.HTTPError, NotImplementedError, ValueError) as exc:
+            Console(stderr=True).print(f"[red]{t('setup_not_read', id=account_id, error=exc)}[/red]")
+            raise typer.Exit(1) from None
+        typer.echo(t("setup_read", id=account_id, categories=done.categories, leaves=done.leaves,
+                     read=done.leaves_read, logistics=done.logistics))
 
     @channels.command("list")
     def list_command(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:

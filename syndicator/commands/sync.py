@@ -22,6 +22,7 @@ Coop = Annotated[str | None, typer.Option("--coop", help="mã HTX / co-op code")
 MarketplaceName = Annotated[str | None, typer.Option("--marketplace", help="tên sàn / marketplace")]
 AsJson = Annotated[bool, typer.Option("--json", help="JSON output")]
 EXIT_BUSY = 2
+EXIT_BLOCKED = 3  # everything sent went through, but some listings are blocked (not ready) and were not sent
 
 
 class MarketplaceBars:
@@ -96,6 +97,21 @@ def _print_problems(report: SyncReport | OrdersReport, console: Console) -> None
             console.print(f"[red]{shop.account.marketplace} #{shop.account.id}: {error}[/red]")
     for account in getattr(report, "busy", []):
         console.print(f"[yellow]{account.marketplace} #{account.id}: {t('cli_sync_shop_busy')}[/yellow]")
+    if isinstance(report, SyncReport):
+        _print_blocked(report.plan.blocked, console)
+
+
+def _print_blocked(blocked: list, console: Console) -> None:
+    """Each blocked pack with its reasons, apart from failures: nothing was sent for it."""
+    from catalog.i18n import t
+    from syndicator.readiness import explain
+
+    if blocked:
+        console.print(f"[yellow]{t('cli_blocked_title', n=len(blocked))}[/yellow]")
+    for listing in blocked:
+        reasons = "; ".join(explain(blocker) for blocker in listing.blockers)
+        console.print(f"[yellow]  {escape(listing.seller_sku)} · {listing.marketplace} {listing.shop_id}: "
+                      f"{escape(reasons)}[/yellow]")
 
 
 def register(app: typer.Typer) -> None:
@@ -134,6 +150,7 @@ def register(app: typer.Typer) -> None:
             console.print(t("publish_plan_auto", n=count, coop=account.coop_code, marketplace=account.marketplace))
         if not plan.actions and not plan.auto_publish and not plan.listings:
             console.print(t("publish_plan_nothing_published"))
+        _print_blocked(plan.blocked, console)
 
     @app.command("sync")
     @exit_when_busy()
@@ -164,7 +181,9 @@ def register(app: typer.Typer) -> None:
         if report.status == "busy":
             typer.echo(t("cli_sync_all_busy"), err=True)
             raise typer.Exit(EXIT_BUSY)
-        raise typer.Exit(0 if report.succeeded else 1)
+        if not report.succeeded:
+            raise typer.Exit(1)
+        raise typer.Exit(EXIT_BLOCKED if report.plan.blocked else 0)
 
     orders = typer.Typer(help="Đơn hàng. Orders.", no_args_is_help=True)
     app.add_typer(orders, name="orders")

@@ -22,9 +22,12 @@ from adapters.common.sandbox import SandboxServer
 from catalog.categories import ensure_categories
 from catalog.db import session_scope
 from catalog.models import ChannelAccount, Coop, Product, Sku
+from catalog.photos import store_photo
+from catalog.sample_attributes import SAMPLE_ATTRIBUTES
 from catalog.settings import env_name
 from catalog.stock import record_movement
-from syndicator.channels import HTTP_SETTINGS_ENV, NETWORK, Reach, connect_sandbox
+from syndicator.category_mapping import map_from_shop
+from syndicator.channels import HTTP_SETTINGS_ENV, NETWORK, Reach, connect_sandbox, reads_setup
 from syndicator.secrets import decrypt_credentials
 from tests.support.in_process import SandboxRouter
 from tests.support.web import WEB
@@ -39,11 +42,16 @@ os.environ.setdefault(env_name("variant_wait_s"), "0.05")
 
 
 def product_picture() -> str:
-    """A real JPEG on disk (each marketplace uploads local pictures to its own image host)."""
+    """A real JPEG on disk, as a clerk's photo folder holds one (the importer stores it in the catalogue)."""
     path = Path(tempfile.gettempdir()) / "syndicator-test-che-bup-tan-cuong.jpg"
     if not path.exists():
-        Image.new("RGB", (500, 500), (46, 125, 50)).save(path, "JPEG")
+        Image.new("RGB", (600, 600), (46, 125, 50)).save(path, "JPEG")
     return str(path)
+
+
+def stored_picture(session) -> str:
+    """The tea photo in the catalogue's store: its digest, what ``Product.images`` holds."""
+    return store_photo(session, Path(product_picture()).read_bytes()).digest
 
 
 @dataclass
@@ -129,17 +137,38 @@ def running_sandboxes() -> Iterator[dict[str, Sandbox]]:
         yield running
 
 
+# the create calls of the marketplaces that check an item against its category before taking it
+CREATE_PATHS = {"shopee": "/api/v2/product/add_item", "lazada": "/rest/product/create"}
+# what a create answered that is not the marketplace refusing it
+NOT_REFUSED = frozenset({"200", "ok", "injected_5xx", "rate_limited", "timeout"})
+
+
+def refused_creates(running: dict[str, Sandbox]) -> dict[str, dict[str, int]]:
+    """Creates each sandbox refused (by its refusal code): a listing the readiness check should have held."""
+    refused = {}
+    for name, path in CREATE_PATHS.items():
+        if name in running and running[name].server.thread.is_alive():
+            outcomes = running[name]._call("GET", "/_sandbox/stats")["requests"].get(path, {})
+            if found := {code: count for code, count in outcomes.items() if code not in NOT_REFUSED}:
+                refused[name] = found
+    return refused
+
+
 @pytest.fixture
-def sandboxes(running_sandboxes, monkeypatch) -> dict[str, Sandbox]:
+def sandboxes(running_sandboxes, monkeypatch, request) -> Iterator[dict[str, Sandbox]]:
     """The module's sandboxes, emptied for this test. One that an earlier test stopped, to play a
-    marketplace that is down, is started afresh."""
+    marketplace that is down, is started afresh. After the test, no create was refused: whatever the sync
+    sent had passed the readiness check (a test that sends refused creates on purpose is marked
+    ``refused_creates``)."""
     use_test_settings(monkeypatch)
     for name, sandbox in running_sandboxes.items():
         if sandbox.server.thread.is_alive():
             sandbox.reset()
         else:
             running_sandboxes[name] = start_sandbox(name)
-    return running_sandboxes
+    yield running_sandboxes
+    if request.node.get_closest_marker("refused_creates") is None:
+        assert refused_creates(running_sandboxes) == {}, "a create was refused: readiness let it through"
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +206,7 @@ def seed_catalogue(engine: Engine, coop_code: str = COOP) -> dict[str, int]:
                 products[code] = Product(
                     coop_id=coop.id, code=code, name=name, category_id=categories[category],
                     description=f"{name}, sản xuất tại Thái Nguyên.", origin_commune_name="Phường Tân Cương",
-                    images=[product_picture()], shelf_life_days=365, certifications=["VietGAP"],
+                    images=[stored_picture(session)], shelf_life_days=365, certifications=["VietGAP"],
                 )
                 session.add(products[code])
                 session.flush()
@@ -195,8 +224,19 @@ def connect_all(engine: Engine, sandboxes: dict[str, Sandbox], coop_code: str = 
     """Connect the co-op to a new shop on every sandbox, in-process; returns shop ids by marketplace. By
     default each shop publishes every product (``channels connect --publish-all``), as most tests want."""
     reach = Reach(http=FAST, transport=SandboxRouter(sandboxes))
-    return {name: connect_sandbox(engine, coop_code, name, sandbox.url, reach, publish_all=publish_all).shop_id
+    return {name: connect_shop(engine, coop_code, name, sandbox.url, reach, publish_all).shop_id
             for name, sandbox in sandboxes.items()}
+
+
+def connect_shop(engine: Engine, coop_code: str, marketplace: str, url: str, reach: Reach = NETWORK,
+                 publish_all: bool = True) -> ChannelAccount:
+    """Connect one shop on a sandbox; on a marketplace with a category tree, read its setup and map the
+    catalogue's categories by the marketplace's suggestions, as an admin does once (``mapping suggest --all
+    --save``) with the sample catalogue's constant attributes."""
+    shop = connect_sandbox(engine, coop_code, marketplace, url, reach, publish_all=publish_all)
+    if reads_setup(shop):
+        map_from_shop(engine, shop.id, SAMPLE_ATTRIBUTES, reach=reach)
+    return shop
 
 
 def publish_new(engine: Engine) -> int:

@@ -25,9 +25,11 @@ NOTICE = "listings_notice"
 
 
 # each publication's colour: the matrix cell's background, and the legend's words in the same colour
-COLOURS = {"live": "green", "pending": "blue", "auto": "blue", "failed": "red", "unpublishing": "orange",
+COLOURS = {"live": "green", "pending": "blue", "auto": "blue", "failed": "red", "blocked": "violet",
+           "unpublishing": "orange",
            "unpublished": "gray", "retiring": "gray", "retired": "gray", "not_published": None}
-BACKGROUNDS = {"green": "#d3f9d8", "blue": "#d0ebff", "red": "#ffe3e3", "orange": "#ffe8cc", "gray": "#e9ecef"}
+BACKGROUNDS = {"green": "#d3f9d8", "blue": "#d0ebff", "red": "#ffe3e3", "violet": "#e5dbff", "orange": "#ffe8cc",
+               "gray": "#e9ecef"}
 
 
 def state_label(variant: dict | None) -> str:
@@ -77,6 +79,17 @@ def errors_table(rows: list[dict]) -> None:
     if failed:
         st.subheader(tr("last_error"))
         st.dataframe(pd.DataFrame(failed), hide_index=True, width="stretch")
+
+
+def blocked_table(rows: list[dict]) -> None:
+    """Every pack the next sync holds back, with what to fix (the same reasons the plan gives)."""
+    blocked = [
+        {"SKU": r["sku"], tr("marketplace"): display_name(m), tr("blocked_reasons"): "; ".join(variant["reasons"])}
+        for r in rows for m, variant in r["listings"].items() if variant.get("reasons")
+    ]
+    if blocked:
+        st.subheader(tr("blocked_title"))
+        st.dataframe(pd.DataFrame(blocked), hide_index=True, width="stretch")
 
 
 def actions(rows: list[dict], chosen: list[bool], total: int) -> None:
@@ -172,6 +185,7 @@ if page is not None:
         else:
             st.dataframe(coloured(frame.drop(columns=[SELECT]), page.rows), hide_index=True, width="stretch")
         page_footer(page, "listings_page")
+        blocked_table(page.rows)
         errors_table(page.rows)
         if can_edit(who):
             actions(page.rows, list(shown[SELECT]), page.total)
