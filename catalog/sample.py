@@ -168,6 +168,18 @@ def _image_path(images_dir: Path, product: SampleProduct) -> Path:
     return images_dir / f"{product.code.lower()}.png"
 
 
+def _package_cm(grams: int) -> tuple[int, int, int]:
+    """A pack's carton as a co-op would measure it: length, width, height in cm, by its weight."""
+    boxes = ((250, (15, 10, 5)), (600, (20, 12, 6)), (1500, (25, 15, 10)), (3000, (30, 20, 15)))
+    return next((box for limit, box in boxes if grams <= limit), (40, 30, 20))
+
+
+def _description(product: SampleProduct) -> str:
+    """The co-op's own words, else a plain sentence of what and where (a shopper reads more in the facts)."""
+    coop = next(coop.name for coop in COOPS if coop.code == product.coop)
+    return product.description or f"{product.name} do {coop} sản xuất tại {product.commune}, Thái Nguyên."
+
+
 def sample_rows(images_dir: Path | None = None) -> list[ProductRow]:
     """The sample catalogue as checked spreadsheet rows (validated exactly as an import would be), each
     product's picture named by its file in ``images_dir``."""
@@ -177,10 +189,12 @@ def sample_rows(images_dir: Path | None = None) -> list[ProductRow]:
     for product in PRODUCTS:
         for pack, price, weight in product.variants:
             number += 1
+            length, width, height = _package_cm(weight)
             raw: dict[str, Any] = {
                 "coop_code": product.coop, "product_code": product.code, "name": product.name,
-                "description": product.description, "category": product.category,
+                "description": _description(product), "category": product.category,
                 "sku": _sku_code(product, pack), "variant": pack, "price": price, "weight_g": weight,
+                "length_cm": length, "width_cm": width, "height_cm": height,
                 "stock": 20 + (number * 37) % 180, "gtin": _gtin(number) if product.ocop else None,
                 "ocop_stars": product.ocop, "ocop_valid_to": OCOP_VALID_TO if product.ocop else None,
                 "certifications": list(product.certifications), "origin_commune": product.commune,

@@ -67,6 +67,7 @@ class DemoSummary:
     orders_pulled: int = 0
     second_sync: str = ""
     live: dict[str, int] = field(default_factory=dict)
+    blocked: int = 0  # packs the second sync held back as not ready (the reasons are in its log)
     errors: list[str] = field(default_factory=list)
     trace_url: str = ""  # one lot's public trace page
     labels: str = ""  # a sample sheet of the first co-op's labels
@@ -221,6 +222,7 @@ def run_demo(engine: Engine, servers: dict[str, SandboxServer], say: Callable[[s
     second = run_sync(engine, trigger="demo", progress=progress)
     summary.second_sync = second.status
     summary.orders_pulled = sum(shop.orders_new for shop in second.orders.shops)
+    summary.blocked = len(second.plan.blocked)
     summary.errors += _errors(second)
     summary.live = live_listings(engine)
     summary.trace_url, summary.labels = write_sample_labels(engine)

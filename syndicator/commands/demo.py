@@ -41,6 +41,8 @@ def print_summary(console: Console, summary: DemoSummary) -> None:
     first, second = (t(f"ui.run_status_{status}") if status else "—" for status in (summary.first_sync, summary.second_sync))
     console.print(t("cli_demo_totals", shops=summary.shops, first=first, second=second,
                     live=sum(summary.live.values()), placed=summary.orders_placed, pulled=summary.orders_pulled))
+    if summary.blocked:
+        console.print(f"[yellow]{t('cli_blocked_title', n=summary.blocked)}[/yellow] `syndicator plan`")
     if summary.trace_url:
         console.print(t("cli_demo_trace", url=summary.trace_url))
     if summary.labels:
