@@ -298,11 +298,13 @@ def adopt_suggestion(engine: Engine, marketplace: str, category_code: str, coop_
 
 def map_unmapped(engine: Engine, marketplace: str, coop_code: str | None = None, actor: str | None = None,
                  reach: Reach = NETWORK) -> dict[str, CategoryMapping | None]:
-    """Every catalogue category with no mapping of this scope on ``marketplace`` mapped to the marketplace's
-    first suggestion (:func:`adopt_suggestion`): by category code, the mapping made, or None where the
-    marketplace suggested nothing."""
+    """Every catalogue category that has products and no mapping of this scope on ``marketplace``, mapped to the
+    marketplace's first suggestion (:func:`adopt_suggestion`): by category code, the mapping made, or None where
+    the marketplace suggested nothing."""
     with Session(engine) as session:
-        codes = sorted(ensure_categories(session))
+        ensure_categories(session)
+        codes = sorted(session.exec(select(Category.code).where(
+            Category.id.in_(select(Product.category_id).distinct()))).all())
         mapped = {line.category_code for line in mapping_lines(session, marketplace) if line.coop_code == coop_code}
     return {code: adopt_suggestion(engine, marketplace, code, coop_code, actor, reach)
             for code in codes if code not in mapped}

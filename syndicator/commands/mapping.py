@@ -116,7 +116,7 @@ def register(app: typer.Typer) -> None:
         marketplace: Marketplace,
         category: Annotated[str | None, typer.Option("--category")] = None,
         name: Annotated[str | None, typer.Option("--name", help="tên sản phẩm / an item name")] = None,
-        every: Annotated[bool, typer.Option("--all", help="mọi danh mục chưa ghép / every unmapped category")] = False,
+        every: Annotated[bool, typer.Option("--all", help="mọi danh mục có sản phẩm chưa ghép / every unmapped category with products")] = False,
         save: Annotated[bool, typer.Option("--save", help="lưu gợi ý đầu tiên / save the first suggestion")] = False,
         coop: Coop = None,
     ) -> None:
