@@ -152,6 +152,13 @@ def _coop_id(session: Session, code: str | None) -> int | None:
     return found
 
 
+def _scoped(session: Session, marketplace: str, category_id: int, coop_id: int | None) -> CategoryMapping | None:
+    """The mapping of one scope: the default (``coop_id`` None) or one co-op's own."""
+    scope = CategoryMapping.coop_id.is_(None) if coop_id is None else CategoryMapping.coop_id == coop_id
+    return session.exec(select(CategoryMapping).where(
+        CategoryMapping.marketplace == marketplace, CategoryMapping.category_id == category_id, scope)).first()
+
+
 def set_mapping(engine: Engine, change: MappingChange, actor: str | None = None) -> CategoryMapping:
     """Write one mapping (replacing the same scope's), checked against the leaf as last read where it was."""
     from syndicator.setup import marketplace_setup
@@ -165,9 +172,7 @@ def set_mapping(engine: Engine, change: MappingChange, actor: str | None = None)
         node = setup.leaf(change.leaf_id)
         if setup.categories and (node is None or not node.leaf):
             raise MappingError(t("mapping_not_a_leaf", leaf=change.leaf_id, marketplace=change.marketplace))
-        row = session.exec(select(CategoryMapping).where(
-            CategoryMapping.marketplace == change.marketplace, CategoryMapping.category_id == category_id,
-            CategoryMapping.coop_id.is_(None) if coop_id is None else CategoryMapping.coop_id == coop_id)).first()
+        row = _scoped(session, change.marketplace, category_id, coop_id)
         row = row or CategoryMapping(marketplace=change.marketplace, category_id=category_id, coop_id=coop_id,
                                      leaf_id=change.leaf_id)
         row.leaf_id = change.leaf_id
@@ -184,9 +189,7 @@ def set_mapping(engine: Engine, change: MappingChange, actor: str | None = None)
 def remove_mapping(engine: Engine, marketplace: str, category_code: str, coop_code: str | None) -> bool:
     with session_scope(engine) as session:
         category_id, coop_id = _category_id(session, category_code), _coop_id(session, coop_code)
-        row = session.exec(select(CategoryMapping).where(
-            CategoryMapping.marketplace == marketplace, CategoryMapping.category_id == category_id,
-            CategoryMapping.coop_id.is_(None) if coop_id is None else CategoryMapping.coop_id == coop_id)).first()
+        row = _scoped(session, marketplace, category_id, coop_id)
         if row is None:
             return False
         session.delete(row)
@@ -334,8 +337,9 @@ def add_constant_rules(engine: Engine, marketplace: str, values: Mapping[str, Ma
                 rule = AttributeRule(source="constant", value=value, value_id=option_id(attribute, value))
                 rules[attribute.attribute_id] = rule.model_dump(exclude_defaults=True)
                 added += 1
-            row.attributes, row.updated_by, row.updated_at = rules, actor, utcnow()
-            session.add(row)
+            if rules != row.attributes:
+                row.attributes, row.updated_by, row.updated_at = rules, actor, utcnow()
+                session.add(row)
     return added
 
 
