@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The newest migration (tests/test_database.py checks it is Alembic's head). A database already there is
 # not handed to Alembic: importing it and the models would double the start-up time of every command.
-SCHEMA_HEAD = "d3a9f7c1e5b8"
+SCHEMA_HEAD = "e8b2c6d4a1f9"
 
 
 def data_dir() -> Path:
@@ -104,6 +104,12 @@ def schema_revision(engine: Engine) -> str | None:
         if not sa.inspect(connection).has_table("alembic_version"):
             return None
         return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def ours(_object: object, name: str | None, type_: str, _reflected: bool, _compare_to: object) -> bool:
+    """Whether a database object is the models' (for Alembic's autogenerate): procrastinate's job tables,
+    applied by a migration from its own schema, are not."""
+    return not (type_ in ("table", "index") and (name or "").startswith(("procrastinate", "idx_procrastinate")))
 
 
 def init_database(url: str | None = None) -> Engine:

@@ -19,6 +19,7 @@ from catalog.messages_mapping import MAPPING_PAGE_MESSAGES
 from catalog.messages_orders import ORDERS_MESSAGES
 from catalog.messages_photos import PHOTOS_MESSAGES
 from catalog.messages_publishing import PUBLISHING_MESSAGES
+from catalog.messages_queue import QUEUE_MESSAGES
 from catalog.messages_readiness import READINESS_MESSAGES
 from catalog.messages_sessions import SESSIONS_MESSAGES
 from catalog.messages_shop_settings import SHOP_SETTINGS_MESSAGES
@@ -267,6 +268,7 @@ MESSAGE_PARTS = (
     CATALOG_MESSAGES, APP_MESSAGES, PACKAGE_MESSAGES, LOTS_MESSAGES, LABELS_MESSAGES, TRACE_MESSAGES,
     PUBLISHING_MESSAGES, ORDERS_MESSAGES, STOCK_MESSAGES, CONNECT_MESSAGES, SHOP_SETTINGS_MESSAGES,
     DASHBOARDS_MESSAGES, SESSIONS_MESSAGES, READINESS_MESSAGES, MAPPING_PAGE_MESSAGES, PHOTOS_MESSAGES,
+    QUEUE_MESSAGES,
 )
 MESSAGES: dict[str, dict[str, str]] = {key: texts for part in MESSAGE_PARTS for key, texts in part.items()}
 

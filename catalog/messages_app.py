@@ -346,6 +346,8 @@ APP_MESSAGES: dict[str, dict[str, str]] = {
     "ui.run_status_failed": {"vi": "thất bại", "en": "failed"},
     "ui.run_status_busy": {"vi": "gian hàng đang bận", "en": "shops busy"},
     "ui.run_status_interrupted": {"vi": "bị ngắt", "en": "interrupted"},
+    "ui.run_status_deferred": {"vi": "hoãn đến khi hạn mức gọi sàn được cấp lại", "en": "deferred until the call "
+                                                                                   "budget refills"},
     "ui.trigger_cli": {"vi": "dòng lệnh", "en": "command line"},
     "ui.trigger_schedule": {"vi": "lịch tự động", "en": "schedule"},
     "ui.trigger_ui": {"vi": "ứng dụng", "en": "app"},

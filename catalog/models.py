@@ -479,6 +479,30 @@ class PushMessage(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
 
 
+class ApiBudget(SQLModel, table=True):
+    """A marketplace call budget shared by every worker: the calls taken under ``key`` (an app's day, an app's
+    second, a shop's second) in the window that started at ``window_start`` (POSIX seconds). A grant is one
+    atomic ``INSERT … ON CONFLICT DO UPDATE … WHERE used < limit RETURNING`` (``syndicator/budgets.py``)."""
+
+    __tablename__ = "api_budget"
+
+    key: str = Field(primary_key=True, max_length=200)
+    window_start: int = Field(sa_column=sa.Column(sa.BigInteger(), nullable=False))
+    used: int = 0
+
+
+class JobError(SQLModel, table=True):
+    """The last error of a queued job (``syndicator/tasks.py``; procrastinate keeps a job's status, not why it
+    failed): what ``syndicator jobs --failed`` shows an operator. Deleted with its job's retry."""
+
+    __tablename__ = "job_error"
+
+    job_id: int = Field(sa_column=sa.Column(sa.BigInteger(), primary_key=True, autoincrement=False))
+    task_name: str = Field(max_length=128)
+    error: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    failed_at: datetime = _created()
+
+
 class ScheduledJob(SQLModel, table=True):
     """A scheduler job as plain data (a function's dotted name, JSON arguments and trigger), never a pickle."""
 

@@ -80,6 +80,18 @@ class Settings(BaseSettings):
         60, gt=0, description="while a marketplace's pushes are healthy (one arrived within this many minutes), "
                               "the schedule's pass over its shops runs only this often, as the safety net; "
                               "otherwise every 15 minutes")
+    worker_heartbeat_s: float = Field(
+        10.0, gt=0, description="how often a `syndicator worker` records that it is alive (PostgreSQL); a job whose "
+                                "worker stayed silent three times as long is taken as stalled and run again by another")
+    app_calls_per_day: int | None = Field(
+        None, gt=0, description="every marketplace app's calls a day, shared by all workers (PostgreSQL); unset: the "
+                                "marketplace's documented budget (Lazada 10,000,000 for a live app)")
+    app_calls_per_second: float | None = Field(
+        None, gt=0, description="every marketplace app's calls a second, shared by all workers (PostgreSQL); unset: "
+                                "no limit above each shop's own")
+    budget_wait_s: float = Field(
+        20.0, gt=0, description="longest a marketplace call waits for its app's or shop's budget; a job whose budget "
+                                "refills later is deferred until it does, never failed")
 
 
 def env_name(field: str) -> str:

@@ -53,6 +53,7 @@ from catalog.models import (
 from syndicator import binding
 from syndicator.actions import Action, ActionKind, Outcome
 from syndicator.binding import describe
+from syndicator.budgets import BudgetSpent, raise_spent
 from syndicator.channels import NETWORK, Reach, adapter_for
 from syndicator.desired import listing_drafts
 from syndicator.plan import AccountScope, Plan, build_plan
@@ -402,6 +403,8 @@ async def _apply_shop(engine: Engine, run_id: int, account: AccountScope, action
     try:
         async with adapter_for(engine, row, reach.http, reach.transport) as adapter:
             return await ShopApplier(engine, run_id, account, actions, adapter, progress).run()
+    except BudgetSpent:
+        raise  # the job is deferred to the refill: nothing failed
     except Exception as exc:  # noqa: BLE001 - one shop failing (bad key, bug) must not stop the others
         report = AccountReport(account)
         report.failed["shop"] = len(actions) or 1
@@ -440,6 +443,7 @@ async def resolve_in_flight(engine: Engine, accounts: list[AccountScope], reach:
         *(_resolve_shop(engine, account_id, listings, reach) for account_id, listings in by_account.items()),
         return_exceptions=True,
     )
+    raise_spent(results)
     return {account_id: f"{type(result).__name__}: {result}"
             for account_id, result in zip(by_account, results, strict=True) if isinstance(result, BaseException)}
 

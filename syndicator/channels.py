@@ -29,12 +29,13 @@ from sqlmodel import Session, select
 from adapters import registry
 from adapters.common.contract import Adapter, MarketplaceSpec, ShopCredentials
 from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
-from adapters.common.http import HttpSettings
+from adapters.common.http import BudgetedTransport, HttpSettings
 from catalog.db import data_dir, session_scope
 from catalog.i18n import t
 from catalog.models import ChannelAccount, ChannelState, Coop, Listing, ListingState, ListingVariant
 from catalog.pricing import PriceRule, StockPolicy
 from catalog.settings import env_name, settings
+from syndicator.budgets import shared_budget
 from syndicator.secrets import decrypt_credentials, encrypt_credentials
 
 HTTP_SETTINGS_ENV = env_name("http_settings")
@@ -389,14 +390,18 @@ def adapter_for(engine: Engine, account: ChannelAccount, http: HttpSettings | No
                 transport: httpx.AsyncBaseTransport | None = None) -> Adapter:
     """The adapter for one connected shop: its marketplace's API client, or, for a shop without API access,
     its feed workbooks. ``transport`` replaces the network: tests pass an ``httpx.ASGITransport`` to reach a
-    sandbox app in-process."""
+    sandbox app in-process. On PostgreSQL every call first takes from the budgets the shop shares with every
+    worker (``syndicator.budgets``)."""
     if not has_api(account):
         return registry.feed_shop(account.marketplace, account.id, feeds_folder())
     factory = registry.adapter_class(account.marketplace)
+    credentials = decrypt_credentials(account.credentials_encrypted)
+    http = http or http_settings()
+    budget = shared_budget(engine, account.id, account.marketplace, credentials.app_key, http.requests_per_second)
     return factory(
         account.base_url,
-        decrypt_credentials(account.credentials_encrypted),
+        credentials,
         on_credentials=credentials_saver(engine, account.id),
-        http=http or http_settings(),
-        transport=transport,
+        http=http,
+        transport=BudgetedTransport(budget.take, transport) if budget else transport,
     )

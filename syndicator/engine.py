@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 from catalog.db import session_scope
 from catalog.models import SyncRun, utcnow
 from syndicator.apply import AccountReport, Progress, apply_plan, resolve_in_flight
+from syndicator.budgets import BudgetSpent
 from syndicator.channels import NETWORK, Reach
 from syndicator.locks import shop_locks, shop_unit
 from syndicator.orders import OrdersReport, pull_orders_async
@@ -219,23 +220,27 @@ async def sync_async(engine: Engine, accounts: list[AccountScope], coop_code: st
 
 
 def run_sync(engine: Engine, coop_code: str | None = None, marketplace: str | None = None, trigger: str = "cli",
-             progress: Progress | None = None, reconcile: bool = False, reach: Reach = NETWORK
-             ) -> SyncReport:
-    """Pull orders, plan and apply for the shops in scope; ``reconcile`` also reads every shop's items
-    back and puts ours back where they were edited by hand. Shops another run holds are left to it."""
-    in_scope = account_scopes(engine, coop_code, marketplace)
+             progress: Progress | None = None, reconcile: bool = False, reach: Reach = NETWORK,
+             account_ids: list[int] | None = None) -> SyncReport:
+    """Pull orders, plan and apply for the shops in scope (of them, only ``account_ids`` when given: a queued
+    job's one shop); ``reconcile`` also reads every shop's items back and puts ours back where they were
+    edited by hand. Shops another run holds are left to it."""
+    in_scope = [a for a in account_scopes(engine, coop_code, marketplace) if account_ids is None or a.id in account_ids]
     with shop_locks(engine, [shop_unit(a.id) for a in in_scope]) as taken:
         accounts = [a for a in in_scope if shop_unit(a.id) in taken]
         scope = {"coop": coop_code, "marketplace": marketplace, "reconcile": reconcile}
+        if account_ids is not None:
+            scope["shops"] = sorted(account_ids)
         run_id = _start_run(engine, trigger, scope)
         try:
             report = asyncio.run(
                 sync_async(engine, accounts, coop_code, marketplace, run_id, progress, reconcile, reach)
             )
-        except BaseException:
+        except BaseException as exc:
             with session_scope(engine) as session:
                 run = session.get(SyncRun, run_id)
-                run.status, run.finished_at = "failed", utcnow()
+                run.status = "deferred" if isinstance(exc, BudgetSpent) else "failed"
+                run.finished_at = utcnow()
                 session.add(run)
             raise
         report.busy = [a for a in in_scope if a not in accounts]

@@ -71,9 +71,12 @@ class FanOut:
     """The fan-out of one ``serve`` process: :meth:`start` its thread, :meth:`wake` it for each push stored,
     :meth:`stop` it. :meth:`work_once` and :meth:`fetch_lost` are one pass each, for the thread and tests."""
 
-    def __init__(self, engine: Engine, reach: Reach = NETWORK):
+    def __init__(self, engine: Engine, reach: Reach = NETWORK, hand_over: Callable[[Engine], object] | None = None):
         self.engine = engine
         self.reach = reach
+        # on PostgreSQL, ``syndicator/tasks.py:defer_inbox``: the job queue works the inbox, and the stock its
+        # orders moved; this thread then pushes only the stock others moved (receipts, counts)
+        self.hand_over = hand_over
         self._woken = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -125,7 +128,10 @@ class FanOut:
     def work_once(self, settled: timedelta = timedelta(0)) -> None:
         """Work the inbox (the pushes received at least ``settled`` ago), gather the SKUs whose stock moved, and
         push their stock to the other shops."""
-        self._work_inbox(utcnow() - settled)
+        if self.hand_over is None:
+            self._work_inbox(utcnow() - settled)
+        else:
+            self.hand_over(self.engine)
         self._gather_movements()
         if (self._pending or self._restock) and time.monotonic() >= self._stock_due:
             self._push_stock()
@@ -143,20 +149,20 @@ class FanOut:
         if not by_shop:
             return
         scopes = {scope.id: scope for scope in account_scopes(self.engine) if scope.id in by_shop}
-        _mark_worked(self.engine, [row.id for shop, rows in by_shop.items() if shop not in scopes for row in rows])
+        mark_worked(self.engine, [row.id for shop, rows in by_shop.items() if shop not in scopes for row in rows])
         with shop_locks(self.engine, [shop_unit(shop) for shop in scopes]) as taken:
             work = [(scopes[shop], by_shop[shop]) for shop in scopes if shop_unit(shop) in taken]
             outcomes = asyncio.run(self._work_shops(work))
         for (scope, rows), error in zip(work, outcomes, strict=True):
             if error is None:
-                _mark_worked(self.engine, [row.id for row in rows])
+                mark_worked(self.engine, [row.id for row in rows])
                 for row in rows:
                     self._row_due.pop(row.id, None)
                 if any(row.kind in RESTOCK_KINDS for row in rows):
                     self._restock.add(scope.id)
             else:
                 log.warning("pushes of shop #%s not worked: %s", scope.id, error)
-                _mark_failed(self.engine, [row.id for row in rows], error)
+                mark_failed(self.engine, [row.id for row in rows], error)
                 self._row_due |= {row.id: now + _backoff(row.attempts + 1).total_seconds() for row in rows}
 
     async def _work_shops(self, work: list[tuple[AccountScope, list[PushMessage]]]) -> list[str | None]:
@@ -181,8 +187,10 @@ class FanOut:
                                     .where(StockMovement.id > self._last_movement).order_by(StockMovement.id)).all()
         for movement_id, sku_id, source in moved:
             order = source_order(source)
-            self._pending.setdefault(sku_id, set()).add(order[0] if order else ANY_SHOP)
             self._last_movement = movement_id
+            if order and self.hand_over is not None:
+                continue  # the queue's job that pulled the order pushes its stock
+            self._pending.setdefault(sku_id, set()).add(order[0] if order else ANY_SHOP)
 
     def _push_stock(self) -> None:
         actions = self._stock_actions(self._pending, self._restock)
@@ -217,12 +225,7 @@ class FanOut:
         return list(actions.values())
 
     def _apply(self, actions: list[Action]) -> list[AccountReport]:
-        shops = sorted({action.account_id for action in actions})
-        plan = Plan(accounts=[scope for scope in account_scopes(self.engine) if scope.id in shops], actions=actions)
-        run_id = _start_run(self.engine, shops)
-        reports = asyncio.run(apply_plan(self.engine, plan, run_id, reach=self.reach))
-        _finish_run(self.engine, SyncReport(run_id, OrdersReport(), plan, reports))
-        return reports
+        return apply_stock(self.engine, actions, self.reach)
 
     # --- lost pushes ------------------------------------------------------------------------------------
     def fetch_lost(self) -> int:
@@ -258,6 +261,17 @@ class FanOut:
         return new
 
 
+def apply_stock(engine: Engine, actions: list[Action], reach: Reach = NETWORK) -> list[AccountReport]:
+    """Send stock actions, batched and within each shop's rate limit, in one run row (trigger ``push``); the
+    caller holds the shops' locks."""
+    shops = sorted({action.account_id for action in actions})
+    plan = Plan(accounts=[scope for scope in account_scopes(engine) if scope.id in shops], actions=actions)
+    run_id = _start_run(engine, shops)
+    reports = asyncio.run(apply_plan(engine, plan, run_id, reach=reach))
+    _finish_run(engine, SyncReport(run_id, OrdersReport(), plan, reports))
+    return reports
+
+
 def _backoff(failures: int) -> timedelta:
     return min(RETRY_MAX, timedelta(seconds=2 ** min(failures, 10)))
 
@@ -285,14 +299,14 @@ def _sku_ids(engine: Engine, variant_ids: list[int]) -> dict[int, int]:
                                     .where(ListingVariant.id.in_(variant_ids))).all())
 
 
-def _mark_worked(engine: Engine, ids: list[int]) -> None:
+def mark_worked(engine: Engine, ids: list[int]) -> None:
     if ids:
         with session_scope(engine) as session:
             session.execute(sa.update(PushMessage).where(PushMessage.id.in_(ids)).values(
                 processed_at=utcnow(), attempts=PushMessage.attempts + 1, last_error=None))
 
 
-def _mark_failed(engine: Engine, ids: list[int], error: str) -> None:
+def mark_failed(engine: Engine, ids: list[int], error: str) -> None:
     with session_scope(engine) as session:
         session.execute(sa.update(PushMessage).where(PushMessage.id.in_(ids)).values(
             attempts=PushMessage.attempts + 1, last_error=error[:2000]))

@@ -22,6 +22,7 @@ from adapters.common.errors import MarketplaceError
 from catalog.db import session_scope
 from catalog.models import ChannelAccount, MovementKind, Order, OrderLine, Product, Sku, utcnow
 from catalog.stock import order_line_source, record_movement
+from syndicator.budgets import BudgetSpent
 from syndicator.channels import NETWORK, Reach, adapter_for, mark_if_authorisation_lost, reconnect_hint
 from syndicator.plan import AccountScope, account_scopes
 
@@ -128,6 +129,8 @@ async def _pull_shop(engine: Engine, account: AccountScope, reach: Reach) -> Sho
             shop.needs_reauthorisation = True
             shop.error += f" — {reconnect_hint(account.id, account.marketplace)}"
         return shop
+    except BudgetSpent:
+        raise  # the job is deferred to the refill: nothing failed
     except Exception as exc:  # noqa: BLE001 - one shop failing never stops the others
         shop.error = f"{type(exc).__name__}: {exc}"
         return shop

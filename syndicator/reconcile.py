@@ -21,6 +21,7 @@ from catalog.db import session_scope
 from catalog.models import ChannelAccount, Listing, ListingVariant, Product, Sku, VariantState
 from syndicator import binding
 from syndicator.apply import valid_ids
+from syndicator.budgets import raise_spent
 from syndicator.channels import NETWORK, Reach, adapter_for
 from syndicator.plan import AccountScope
 
@@ -84,5 +85,6 @@ async def _reconcile_shop(engine: Engine, account_id: int, reach: Reach) -> int:
 async def reconcile(engine: Engine, accounts: list[AccountScope], reach: Reach = NETWORK) -> dict[int, str]:
     """Mark drifted listings on every shop; returns the shops that could not be read, with why."""
     results = await asyncio.gather(*(_reconcile_shop(engine, a.id, reach) for a in accounts), return_exceptions=True)
+    raise_spent(results)
     return {a.id: f"{type(r).__name__}: {r}" for a, r in zip(accounts, results, strict=True)
             if isinstance(r, BaseException)}

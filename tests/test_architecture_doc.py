@@ -86,7 +86,7 @@ def test_nothing_the_doc_calls_planned_has_landed():
 
 
 def test_a_planned_path_that_has_landed_is_caught():
-    text = f"{PLANNED_HEADING}\n\n- The task queue `syndicator/tasks.py`; runs `syndicator/engine.py`.\n"
+    text = f"{PLANNED_HEADING}\n\n- Federation of provinces `syndicator/federation.py`; runs `syndicator/engine.py`.\n"
 
     assert (missing_paths(text), landed_paths(text)) == ([], ["line 3: syndicator/engine.py"])
 

@@ -95,8 +95,10 @@ def test_the_migrations_build_exactly_the_schema_the_models_describe(engine):
     from alembic.migration import MigrationContext
     from sqlmodel import SQLModel
 
+    from catalog.db import ours
+
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": ours})
         differences = compare_metadata(context, SQLModel.metadata)
 
     assert differences == []

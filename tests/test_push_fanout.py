@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -44,12 +44,34 @@ class Serve:
 
 @contextmanager
 def serving(database_url: str, port: int | None = None, **settings: str) -> Iterator[Serve]:
-    """``syndicator serve`` on a port of its own, its public address that port, until the block ends."""
+    """``syndicator serve`` on a port of its own, its public address that port, until the block ends. On
+    PostgreSQL the pushes are worked on the job queue: a ``syndicator worker`` runs beside it (deferring no
+    periodic task, so no scheduled pass moves the stock the pushes must move)."""
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     env = os.environ | {"SYNDICATOR_DATABASE_URL": database_url, "SYNDICATOR_PUBLIC_URL": url,
                         "SYNDICATOR_HTTP_SETTINGS": FAST.model_dump_json(), "SYNDICATOR_LANG": "en",
                         **{f"SYNDICATOR_{name.upper()}": value for name, value in settings.items()}}
+    with ExitStack() as stack:
+        if database_url.startswith("postgresql"):
+            stack.enter_context(_worker(env))
+        yield stack.enter_context(_serve(url, port, env))
+
+
+@contextmanager
+def _worker(env: dict[str, str]) -> Iterator[None]:
+    process = subprocess.Popen([sys.executable, "-m", "syndicator", "worker", "--no-schedule"], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        yield
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, errors = process.communicate(timeout=30)
+        assert "Traceback" not in errors.decode(), errors.decode()
+
+
+@contextmanager
+def _serve(url: str, port: int, env: dict[str, str]) -> Iterator[Serve]:
     process = subprocess.Popen([sys.executable, "-m", "syndicator", "serve", "--port", str(port)], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     serve = Serve(url)

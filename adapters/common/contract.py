@@ -32,6 +32,8 @@ class Capabilities(BaseModel):
     batch_one_item: bool = Field(False, description="a price or stock call carries the packs of one item only")
     stock_batch_size: int = Field(gt=0, description="most SKUs in one stock-update call")
     requests_per_second: float = Field(gt=0, description="documented per-shop call rate")
+    app_calls_per_day: int | None = Field(
+        None, gt=0, description="documented calls a day per partner app, across all its shops (Lazada: 10 M live)")
     content_update_in_place: bool = True
     name_length: tuple[int, int] = (10, 120)
     description_max_length: int = 3000

@@ -3,8 +3,9 @@
 httpx with connect/read timeouts and an overall deadline on each attempt (a server trickling its answer
 a byte at a time never trips a read timeout); answers read as a stream and refused past a size cap, so a
 huge answer never reaches memory; tenacity retries with exponential backoff and jitter for transient
-failures and rate-limit answers only; an aiolimiter bucket per shop; one refresh-and-retry on an
-expired token; secrets (keys, tokens, signatures) kept out of logs, exceptions and reprs.
+failures and rate-limit answers only; an aiolimiter bucket per shop, and, across workers, the budgets a
+:class:`BudgetedTransport` takes from before each request; one refresh-and-retry on an expired token;
+secrets (keys, tokens, signatures) kept out of logs, exceptions and reprs.
 
 A client builds each attempt's request afresh (signatures carry a timestamp) and interprets the
 answer itself (each marketplace has its own envelope); this module does everything around that.
@@ -95,6 +96,22 @@ def tls() -> ssl.SSLContext:
     if cafile or capath:
         return ssl.create_default_context(cafile=cafile, capath=capath)
     return ssl.create_default_context(cafile=certifi.where())
+
+
+class BudgetedTransport(httpx.AsyncBaseTransport):
+    """A transport that awaits ``take`` before each request it sends: the call budgets a shop shares with
+    every other worker (``syndicator/budgets.py``). ``take`` waits for them, or raises to defer the job."""
+
+    def __init__(self, take: Callable[[], Awaitable[None]], inner: httpx.AsyncBaseTransport | None = None):
+        self.take = take
+        self.inner = inner or httpx.AsyncHTTPTransport(verify=tls())
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await self.take()
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
 
 
 class MarketplaceHttp:

@@ -14,7 +14,8 @@ the marketplace pushes it),
 ``POST orders`` (a shopper's order; for an order from the shop's past, its ``created_at`` and how it
 ended: ``status`` completed, cancelled or returned, at ``updated_at``), ``POST orders/{id}/cancel``,
 ``POST orders/{id}/settle`` (an open order completed, cancelled or returned now),
-``POST faults``, ``GET stats``, ``POST reset``,
+``POST faults``, ``GET stats`` (calls by path and outcome, writes, and each app's ``busiest_second``: the most
+calls it made in one calendar second), ``POST reset``,
 ``POST robots`` (what robots.txt disallows), ``GET``/``POST push`` and ``POST push/faults`` (the push address,
 its delivery log and faults: sandbox_push.py); public pages under ``/shop/{shop_id}/{item_id}``.
 """
@@ -232,6 +233,8 @@ class SandboxState:
         self.faults = Faults()
         self.writes = 0
         self.requests: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.app_seconds: dict[str, tuple[int, int]] = {}  # app key -> (the calendar second, its calls so far)
+        self.busiest_second: dict[str, int] = {}  # app key -> most calls it made in one calendar second
         self.disallowed_paths: list[str] = []
         self._counter = 100000
         self._buckets: dict[str, tuple[float, float]] = {}
@@ -308,6 +311,14 @@ class SandboxState:
             return False
         self._buckets[key] = (tokens - 1, stamp)
         return True
+
+    def count_app_call(self, app_key: str) -> None:
+        """One call of the app, counted in the calendar second it arrived in."""
+        second = int(time.time())
+        last, calls = self.app_seconds.get(app_key, (second, 0))
+        calls = calls + 1 if last == second else 1
+        self.app_seconds[app_key] = (second, calls)
+        self.busiest_second[app_key] = max(self.busiest_second.get(app_key, 0), calls)
 
     # --- shoppers ----------------------------------------------------------------------------
     def place_order(self, shop_id: str, lines: list[dict[str, Any]], placed_at: datetime | None = None
@@ -479,6 +490,10 @@ class MarketplaceSandbox(abc.ABC):
     def product_page(self, item: SandboxItem, shop: SandboxShop) -> str:
         """The public page a shopper sees, shaped like the marketplace's own."""
 
+    def app_key(self, request: Request) -> str | None:
+        """The partner app a call names, for the calls each app makes a second (stats); None by default."""
+        return None
+
     def is_api_path(self, path: str) -> bool:
         return not (path.startswith(("/_sandbox", "/shop/")) or path == "/robots.txt")
 
@@ -521,6 +536,8 @@ class MarketplaceSandbox(abc.ABC):
         path = request.url.path
         if not self.is_api_path(path):
             return await call_next(request)
+        if (app_key := self.app_key(request)) is not None:
+            self.state.count_app_call(app_key)
         faults = self.state.faults
         if faults.latency_ms:
             await asyncio.sleep(faults.latency_ms / 1000)
@@ -693,7 +710,8 @@ class MarketplaceSandbox(abc.ABC):
 
     async def _stats(self, request: Request) -> Response:
         requests = {path: dict(outcomes) for path, outcomes in self.state.requests.items()}
-        return JSONResponse({"writes": self.state.writes, "requests": requests})
+        return JSONResponse({"writes": self.state.writes, "requests": requests,
+                             "busiest_second": self.state.busiest_second})
 
     async def _reset(self, request: Request) -> Response:
         self.state = SandboxState()

@@ -22,6 +22,7 @@ CAPABILITIES = Capabilities(
     price_batch_size=20,  # Lazada takes at most 50 SKUs a call and recommends 20 (§4.5)
     stock_batch_size=20,
     requests_per_second=5,  # one seller, at most 5 calls a second (§3.4)
+    app_calls_per_day=10_000_000,  # a live app; a test app has 10,000 (marketplace-gaps §2, rate limits)
     content_update_in_place=True,
     name_length=(10, 255),
     description_max_length=25000,

@@ -34,6 +34,7 @@ def register(app: typer.Typer) -> None:
         from syndicator.fanout import FanOut
         from syndicator.push import register_pushes
         from syndicator.serve import make_app
+        from syndicator.tasks import defer_inbox, uses_queue
 
         engine = open_database()
         for line in register_pushes(engine, settings().public_url):
@@ -43,4 +44,6 @@ def register(app: typer.Typer) -> None:
         logging["handlers"]["access"]["stream"] = "ext://sys.stderr"  # uvicorn logs requests to stdout otherwise
         # a request's line and status only: a shopper's address is personal data, kept nowhere, logs included
         logging["formatters"]["access"]["fmt"] = '%(levelprefix)s "%(request_line)s" %(status_code)s'
-        uvicorn.run(make_app(engine, FanOut(engine)), host=host, port=port, log_level="info", log_config=logging)
+        # on PostgreSQL the job queue works the pushes (syndicator/tasks.py); on SQLite the fan-out's thread does
+        fanout = FanOut(engine, hand_over=defer_inbox if uses_queue(engine) else None)
+        uvicorn.run(make_app(engine, fanout), host=host, port=port, log_level="info", log_config=logging)

@@ -157,12 +157,24 @@ def register(app: typer.Typer) -> None:
     def sync_command(
         coop: Coop = None, marketplace: MarketplaceName = None, as_json: AsJson = False,
         reconcile: Annotated[bool, typer.Option("--reconcile", help="đọc lại hàng trên sàn / read items back")] = False,
+        queue: Annotated[bool, typer.Option("--queue", help="xếp vào hàng đợi cho worker (PostgreSQL) / defer one "
+                                                            "job per shop to the workers")] = False,
     ) -> None:
         """Đồng bộ: đơn hàng, rồi đăng tin, giá, tồn kho. Pull orders, then push listings, prices and stock
-        (``--reconcile``: first read every shop's items back, as the nightly run does)."""
+        (``--reconcile``: first read every shop's items back, as the nightly run does; ``--queue``: one job per
+        shop for the workers, returning at once)."""
         from catalog.i18n import t
         from syndicator.engine import run_sync
 
+        if queue:
+            from syndicator.commands.queue import open_queue_database
+            from syndicator.tasks import defer_syncs
+
+            deferred, waiting = defer_syncs(open_queue_database(), coop, marketplace, reconcile)
+            typer.echo(t("queue_deferred", n=deferred, waiting=waiting))
+            if not deferred and not waiting:
+                typer.echo(t("cli_next_connect"))
+            return
         engine = open_database()
         if as_json:
             report = run_sync(engine, coop, marketplace, reconcile=reconcile)
@@ -209,5 +221,15 @@ def register(app: typer.Typer) -> None:
     def schedule_command() -> None:
         """Chạy lịch đồng bộ (02:00 đối soát, 15 phút đơn hàng và tồn kho). Run the scheduler in the foreground."""
         from syndicator.schedule import run_forever
+        from syndicator.tasks import uses_queue
 
-        run_forever(open_database())
+        engine = open_database()
+        if uses_queue(engine):
+            from catalog.i18n import t
+            from syndicator.commands.queue import start_worker
+
+            print(t("queue_schedule_in_workers"), flush=True)
+            engine.dispose()
+            start_worker(4, None)
+            return
+        run_forever(engine)

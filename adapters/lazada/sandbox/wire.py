@@ -164,6 +164,9 @@ class LazadaWire(MarketplaceSandbox):
         caller = query.get("app_key") or (request.client.host if request.client else "")
         return f"{caller}:{query.get('access_token', '')}"
 
+    def app_key(self, request: Request) -> str | None:
+        return request.query_params.get("app_key")
+
     @staticmethod
     async def read_params(request: Request) -> tuple[dict[str, str], dict[str, Any]]:
         params = dict(request.query_params)

@@ -82,6 +82,9 @@ class ShopeeWire(MarketplaceSandbox):
         query = request.query_params
         return f"{query.get('partner_id', '')}:{query.get('shop_id', '')}"
 
+    def app_key(self, request: Request) -> str | None:
+        return request.query_params.get("partner_id")
+
     # --- the common checks --------------------------------------------------------------------
     def _endpoint(self, path: str, handler: Handler, flat: bool) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
