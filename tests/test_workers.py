@@ -256,3 +256,20 @@ def test_transient_errors_are_retried_a_few_times_and_a_spent_budget_always_wait
     assert decision(refused, 0) is None
     assert decision(ValueError("lỗi lập trình"), 0) is None
     assert decision(BudgetSpent("lazada:app:123456:day", refill), 40).retry_at == refill
+
+
+def test_jobs_shows_each_queues_waiting_jobs(queue_database, queue_engine, sandboxes):
+    seed_catalogue(queue_engine)
+    connect_all(queue_engine, {name: sandboxes[name] for name in ("shopee", "lazada")})
+    queued = subprocess.run([sys.executable, "-m", "syndicator", "sync", "--queue"], capture_output=True, text=True,
+                            env={**os.environ, "SYNDICATOR_DATABASE_URL": queue_database, "SYNDICATOR_LANG": "en"},
+                            check=True).stdout
+
+    shown = subprocess.run([sys.executable, "-m", "syndicator", "jobs"], capture_output=True, text=True, check=True,
+                           env={**os.environ, "SYNDICATOR_DATABASE_URL": queue_database, "SYNDICATOR_LANG": "en"}
+                           ).stdout
+
+    assert "Queued 2 sync jobs (0 shops already had one waiting)" in queued
+    rows = {line.split("│")[1].strip(): line.split("│")[2].strip() for line in shown.splitlines()
+            if line.count("│") == 5 and "Queue" not in line}
+    assert rows == {"lazada": "1", "shopee": "1"}, shown
