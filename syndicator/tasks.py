@@ -42,7 +42,15 @@ from sqlmodel import Session, select
 
 from adapters.common.errors import MarketplaceError
 from catalog.db import make_engine, session_scope
-from catalog.models import ChannelAccount, JobError, PushMessage, StockMovement, utcnow
+from catalog.models import (
+    ChannelAccount,
+    JobError,
+    Listing,
+    ListingVariant,
+    PushMessage,
+    StockMovement,
+    utcnow,
+)
 from catalog.settings import settings
 from catalog.stock import source_order
 from syndicator.actions import ActionKind
@@ -370,17 +378,21 @@ def _mark_inbox_worked(account_id: int) -> None:
 
 
 def _fan_out(account_id: int, since: int) -> int:
-    """The SKUs this shop's orders moved (ledger movements after ``since``) pushed to every other API shop:
-    one ``push_stock`` job per shop (a shop's own sale is already counted on it)."""
+    """The SKUs this shop's orders moved (ledger movements after ``since``) pushed to every other API shop that
+    lists them: one ``push_stock`` job per shop (a shop's own sale is already counted on it)."""
     with Session(engine()) as session:
         moved = session.execute(sa.select(StockMovement.sku_id, StockMovement.source)
                                 .where(StockMovement.id > since)).all()
-        targets = session.execute(sa.select(ChannelAccount.id, ChannelAccount.marketplace).where(
-            ChannelAccount.enabled == sa.true(), ChannelAccount.credentials_encrypted.is_not(None),
-            ChannelAccount.id != account_id)).all()
-    sku_ids = sorted({sku for sku, source in moved if (order := source_order(source)) and order[0] == account_id})
-    if not sku_ids:
-        return 0
+        sku_ids = sorted({sku for sku, source in moved if (order := source_order(source)) and order[0] == account_id})
+        if not sku_ids:
+            return 0
+        targets = session.execute(
+            sa.select(ChannelAccount.id, ChannelAccount.marketplace).distinct()
+            .join(Listing, Listing.channel_account_id == ChannelAccount.id)
+            .join(ListingVariant, ListingVariant.listing_id == Listing.id)
+            .where(ChannelAccount.enabled == sa.true(), ChannelAccount.credentials_encrypted.is_not(None),
+                   ChannelAccount.id != account_id, ListingVariant.enabled == sa.true(),
+                   ListingVariant.sku_id.in_(sku_ids))).all()
     key = ",".join(map(str, sku_ids))
     return sum(defer_for_shop(push_stock, target, marketplace, key, sku_ids=sku_ids)
                for target, marketplace in targets)

@@ -108,3 +108,21 @@ def test_startup_benchmark_times_the_floor_help_and_coops_list_side_by_side():
     for name in ("import_typer_sqlalchemy", "help", "coops_list"):
         assert report[f"{name}_median_s"] > 0, name
     assert report["help_ratio"] > 0 and report["coops_list_ratio"] > 0
+
+
+@pytest.mark.skipif(not PG_URL, reason="the job queue lives in PostgreSQL: set SYNDICATOR_TEST_DATABASE_URL")
+def test_scale_benchmark_syncs_every_shop_through_the_queue_with_each_worker_count_and_empties_the_job_table():
+    report = run_bench("bench.scale", "--shops", "2", "--products", "1", "--packs", "2", "--workers", "1,2",
+                       "--latency-ms", "5", "--marketplaces", "shopee", "voso", database_url=PG_URL)
+
+    assert list(report["by_workers"]) == ["1", "2"]
+    for row in report["by_workers"].values():
+        assert row["runs"] == {"ok": 2}
+        assert row["failed_actions"] == 0
+        assert row["job_table_rows"] == 0
+        assert row["shops_per_min"] > 0 and row["bound_s"] > 0 and row["vs_bound"] > 0
+    assert report["by_workers"]["1"]["scaling_efficiency"] == 1.0
+    assert report["updates_measured"] == 2 * 2  # every pack's new price, on each of the two shops
+    assert report["orders_measured"] == 1
+    assert report["engine_cpu"]["cpu_s_per_1000_updates"] >= 0
+    assert report["estimate"]["engine_cores"]["passes"] > 0

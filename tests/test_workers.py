@@ -24,10 +24,19 @@ from sqlmodel import Session, select
 from adapters.common.errors import ErrorInfo, ErrorKind, MarketplaceError
 from catalog.db import init_database
 from catalog.models import ChannelAccount, Listing, ListingState, PushMessage, SyncRun
+from catalog.stock import order_line_source, record_movement
 from syndicator import tasks
 from syndicator.budgets import BudgetSpent
 from tests.support.databases import PG_URL, new_database
-from tests.support.sandboxes import connect_all, sandboxes, seed_catalogue  # noqa: F401 (fixture)
+from tests.support.sandboxes import (  # noqa: F401 (fixtures)
+    connect_all,
+    connect_shop,
+    in_process,
+    publish_new,
+    sandbox_router,
+    sandboxes,
+    seed_catalogue,
+)
 from tests.support.workers import jobs_left, queue_database, queue_engine, wait_until, workers  # noqa: F401
 
 ROUNDS = 3
@@ -273,3 +282,27 @@ def test_jobs_shows_each_queues_waiting_jobs(queue_database, queue_engine, sandb
     rows = {line.split("│")[1].strip(): line.split("│")[2].strip() for line in shown.splitlines()
             if line.count("│") == 5 and "Queue" not in line}
     assert rows == {"lazada": "1", "shopee": "1"}, shown
+
+
+def test_a_sale_pushes_its_stock_only_to_the_other_shops_that_sell_the_sku(queue_database, queue_engine, sandboxes,
+                                                                           in_process, monkeypatch):
+    skus = seed_catalogue(queue_engine)
+    shops = {name: connect_shop(queue_engine, "HTX-TANCUONG", name, sandboxes[name].url, in_process,
+                                publish_all=name != "voso") for name in ("shopee", "lazada", "voso")}
+    publish_new(queue_engine)  # the tea co-op sells on Shopee and Lazada; its Voso shop publishes nothing yet
+    with Session(queue_engine) as session:
+        record_movement(session, skus["TC-CHE-200G"], "sale", -2,
+                        order_line_source(shops["shopee"].id, "2612040001", "1", "sale"))
+        session.commit()
+    monkeypatch.setenv("SYNDICATOR_DATABASE_URL", queue_database)
+    tasks.engine.cache_clear()
+
+    with tasks.opened(queue_engine):
+        deferred = tasks._fan_out(shops["shopee"].id, since=0)
+    tasks.engine.cache_clear()
+
+    with queue_engine.connect() as connection:
+        waiting = connection.execute(sa.text("SELECT task_name, lock, args FROM procrastinate_jobs")).all()
+    assert deferred == 1
+    assert waiting == [("push_stock", f"shop:{shops['lazada'].id}",
+                        {"account_id": shops["lazada"].id, "sku_ids": [skus["TC-CHE-200G"]]})]
