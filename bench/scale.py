@@ -42,7 +42,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -73,6 +72,7 @@ from bench.soak import SALES_PER_SHOP_DAY
 from bench.sync import PRICE_STEP, first_push_bounds
 from catalog.db import init_database
 from catalog.models import SyncRun
+from syndicator.processes import stop_all
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 WORKER_START_TIMEOUT_S = 120
@@ -185,15 +185,7 @@ class WorkerFleet:
             time.sleep(POLL_S)
 
     def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_all(self.processes, grace_s=60)
 
 
 @contextmanager

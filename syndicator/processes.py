@@ -66,13 +66,21 @@ def child_process(command: list[str], **options: Any) -> Iterator[subprocess.Pop
 
 
 def _end(child: subprocess.Popen) -> None:
-    if child.poll() is None:
-        child.terminate()
-    try:
-        child.wait(timeout=GRACE_S)
-    except subprocess.TimeoutExpired:
-        child.kill()
-        child.wait()
+    stop_all([child])
+
+
+def stop_all(children: list[subprocess.Popen], grace_s: float = GRACE_S) -> None:
+    """SIGTERM to every child still running, all at once (so they finish their work side by side), then each
+    waited for, and killed once it has had ``grace_s`` seconds."""
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    for child in children:
+        try:
+            child.wait(timeout=grace_s)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
 
 
 def exit_status(returncode: int) -> int:

@@ -4,7 +4,6 @@ their own, and ``syndicator worker`` processes started and stopped around them."
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from catalog.db import init_database
+from syndicator.processes import stop_all
 from tests.support.databases import PG_URL, new_database
 
 
@@ -59,15 +59,8 @@ class Workers:
         return [Path(process.log.name).read_text() for process in self.processes]
 
     def stop(self) -> None:
+        stop_all(self.processes)
         for process in self.processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
             process.log.close()
 
 
