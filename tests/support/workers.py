@@ -40,7 +40,7 @@ class Workers:
     """``syndicator worker`` processes on one database, each logging to its own file."""
 
     def __init__(self, database_url: str, folder: Path, **env: str):
-        self.env = {**os.environ, "SYNDICATOR_DATABASE_URL": database_url, "SYNDICATOR_WORKER_HEARTBEAT_S": "1",
+        self.env = {**os.environ, "SYNDICATOR_DATABASE_URL": database_url, "SYNDICATOR_WORKER_HEARTBEAT_S": "2",
                     **env}
         self.folder = folder
         self.processes: list[subprocess.Popen] = []
