@@ -32,10 +32,12 @@ def test_a_clerk_stays_logged_in_across_a_refresh_and_a_deep_link_until_logging_
         page.goto(served_app)
         _log_in(page)
         expect(page.get_by_role("heading", name="Tổng quan")).to_be_visible(timeout=WAIT)
+        # the page runs again once the browser has stored the cookie: a click before that is lost in the new run
+        page.wait_for_function(f"document.cookie.includes('{SESSION_COOKIE}=')", timeout=WAIT)
+        page.wait_for_load_state("networkidle")
+        [cookie] = _session_cookies(context)
         page.get_by_role("link", name="Doanh số").click()
         expect(page.get_by_role("heading", name="Doanh số", exact=True)).to_be_visible(timeout=WAIT)
-        page.wait_for_function(f"document.cookie.includes('{SESSION_COOKIE}=')", timeout=WAIT)
-        [cookie] = _session_cookies(context)
         assert cookie["sameSite"] == "Strict" and not cookie["secure"]  # served over plain http here
 
         page.reload()
