@@ -1,12 +1,9 @@
 """The Đơn hàng page in a real headless Chromium: a clerk logs in and sees the co-op's orders in Vietnamese."""
 
-
-
 from __future__ import annotations
 
 from catalog.db import make_engine
-from tests.support.browser import BROWSER, CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
-from tests.support.ui import PASSWORD
+from tests.support.browser import BROWSER, CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, log_in
 from tests.test_access_orders import seed_tea_orders
 
 pytestmark = BROWSER
@@ -23,11 +20,7 @@ def test_a_clerk_opens_the_orders_page_and_sees_the_coops_orders_in_vietnamese(s
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
-        page.goto(served_app)
-        page.get_by_label("Tên đăng nhập").fill("tancuong")
-        page.get_by_label("Mật khẩu").fill(PASSWORD)
-        page.get_by_role("button", name="Đăng nhập").click()
-        expect(page.get_by_role("heading", name="Tổng quan")).to_be_visible(timeout=30000)
+        log_in(page, served_app, "tancuong")
 
         page.get_by_role("link", name="Đơn hàng").click()
         expect(page.get_by_role("heading", name="Đơn hàng", exact=True)).to_be_visible(timeout=30000)
