@@ -157,6 +157,12 @@ APP_MESSAGES: dict[str, dict[str, str]] = {
     # sync
     "ui.sync_now": {"vi": "Đồng bộ ngay", "en": "Sync now"},
     "ui.sync_done": {"vi": "Đồng bộ xong: {status}", "en": "Sync finished: {status}"},
+    "ui.sync_queued": {
+        "vi": "Đã xếp {n} gian hàng vào hàng đợi đồng bộ ({waiting} gian hàng đã có việc đang chờ). Các worker "
+              "chạy lần lượt; kết quả hiện ở Lịch sử đồng bộ bên dưới.",
+        "en": "Queued {n} shops for syncing ({waiting} already had a job waiting). The workers run them; the "
+              "results show in the sync history below.",
+    },
     "ui.sync_history": {"vi": "Lịch sử đồng bộ", "en": "Sync history"},
     "ui.sync_errors": {"vi": "Lỗi từ sàn", "en": "Errors from the marketplaces"},
     "ui.started": {"vi": "Bắt đầu", "en": "Started"},

@@ -164,12 +164,13 @@ def defer_for_shop(task: Any, account_id: int, marketplace: str, queueing_key: s
 
 
 def defer_syncs(on: Engine, coop_code: str | None = None, marketplace: str | None = None,
-                reconcile: bool = False) -> tuple[int, int]:
-    """``syndicator sync --queue``: one ``sync_shop`` job per shop in scope. How many were deferred, and how
-    many shops already had one waiting."""
+                reconcile: bool = False, trigger: str = "cli") -> tuple[int, int]:
+    """``syndicator sync --queue`` and the app's sync button on PostgreSQL: one ``sync_shop`` job per shop in
+    scope, its run recorded as started by ``trigger``. How many were deferred, and how many shops already had
+    one waiting."""
     scopes = account_scopes(on, coop_code, marketplace)
     with opened(on):
-        deferred = sum(defer_for_shop(sync_shop, scope.id, scope.marketplace, reconcile=reconcile)
+        deferred = sum(defer_for_shop(sync_shop, scope.id, scope.marketplace, reconcile=reconcile, trigger=trigger)
                        for scope in scopes)
     return deferred, len(scopes) - deferred
 
@@ -190,13 +191,13 @@ def defer_inbox(on: Engine) -> int:
 
 # --- the tasks ---------------------------------------------------------------------------------------------
 @app.task(name="sync_shop", retry=RETRY)
-def sync_shop(account_id: int, reconcile: bool = False) -> str:
+def sync_shop(account_id: int, reconcile: bool = False, trigger: str = "schedule") -> str:
     """One shop's sync (orders, plan, apply); its orders' stock then goes to the other shops."""
     marketplace = _marketplace(account_id)
     if marketplace is None:
         return "gone"
     since = _last_movement_id()
-    report = run_sync(engine(), marketplace=marketplace, trigger="schedule", reconcile=reconcile,
+    report = run_sync(engine(), marketplace=marketplace, trigger=trigger, reconcile=reconcile,
                       account_ids=[account_id])
     if report.status == "busy":
         return "busy"

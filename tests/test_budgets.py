@@ -231,7 +231,7 @@ def test_two_workers_syncing_shops_of_one_app_keep_to_its_calls_a_second(postgre
         wait_until(lambda: jobs_left(postgres) == 0, 60, "the two shops' syncs", running.logs)
 
     with Session(postgres) as session:
-        runs = session.exec(select(SyncRun).where(SyncRun.trigger == "schedule")).all()
+        runs = session.exec(select(SyncRun).where(SyncRun.trigger == "cli")).all()  # sync --queue
     assert sorted(run.scope["shops"][0] for run in runs) == sorted(shop.id for shop in shops)
     assert {run.status for run in runs} == {"ok"} and len({run.pid for run in runs}) == 2, runs
     busiest = httpx.get(f"{lazada.url}/_sandbox/stats").json()["busiest_second"]

@@ -14,6 +14,7 @@ from catalog.db import session_scope
 from catalog.models import ChannelAccount, Coop, Listing, ListingVariant, Product, Sku, SyncEvent, SyncRun
 from syndicator.access.roles import Page, paged, scope_coop_id, sync_scope
 from syndicator.engine import run_sync, summary_for_shops
+from syndicator.tasks import defer_syncs
 from syndicator.users import Viewer
 
 
@@ -110,3 +111,9 @@ def run_sync_now(engine: Engine, viewer: Viewer, coop_code: str | None = None, m
     """Start a sync from the app (co-op users: their own co-op; officers: never)."""
     return run_sync(engine, coop_code=sync_scope(viewer, coop_code), marketplace=marketplace, trigger="ui",
                     progress=progress)
+
+
+def queue_sync_now(engine: Engine, viewer: Viewer, coop_code: str | None = None) -> tuple[int, int]:
+    """Start a sync from the app on PostgreSQL: one job per shop in the viewer's scope, run by the workers
+    rather than by the app's process. How many were queued, and how many shops already had one waiting."""
+    return defer_syncs(engine, coop_code=sync_scope(viewer, coop_code), trigger="ui")

@@ -7,13 +7,19 @@ import streamlit as st
 
 from catalog.i18n import t
 from syndicator.access.roles import can_edit
-from syndicator.access.sync import run_sync_now, sync_errors, sync_runs
+from syndicator.access.sync import queue_sync_now, run_sync_now, sync_errors, sync_runs
 from syndicator.channels import display_name
+from syndicator.tasks import uses_queue
 from ui.common import coop_picker, engine, guarded, lang, page_footer, pager, plain, tr, viewer, when
 
 
 def sync_now(coop_code: str | None) -> None:
     if not st.button(tr("sync_now"), key="sync_now", type="primary"):
+        return
+    if uses_queue(engine()):  # PostgreSQL: the workers run it, one job a shop
+        queued = guarded(lambda: queue_sync_now(engine(), who, coop_code=coop_code))
+        if queued is not None:
+            st.success(tr("sync_queued", n=queued[0], waiting=queued[1]))
         return
     bar = st.progress(0.0)
 
