@@ -34,8 +34,8 @@ import httpx
 import psycopg
 import sqlalchemy as sa
 from procrastinate import App, JobContext, PsycopgConnector, RetryDecision
-from procrastinate.exceptions import AlreadyEnqueued
-from procrastinate.jobs import Job
+from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
+from procrastinate.jobs import Job, Status
 from procrastinate.retry import BaseRetryStrategy
 from sqlalchemy.engine import URL, Engine
 from sqlmodel import Session, select
@@ -69,6 +69,7 @@ DEFAULT_QUEUE = "default"
 MAX_ATTEMPTS = 5
 INBOX_ATTEMPTS = 5  # a push whose shop failed this many times waits for the scheduled pass
 KEEP_ENDED_JOBS = timedelta(days=7)  # cancelled and aborted jobs; failed ones stay until an operator acts
+QUEUEING_LOCK_INDEX = "procrastinate_jobs_queueing_lock_idx_v1"  # one waiting job per queueing lock
 
 
 class DatabaseConnector(PsycopgConnector):
@@ -326,12 +327,23 @@ def setup_refresh(timestamp: int) -> int:
 @app.task(name="retry_stalled_jobs", queue=DEFAULT_QUEUE, queueing_lock="retry_stalled_jobs")
 async def retry_stalled_jobs(timestamp: int) -> int:
     """Jobs whose worker stopped beating (killed, its machine gone) are run again by another: the binder's
-    in-flight creates make a second run of a half-done sync safe."""
+    in-flight creates make a second run of a half-done sync safe. A stalled job whose kind already has a job
+    waiting for its shop (the scheduled pass deferred one meanwhile) cannot go back to waiting beside it (its
+    queueing lock): it is ended as aborted, and the waiting job does its work. Either way the stalled job lets
+    go of its shop's lock, which held every later job of that shop back."""
     silent = settings().worker_heartbeat_s * 3
     stalled = list(await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=silent))
     for job in stalled:
-        log.warning("job %s (%s) stalled on a silent worker; run again", job.id, job.task_name)
-        await app.job_manager.retry_job(job)
+        try:
+            await app.job_manager.retry_job(job)
+        except UniqueViolation as violation:
+            if violation.constraint_name != QUEUEING_LOCK_INDEX:
+                raise
+            await app.job_manager.finish_job(job, Status.ABORTED, delete_job=False)
+            log.warning("job %s (%s) stalled on a silent worker; the same job already waits (%s): ended",
+                        job.id, job.task_name, job.queueing_lock)
+        else:
+            log.warning("job %s (%s) stalled on a silent worker; run again", job.id, job.task_name)
     return len(stalled)
 
 

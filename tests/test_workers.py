@@ -83,37 +83,69 @@ def test_two_workers_run_the_queued_syncs_and_never_one_shop_on_both_at_once(
         assert sandbox.items() and set(Counter(row["seller_sku"] for row in sandbox.items()).values()) == {1}, name
 
 
-def test_a_worker_killed_mid_run_has_its_job_finished_by_another_without_a_duplicate(
-    queue_database, queue_engine, sandboxes, tmp_path
-):
-    seed_catalogue(queue_engine)
-    connect_all(queue_engine, sandboxes)
+def _kill_a_worker_mid_create(engine, sandboxes, running) -> int:
+    """Queue every shop's sync, start a worker on slow marketplaces, and SIGKILL it once a first item is created:
+    the jobs it had not finished stay running on a dead worker, with creates left in flight. How many."""
     for sandbox in sandboxes.values():
         sandbox.faults(latency_ms=150)
-    deferred, _ = tasks.defer_syncs(queue_engine)
+    deferred, _ = tasks.defer_syncs(engine)
     assert deferred == len(sandboxes)
+    first = running.start(concurrency=5, schedule=False)
+    wait_until(lambda: any(s.items() for s in sandboxes.values()), 60, "a first create", running.logs)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    with Session(engine) as session:
+        in_flight = session.scalar(sa.select(sa.func.count()).select_from(Listing)
+                                   .where(Listing.state == ListingState.creating.value))
+    assert in_flight > 0, "killed after its creates: nothing left half-done"
+    for sandbox in sandboxes.values():
+        sandbox.faults(latency_ms=0)
+    with engine.connect() as connection:
+        return connection.execute(sa.text("SELECT count(*) FROM procrastinate_jobs WHERE status = 'doing'")).scalar()
 
-    with workers(queue_database, tmp_path) as running:
-        first = running.start(concurrency=5)
-        wait_until(lambda: any(s.items() for s in sandboxes.values()), 60, "a first create", running.logs)
-        first.send_signal(signal.SIGKILL)
-        first.wait()
-        with Session(queue_engine) as session:
-            in_flight = session.scalar(sa.select(sa.func.count()).select_from(Listing)
-                                       .where(Listing.state == ListingState.creating.value))
-        assert in_flight > 0, "killed after its creates: nothing left half-done"
-        for sandbox in sandboxes.values():
-            sandbox.faults(latency_ms=0)
-        running.start(concurrency=5)
-        wait_until(lambda: jobs_left(queue_engine) == 0, 90, "the killed worker's jobs", running.logs)
-        assert "stalled on a silent worker" in running.logs()[1]
 
-    with Session(queue_engine) as session:
+def _every_pack_live_once(engine, sandboxes) -> None:
+    with Session(engine) as session:
         states = Counter(session.scalars(sa.select(Listing.state)))
     assert set(states) == {ListingState.live.value}, states
     for name, sandbox in sandboxes.items():
         counts = Counter(row["seller_sku"] for row in sandbox.items())
         assert len(counts) == 4 and set(counts.values()) == {1}, (name, counts)
+
+
+def test_a_worker_killed_mid_run_has_its_job_finished_by_another_without_a_duplicate(
+    queue_database, queue_engine, sandboxes, tmp_path
+):
+    seed_catalogue(queue_engine)
+    connect_all(queue_engine, sandboxes)
+    with workers(queue_database, tmp_path) as running:
+        _kill_a_worker_mid_create(queue_engine, sandboxes, running)
+        running.start(concurrency=5)
+        wait_until(lambda: jobs_left(queue_engine) == 0, 90, "the killed worker's jobs", running.logs)
+        assert "stalled on a silent worker" in running.logs()[1]
+
+    _every_pack_live_once(queue_engine, sandboxes)
+
+
+def test_a_killed_workers_job_whose_shop_has_the_same_job_waiting_gives_way_to_it(
+    queue_database, queue_engine, sandboxes, tmp_path
+):
+    """The scheduled pass defers every shop's sync while the dead worker's jobs still hold their shops: each
+    stalled job is ended, which frees its shop for the waiting one (it was retried into a clash and held the shop
+    for good)."""
+    seed_catalogue(queue_engine)
+    connect_all(queue_engine, sandboxes)
+    with workers(queue_database, tmp_path) as running:
+        stalled = _kill_a_worker_mid_create(queue_engine, sandboxes, running)
+        assert tasks.defer_syncs(queue_engine) == (len(sandboxes), 0)  # as the scheduled pass would
+        running.start(concurrency=5)
+        wait_until(lambda: jobs_left(queue_engine) == 0, 90, "the waiting syncs", running.logs)
+        assert running.logs()[1].count("the same job already waits") == stalled > 0
+
+    with queue_engine.connect() as connection:
+        ended = connection.execute(sa.text("SELECT task_name, status FROM procrastinate_jobs")).all()
+    assert Counter(ended) == {("sync_shop", "aborted"): stalled}
+    _every_pack_live_once(queue_engine, sandboxes)
 
 
 def test_each_periodic_task_is_deferred_once_per_period_with_two_workers(queue_database, queue_engine, tmp_path):
